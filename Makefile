@@ -1,0 +1,59 @@
+# Thin wrapper around CMake. `make test_matmul` and `make test` are the whole set-up:
+# missing Debian packages are installed first (needs root, or prints the command to run).
+
+BUILD      ?= build
+CONFIG     ?= configs/tiny-gpu.yaml
+BUILD_TYPE ?= Release
+JOBS       ?= $(shell nproc)
+PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlog-dev \
+              libfmt-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
+              libcli11-dev nlohmann-json3-dev
+
+.PHONY: all deps configure build test lint bench clean help
+.SECONDARY:
+
+all: build
+
+help:
+	@echo "make test_<name>   build, then run programs/<name>.asm in lock-step (CONFIG=$(CONFIG))"
+	@echo "make test          build, then run the whole test suite"
+	@echo "make build         configure and build into $(BUILD)/"
+	@echo "make lint          verilator --lint-only -Wall on rtl/"
+	@echo "make bench         simulated cycles per second, model vs RTL vs cosim"
+	@echo "make deps          install the Debian packages Lockstep needs"
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "lockstep: installing missing Debian packages: $$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "lockstep: not root; run: sudo apt-get update && sudo apt-get install -y $$missing" >&2; exit 1; \
+	  fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
+
+test_%: build
+	./$(BUILD)/lockstep run programs/$*.asm --config $(CONFIG) --trace $(BUILD)/traces/$*
+
+lint: deps
+	verilator --lint-only -Wall rtl/lint/verilator_waiver.vlt rtl/gpu/gpu_pkg.sv \
+	    $(filter-out rtl/gpu/gpu_pkg.sv,$(wildcard rtl/gpu/*.sv)) --top-module gpu
+
+bench: build
+	./$(BUILD)/lockstep bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,21 @@
+# Every dependency is a Debian package; the top-level Makefile installs missing ones.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc)   # Debian ships only systemc.pc
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark REQUIRED)
+find_package(Threads REQUIRED)
+
+# Verilator runs at run time (RTL is built on demand per GPU shape), so we need its path
+# and its runtime sources, not a CMake target.
+find_program(VERILATOR_BIN verilator REQUIRED)
+find_path(VERILATOR_INCLUDE verilated.h PATHS /usr/share/verilator/include REQUIRED)

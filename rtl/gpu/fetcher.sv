@@ -1,0 +1,74 @@
+// Instruction fetcher (per core): reads the word at the core's PC from program memory.
+module fetcher import gpu_pkg::*; #(
+  // Program-counter width.
+  parameter int unsigned ProgramAddrBits = 8
+) (
+  input  logic                       clk_i,
+  input  logic                       reset_i,
+  input  core_state_e                core_state_i,
+  input  logic [ProgramAddrBits-1:0] pc_i,
+  // Program-memory controller port (consumer index = core index).
+  output logic                       mem_read_valid_o,
+  output logic [ProgramAddrBits-1:0] mem_read_address_o,
+  input  logic                       mem_read_ready_i,
+  input  logic [15:0]                mem_read_data_i,
+  output fetcher_state_e             state_o,
+  output logic [15:0]                instruction_o
+);
+
+  fetcher_state_e             state_d, state_q;
+  logic                       read_valid_d, read_valid_q;
+  logic [ProgramAddrBits-1:0] read_address_d, read_address_q;
+  logic [15:0]                instruction_d, instruction_q;
+
+  always_comb begin
+    state_d        = state_q;
+    read_valid_d   = read_valid_q;
+    read_address_d = read_address_q;
+    instruction_d  = instruction_q;
+    unique case (state_q)
+      FetchIdle: begin
+        if (core_state_i == CoreFetch) begin
+          read_valid_d   = 1'b1;
+          read_address_d = pc_i;
+          state_d        = FetchFetching;
+        end
+      end
+      FetchFetching: begin
+        if (mem_read_ready_i) begin
+          instruction_d = mem_read_data_i;
+          read_valid_d  = 1'b0;
+          state_d       = FetchFetched;
+        end
+      end
+      FetchFetched: begin
+        if (core_state_i == CoreDecode) begin
+          state_d = FetchIdle;
+        end
+      end
+      default: begin
+        state_d = FetchIdle;
+      end
+    endcase
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (reset_i) begin
+      state_q        <= FetchIdle;
+      read_valid_q   <= 1'b0;
+      read_address_q <= '0;
+      instruction_q  <= 16'd0;
+    end else begin
+      state_q        <= state_d;
+      read_valid_q   <= read_valid_d;
+      read_address_q <= read_address_d;
+      instruction_q  <= instruction_d;
+    end
+  end
+
+  assign mem_read_valid_o   = read_valid_q;
+  assign mem_read_address_o = read_address_q;
+  assign state_o            = state_q;
+  assign instruction_o      = instruction_q;
+
+endmodule

@@ -1,0 +1,237 @@
+// Top level: device control register, dispatcher, NumCores cores, the LSU port registers
+// and one memory controller each for data and program memory (docs/architecture.md).
+module gpu import gpu_pkg::*; #(
+  // Compute cores.
+  parameter int unsigned NumCores = 2,
+  // Thread slots per core (block size).
+  parameter int unsigned ThreadsPerBlock = 4,
+  // Data-memory channels.
+  parameter int unsigned DataChannels = 4,
+  // Program-memory channels.
+  parameter int unsigned ProgramChannels = 1,
+  // Data word, register and data-address width (8 or 16).
+  parameter int unsigned DataBits = 8,
+  // Program-counter width (<= 8).
+  parameter int unsigned ProgramAddrBits = 8,
+  // Thread slots in the whole GPU.
+  localparam int unsigned NumThreads = NumCores * ThreadsPerBlock,
+  // Width of a per-core thread count.
+  localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1
+) (
+  input  logic                                             clk_i,
+  input  logic                                             rst_ni,
+  input  logic                                             start_i,
+  output logic                                             done_o,
+  input  logic                                             dcr_we_i,
+  input  logic [7:0]                                       dcr_data_i,
+  // Program memory.
+  output logic [ProgramChannels-1:0]                       prog_read_valid_o,
+  output logic [ProgramChannels-1:0][ProgramAddrBits-1:0]  prog_read_address_o,
+  input  logic [ProgramChannels-1:0]                       prog_read_ready_i,
+  input  logic [ProgramChannels-1:0][15:0]                 prog_read_data_i,
+  // Data memory.
+  output logic [DataChannels-1:0]                          data_read_valid_o,
+  output logic [DataChannels-1:0][DataBits-1:0]            data_read_address_o,
+  input  logic [DataChannels-1:0]                          data_read_ready_i,
+  input  logic [DataChannels-1:0][DataBits-1:0]            data_read_data_i,
+  output logic [DataChannels-1:0]                          data_write_valid_o,
+  output logic [DataChannels-1:0][DataBits-1:0]            data_write_address_o,
+  output logic [DataChannels-1:0][DataBits-1:0]            data_write_data_o,
+  input  logic [DataChannels-1:0]                          data_write_ready_i,
+  // Observation (copies of unit flops, read by the lock-step harness every cycle).
+  output logic [NumCores-1:0][2:0]                         dbg_core_state_o,
+  output logic [NumCores-1:0][ProgramAddrBits-1:0]         dbg_core_pc_o,
+  output logic [NumCores-1:0]                              dbg_core_diverged_o,
+  output logic [NumCores-1:0]                              dbg_core_start_o,
+  output logic [NumCores-1:0]                              dbg_core_reset_o,
+  output logic [NumCores-1:0][7:0]                         dbg_core_block_o,
+  output logic [NumCores-1:0][CountBits-1:0]               dbg_core_threads_o,
+  output logic [NumCores-1:0][1:0]                         dbg_fetcher_state_o,
+  output logic [NumCores-1:0][15:0]                        dbg_instruction_o,
+  output logic [NumThreads-1:0][1:0]                       dbg_lsu_state_o,
+  output logic [NumThreads-1:0][DataBits-1:0]              dbg_lsu_out_o,
+  output logic [NumThreads-1:0][DataBits-1:0]              dbg_alu_out_o,
+  output logic [NumThreads-1:0][2:0]                       dbg_nzp_o,
+  output logic [NumThreads-1:0][ProgramAddrBits-1:0]       dbg_next_pc_o,
+  output logic [NumThreads*16-1:0][DataBits-1:0]           dbg_regs_o
+);
+
+  logic reset;
+  assign reset = !rst_ni;
+
+  logic [7:0] thread_count;
+
+  // Dispatcher outputs.
+  logic [NumCores-1:0]                core_start;
+  logic [NumCores-1:0]                core_reset;
+  logic [NumCores-1:0][7:0]           core_block_id;
+  logic [NumCores-1:0][CountBits-1:0] core_thread_count;
+  logic [NumCores-1:0]                core_done;
+
+  // Fetchers <-> program-memory controller.
+  logic [NumCores-1:0]                      fetch_read_valid;
+  logic [NumCores-1:0][ProgramAddrBits-1:0] fetch_read_address;
+  logic [NumCores-1:0]                      fetch_read_ready;
+  logic [NumCores-1:0][15:0]                fetch_read_data;
+
+  // LSU port registers: _d from the LSUs / controller, _q towards the controller / LSUs.
+  logic [NumThreads-1:0]               lsu_read_valid_d, lsu_read_valid_q;
+  logic [NumThreads-1:0][DataBits-1:0] lsu_read_address_d, lsu_read_address_q;
+  logic [NumThreads-1:0]               lsu_write_valid_d, lsu_write_valid_q;
+  logic [NumThreads-1:0][DataBits-1:0] lsu_write_address_d, lsu_write_address_q;
+  logic [NumThreads-1:0][DataBits-1:0] lsu_write_data_d, lsu_write_data_q;
+  logic [NumThreads-1:0]               lsu_read_ready_d, lsu_read_ready_q;
+  logic [NumThreads-1:0][DataBits-1:0] lsu_read_data_d, lsu_read_data_q;
+  logic [NumThreads-1:0]               lsu_write_ready_d, lsu_write_ready_q;
+
+  dcr u_dcr (
+    .clk_i,
+    .reset_i       (reset),
+    .we_i          (dcr_we_i),
+    .data_i        (dcr_data_i),
+    .thread_count_o(thread_count)
+  );
+
+  dispatcher #(
+    .NumCores       (NumCores),
+    .ThreadsPerBlock(ThreadsPerBlock)
+  ) u_dispatcher (
+    .clk_i,
+    .reset_i            (reset),
+    .start_i,
+    .thread_count_i     (thread_count),
+    .core_done_i        (core_done),
+    .core_start_o       (core_start),
+    .core_reset_o       (core_reset),
+    .core_block_id_o    (core_block_id),
+    .core_thread_count_o(core_thread_count),
+    .done_o
+  );
+
+  for (genvar c = 0; c < NumCores; c++) begin : g_core
+    core #(
+      .ThreadsPerBlock(ThreadsPerBlock),
+      .DataBits       (DataBits),
+      .ProgramAddrBits(ProgramAddrBits)
+    ) u_core (
+      .clk_i,
+      .reset_i             (reset || core_reset[c]),
+      .start_i             (core_start[c]),
+      .block_id_i          (core_block_id[c]),
+      .thread_count_i      (core_thread_count[c]),
+      .done_o              (core_done[c]),
+      .prog_read_valid_o   (fetch_read_valid[c]),
+      .prog_read_address_o (fetch_read_address[c]),
+      .prog_read_ready_i   (fetch_read_ready[c]),
+      .prog_read_data_i    (fetch_read_data[c]),
+      .data_read_valid_o   (lsu_read_valid_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_read_address_o (lsu_read_address_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_read_ready_i   (lsu_read_ready_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_read_data_i    (lsu_read_data_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_write_valid_o  (lsu_write_valid_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_write_address_o(lsu_write_address_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_write_data_o   (lsu_write_data_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_write_ready_i  (lsu_write_ready_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_state_o         (dbg_core_state_o[c]),
+      .dbg_pc_o            (dbg_core_pc_o[c]),
+      .dbg_diverged_o      (dbg_core_diverged_o[c]),
+      .dbg_fetcher_state_o (dbg_fetcher_state_o[c]),
+      .dbg_instruction_o   (dbg_instruction_o[c]),
+      .dbg_lsu_state_o     (dbg_lsu_state_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_lsu_out_o       (dbg_lsu_out_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_alu_out_o       (dbg_alu_out_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_nzp_o           (dbg_nzp_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_next_pc_o       (dbg_next_pc_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .dbg_regs_o          (dbg_regs_o[c*ThreadsPerBlock*16 +: ThreadsPerBlock*16])
+    );
+  end
+
+  // LSU port registers: clocked every edge, reset only by the GPU reset.
+  always_ff @(posedge clk_i) begin
+    if (reset) begin
+      lsu_read_valid_q    <= '0;
+      lsu_read_address_q  <= '0;
+      lsu_write_valid_q   <= '0;
+      lsu_write_address_q <= '0;
+      lsu_write_data_q    <= '0;
+      lsu_read_ready_q    <= '0;
+      lsu_read_data_q     <= '0;
+      lsu_write_ready_q   <= '0;
+    end else begin
+      lsu_read_valid_q    <= lsu_read_valid_d;
+      lsu_read_address_q  <= lsu_read_address_d;
+      lsu_write_valid_q   <= lsu_write_valid_d;
+      lsu_write_address_q <= lsu_write_address_d;
+      lsu_write_data_q    <= lsu_write_data_d;
+      lsu_read_ready_q    <= lsu_read_ready_d;
+      lsu_read_data_q     <= lsu_read_data_d;
+      lsu_write_ready_q   <= lsu_write_ready_d;
+    end
+  end
+
+  controller #(
+    .NumConsumers(NumThreads),
+    .NumChannels (DataChannels),
+    .AddrBits    (DataBits),
+    .DataBits    (DataBits),
+    .WriteEnable (1'b1)
+  ) u_data_controller (
+    .clk_i,
+    .reset_i                 (reset),
+    .consumer_read_valid_i   (lsu_read_valid_q),
+    .consumer_read_address_i (lsu_read_address_q),
+    .consumer_read_ready_o   (lsu_read_ready_d),
+    .consumer_read_data_o    (lsu_read_data_d),
+    .consumer_write_valid_i  (lsu_write_valid_q),
+    .consumer_write_address_i(lsu_write_address_q),
+    .consumer_write_data_i   (lsu_write_data_q),
+    .consumer_write_ready_o  (lsu_write_ready_d),
+    .mem_read_valid_o        (data_read_valid_o),
+    .mem_read_address_o      (data_read_address_o),
+    .mem_read_ready_i        (data_read_ready_i),
+    .mem_read_data_i         (data_read_data_i),
+    .mem_write_valid_o       (data_write_valid_o),
+    .mem_write_address_o     (data_write_address_o),
+    .mem_write_data_o        (data_write_data_o),
+    .mem_write_ready_i       (data_write_ready_i)
+  );
+
+  // Program memory is read-only: the write side of its controller is tied off.
+  logic [NumCores-1:0]                             unused_prog_write_ready;
+  logic [ProgramChannels-1:0]                      unused_prog_write_valid;
+  logic [ProgramChannels-1:0][ProgramAddrBits-1:0] unused_prog_write_address;
+  logic [ProgramChannels-1:0][15:0]                unused_prog_write_data;
+
+  controller #(
+    .NumConsumers(NumCores),
+    .NumChannels (ProgramChannels),
+    .AddrBits    (ProgramAddrBits),
+    .DataBits    (16),
+    .WriteEnable (1'b0)
+  ) u_program_controller (
+    .clk_i,
+    .reset_i                 (reset),
+    .consumer_read_valid_i   (fetch_read_valid),
+    .consumer_read_address_i (fetch_read_address),
+    .consumer_read_ready_o   (fetch_read_ready),
+    .consumer_read_data_o    (fetch_read_data),
+    .consumer_write_valid_i  ('0),
+    .consumer_write_address_i('0),
+    .consumer_write_data_i   ('0),
+    .consumer_write_ready_o  (unused_prog_write_ready),
+    .mem_read_valid_o        (prog_read_valid_o),
+    .mem_read_address_o      (prog_read_address_o),
+    .mem_read_ready_i        (prog_read_ready_i),
+    .mem_read_data_i         (prog_read_data_i),
+    .mem_write_valid_o       (unused_prog_write_valid),
+    .mem_write_address_o     (unused_prog_write_address),
+    .mem_write_data_o        (unused_prog_write_data),
+    .mem_write_ready_i       ('0)
+  );
+
+  assign dbg_core_start_o   = core_start;
+  assign dbg_core_reset_o   = core_reset;
+  assign dbg_core_block_o   = core_block_id;
+  assign dbg_core_threads_o = core_thread_count;
+
+endmodule

@@ -1,0 +1,75 @@
+#include "common/memory.h"
+
+#include "common/error.h"
+
+#include <fmt/format.h>
+
+namespace lockstep {
+
+bool MemRequest::operator==(const MemRequest& other) const {
+    return read_valid == other.read_valid && write_valid == other.write_valid &&
+           (!read_valid || read_address == other.read_address) &&
+           (!write_valid || (write_address == other.write_address && write_data == other.write_data));
+}
+
+Memory::Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
+               unsigned latency, bool writable)
+    : name_(std::move(name)),
+      data_mask_(data_bits >= 32 ? 0xFFFFFFFFu : (1u << data_bits) - 1u),
+      latency_(latency),
+      writable_(writable),
+      words_(words, 0),
+      responses_(channels),
+      waited_(channels, 0) {}
+
+void Memory::load(const std::vector<uint32_t>& words) {
+    if (words.size() > words_.size()) {
+        throw Error(fmt::format("{} memory holds {} words, got {}", name_, words_.size(), words.size()));
+    }
+    std::fill(words_.begin(), words_.end(), 0);
+    for (size_t i = 0; i < words.size(); ++i) words_[i] = words[i] & data_mask_;
+}
+
+void Memory::reset() {
+    std::fill(responses_.begin(), responses_.end(), MemResponse{});
+    std::fill(waited_.begin(), waited_.end(), 0);
+}
+
+void Memory::check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const {
+    if (address >= words_.size()) {
+        throw Error(fmt::format("cycle {}: {} memory {} at address {} out of range 0..{} (channel {})",
+                                cycle, name_, what, address, words_.size() - 1, channel));
+    }
+}
+
+const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& requests, uint64_t cycle) {
+    for (unsigned ch = 0; ch < responses_.size(); ++ch) {
+        const MemRequest& req = requests[ch];
+        MemResponse& out = responses_[ch];
+        out = MemResponse{};
+        if (waited_[ch] < latency_) continue;
+        if (req.read_valid) {
+            check_address(req.read_address, ch, "read", cycle);
+            out.read_ready = true;
+            out.read_data = words_[req.read_address];
+        }
+        if (writable_ && req.write_valid) {
+            check_address(req.write_address, ch, "write", cycle);
+            out.write_ready = true;
+        }
+    }
+    return responses_;
+}
+
+void Memory::clock(const std::vector<MemRequest>& requests) {
+    for (unsigned ch = 0; ch < responses_.size(); ++ch) {
+        const MemRequest& req = requests[ch];
+        const MemResponse& answered = responses_[ch];
+        if (answered.write_ready) words_[req.write_address] = req.write_data & data_mask_;
+        const bool pending = req.read_valid || (writable_ && req.write_valid);
+        const bool done = answered.read_ready || answered.write_ready;
+        waited_[ch] = pending && !done ? waited_[ch] + 1 : 0;   // a request held after its answer is new
+    }
+}
+
+}  // namespace lockstep

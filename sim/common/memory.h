@@ -1,0 +1,62 @@
+// The memory that feeds RTL and model alike: words plus valid/ready channels.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep {
+
+// What a device drives on one memory channel during a cycle.
+struct MemRequest {
+    bool read_valid = false;
+    uint32_t read_address = 0;
+    bool write_valid = false;
+    uint32_t write_address = 0;
+    uint32_t write_data = 0;
+    bool operator==(const MemRequest& other) const;
+};
+
+// What the memory drives back on that channel during the same cycle.
+struct MemResponse {
+    bool read_ready = false;
+    uint32_t read_data = 0;
+    bool write_ready = false;
+};
+
+// Memory with `latency`: a request is answered (ready, and read data) in the cycle it has
+// been held for `latency` cycles before; latency 0 answers in the very cycle the request
+// appears, as tiny-gpu's test memory does. A write lands at the edge that ends the cycle
+// in which it is answered.
+class Memory {
+public:
+    Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
+           unsigned latency, bool writable);
+
+    void load(const std::vector<uint32_t>& words);       // from address 0, rest zero
+    const std::vector<uint32_t>& words() const { return words_; }
+    uint32_t read(uint32_t address) const { return words_.at(address); }
+    const std::string& name() const { return name_; }
+    unsigned channels() const { return static_cast<unsigned>(responses_.size()); }
+
+    // The responses to the requests driven during the current cycle. Throws lockstep::Error
+    // when an answered request names an address outside the memory.
+    const std::vector<MemResponse>& respond(const std::vector<MemRequest>& requests, uint64_t cycle);
+    // The clock edge that ends the cycle: answered writes land, waiting requests age.
+    void clock(const std::vector<MemRequest>& requests);
+
+    void reset();                                          // drop pending responses
+
+private:
+    void check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const;
+
+    std::string name_;
+    unsigned data_mask_;
+    unsigned latency_;
+    bool writable_;
+    std::vector<uint32_t> words_;
+    std::vector<MemResponse> responses_;
+    std::vector<unsigned> waited_;   // cycles each channel's current request has waited
+};
+
+}  // namespace lockstep

@@ -1,0 +1,121 @@
+#include "common/program_generator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace lockstep {
+
+namespace {
+
+// R0 = global thread id, R11/R12 loop bound and counter, R1 = 1; R2..R10 are scratch.
+class Generator {
+public:
+    Generator(uint64_t seed, const GpuConfig& config) : rng_(seed), config_(config) {}
+
+    std::string run() {
+        const unsigned data_words = 1u << std::min(config_.data_addr_bits, 8u);   // CONST reaches 255
+        const unsigned max_threads = std::min(255u, data_words / 2);
+        threads_ = pick(1, std::min(max_threads, config_.cores * config_.threads_per_block * 3));
+        out_base_ = data_words / 2;   // each thread stores to out_base + id
+        emit(".threads {}", threads_);
+        std::string data = ".data";
+        const uint32_t data_max = (1u << config_.data_width) - 1;
+        for (unsigned i = 0; i < out_base_; ++i) data += fmt::format(" {}", pick(0, data_max));
+        lines_.push_back(data);
+        emit("MUL R0, %blockIdx, %blockDim");
+        emit("ADD R0, R0, %threadIdx");
+        emit("CONST R1, #1");
+        const unsigned blocks = pick(1, 4);
+        for (unsigned b = 0; b < blocks; ++b) {
+            if (pick(0, 2) == 0) {
+                loop(b);
+            } else {
+                straight(pick(2, 8));
+            }
+        }
+        emit("CONST R12, #{}", out_base_);   // every thread stores its result at out_base + id
+        emit("ADD R11, R0, R12");
+        emit("STR R11, R{}", pick(2, 10));
+        emit("RET");
+        std::string text;
+        for (const std::string& line : lines_) text += line + "\n";
+        return text;
+    }
+
+private:
+    template <typename... Args>
+    void emit(const char* format, Args&&... args) {
+        lines_.push_back(fmt::format(format, std::forward<Args>(args)...));
+    }
+
+    unsigned pick(unsigned lo, unsigned hi) { return std::uniform_int_distribution<unsigned>(lo, hi)(rng_); }
+    unsigned scratch() { return pick(2, 10); }
+
+    void straight(unsigned count) {
+        static const char* const ops[] = {"ADD", "SUB", "MUL", "DIV"};
+        for (unsigned i = 0; i < count; ++i) {
+            switch (pick(0, 5)) {
+            case 0: emit("CONST R{}, #{}", scratch(), pick(0, 255)); break;
+            case 1: load(); break;
+            case 2: store(); break;
+            case 3: emit("CMP R{}, R{}", pick(0, 10), pick(0, 15)); break;   // flags only, no branch
+            default:
+                emit("{} R{}, R{}, R{}", ops[pick(0, 3)], scratch(), pick(0, 15), pick(0, 15));
+                break;
+            }
+        }
+    }
+
+    void load() {   // address = id + base, base chosen so every thread stays in range
+        const unsigned base = pick(0, out_base_ - threads_);
+        emit("CONST R12, #{}", base);
+        emit("ADD R11, R0, R12");
+        emit("LDR R{}, R11", scratch());
+    }
+
+    void store() {
+        emit("CONST R12, #{}", out_base_);
+        emit("ADD R11, R0, R12");
+        emit("STR R11, R{}", scratch());
+    }
+
+    void loop(unsigned index) {   // counted loop with a uniform bound: no divergence
+        const unsigned trips = pick(1, 5);
+        const unsigned body = pick(1, 4);
+        emit("CONST R9, #0");
+        emit("LOOP{}:", index);
+        // the body may not touch R9 (counter) or R10 (bound)
+        static const char* const ops[] = {"ADD", "SUB", "MUL"};
+        for (unsigned i = 0; i < body; ++i) {
+            if (pick(0, 3) == 0) {
+                const unsigned base = pick(0, out_base_ - threads_);
+                emit("CONST R12, #{}", base);
+                emit("ADD R11, R0, R12");
+                emit("LDR R{}, R11", pick(2, 8));
+            } else {
+                emit("{} R{}, R{}, R{}", ops[pick(0, 2)], pick(2, 8), pick(0, 8), pick(0, 8));
+            }
+        }
+        emit("CONST R10, #{}", trips);
+        emit("ADD R9, R9, R1");
+        emit("CMP R9, R10");
+        emit("BRn LOOP{}", index);
+    }
+
+    std::mt19937_64 rng_;
+    GpuConfig config_;
+    unsigned threads_ = 1;
+    unsigned out_base_ = 128;
+    std::vector<std::string> lines_;
+};
+
+}  // namespace
+
+std::string generate_program(uint64_t seed, const GpuConfig& config) {
+    return Generator(seed, config).run();
+}
+
+}  // namespace lockstep

@@ -1,0 +1,222 @@
+#include "cosim/engine.h"
+
+#include "common/error.h"
+#include "common/isa.h"
+#include "common/memory.h"
+#include "cosim/rtl_cache.h"
+#include "gpu/gpu_model.h"
+#include "trace/trace_writer.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace lockstep::cosim {
+
+using gpu::GpuSnapshot;
+
+const char* name(Engine e) {
+    switch (e) {
+    case Engine::Model: return "model";
+    case Engine::Rtl: return "rtl";
+    default: return "cosim";
+    }
+}
+
+std::optional<Engine> engine_from_name(const std::string& n) {
+    if (n == "model") return Engine::Model;
+    if (n == "rtl") return Engine::Rtl;
+    if (n == "cosim") return Engine::Cosim;
+    return std::nullopt;
+}
+
+namespace {
+
+// One engine with its own memories, stepped one clock edge at a time.
+class Harness {
+public:
+    Harness(gpu::GpuDevice& device, const Config& config, const Program& program)
+        : device_(device),
+          data_("data", 1u << config.gpu.data_addr_bits, config.gpu.data_width, config.gpu.data_channels,
+                config.memory.latency, true),
+          program_("program", 1u << config.gpu.program_addr_bits, 16, config.gpu.program_channels,
+                   config.memory.latency, false) {
+        data_.load(program.data);
+        program_.load(std::vector<uint32_t>(program.code.begin(), program.code.end()));
+        snapshot_.resize(config.gpu);
+        inputs_.data.assign(config.gpu.data_channels, {});
+        inputs_.program.assign(config.gpu.program_channels, {});
+    }
+
+    // Reset for one cycle, then one cycle writing the thread count into the DCR.
+    void reset(unsigned threads) {
+        inputs_.rst_n = false;
+        edge(0);
+        inputs_.rst_n = true;
+        inputs_.dcr_we = true;
+        inputs_.dcr_data = static_cast<uint8_t>(threads);
+        edge(0);
+        inputs_.dcr_we = false;
+    }
+
+    void set_start(bool start) { inputs_.start = start; }
+
+    void edge(uint64_t cycle) {
+        inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
+        inputs_.program = program_.respond(snapshot_.program_requests, cycle);
+        device_.tick(inputs_);
+        data_.clock(snapshot_.data_requests);
+        program_.clock(snapshot_.program_requests);
+        device_.observe(snapshot_);
+    }
+
+    const GpuSnapshot& snapshot() const { return snapshot_; }
+    const Memory& data() const { return data_; }
+
+private:
+    gpu::GpuDevice& device_;
+    Memory data_, program_;
+    GpuSnapshot snapshot_;
+    gpu::GpuInputs inputs_;
+};
+
+std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, unsigned tpb) {
+    const gpu::CoreView& c = s.cores[core];
+    std::string threads;
+    for (unsigned t = 0; t < c.thread_count; ++t) {
+        threads += fmt::format("{}thread {} -> PC {}", t ? ", " : "", t, s.threads[core * tpb + t].next_pc);
+    }
+    return fmt::format("cycle {}: divergent branch on core {} (block {}) at PC {} ({}): {}; "
+                       "threads of one block must take the same branch",
+                       cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), threads);
+}
+
+void check_progress(uint64_t cycle, const GpuSnapshot& s, unsigned tpb) {
+    for (unsigned c = 0; c < s.cores.size(); ++c) {
+        if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, tpb));
+    }
+}
+
+void inject(gpu::GpuDevice* model, const Fault& f) {
+    auto& gpu = static_cast<gpu::GpuModel*>(model)->gpu();
+    auto& regs = const_cast<gpu::Gpu&>(gpu).cores.at(f.core)->threads.at(f.thread).registers->q.regs;
+    regs.at(f.reg) = f.value;
+}
+
+}  // namespace
+
+RunResult run_gpu(const Config& config, const Program& program, const RunOptions& options) {
+    const GpuConfig& shape = config.gpu;
+    const uint64_t max_cycles = options.max_cycles ? options.max_cycles : config.sim.max_cycles;
+    const bool use_model = options.engine != Engine::Rtl;
+    const bool use_rtl = options.engine != Engine::Model;
+
+    gpu::GpuDevice* model = use_model ? &gpu::GpuModel::instance(shape) : nullptr;
+    std::unique_ptr<gpu::GpuDevice> rtl;
+    if (use_rtl) {
+        const std::string vcd = options.trace_dir.empty() ? "" : options.trace_dir + "/gpu.vcd";
+        if (!vcd.empty()) std::filesystem::create_directories(options.trace_dir);
+        rtl = make_rtl_gpu(shape, vcd);
+    }
+    std::unique_ptr<Harness> model_h, rtl_h;
+    if (model) model_h = std::make_unique<Harness>(*model, config, program);
+    if (rtl) rtl_h = std::make_unique<Harness>(*rtl, config, program);
+    Harness& main = model_h ? *model_h : *rtl_h;   // whose state is traced and reported
+
+    RunResult result;
+    result.engine = options.engine;
+    result.initial_memory = main.data().words();
+    trace::TraceWriter trace(options.trace_dir, shape, program);
+
+    auto compare_now = [&](uint64_t cycle) {
+        if (!model_h || !rtl_h || result.first_mismatch) return;
+        if (auto m = compare(rtl_h->snapshot(), model_h->snapshot(), shape.threads_per_block)) {
+            m->cycle = cycle;
+            m->recent_trace = trace.recent_lines();
+            result.first_mismatch = m;
+            result.mismatches = 1;
+        }
+    };
+
+    for (Harness* h : {model_h.get(), rtl_h.get()}) {
+        if (h) h->reset(program.threads);
+    }
+    for (unsigned launch = 0; launch < options.launches && !result.first_mismatch; ++launch) {
+        if (launch > 0) {   // drop start for one cycle to re-arm the dispatcher
+            for (Harness* h : {model_h.get(), rtl_h.get()}) {
+                if (!h) continue;
+                h->set_start(false);
+                h->edge(0);
+            }
+        }
+        for (Harness* h : {model_h.get(), rtl_h.get()}) {
+            if (h) h->set_start(true);
+        }
+        trace.record(0, main.snapshot());
+        compare_now(0);
+        uint64_t cycle = 0;
+        while (!result.first_mismatch) {
+            if (cycle >= max_cycles) {
+                throw Error(fmt::format("{}: did not finish within {} cycles (raise --max-cycles or sim.max_cycles "
+                                        "in {}); last state: {}",
+                                        program.path, max_cycles, config.path,
+                                        trace::TraceWriter::cycle_line(cycle, main.snapshot())));
+            }
+            ++cycle;
+            for (Harness* h : {model_h.get(), rtl_h.get()}) {
+                if (h) h->edge(cycle);
+            }
+            if (options.fault && options.fault->cycle == cycle && model) inject(model, *options.fault);
+            if (model_h && options.fault && options.fault->cycle == cycle) {
+                // re-read the model so the injected value is what gets compared
+                const_cast<GpuSnapshot&>(model_h->snapshot()).threads.at(
+                    options.fault->core * shape.threads_per_block + options.fault->thread).regs.at(options.fault->reg) =
+                    options.fault->value;
+            }
+            compare_now(cycle);
+            if (result.first_mismatch) break;
+            trace.record(cycle, main.snapshot());
+            check_progress(cycle, main.snapshot(), shape.threads_per_block);
+            if (main.snapshot().done) break;
+        }
+        result.launch_cycles.push_back(cycle);
+        result.cycles = cycle;
+    }
+    result.memory = main.data().words();
+    if (model_h && rtl_h && !result.first_mismatch && model_h->data().words() != rtl_h->data().words()) {
+        const auto& r = rtl_h->data().words();
+        const auto& m = model_h->data().words();
+        for (size_t a = 0; a < r.size(); ++a) {
+            if (r[a] == m[a]) continue;
+            result.first_mismatch = Mismatch{result.cycles, "data_memory", fmt::format("[{}]", a),
+                                             std::to_string(r[a]), std::to_string(m[a]), "", trace.recent_lines()};
+            result.mismatches = 1;
+            break;
+        }
+    }
+    result.utilisation = trace.utilisation();
+    result.trace_dir = options.trace_dir;
+    trace.finish(name(options.engine), {{"cycles", result.cycles}, {"mismatches", result.mismatches}});
+    return result;
+}
+
+nlohmann::json to_json(const RunResult& r) {
+    nlohmann::json mismatch = nullptr;
+    if (r.first_mismatch) {
+        const Mismatch& m = *r.first_mismatch;
+        mismatch = {{"cycle", m.cycle}, {"unit", m.unit}, {"signal", m.signal}, {"rtl", m.rtl},
+                    {"model", m.model}, {"in_flight", m.in_flight}, {"recent_trace", m.recent_trace}};
+    }
+    return {
+        {"cycles", r.cycles},
+        {"launch_cycles", r.launch_cycles},
+        {"engine", name(r.engine)},
+        {"memory", r.memory},
+        {"mismatches", r.mismatches},
+        {"first_mismatch", mismatch},
+        {"utilisation", r.utilisation},
+        {"trace_dir", r.trace_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.trace_dir)},
+    };
+}
+
+}  // namespace lockstep::cosim

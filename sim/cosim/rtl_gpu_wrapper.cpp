@@ -1,0 +1,153 @@
+// Adapter from the Verilated `gpu` to GpuDevice. Compiled once per GPU shape into a shared
+// library by rtl_cache.cpp (the shape arrives as LS_* macros) and loaded with dlopen.
+#include "Vgpu.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+#include "gpu/gpu_types.h"
+
+#include <memory>
+#include <type_traits>
+
+#ifndef LS_CORES
+#error "compile with the GPU shape: -DLS_CORES=... (see rtl_cache.cpp)"
+#endif
+
+namespace {
+
+using namespace lockstep;
+using namespace lockstep::gpu;
+
+constexpr unsigned kCores = LS_CORES, kTpb = LS_THREADS_PER_BLOCK, kDataChannels = LS_DATA_CHANNELS,
+                   kProgramChannels = LS_PROGRAM_CHANNELS, kDataBits = LS_DATA_BITS, kPcBits = LS_PC_BITS;
+constexpr unsigned kThreads = kCores * kTpb;
+constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++b; return b + 1; }();
+
+inline uint64_t low_mask(unsigned width) { return width >= 64 ? ~0ull : (1ull << width) - 1; }
+
+// Read `width` (<= 32) bits at `lsb` of a port of any Verilator width.
+template <typename T>
+uint32_t get(const T& port, unsigned lsb, unsigned width) {
+    if constexpr (std::is_integral_v<T>) {
+        return static_cast<uint32_t>((static_cast<uint64_t>(port) >> lsb) & low_mask(width));
+    } else {
+        const unsigned word = lsb / 32, shift = lsb % 32;
+        uint64_t window = port.at(word);
+        if (shift + width > 32) window |= static_cast<uint64_t>(port.at(word + 1)) << 32;
+        return static_cast<uint32_t>((window >> shift) & low_mask(width));
+    }
+}
+
+template <typename T>
+void set(T& port, unsigned lsb, unsigned width, uint32_t value) {
+    if constexpr (std::is_integral_v<T>) {
+        const uint64_t m = low_mask(width) << lsb;
+        port = static_cast<T>((static_cast<uint64_t>(port) & ~m) | ((static_cast<uint64_t>(value) << lsb) & m));
+    } else {
+        for (unsigned b = 0; b < width; ++b) {
+            const unsigned bit = lsb + b;
+            const uint32_t m = 1u << (bit % 32);
+            port.at(bit / 32) = ((value >> b) & 1) ? (port.at(bit / 32) | m) : (port.at(bit / 32) & ~m);
+        }
+    }
+}
+
+class RtlGpu final : public GpuDevice {
+public:
+    explicit RtlGpu(const char* vcd_path) {
+        context_->traceEverOn(vcd_path != nullptr);
+        top_ = std::make_unique<Vgpu>(context_.get(), "gpu");
+        if (vcd_path != nullptr) {
+            vcd_ = std::make_unique<VerilatedVcdC>();
+            top_->trace(vcd_.get(), 99);
+            vcd_->open(vcd_path);
+        }
+        top_->clk_i = 0;
+        top_->eval();
+    }
+
+    ~RtlGpu() override {
+        if (vcd_) vcd_->close();
+        top_->final();
+    }
+
+    void tick(const GpuInputs& in) override {
+        top_->rst_ni = in.rst_n;
+        top_->start_i = in.start;
+        top_->dcr_we_i = in.dcr_we;
+        top_->dcr_data_i = in.dcr_data;
+        for (unsigned ch = 0; ch < kDataChannels; ++ch) {
+            set(top_->data_read_ready_i, ch, 1, in.data[ch].read_ready);
+            set(top_->data_read_data_i, ch * kDataBits, kDataBits, in.data[ch].read_data);
+            set(top_->data_write_ready_i, ch, 1, in.data[ch].write_ready);
+        }
+        for (unsigned ch = 0; ch < kProgramChannels; ++ch) {
+            set(top_->prog_read_ready_i, ch, 1, in.program[ch].read_ready);
+            set(top_->prog_read_data_i, ch * 16, 16, in.program[ch].read_data);
+        }
+        top_->eval();                      // inputs settle before the edge
+        dump();
+        top_->clk_i = 1;
+        top_->eval();
+        dump();
+        top_->clk_i = 0;
+        top_->eval();
+    }
+
+    void observe(GpuSnapshot& out) const override {
+        const Vgpu& t = *top_;
+        out.done = t.done_o;
+        for (unsigned c = 0; c < kCores; ++c) {
+            CoreView& v = out.cores[c];
+            v.state = static_cast<CoreState>(get(t.dbg_core_state_o, c * 3, 3));
+            v.pc = get(t.dbg_core_pc_o, c * kPcBits, kPcBits);
+            v.diverged = get(t.dbg_core_diverged_o, c, 1);
+            v.start = get(t.dbg_core_start_o, c, 1);
+            v.reset = get(t.dbg_core_reset_o, c, 1);
+            v.block_id = get(t.dbg_core_block_o, c * 8, 8);
+            v.thread_count = get(t.dbg_core_threads_o, c * kCountBits, kCountBits);
+            v.fetcher = static_cast<FetcherState>(get(t.dbg_fetcher_state_o, c * 2, 2));
+            v.instruction = static_cast<uint16_t>(get(t.dbg_instruction_o, c * 16, 16));
+        }
+        for (unsigned i = 0; i < kThreads; ++i) {
+            ThreadView& v = out.threads[i];
+            v.lsu = static_cast<LsuState>(get(t.dbg_lsu_state_o, i * 2, 2));
+            v.lsu_out = get(t.dbg_lsu_out_o, i * kDataBits, kDataBits);
+            v.alu_out = get(t.dbg_alu_out_o, i * kDataBits, kDataBits);
+            v.nzp = static_cast<uint8_t>(get(t.dbg_nzp_o, i * 3, 3));
+            v.next_pc = get(t.dbg_next_pc_o, i * kPcBits, kPcBits);
+            for (unsigned r = 0; r < kRegisters; ++r) {
+                v.regs[r] = get(t.dbg_regs_o, (i * kRegisters + r) * kDataBits, kDataBits);
+            }
+        }
+        for (unsigned ch = 0; ch < kDataChannels; ++ch) {
+            MemRequest& r = out.data_requests[ch];
+            r.read_valid = get(t.data_read_valid_o, ch, 1);
+            r.read_address = get(t.data_read_address_o, ch * kDataBits, kDataBits);
+            r.write_valid = get(t.data_write_valid_o, ch, 1);
+            r.write_address = get(t.data_write_address_o, ch * kDataBits, kDataBits);
+            r.write_data = get(t.data_write_data_o, ch * kDataBits, kDataBits);
+        }
+        for (unsigned ch = 0; ch < kProgramChannels; ++ch) {
+            MemRequest& r = out.program_requests[ch];
+            r.read_valid = get(t.prog_read_valid_o, ch, 1);
+            r.read_address = get(t.prog_read_address_o, ch * kPcBits, kPcBits);
+        }
+    }
+
+private:
+    void dump() {
+        if (vcd_) vcd_->dump(static_cast<uint64_t>(context_->time()));
+        context_->timeInc(500);   // half a 1 ns period, in the RTL's 1 ps precision
+    }
+
+    std::unique_ptr<VerilatedContext> context_ = std::make_unique<VerilatedContext>();
+    std::unique_ptr<Vgpu> top_;
+    std::unique_ptr<VerilatedVcdC> vcd_;
+};
+
+}  // namespace
+
+extern "C" lockstep::gpu::GpuDevice* lockstep_make_rtl_gpu(const char* vcd_path) {
+    return new RtlGpu(vcd_path);
+}

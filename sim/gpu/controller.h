@@ -1,0 +1,34 @@
+// Memory controller: relays consumers' (fetchers' or LSUs') requests over a few channels.
+#pragma once
+
+#include "common/memory.h"
+#include "gpu/gpu_types.h"
+#include "gpu/unit.h"
+
+#include <vector>
+
+namespace lockstep::gpu {
+
+struct ControllerState {
+    std::vector<CtrlState> channel_state;
+    std::vector<unsigned> channel_consumer;   // consumer each channel serves
+    std::vector<MemRequest> mem;              // per channel, towards memory
+    std::vector<MemResponse> consumer;        // per consumer, back to it
+    std::vector<bool> serving;                // consumer has a channel
+};
+
+class Controller : public Unit<ControllerState> {
+public:
+    Controller(const sc_core::sc_module_name& name, unsigned consumers, unsigned channels, bool write_enable);
+    void evaluate(bool reset, const std::vector<MemRequest>& consumer_requests,
+                  const std::vector<MemResponse>& memory_responses);
+
+private:
+    ControllerState reset_state() const;
+    void idle(unsigned channel, const std::vector<MemRequest>& requests);
+    unsigned consumers_;
+    unsigned channels_;
+    bool write_enable_;
+};
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,37 @@
+#include "gpu/decoder.h"
+
+#include "common/isa.h"
+
+namespace lockstep::gpu {
+
+void Decoder::evaluate(bool reset, CoreState core_state, uint16_t instruction) {
+    d_ = q;
+    if (reset) {
+        d_ = DecodedInstruction{};
+        return;
+    }
+    if (core_state != CoreState::Decode) return;
+    DecodedInstruction out;
+    out.rd = (instruction >> 8) & 0xF;
+    out.rs = (instruction >> 4) & 0xF;
+    out.rt = instruction & 0xF;
+    out.imm = instruction & 0xFF;
+    out.nzp = (instruction >> 9) & 0x7;
+    using isa::Opcode;
+    switch (static_cast<Opcode>(instruction >> 12)) {
+    case Opcode::Br: out.pc_branch = true; break;
+    case Opcode::Cmp: out.alu_cmp = true; out.nzp_write = true; break;
+    case Opcode::Add: out.reg_write = true; out.alu_op = 0; break;
+    case Opcode::Sub: out.reg_write = true; out.alu_op = 1; break;
+    case Opcode::Mul: out.reg_write = true; out.alu_op = 2; break;
+    case Opcode::Div: out.reg_write = true; out.alu_op = 3; break;
+    case Opcode::Ldr: out.reg_write = true; out.reg_input = 1; out.mem_read = true; break;
+    case Opcode::Str: out.mem_write = true; break;
+    case Opcode::Const: out.reg_write = true; out.reg_input = 2; break;
+    case Opcode::Ret: out.ret = true; break;
+    default: break;   // NOP and the free opcodes 0xA..0xE do nothing
+    }
+    d_ = out;
+}
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,32 @@
+// Decoder: turns the fetched instruction into fields and control bits (in StDecode).
+#pragma once
+
+#include "gpu/gpu_types.h"
+#include "gpu/unit.h"
+
+#include <cstdint>
+
+namespace lockstep::gpu {
+
+struct DecodedInstruction {
+    uint8_t rd = 0, rs = 0, rt = 0;
+    uint8_t nzp = 0;              // branch condition, instr[11:9]
+    uint8_t imm = 0;              // instr[7:0]
+    bool reg_write = false;       // writes rd in StUpdate
+    bool mem_read = false;        // LDR
+    bool mem_write = false;       // STR
+    bool nzp_write = false;       // CMP
+    uint8_t reg_input = 0;        // 0 ALU, 1 LSU, 2 immediate
+    uint8_t alu_op = 0;           // 0 ADD, 1 SUB, 2 MUL, 3 DIV
+    bool alu_cmp = false;         // ALU produces NZP bits
+    bool pc_branch = false;       // BRnzp
+    bool ret = false;             // RET
+};
+
+class Decoder : public Unit<DecodedInstruction> {
+public:
+    explicit Decoder(const sc_core::sc_module_name& name) : Unit(name) {}
+    void evaluate(bool reset, CoreState core_state, uint16_t instruction);
+};
+
+}  // namespace lockstep::gpu

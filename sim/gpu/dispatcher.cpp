@@ -1,0 +1,60 @@
+#include "gpu/dispatcher.h"
+
+namespace lockstep::gpu {
+
+Dispatcher::Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block)
+    : Unit(name), cores_(cores), threads_per_block_(threads_per_block) {
+    q = d_ = reset_state();
+}
+
+DispatcherState Dispatcher::reset_state() const {
+    DispatcherState s;
+    s.core_start.assign(cores_, false);
+    s.core_reset.assign(cores_, true);
+    s.core_block_id.assign(cores_, 0);
+    s.core_thread_count.assign(cores_, threads_per_block_);
+    return s;
+}
+
+void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done) {
+    d_ = q;
+    if (reset) {
+        d_ = reset_state();
+        return;
+    }
+    if (!start) {   // re-arm for the next launch (the reference never clears done)
+        d_.done = false;
+        d_.blocks_dispatched = 0;
+        d_.blocks_done = 0;
+        d_.core_reset.assign(cores_, true);
+        d_.core_start.assign(cores_, false);
+        return;
+    }
+    const uint32_t total_blocks = (thread_count + threads_per_block_ - 1) / threads_per_block_;
+    uint32_t dispatched = q.blocks_dispatched;
+    uint32_t finished = q.blocks_done;
+    if (q.blocks_done == total_blocks) d_.done = true;
+    for (unsigned c = 0; c < cores_; ++c) {
+        if (!q.core_reset[c]) continue;
+        d_.core_reset[c] = false;
+        if (dispatched < total_blocks) {
+            d_.core_start[c] = true;
+            d_.core_block_id[c] = dispatched;
+            d_.core_thread_count[c] = dispatched == total_blocks - 1
+                                          ? thread_count - dispatched * threads_per_block_
+                                          : threads_per_block_;
+            dispatched = (dispatched + 1) & 0xFF;
+        }
+    }
+    for (unsigned c = 0; c < cores_; ++c) {
+        if (q.core_start[c] && core_done[c]) {
+            d_.core_reset[c] = true;
+            d_.core_start[c] = false;
+            finished = (finished + 1) & 0xFF;
+        }
+    }
+    d_.blocks_dispatched = dispatched;
+    d_.blocks_done = finished;
+}
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,32 @@
+// Dispatcher: hands blocks of threads to free cores in order; done when all blocks are.
+#pragma once
+
+#include "gpu/unit.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::gpu {
+
+struct DispatcherState {
+    std::vector<bool> core_start;           // core c runs a block
+    std::vector<bool> core_reset;           // core c is held in reset
+    std::vector<uint32_t> core_block_id;    // block given to core c
+    std::vector<uint32_t> core_thread_count;// threads of that block
+    uint32_t blocks_dispatched = 0;
+    uint32_t blocks_done = 0;
+    bool done = false;
+};
+
+class Dispatcher : public Unit<DispatcherState> {
+public:
+    Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block);
+    void evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done);
+
+private:
+    DispatcherState reset_state() const;
+    unsigned cores_;
+    unsigned threads_per_block_;
+};
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,96 @@
+#include "gpu/gpu.h"
+
+#include <string>
+
+namespace lockstep::gpu {
+
+Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
+    : sc_core::sc_module(name),
+      clk_i("clk_i"),
+      dcr("dcr"),
+      dispatcher("dispatcher", config.cores, config.threads_per_block),
+      data_controller("data_controller", config.cores * config.threads_per_block,
+                      config.data_channels, true),
+      program_controller("program_controller", config.cores, config.program_channels, false),
+      config_(config) {
+    for (unsigned c = 0; c < config.cores; ++c) {
+        cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), config));
+    }
+    const unsigned slots = config.cores * config.threads_per_block;
+    lsu_request_q.assign(slots, MemRequest{});
+    lsu_response_q.assign(slots, MemResponse{});
+    core_done_.assign(config.cores, false);
+    fetch_requests_.assign(config.cores, MemRequest{});
+    inputs.data.assign(config.data_channels, MemResponse{});
+    inputs.program.assign(config.program_channels, MemResponse{});
+    SC_HAS_PROCESS(Gpu);
+    SC_METHOD(on_clock);
+    sensitive << clk_i.pos();
+    dont_initialize();
+}
+
+void Gpu::on_clock() {
+    const bool reset = !inputs.rst_n;
+    const unsigned tpb = config_.threads_per_block;
+    const DispatcherState& dispatch = dispatcher.q;
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        core_done_[c] = cores[c]->scheduler.q.done;
+        fetch_requests_[c].read_valid = cores[c]->fetcher.q.read_valid;
+        fetch_requests_[c].read_address = cores[c]->fetcher.q.read_address;
+    }
+    // Every unit computes its next state from current state only ...
+    dcr.evaluate(reset, inputs.dcr_we, inputs.dcr_data);
+    dispatcher.evaluate(reset, inputs.start, dcr.q.thread_count, core_done_);
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        cores[c]->evaluate(reset || dispatch.core_reset[c], dispatch.core_start[c], dispatch.core_block_id[c],
+                           dispatch.core_thread_count[c], program_controller.q.consumer[c],
+                           &lsu_response_q[c * tpb]);
+    }
+    data_controller.evaluate(reset, lsu_request_q, inputs.data);
+    program_controller.evaluate(reset, fetch_requests_, inputs.program);
+    // ... and then all of it changes at once, as flops do on the edge.
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        for (unsigned t = 0; t < tpb; ++t) {
+            const unsigned i = c * tpb + t;
+            lsu_request_q[i] = reset ? MemRequest{} : cores[c]->threads[t].lsu->q.request;
+            lsu_response_q[i] = reset ? MemResponse{} : data_controller.q.consumer[i];
+        }
+    }
+    dcr.commit();
+    dispatcher.commit();
+    for (auto& core : cores) core->commit();
+    data_controller.commit();
+    program_controller.commit();
+}
+
+void Gpu::observe(GpuSnapshot& out) const {
+    out.done = dispatcher.q.done;
+    const unsigned tpb = config_.threads_per_block;
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        const Core& core = *cores[c];
+        CoreView& view = out.cores[c];
+        view.state = core.scheduler.q.state;
+        view.fetcher = core.fetcher.q.state;
+        view.pc = core.scheduler.q.pc;
+        view.instruction = core.fetcher.q.instruction;
+        view.start = dispatcher.q.core_start[c];
+        view.reset = dispatcher.q.core_reset[c];
+        view.diverged = core.scheduler.q.diverged;
+        view.block_id = dispatcher.q.core_block_id[c];
+        view.thread_count = dispatcher.q.core_thread_count[c];
+        for (unsigned t = 0; t < tpb; ++t) {
+            const ThreadSlot& slot = core.threads[t];
+            ThreadView& thread = out.threads[c * tpb + t];
+            thread.regs = slot.registers->q.regs;
+            thread.lsu = slot.lsu->q.state;
+            thread.lsu_out = slot.lsu->q.out;
+            thread.alu_out = slot.alu->q.out;
+            thread.nzp = slot.pc->q.nzp;
+            thread.next_pc = slot.pc->q.next_pc;
+        }
+    }
+    out.data_requests = data_controller.q.mem;
+    out.program_requests = program_controller.q.mem;
+}
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,76 @@
+// State encodings and the per-cycle observable state shared by model, RTL adapter,
+// comparator and trace writer (docs/architecture.md, "Encodings").
+#pragma once
+
+#include "common/config.h"
+#include "common/memory.h"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::gpu {
+
+enum class CoreState : uint8_t {
+    Idle = 0, Fetch = 1, Decode = 2, Request = 3, Wait = 4, Execute = 5, Update = 6, Done = 7,
+};
+enum class FetcherState : uint8_t { Idle = 0, Fetching = 1, Fetched = 2 };
+enum class LsuState : uint8_t { Idle = 0, Requesting = 1, Waiting = 2, Done = 3 };
+enum class CtrlState : uint8_t {
+    Idle = 0, ReadWaiting = 2, WriteWaiting = 3, ReadRelaying = 4, WriteRelaying = 5,
+};
+
+const char* name(CoreState s);
+const char* name(FetcherState s);
+const char* name(LsuState s);
+
+constexpr unsigned kRegisters = 16;
+
+struct CoreView {
+    CoreState state = CoreState::Idle;
+    FetcherState fetcher = FetcherState::Idle;
+    uint32_t pc = 0;
+    uint16_t instruction = 0;
+    bool start = false, reset = true, diverged = false;
+    uint32_t block_id = 0;
+    uint32_t thread_count = 0;
+};
+
+struct ThreadView {
+    std::array<uint32_t, kRegisters> regs{};
+    LsuState lsu = LsuState::Idle;
+    uint32_t lsu_out = 0, alu_out = 0;
+    uint8_t nzp = 0;
+    uint32_t next_pc = 0;
+};
+
+// Everything both engines expose after a clock edge.
+struct GpuSnapshot {
+    bool done = false;
+    std::vector<CoreView> cores;
+    std::vector<ThreadView> threads;               // core-major: core * threads_per_block + slot
+    std::vector<MemRequest> data_requests;         // per data channel
+    std::vector<MemRequest> program_requests;      // per program channel
+
+    void resize(const GpuConfig& config);
+};
+
+// What the harness drives into the GPU for the coming edge.
+struct GpuInputs {
+    bool rst_n = true;
+    bool start = false;
+    bool dcr_we = false;
+    uint8_t dcr_data = 0;
+    std::vector<MemResponse> data;                 // per data channel
+    std::vector<MemResponse> program;              // per program channel
+};
+
+// A GPU that can be clocked and observed: the SystemC model or the Verilated RTL.
+class GpuDevice {
+public:
+    virtual ~GpuDevice() = default;
+    virtual void tick(const GpuInputs& inputs) = 0;      // apply inputs, one rising edge
+    virtual void observe(GpuSnapshot& out) const = 0;    // state after the last edge
+};
+
+}  // namespace lockstep::gpu

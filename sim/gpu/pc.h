@@ -1,0 +1,25 @@
+// Program counter unit (one per thread slot): NZP flags and this thread's next PC.
+#pragma once
+
+#include "gpu/decoder.h"
+#include "gpu/unit.h"
+
+namespace lockstep::gpu {
+
+struct PcState {
+    uint8_t nzp = 0;
+    uint32_t next_pc = 0;
+};
+
+class Pc : public Unit<PcState> {
+public:
+    Pc(const sc_core::sc_module_name& name, unsigned program_addr_bits)
+        : Unit(name), mask_(mask_bits(program_addr_bits)) {}
+    void evaluate(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded,
+                  uint32_t alu_out, uint32_t current_pc);
+
+private:
+    uint32_t mask_;
+};
+
+}  // namespace lockstep::gpu

@@ -1,0 +1,23 @@
+// Base of every model unit: a named SystemC module whose state is a plain struct,
+// computed next-from-current by evaluate() and committed once per clock edge.
+#pragma once
+
+#include <systemc>
+
+namespace lockstep::gpu {
+
+template <typename State>
+class Unit : public sc_core::sc_module {
+public:
+    State q;                       // value held since the last edge (what the RTL's _q flops hold)
+
+    void commit() { q = d_; }      // the clock edge
+
+protected:
+    explicit Unit(const sc_core::sc_module_name& name) : sc_core::sc_module(name) {}
+    State d_;                      // next value, built by evaluate()
+};
+
+inline uint32_t mask_bits(unsigned bits) { return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u; }
+
+}  // namespace lockstep::gpu

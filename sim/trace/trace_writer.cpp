@@ -1,0 +1,202 @@
+#include "trace/trace_writer.h"
+
+#include "common/error.h"
+#include "common/isa.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace lockstep::trace {
+
+namespace {
+
+using namespace gpu;
+
+bool running(const CoreView& c) {
+    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
+}
+
+unsigned active_threads(const CoreView& c) { return running(c) ? c.thread_count : 0; }
+
+bool is_alu_op(uint16_t word) {
+    const auto op = static_cast<isa::Opcode>(word >> 12);
+    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
+           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
+}
+
+std::string request_text(const MemRequest& r) {
+    if (r.read_valid) return fmt::format("R@{}", r.read_address);
+    if (r.write_valid) return fmt::format("W@{}={}", r.write_address, r.write_data);
+    return "-";
+}
+
+double pct(uint64_t part, uint64_t whole) {
+    return whole == 0 ? 0.0 : static_cast<double>(part) * 100.0 / static_cast<double>(whole);
+}
+
+}  // namespace
+
+TraceWriter::TraceWriter(const std::string& dir, const GpuConfig& config, const Program& program)
+    : dir_(dir), config_(config), program_path_(program.path), ring_(kRecent), ring_cycle_(kRecent, 0) {
+    counters_.data_channel_busy.assign(config.data_channels, 0);
+    counters_.program_channel_busy.assign(config.program_channels, 0);
+    previous_.resize(config);
+    if (dir_.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    log_.open(dir_ + "/trace.log");
+    csv_.open(dir_ + "/utilisation.csv");
+    if (ec || !log_ || !csv_) throw Error(fmt::format("{}: cannot write trace files there", dir_));
+    log_ << fmt::format("# lockstep GPU trace: {} on {} cores x {} threads\n", program.path, config.cores,
+                        config.threads_per_block);
+    csv_ << "cycle";
+    for (unsigned c = 0; c < config.cores; ++c) {
+        csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
+                            "core{0}_lsu_busy,core{0}_fetch_stall", c);
+    }
+    for (unsigned ch = 0; ch < config.data_channels; ++ch) csv_ << fmt::format(",data_ch{}_busy", ch);
+    for (unsigned ch = 0; ch < config.program_channels; ++ch) csv_ << fmt::format(",program_ch{}_busy", ch);
+    csv_ << "\n";
+}
+
+std::string TraceWriter::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
+    std::string line = fmt::format("cycle {:>6}", cycle);
+    for (size_t c = 0; c < s.cores.size(); ++c) {
+        const CoreView& core = s.cores[c];
+        line += fmt::format(" | c{} {:<7} pc={:<3} {:<22}", c, name(core.state), core.pc,
+                            running(core) ? isa::disassemble(core.instruction) : "");
+    }
+    line += " | data";
+    for (const MemRequest& r : s.data_requests) line += " " + request_text(r);
+    line += " | prog";
+    for (const MemRequest& r : s.program_requests) line += " " + request_text(r);
+    if (s.done) line += " | DONE";
+    return line;
+}
+
+void TraceWriter::record(uint64_t cycle, const GpuSnapshot& s) {
+    ring_[recorded_ % kRecent] = s;
+    ring_cycle_[recorded_ % kRecent] = cycle;
+    ++recorded_;
+    if (cycle > 0) count(s);
+    if (!dir_.empty()) {
+        write_log(cycle, s);
+        write_csv(cycle, s);
+    }
+    previous_ = s;
+}
+
+void TraceWriter::count(const GpuSnapshot& s) {
+    GpuCounters& k = counters_;
+    ++k.cycles;
+    for (const CoreView& c : s.cores) {
+        ++k.state_cycles[static_cast<unsigned>(c.state)];
+        if (!running(c)) continue;
+        ++k.active_core_cycles;
+        if (c.state == CoreState::Execute) {
+            ++k.instructions_issued;
+            k.thread_instructions += c.thread_count;
+            if (is_alu_op(c.instruction)) k.alu_busy += c.thread_count;
+        }
+        if (c.state == CoreState::Fetch) ++k.fetch_stall;
+    }
+    for (const ThreadView& t : s.threads) {
+        k.lsu_busy += t.lsu == LsuState::Requesting || t.lsu == LsuState::Waiting;
+    }
+    for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
+        k.data_channel_busy[ch] += s.data_requests[ch].read_valid || s.data_requests[ch].write_valid;
+    }
+    for (size_t ch = 0; ch < s.program_requests.size(); ++ch) {
+        k.program_channel_busy[ch] += s.program_requests[ch].read_valid;
+    }
+}
+
+void TraceWriter::write_log(uint64_t cycle, const GpuSnapshot& s) {
+    log_ << "\n" << cycle_line(cycle, s) << "\n";
+    const unsigned tpb = config_.threads_per_block;
+    for (size_t c = 0; c < s.cores.size(); ++c) {
+        const CoreView& core = s.cores[c];
+        log_ << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}\n", c, core.block_id,
+                            core.thread_count, name(core.state), core.pc, name(core.fetcher),
+                            isa::disassemble(core.instruction));
+        if (!running(core)) continue;
+        for (unsigned t = 0; t < core.thread_count; ++t) {
+            const ThreadView& th = s.threads[c * tpb + t];
+            const ThreadView& before = previous_.threads[c * tpb + t];
+            std::string regs;
+            for (unsigned r = 0; r < isa::kFirstReadOnly; ++r) {
+                regs += fmt::format(" R{}={}{}", r, th.regs[r], th.regs[r] != before.regs[r] ? "*" : "");
+            }
+            log_ << fmt::format("    t{:<2}{} | blockIdx={} blockDim={} threadIdx={} | nzp={:03b} alu={} "
+                                "lsu={}/{} next_pc={}\n",
+                                t, regs, th.regs[isa::kBlockIdx], th.regs[isa::kBlockDim],
+                                th.regs[isa::kThreadIdx], th.nzp, th.alu_out, name(th.lsu), th.lsu_out,
+                                th.next_pc);
+        }
+    }
+}
+
+void TraceWriter::write_csv(uint64_t cycle, const GpuSnapshot& s) {
+    const unsigned tpb = config_.threads_per_block;
+    csv_ << cycle;
+    for (size_t c = 0; c < s.cores.size(); ++c) {
+        const CoreView& core = s.cores[c];
+        unsigned lsu_busy = 0;
+        for (unsigned t = 0; t < tpb; ++t) {
+            const LsuState l = s.threads[c * tpb + t].lsu;
+            lsu_busy += l == LsuState::Requesting || l == LsuState::Waiting;
+        }
+        const unsigned active = active_threads(core);
+        const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);
+        csv_ << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
+                            lsu_busy, running(core) && core.state == CoreState::Fetch ? 1 : 0);
+    }
+    for (const MemRequest& r : s.data_requests) csv_ << "," << (r.read_valid || r.write_valid ? 1 : 0);
+    for (const MemRequest& r : s.program_requests) csv_ << "," << (r.read_valid ? 1 : 0);
+    csv_ << "\n";
+}
+
+nlohmann::json TraceWriter::utilisation() const {
+    const GpuCounters& k = counters_;
+    const uint64_t slots = static_cast<uint64_t>(config_.cores) * config_.threads_per_block;
+    nlohmann::json states = nlohmann::json::object();
+    for (unsigned i = 0; i < 8; ++i) states[name(static_cast<CoreState>(i))] = k.state_cycles[i];
+    nlohmann::json data = nlohmann::json::array(), program = nlohmann::json::array();
+    for (uint64_t busy : k.data_channel_busy) data.push_back(pct(busy, k.cycles));
+    for (uint64_t busy : k.program_channel_busy) program.push_back(pct(busy, k.cycles));
+    return {
+        {"cycles", k.cycles},
+        {"instructions_issued", k.instructions_issued},
+        {"thread_instructions", k.thread_instructions},
+        {"core_state_cycles", states},
+        {"core_active_pct", pct(k.active_core_cycles, k.cycles * config_.cores)},
+        {"simt_efficiency_pct", pct(k.thread_instructions, k.instructions_issued * config_.threads_per_block)},
+        {"alu_busy_pct", pct(k.alu_busy, k.cycles * slots)},
+        {"lsu_busy_pct", pct(k.lsu_busy, k.cycles * slots)},
+        {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},
+        {"data_channel_busy_pct", data},
+        {"program_channel_busy_pct", program},
+    };
+}
+
+std::vector<std::string> TraceWriter::recent_lines() const {
+    std::vector<std::string> lines;
+    const uint64_t n = std::min<uint64_t>(recorded_, kRecent);
+    for (uint64_t i = recorded_ - n; i < recorded_; ++i) {
+        lines.push_back(cycle_line(ring_cycle_[i % kRecent], ring_[i % kRecent]));
+    }
+    return lines;
+}
+
+void TraceWriter::finish(const std::string& engine, const nlohmann::json& extra) {
+    if (dir_.empty()) return;
+    nlohmann::json summary = {{"program", program_path_}, {"engine", engine}, {"utilisation", utilisation()}};
+    summary.update(extra);
+    std::ofstream out(dir_ + "/summary.json");
+    out << summary.dump(2) << "\n";
+    log_.close();
+    csv_.close();
+}
+
+}  // namespace lockstep::trace

@@ -1,0 +1,65 @@
+// Per-cycle traces of a GPU run, written from snapshots so both engines produce the same
+// files: trace.log (human-readable), utilisation.csv, summary.json (docs/traces.md).
+#pragma once
+
+#include "common/assembler.h"
+#include "common/config.h"
+#include "gpu/gpu_types.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace lockstep::trace {
+
+// Counters behind the utilisation summary.
+struct GpuCounters {
+    uint64_t cycles = 0;
+    uint64_t instructions_issued = 0;         // core-cycles in EXECUTE (one per instruction per block)
+    uint64_t thread_instructions = 0;         // the same, times the block's enabled threads
+    std::vector<uint64_t> state_cycles = std::vector<uint64_t>(8, 0);   // core-cycles per CoreState
+    uint64_t active_core_cycles = 0;          // core running a block (not IDLE, not DONE)
+    uint64_t alu_busy = 0, lsu_busy = 0;      // thread-slot-cycles
+    uint64_t fetch_stall = 0;                 // core-cycles in FETCH
+    std::vector<uint64_t> data_channel_busy, program_channel_busy;
+};
+
+class TraceWriter {
+public:
+    static constexpr unsigned kRecent = 16;   // lines kept for mismatch reports
+
+    // `dir` empty: count and keep recent lines only, write no files.
+    TraceWriter(const std::string& dir, const GpuConfig& config, const Program& program);
+
+    // The state after edge `cycle` (0 = as start is raised).
+    void record(uint64_t cycle, const gpu::GpuSnapshot& snapshot);
+    // Writes summary.json (when tracing) and closes the files.
+    void finish(const std::string& engine, const nlohmann::json& extra);
+
+    nlohmann::json utilisation() const;       // the summary object, also part of --json
+    std::vector<std::string> recent_lines() const;
+    const GpuCounters& counters() const { return counters_; }
+
+    // One line per cycle: each core's state, PC and instruction, each channel's request.
+    static std::string cycle_line(uint64_t cycle, const gpu::GpuSnapshot& s);
+
+private:
+    void count(const gpu::GpuSnapshot& s);
+    void write_log(uint64_t cycle, const gpu::GpuSnapshot& s);
+    void write_csv(uint64_t cycle, const gpu::GpuSnapshot& s);
+
+    std::string dir_;
+    GpuConfig config_;
+    std::string program_path_;
+    GpuCounters counters_;
+    std::ofstream log_, csv_;
+    std::vector<gpu::GpuSnapshot> ring_;      // last kRecent snapshots, by cycle % kRecent
+    std::vector<uint64_t> ring_cycle_;
+    uint64_t recorded_ = 0;
+    gpu::GpuSnapshot previous_;               // to mark what changed in the log
+};
+
+}  // namespace lockstep::trace

@@ -1,0 +1,73 @@
+// `lockstep bench`: simulated cycles per second of model, RTL and cosim, measured with
+// Google Benchmark on one long kernel.
+#include "build_info.h"
+#include "commands.h"
+#include "common/assembler.h"
+#include "cosim/engine.h"
+#include "cosim/rtl_cache.h"
+#include "gpu/gpu_model.h"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lockstep {
+
+namespace {
+
+struct Rate {
+    double cycles = 0, seconds = 0;
+};
+
+}  // namespace
+
+int bench_command(const BenchArgs& args, const Config& config) {
+    const std::string path =
+        args.program.empty() ? std::string(build_info::kSourceDir) + "/programs/bench_loop.asm" : args.program;
+    AsmLimits limits;
+    limits.program_words = 1u << config.gpu.program_addr_bits;
+    limits.data_words = 1u << config.gpu.data_addr_bits;
+    limits.data_bits = config.gpu.data_width;
+    const Program program = assemble_file(path, limits);
+    gpu::GpuModel::instance(config.gpu);        // SystemC: build the model before any run
+    cosim::ensure_rtl_library(config.gpu);      // and the RTL, outside the timed loop
+
+    static std::map<std::string, Rate> rates;
+    for (cosim::Engine engine : {cosim::Engine::Model, cosim::Engine::Rtl, cosim::Engine::Cosim}) {
+        const std::string name = cosim::name(engine);
+        benchmark::RegisterBenchmark(("gpu/" + name).c_str(), [=](benchmark::State& state) {
+            cosim::RunOptions options;
+            options.engine = engine;
+            double cycles = 0;
+            const auto begin = std::chrono::steady_clock::now();
+            for (auto _ : state) {
+                const cosim::RunResult result = cosim::run_gpu(config, program, options);
+                cycles += static_cast<double>(result.cycles);
+            }
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+            rates[name] = Rate{cycles, seconds};
+            state.counters["cycles/s"] = benchmark::Counter(cycles, benchmark::Counter::kIsRate);
+            state.counters["cycles_per_run"] = benchmark::Counter(cycles / static_cast<double>(state.iterations()));
+        })->Unit(benchmark::kMillisecond);
+    }
+    std::string min_time = fmt::format("--benchmark_min_time={}", args.min_time);
+    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time.data()};
+    int argc = static_cast<int>(argv.size());
+    benchmark::Initialize(&argc, argv.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+
+    auto per_second = [](const Rate& r) { return r.seconds > 0 ? r.cycles / r.seconds : 0.0; };
+    const double model = per_second(rates["model"]), rtl = per_second(rates["rtl"]), both = per_second(rates["cosim"]);
+    fmt::print("\n{} on {}: model {:.0f} cycles/s, RTL {:.0f} cycles/s, cosim {:.0f} cycles/s\n", program.path,
+               config.path, model, rtl, both);
+    fmt::print("model / RTL = {:.2f}x, cosim / RTL = {:.0f}%\n", rtl > 0 ? model / rtl : 0.0,
+               rtl > 0 ? 100.0 * both / rtl : 0.0);
+    return 0;
+}
+
+}  // namespace lockstep
