@@ -44,6 +44,3 @@ void GpuModel::tick(const GpuInputs& inputs) {
 
 }  // namespace lockstep::gpu
 
-// libsystemc refers to sc_main from its own main(); Lockstep has its own main() and drives
-// the kernel with sc_start, so this is never called.
-int sc_main(int, char*[]) { return 1; }

@@ -1,0 +1,189 @@
+// YAML -> Config. Every key is checked against a fixed schema so a typo is an error.
+#include "common/config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "common/error.h"
+
+namespace lockstep {
+namespace {
+
+// Known sections and their keys, in the order of the structs in config.h.
+const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
+    {"gpu",
+     {"cores", "threads_per_block", "data_channels", "program_channels", "data_width", "data_addr_bits",
+      "program_addr_bits"}},
+    {"memory", {"latency"}},
+    {"sim", {"max_cycles"}},
+};
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+int line_of(const YAML::Node& node) { return node.Mark().line + 1; }  // Mark is 0-based
+
+std::string kind_of(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Sequence: return "a sequence";
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Null: return "nothing";
+        default: return "'" + node.Scalar() + "'";
+    }
+}
+
+// One key as written in the file, already known to be an unsigned integer.
+struct Setting {
+    uint64_t value;    // saturated at the uint64 maximum, so it fails any range check
+    std::string text;  // as written, for messages
+    int line;
+};
+
+class ConfigReader {
+public:
+    explicit ConfigReader(const std::string& path) : path_(path) {}
+
+    void read(const YAML::Node& root) {
+        if (root.IsNull()) return;  // an empty file: all defaults
+        if (!root.IsMap())
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim");
+        std::map<std::string, int> seen;
+        for (const auto& entry : root) {
+            const std::string section = entry.first.Scalar();
+            const int line = line_of(entry.first);
+            const auto known = std::find_if(kSchema.begin(), kSchema.end(),
+                                            [&](const auto& s) { return s.first == section; });
+            if (known == kSchema.end()) {
+                std::vector<std::string> names;
+                for (const auto& s : kSchema) names.push_back(s.first);
+                throw error_at(path_, line,
+                               fmt::format("unknown section '{}' (known: {})", section, join(names)));
+            }
+            if (const auto [it, fresh] = seen.emplace(section, line); !fresh) {
+                throw error_at(
+                    path_, line,
+                    fmt::format("duplicate section '{}' (first on line {})", section, it->second));
+            }
+            read_section(section, known->second, entry.second, line);
+        }
+    }
+
+    // Copies a key into *field if the file set it and `valid` accepts it (`range` says what is).
+    template <typename T, typename Valid>
+    void apply(const std::string& key, T* field, Valid valid, const std::string& range) const {
+        const auto it = settings_.find(key);
+        if (it == settings_.end()) return;
+        if (!valid(it->second.value)) {
+            throw error_at(path_, it->second.line,
+                           fmt::format("{}: {} out of range ({})", key, it->second.text, range));
+        }
+        *field = static_cast<T>(it->second.value);
+    }
+
+    template <typename T>
+    void apply(const std::string& key, T* field, uint64_t lo, uint64_t hi,
+               const std::string& range = "") const {
+        apply(
+            key, field, [=](uint64_t v) { return v >= lo && v <= hi; },
+            range.empty() ? fmt::format("{}..{}", lo, hi) : range);
+    }
+
+private:
+    void read_section(const std::string& section, const std::vector<std::string>& keys,
+                      const YAML::Node& node, int line) {
+        if (node.IsNull()) return;
+        if (!node.IsMap()) {
+            throw error_at(
+                path_, line,
+                fmt::format("'{}' must be a mapping of keys, got {}", section, kind_of(node)));
+        }
+        for (const auto& entry : node) {
+            const std::string key = entry.first.Scalar();
+            const int key_line = line_of(entry.first);
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+                throw error_at(
+                    path_, key_line,
+                    fmt::format("unknown key '{}' in '{}' (known: {})", key, section, join(keys)));
+            }
+            const std::string name = section + "." + key;
+            if (const auto it = settings_.find(name); it != settings_.end()) {
+                throw error_at(path_, key_line,
+                               fmt::format("duplicate key '{}' in '{}' (first on line {})", key, section,
+                                           it->second.line));
+            }
+            settings_[name] = unsigned_value(name, entry.second, key_line);
+        }
+    }
+
+    Setting unsigned_value(const std::string& name, const YAML::Node& node, int line) const {
+        const std::string text = node.IsScalar() ? node.Scalar() : "";
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) {
+            throw error_at(path_, line,
+                           fmt::format("{}: expected an unsigned integer, got {}", name, kind_of(node)));
+        }
+        uint64_t value = 0;
+        for (char c : text) {
+            const uint64_t digit = static_cast<uint64_t>(c - '0');
+            const uint64_t max = std::numeric_limits<uint64_t>::max();
+            value = value > (max - digit) / 10 ? max : value * 10 + digit;
+        }
+        return {value, text, line};
+    }
+
+    std::string path_;
+    std::map<std::string, Setting> settings_;  // "gpu.cores" -> value as set in the file
+};
+
+}  // namespace
+
+Config parse_config(const std::string& yaml_text, const std::string& path) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml_text);
+    } catch (const YAML::Exception& e) {
+        throw error_at(path, std::max(1, e.mark.line + 1), "YAML syntax error: " + e.msg);
+    }
+    ConfigReader reader(path);
+    reader.read(root);
+
+    Config config;
+    config.path = path;
+    GpuConfig& gpu = config.gpu;
+    reader.apply("gpu.cores", &gpu.cores, 1, 16);
+    reader.apply("gpu.threads_per_block", &gpu.threads_per_block, 1, 32);
+    reader.apply("gpu.data_channels", &gpu.data_channels, 1, 32);
+    reader.apply("gpu.program_channels", &gpu.program_channels, 1, gpu.cores,
+                 fmt::format("1..cores = {}", gpu.cores));
+    // Only the two widths the RTL is built for.
+    reader.apply(
+        "gpu.data_width", &gpu.data_width, [](uint64_t v) { return v == 8 || v == 16; }, "8 or 16");
+    reader.apply("gpu.data_addr_bits", &gpu.data_addr_bits, 1, gpu.data_width,
+                 fmt::format("1..data_width = {}", gpu.data_width));
+    reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, 1, 8);
+    reader.apply("memory.latency", &config.memory.latency, 0, 64);
+    reader.apply("sim.max_cycles", &config.sim.max_cycles, 1, 1000000000);
+    return config;
+}
+
+Config load_config(const std::string& path) {
+    std::ifstream file(path);
+    // A directory opens like a file and reads as empty, so it is refused by name.
+    if (!file || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
+    std::stringstream text;
+    text << file.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+}  // namespace lockstep

@@ -1,0 +1,43 @@
+// Helpers for GPU tests that go through the lockstep binary (one process per run, since
+// SystemC cannot build a second model shape once a simulation has started).
+#pragma once
+
+#include "testing.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace lockstep::testing {
+
+struct CliRun {
+    int status = -1;
+    std::string out, err;
+    nlohmann::json json;    // stdout parsed, when it is JSON
+};
+
+inline CliRun run_cli(const std::string& args) {
+    CliRun run;
+    run.status = run_lockstep(args, &run.out, &run.err);
+    run.json = nlohmann::json::parse(run.out, nullptr, false);
+    return run;
+}
+
+// Writes `text` to a fresh file under the test temp dir and returns its path.
+inline std::string write_temp(const std::string& name, const std::string& text) {
+    const std::string path = ::testing::TempDir() + "lockstep_" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+inline std::vector<uint32_t> memory_of(const nlohmann::json& json, size_t from, size_t count) {
+    std::vector<uint32_t> words;
+    for (size_t i = from; i < from + count; ++i) words.push_back(json.at("memory").at(i).get<uint32_t>());
+    return words;
+}
+
+}  // namespace lockstep::testing

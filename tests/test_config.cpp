@@ -1,0 +1,195 @@
+// The YAML config loader: defaults, every key, every error, and the shipped configs.
+#include "common/config.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "testing.h"
+
+namespace lockstep {
+namespace {
+
+// The message parsing `yaml` fails with, or "no error".
+std::string error_of(const std::string& yaml) {
+    try {
+        parse_config(yaml, "c.yaml");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+void expect_defaults(const Config& c) {
+    EXPECT_EQ(c.gpu.cores, 2u);
+    EXPECT_EQ(c.gpu.threads_per_block, 4u);
+    EXPECT_EQ(c.gpu.data_channels, 4u);
+    EXPECT_EQ(c.gpu.program_channels, 1u);
+    EXPECT_EQ(c.gpu.data_width, 8u);
+    EXPECT_EQ(c.gpu.data_addr_bits, 8u);
+    EXPECT_EQ(c.gpu.program_addr_bits, 8u);
+    EXPECT_EQ(c.memory.latency, 0u);
+    EXPECT_EQ(c.sim.max_cycles, 100000u);
+}
+
+TEST(Config, EmptyFileGivesDefaults) {
+    const Config c = parse_config("", "c.yaml");
+    EXPECT_EQ(c.path, "c.yaml");
+    expect_defaults(c);
+    expect_defaults(parse_config("# only a comment\n", "c.yaml"));
+    expect_defaults(parse_config("gpu:\nmemory:\nsim:\n", "c.yaml"));  // empty sections
+}
+
+TEST(Config, EveryKey) {
+    const Config c = parse_config(
+        "gpu:\n"
+        "  cores: 16\n"
+        "  threads_per_block: 32\n"
+        "  data_channels: 7\n"
+        "  program_channels: 16\n"
+        "  data_width: 16\n"
+        "  data_addr_bits: 12\n"
+        "  program_addr_bits: 5\n"
+        "memory:\n"
+        "  latency: 64\n"
+        "sim:\n"
+        "  max_cycles: 1000000000\n",
+        "c.yaml");
+    EXPECT_EQ(c.gpu.cores, 16u);
+    EXPECT_EQ(c.gpu.threads_per_block, 32u);
+    EXPECT_EQ(c.gpu.data_channels, 7u);
+    EXPECT_EQ(c.gpu.program_channels, 16u);
+    EXPECT_EQ(c.gpu.data_width, 16u);
+    EXPECT_EQ(c.gpu.data_addr_bits, 12u);
+    EXPECT_EQ(c.gpu.program_addr_bits, 5u);
+    EXPECT_EQ(c.memory.latency, 64u);
+    EXPECT_EQ(c.sim.max_cycles, 1000000000u);
+}
+
+TEST(Config, PartialSectionsKeepOtherDefaults) {
+    const Config c = parse_config("gpu: {cores: 1}\nmemory: {latency: 3}\n", "c.yaml");
+    EXPECT_EQ(c.gpu.cores, 1u);
+    EXPECT_EQ(c.gpu.threads_per_block, 4u);
+    EXPECT_EQ(c.gpu.program_channels, 1u);
+    EXPECT_EQ(c.memory.latency, 3u);
+    EXPECT_EQ(c.sim.max_cycles, 100000u);
+}
+
+TEST(Config, TinyGpuFile) {
+    const std::string path = testing::source_path("configs/tiny-gpu.yaml");
+    const Config c = load_config(path);
+    EXPECT_EQ(c.path, path);
+    expect_defaults(c);  // tiny-gpu's parameters are the defaults
+}
+
+TEST(Config, Gpu4x8File) {
+    const Config c = load_config(testing::source_path("configs/gpu-4x8.yaml"));
+    EXPECT_EQ(c.gpu.cores, 4u);
+    EXPECT_EQ(c.gpu.threads_per_block, 8u);
+    EXPECT_EQ(c.gpu.data_channels, 8u);
+    EXPECT_EQ(c.gpu.program_channels, 2u);
+    EXPECT_EQ(c.gpu.data_width, 8u);
+    EXPECT_EQ(c.gpu.data_addr_bits, 8u);
+    EXPECT_EQ(c.gpu.program_addr_bits, 8u);
+    EXPECT_EQ(c.memory.latency, 2u);
+    EXPECT_EQ(c.sim.max_cycles, 200000u);
+}
+
+TEST(ConfigErrors, UnknownKeysAndSections) {
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  coers: 2\n"),
+              "c.yaml:3: unknown key 'coers' in 'gpu' (known: cores, threads_per_block, data_channels, "
+              "program_channels, data_width, data_addr_bits, program_addr_bits)");
+    EXPECT_EQ(error_of("memory:\n  latncy: 2\n"),
+              "c.yaml:2: unknown key 'latncy' in 'memory' (known: latency)");
+    EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
+              "c.yaml:2: unknown key 'cycles' in 'sim' (known: max_cycles)");
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\nsystolic:\n  rows: 4\n"),
+              "c.yaml:3: unknown section 'systolic' (known: gpu, memory, sim)");
+    // A key of a section written at the top level is an unknown section.
+    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores' (known: gpu, memory, sim)");
+}
+
+TEST(ConfigErrors, DuplicateKeys) {
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  cores: 3\n"),
+              "c.yaml:3: duplicate key 'cores' in 'gpu' (first on line 2)");
+    EXPECT_EQ(error_of("sim: {}\nsim: {}\n"), "c.yaml:2: duplicate section 'sim' (first on line 1)");
+}
+
+TEST(ConfigErrors, WrongTypes) {
+    EXPECT_EQ(error_of("gpu:\n  cores: two\n"),
+              "c.yaml:2: gpu.cores: expected an unsigned integer, got 'two'");
+    EXPECT_EQ(error_of("gpu:\n  cores: -1\n"),
+              "c.yaml:2: gpu.cores: expected an unsigned integer, got '-1'");
+    EXPECT_EQ(error_of("memory:\n  latency: 2.5\n"),
+              "c.yaml:2: memory.latency: expected an unsigned integer, got '2.5'");
+    EXPECT_EQ(error_of("sim:\n  max_cycles: [1, 2]\n"),
+              "c.yaml:2: sim.max_cycles: expected an unsigned integer, got a sequence");
+    EXPECT_EQ(error_of("gpu:\n  cores: {a: 1}\n"),
+              "c.yaml:2: gpu.cores: expected an unsigned integer, got a mapping");
+    EXPECT_EQ(error_of("gpu:\n  cores:\n"),
+              "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
+    EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
+    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim");
+}
+
+TEST(ConfigErrors, OutOfRange) {
+    EXPECT_EQ(error_of("gpu:\n  cores: 0\n"), "c.yaml:2: gpu.cores: 0 out of range (1..16)");
+    EXPECT_EQ(error_of("gpu:\n  cores: 17\n"), "c.yaml:2: gpu.cores: 17 out of range (1..16)");
+    EXPECT_EQ(error_of("gpu:\n  threads_per_block: 33\n"),
+              "c.yaml:2: gpu.threads_per_block: 33 out of range (1..32)");
+    EXPECT_EQ(error_of("gpu:\n  threads_per_block: 0\n"),
+              "c.yaml:2: gpu.threads_per_block: 0 out of range (1..32)");
+    EXPECT_EQ(error_of("gpu:\n  data_channels: 0\n"),
+              "c.yaml:2: gpu.data_channels: 0 out of range (1..32)");
+    EXPECT_EQ(error_of("gpu:\n  data_channels: 33\n"),
+              "c.yaml:2: gpu.data_channels: 33 out of range (1..32)");
+    EXPECT_EQ(error_of("gpu:\n  program_channels: 0\n"),
+              "c.yaml:2: gpu.program_channels: 0 out of range (1..cores = 2)");
+    EXPECT_EQ(error_of("gpu:\n  program_channels: 3\n"),
+              "c.yaml:2: gpu.program_channels: 3 out of range (1..cores = 2)");
+    EXPECT_EQ(error_of("gpu:\n  program_channels: 3\n  cores: 3\n"),
+              "no error");  // order does not matter
+    EXPECT_EQ(error_of("gpu:\n  data_width: 12\n"),
+              "c.yaml:2: gpu.data_width: 12 out of range (8 or 16)");
+    EXPECT_EQ(error_of("gpu:\n  data_width: 32\n"),
+              "c.yaml:2: gpu.data_width: 32 out of range (8 or 16)");
+    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 0\n"),
+              "c.yaml:2: gpu.data_addr_bits: 0 out of range (1..data_width = 8)");
+    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 9\n"),
+              "c.yaml:2: gpu.data_addr_bits: 9 out of range (1..data_width = 8)");
+    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 16\n  data_width: 16\n"), "no error");
+    EXPECT_EQ(error_of("gpu:\n  program_addr_bits: 0\n"),
+              "c.yaml:2: gpu.program_addr_bits: 0 out of range (1..8)");
+    EXPECT_EQ(error_of("gpu:\n  program_addr_bits: 9\n"),
+              "c.yaml:2: gpu.program_addr_bits: 9 out of range (1..8)");
+    EXPECT_EQ(error_of("memory:\n  latency: 65\n"), "c.yaml:2: memory.latency: 65 out of range (0..64)");
+    EXPECT_EQ(error_of("sim:\n  max_cycles: 0\n"),
+              "c.yaml:2: sim.max_cycles: 0 out of range (1..1000000000)");
+    EXPECT_EQ(error_of("sim:\n  max_cycles: 1000000001\n"),
+              "c.yaml:2: sim.max_cycles: 1000000001 out of range (1..1000000000)");
+    EXPECT_EQ(error_of("gpu:\n  cores: 99999999999999999999999\n"),
+              "c.yaml:2: gpu.cores: 99999999999999999999999 out of range (1..16)");
+}
+
+TEST(ConfigErrors, YamlSyntax) {
+    EXPECT_EQ(error_of("gpu:\n\tcores: 2\n"), "c.yaml:2: YAML syntax error: illegal map value");
+    EXPECT_EQ(error_of("gpu: {cores: 2\n"), "c.yaml:2: YAML syntax error: end of map flow not found");
+}
+
+TEST(ConfigErrors, MissingFile) {
+    const std::string missing = testing::source_path("configs/no-such.yaml");
+    try {
+        load_config(missing);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), missing + ": cannot open file");
+    }
+    try {
+        load_config(testing::source_path("configs"));
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), testing::source_path("configs") + ": cannot open file");
+    }
+}
+
+}  // namespace
+}  // namespace lockstep

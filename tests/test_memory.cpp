@@ -1,0 +1,78 @@
+// The memory shared by both engines: latency, write timing, range checks.
+#include "common/error.h"
+#include "common/memory.h"
+
+#include <gtest/gtest.h>
+
+namespace lockstep {
+namespace {
+
+TEST(Memory, LatencyZeroAnswersInTheSameCycle) {
+    Memory mem("data", 16, 8, 1, 0, true);
+    mem.load({5, 6, 7});
+    std::vector<MemRequest> req(1);
+    req[0].read_valid = true;
+    req[0].read_address = 2;
+    const auto& resp = mem.respond(req, 1);
+    EXPECT_TRUE(resp[0].read_ready);
+    EXPECT_EQ(resp[0].read_data, 7u);
+}
+
+TEST(Memory, LatencyDelaysTheAnswerByThatManyCycles) {
+    Memory mem("data", 16, 8, 1, 2, true);
+    mem.load({5, 6, 7});
+    std::vector<MemRequest> req(1);
+    req[0].read_valid = true;
+    req[0].read_address = 1;
+    for (int cycle = 1; cycle <= 2; ++cycle) {
+        EXPECT_FALSE(mem.respond(req, cycle)[0].read_ready) << cycle;
+        mem.clock(req);
+    }
+    const auto& resp = mem.respond(req, 3);
+    EXPECT_TRUE(resp[0].read_ready);
+    EXPECT_EQ(resp[0].read_data, 6u);
+}
+
+TEST(Memory, WriteLandsAtTheEdgeAfterItIsAnswered) {
+    Memory mem("data", 16, 8, 2, 0, true);
+    std::vector<MemRequest> req(2);
+    req[1].write_valid = true;
+    req[1].write_address = 9;
+    req[1].write_data = 0x1FF;   // masked to 8 bits
+    EXPECT_TRUE(mem.respond(req, 1)[1].write_ready);
+    EXPECT_EQ(mem.read(9), 0u);
+    mem.clock(req);
+    EXPECT_EQ(mem.read(9), 0xFFu);
+}
+
+TEST(Memory, ProgramMemoryIgnoresWrites) {
+    Memory mem("program", 16, 16, 1, 0, false);
+    std::vector<MemRequest> req(1);
+    req[0].write_valid = true;
+    req[0].write_address = 3;
+    req[0].write_data = 1;
+    EXPECT_FALSE(mem.respond(req, 1)[0].write_ready);
+    mem.clock(req);
+    EXPECT_EQ(mem.read(3), 0u);
+}
+
+TEST(Memory, OutOfRangeAddressIsAnError) {
+    Memory mem("data", 16, 16, 1, 0, true);
+    std::vector<MemRequest> req(1);
+    req[0].read_valid = true;
+    req[0].read_address = 16;
+    try {
+        mem.respond(req, 42);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "cycle 42: data memory read at address 16 out of range 0..15 (channel 0)");
+    }
+}
+
+TEST(Memory, LoadingTooManyWordsIsAnError) {
+    Memory mem("data", 4, 8, 1, 0, true);
+    EXPECT_THROW(mem.load({1, 2, 3, 4, 5}), Error);
+}
+
+}  // namespace
+}  // namespace lockstep

@@ -1,0 +1,58 @@
+// GoogleTest main for every suite: a SystemC warning or error fails the running test.
+#include "testing.h"
+
+#include <gtest/gtest.h>
+#include <systemc>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lockstep::testing {
+
+std::string source_path(const std::string& relative) {
+    return std::string(LOCKSTEP_SOURCE_DIR) + "/" + relative;
+}
+
+int run_lockstep(const std::string& args, std::string* out, std::string* err) {
+    char err_path[] = "/tmp/lockstep-test-stderr-XXXXXX";
+    int fd = mkstemp(err_path);
+    if (fd >= 0) close(fd);
+    std::string command = std::string(LOCKSTEP_BINARY) + " " + args + " 2>" + err_path;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return -1;
+    std::string captured;
+    std::array<char, 4096> buffer{};
+    size_t n = 0;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) captured.append(buffer.data(), n);
+    int status = pclose(pipe);
+    if (out != nullptr) *out = captured;
+    std::ifstream err_file(err_path);
+    std::stringstream err_text;
+    err_text << err_file.rdbuf();
+    if (err != nullptr) *err = err_text.str();
+    std::remove(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace lockstep::testing
+
+namespace {
+
+void fail_on_report(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
+    if (report.get_severity() >= sc_core::SC_WARNING) {
+        ADD_FAILURE() << "SystemC " << report.get_msg_type() << ": " << report.get_msg();
+    }
+    sc_core::sc_report_handler::default_handler(report, actions & ~sc_core::SC_ABORT);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    sc_core::sc_report_handler::set_handler(fail_on_report);
+    return RUN_ALL_TESTS();
+}
