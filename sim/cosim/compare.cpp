@@ -10,8 +10,11 @@ namespace {
 
 using namespace gpu;
 
-std::string in_flight(const CoreView& core) {
-    return fmt::format("core PC {} : {}", core.pc, isa::disassemble(core.instruction));
+std::string in_flight(size_t index, const CoreView& core) {
+    if (core.state == CoreState::Idle || core.state == CoreState::Fetch || core.state == CoreState::Done) {
+        return fmt::format("core{} {} at PC {} (no instruction decoded)", index, name(core.state), core.pc);
+    }
+    return fmt::format("core{} PC {}: {} ({})", index, core.pc, isa::disassemble(core.instruction), name(core.state));
 }
 
 // Collects the first difference; later checks are skipped once one is found.
@@ -40,13 +43,14 @@ std::string show_request(const MemRequest& r) {
 }  // namespace
 
 std::optional<Mismatch> compare(const GpuSnapshot& rtl, const GpuSnapshot& model, unsigned tpb) {
+    if (rtl == model) return std::nullopt;   // the common case, without building any names
     Checker c;
     c.check("gpu", "done", rtl.done, model.done, "");
     for (size_t i = 0; i < rtl.cores.size(); ++i) {
         const CoreView& r = rtl.cores[i];
         const CoreView& m = model.cores[i];
         const std::string core = fmt::format("core{}", i);
-        const std::string flight = in_flight(r);
+        const std::string flight = in_flight(i, r);
         c.check(core + ".scheduler", "state", r.state, m.state, flight,
                 [](CoreState s) { return std::string(name(s)); });
         c.check(core + ".scheduler", "pc", r.pc, m.pc, flight);
@@ -64,7 +68,7 @@ std::optional<Mismatch> compare(const GpuSnapshot& rtl, const GpuSnapshot& model
         const ThreadView& r = rtl.threads[i];
         const ThreadView& m = model.threads[i];
         const std::string thread = fmt::format("core{}.thread{}", i / tpb, i % tpb);
-        const std::string flight = in_flight(rtl.cores[i / tpb]);
+        const std::string flight = in_flight(i / tpb, rtl.cores[i / tpb]);
         for (unsigned reg = 0; reg < kRegisters; ++reg) {
             c.check(thread + ".registers", isa::register_name(static_cast<uint8_t>(reg)), r.regs[reg],
                     m.regs[reg], flight);

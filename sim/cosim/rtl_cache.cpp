@@ -75,7 +75,7 @@ void build(const GpuConfig& c, const fs::path& dir, const std::vector<fs::path>&
     const fs::path log = tmp / "build.log";
     std::string verilate = fmt::format(
         "{} --cc --build -j 2 --trace -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
-        "--top-module gpu -Mdir {} -CFLAGS '-fPIC -O1' "
+        "--top-module gpu -Mdir {} -CFLAGS '-fPIC -O2' "
         "-GNumCores={} -GThreadsPerBlock={} -GDataChannels={} -GProgramChannels={} -GDataBits={} "
         "-GProgramAddrBits={} {}",
         build_info::kVerilator, quote(tmp / "obj"), c.cores, c.threads_per_block, c.data_channels,

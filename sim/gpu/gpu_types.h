@@ -27,6 +27,7 @@ const char* name(LsuState s);
 constexpr unsigned kRegisters = 16;
 
 struct CoreView {
+    bool operator==(const CoreView& o) const;
     CoreState state = CoreState::Idle;
     FetcherState fetcher = FetcherState::Idle;
     uint32_t pc = 0;
@@ -37,6 +38,7 @@ struct CoreView {
 };
 
 struct ThreadView {
+    bool operator==(const ThreadView& o) const;
     std::array<uint32_t, kRegisters> regs{};
     LsuState lsu = LsuState::Idle;
     uint32_t lsu_out = 0, alu_out = 0;
@@ -53,6 +55,7 @@ struct GpuSnapshot {
     std::vector<MemRequest> program_requests;      // per program channel
 
     void resize(const GpuConfig& config);
+    bool operator==(const GpuSnapshot& o) const;   // what the comparator checks, field by field
 };
 
 // What the harness drives into the GPU for the coming edge.

@@ -17,6 +17,11 @@ bool running(const CoreView& c) {
     return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
 }
 
+// From DECODE to UPDATE the fetcher's register holds the instruction being executed.
+bool decoded(const CoreView& c) {
+    return running(c) && c.state != CoreState::Fetch;
+}
+
 unsigned active_threads(const CoreView& c) { return running(c) ? c.thread_count : 0; }
 
 bool is_alu_op(uint16_t word) {
@@ -65,7 +70,7 @@ std::string TraceWriter::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
         line += fmt::format(" | c{} {:<7} pc={:<3} {:<22}", c, name(core.state), core.pc,
-                            running(core) ? isa::disassemble(core.instruction) : "");
+                            decoded(core) ? isa::disassemble(core.instruction) : "");
     }
     line += " | data";
     for (const MemRequest& r : s.data_requests) line += " " + request_text(r);
