@@ -10,8 +10,19 @@
 namespace lockstep::gpu {
 
 namespace {
-const sc_core::sc_time kPeriod(1, sc_core::SC_NS);   // matches the RTL's 1ns timescale
+
+// One clock period; the kernel resolution is 1 ps, as Verilator's default precision for the
+// RTL (which sets no timescale), so model and RTL waveforms share a time axis.
+sc_core::sc_time period() {
+    static const bool resolution_set = [] {
+        sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+        return true;
+    }();
+    (void)resolution_set;
+    return sc_core::sc_time(1, sc_core::SC_NS);
 }
+
+}  // namespace
 
 std::string shape_key(const GpuConfig& c) {
     return fmt::format("c{}_t{}_d{}_p{}_w{}_pa{}", c.cores, c.threads_per_block, c.data_channels,
@@ -19,7 +30,7 @@ std::string shape_key(const GpuConfig& c) {
 }
 
 GpuModel::GpuModel(const GpuConfig& config, const std::string& name)
-    : clock_((name + "_clk").c_str(), kPeriod), gpu_(name.c_str(), config) {
+    : clock_((name + "_clk").c_str(), period()), gpu_(name.c_str(), config) {
     gpu_.clk_i(clock_);
 }
 
@@ -39,7 +50,7 @@ GpuModel& GpuModel::instance(const GpuConfig& config) {
 
 void GpuModel::tick(const GpuInputs& inputs) {
     gpu_.inputs = inputs;
-    sc_core::sc_start(kPeriod);   // exactly one rising edge per period
+    sc_core::sc_start(period());   // exactly one rising edge per period
 }
 
 }  // namespace lockstep::gpu
