@@ -102,8 +102,8 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
               "c.yaml:2: unknown key 'latncy' in 'memory' (known: latency)");
     EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
               "c.yaml:2: unknown key 'cycles' in 'sim' (known: max_cycles)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\nsystolic:\n  rows: 4\n"),
-              "c.yaml:3: unknown section 'systolic' (known: gpu, memory, sim)");
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
+              "c.yaml:3: unknown section 'tensor' (known: gpu, memory, sim, systolic)");
     // A key of a section written at the top level is an unknown section.
     EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores' (known: gpu, memory, sim)");
 }
@@ -128,7 +128,7 @@ TEST(ConfigErrors, WrongTypes) {
     EXPECT_EQ(error_of("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
     EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim");
+    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic");
 }
 
 TEST(ConfigErrors, OutOfRange) {
@@ -189,6 +189,51 @@ TEST(ConfigErrors, MissingFile) {
     } catch (const Error& e) {
         EXPECT_EQ(std::string(e.what()), testing::source_path("configs") + ": cannot open file");
     }
+}
+
+}  // namespace
+}  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+std::string systolic_error(const std::string& text) {
+    try {
+        parse_config(text, "s.yaml");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(SystolicConfig, DefaultsAndEveryKey) {
+    const SystolicConfig defaults = parse_config("", "s.yaml").systolic;
+    EXPECT_EQ(defaults.rows, 4u);
+    EXPECT_EQ(defaults.cols, 4u);
+    EXPECT_EQ(defaults.dataflow, "ws");
+    EXPECT_EQ(defaults.in_bits, 8u);
+    EXPECT_EQ(defaults.acc_bits, 32u);
+    EXPECT_EQ(defaults.buffer_addr_bits, 14u);
+    const SystolicConfig set = parse_config("systolic:\n  rows: 8\n  cols: 3\n  dataflow: is\n  in_bits: 4\n"
+                                            "  acc_bits: 24\n  buffer_addr_bits: 10\n",
+                                            "s.yaml")
+                                   .systolic;
+    EXPECT_EQ(set.rows, 8u);
+    EXPECT_EQ(set.cols, 3u);
+    EXPECT_EQ(set.dataflow, "is");
+    EXPECT_EQ(set.in_bits, 4u);
+    EXPECT_EQ(set.acc_bits, 24u);
+    EXPECT_EQ(set.buffer_addr_bits, 10u);
+}
+
+TEST(SystolicConfig, Errors) {
+    EXPECT_EQ(systolic_error("systolic:\n  dataflow: rs\n"),
+              "s.yaml:2: systolic.dataflow: expected one of os, ws, is, got 'rs'");
+    EXPECT_EQ(systolic_error("systolic:\n  rows: 0\n"), "s.yaml:2: systolic.rows: 0 out of range (1..256)");
+    EXPECT_EQ(systolic_error("systolic:\n  colls: 4\n"),
+              "s.yaml:2: unknown key 'colls' in 'systolic' (known: rows, cols, dataflow, in_bits, acc_bits, "
+              "buffer_addr_bits)");
+    EXPECT_EQ(systolic_error("systolic:\n  acc_bits: 40\n"), "s.yaml:2: systolic.acc_bits: 40 out of range (16..32)");
 }
 
 }  // namespace

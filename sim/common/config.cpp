@@ -24,6 +24,12 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
       "program_addr_bits"}},
     {"memory", {"latency"}},
     {"sim", {"max_cycles"}},
+    {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits"}},
+};
+
+// Keys whose value is a word from a fixed list rather than an unsigned integer.
+const std::map<std::string, std::vector<std::string>> kChoices = {
+    {"systolic.dataflow", {"os", "ws", "is"}},
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -57,7 +63,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -91,6 +97,12 @@ public:
         *field = static_cast<T>(it->second.value);
     }
 
+    // Copies a word-valued key into *field if the file set it.
+    void apply_choice(const std::string& key, std::string* field) const {
+        const auto it = settings_.find(key);
+        if (it != settings_.end()) *field = it->second.text;
+    }
+
     template <typename T>
     void apply(const std::string& key, T* field, uint64_t lo, uint64_t hi,
                const std::string& range = "") const {
@@ -122,8 +134,19 @@ private:
                                fmt::format("duplicate key '{}' in '{}' (first on line {})", key, section,
                                            it->second.line));
             }
-            settings_[name] = unsigned_value(name, entry.second, key_line);
+            const auto choices = kChoices.find(name);
+            settings_[name] = choices == kChoices.end() ? unsigned_value(name, entry.second, key_line)
+                                                        : choice_value(name, choices->second, entry.second, key_line);
         }
+    }
+
+    Setting choice_value(const std::string& name, const std::vector<std::string>& choices, const YAML::Node& node,
+                         int line) const {
+        const std::string text = node.IsScalar() ? node.Scalar() : "";
+        if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+            throw error_at(path_, line, fmt::format("{}: expected one of {}, got {}", name, join(choices), kind_of(node)));
+        }
+        return {0, text, line};
     }
 
     Setting unsigned_value(const std::string& name, const YAML::Node& node, int line) const {
@@ -174,6 +197,13 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, 1, 8);
     reader.apply("memory.latency", &config.memory.latency, 0, 64);
     reader.apply("sim.max_cycles", &config.sim.max_cycles, 1, 1000000000);
+    SystolicConfig& sa = config.systolic;
+    reader.apply("systolic.rows", &sa.rows, 1, 256);
+    reader.apply("systolic.cols", &sa.cols, 1, 256);
+    reader.apply_choice("systolic.dataflow", &sa.dataflow);
+    reader.apply("systolic.in_bits", &sa.in_bits, 2, 16);
+    reader.apply("systolic.acc_bits", &sa.acc_bits, 16, 32);
+    reader.apply("systolic.buffer_addr_bits", &sa.buffer_addr_bits, 4, 24);
     return config;
 }
 

@@ -25,9 +25,20 @@ struct SimConfig {
     uint64_t max_cycles = 100000;     // a run longer than this stops with an error, 1..1e9
 };
 
+// The tensor core; the RTL parameters of `rtl/systolic/systolic.sv` come from here.
+struct SystolicConfig {
+    unsigned rows = 4;                // PE rows, 1..256
+    unsigned cols = 4;                // PE columns, 1..256
+    std::string dataflow = "ws";      // os, ws or is (a run may override it)
+    unsigned in_bits = 8;             // A and B element width (signed), 2..16
+    unsigned acc_bits = 32;           // accumulator width (signed, wrapping), 16..32
+    unsigned buffer_addr_bits = 14;   // A, B and C buffers hold 2^bits words each, 4..24
+};
+
 struct Config {
     std::string path;                 // file it came from ("<defaults>" if none)
     GpuConfig gpu;
+    SystolicConfig systolic;
     MemoryConfig memory;
     SimConfig sim;
 };

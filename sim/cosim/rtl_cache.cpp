@@ -26,18 +26,16 @@ namespace lockstep::cosim {
 
 namespace {
 
-using MakeFn = gpu::GpuDevice* (*)(const char*);
-
-std::vector<fs::path> rtl_sources() {
-    const fs::path root = fs::path(build_info::kSourceDir) / "rtl" / "gpu";
+std::vector<fs::path> rtl_sources(const std::string& top) {
+    const fs::path root = fs::path(build_info::kSourceDir) / "rtl" / top;
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(root)) {
         if (entry.path().extension() == ".sv") files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     // The package must come first on Verilator's command line.
-    std::stable_partition(files.begin(), files.end(),
-                          [](const fs::path& p) { return p.filename() == "gpu_pkg.sv"; });
+    const std::string package = top + "_pkg.sv";
+    std::stable_partition(files.begin(), files.end(), [&](const fs::path& p) { return p.filename() == package; });
     return files;
 }
 
@@ -67,19 +65,27 @@ void run(const std::string& command, const fs::path& log) {
     }
 }
 
-void build(const GpuConfig& c, const fs::path& dir, const std::vector<fs::path>& sources) {
+fs::path waiver(const std::string& top) {
+    const fs::path src = build_info::kSourceDir;
+    return top == "gpu" ? src / "rtl/lint/verilator_waiver.vlt" : src / "rtl/lint" / (top + "_waiver.vlt");
+}
+
+void build(const RtlDesign& design, const fs::path& dir, const std::vector<fs::path>& sources) {
     const fs::path src = build_info::kSourceDir;
     const fs::path tmp = dir.string() + ".tmp";
     fs::remove_all(tmp);
     fs::create_directories(tmp);
     const fs::path log = tmp / "build.log";
+    std::string generics, defines;
+    for (const auto& [name, value] : design.params) {
+        generics += fmt::format(" -G{}={}", name, value);
+        defines += fmt::format(" -DLS_{}={}", name, value);
+    }
     std::string verilate = fmt::format(
         "{} --cc --build -j 2 --trace -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
-        "--top-module gpu -Mdir {} -CFLAGS '-fPIC -O2' "
-        "-GNumCores={} -GThreadsPerBlock={} -GDataChannels={} -GProgramChannels={} -GDataBits={} "
-        "-GProgramAddrBits={} {}",
-        build_info::kVerilator, quote(tmp / "obj"), c.cores, c.threads_per_block, c.data_channels,
-        c.program_channels, c.data_width, c.program_addr_bits, quote(src / "rtl/lint/verilator_waiver.vlt"));
+        "--top-module {} -Mdir {} -CFLAGS '-fPIC -O2'{}",
+        build_info::kVerilator, design.top, quote(tmp / "obj"), generics);
+    if (fs::exists(waiver(design.top))) verilate += " " + quote(waiver(design.top));
     for (const fs::path& s : sources) verilate += " " + quote(s);
     if (std::string(build_info::kCcache).size() > 0) verilate = "OBJCACHE=" + std::string(build_info::kCcache) + " " + verilate;
     run(verilate, log);
@@ -94,42 +100,81 @@ void build(const GpuConfig& c, const fs::path& dir, const std::vector<fs::path>&
                                      : std::string(build_info::kCcache) + " " + build_info::kCxx;
     const std::string link = fmt::format(
         "{} -std=c++17 -O2 -fPIC -shared -o {} -I{} -I{} -I{} -I{} -DVM_TRACE=1 -DVM_TRACE_VCD=1 "
-        "-DVM_COVERAGE=0 -DVM_SC=0 -DLS_CORES={} -DLS_THREADS_PER_BLOCK={} -DLS_DATA_CHANNELS={} "
-        "-DLS_PROGRAM_CHANNELS={} -DLS_DATA_BITS={} -DLS_PC_BITS={} {}{} {} -pthread",
-        compiler, quote(tmp / "libgpu_rtl.so"), quote(tmp / "obj"), quote(include), quote(include / "vltstd"),
-        quote(src / "sim"), c.cores, c.threads_per_block, c.data_channels, c.program_channels, c.data_width,
-        c.program_addr_bits, quote(src / "sim/cosim/rtl_gpu_wrapper.cpp"), runtime, quote(tmp / "obj/Vgpu__ALL.a"));
+        "-DVM_COVERAGE=0 -DVM_SC=0{} {}{} {} -pthread",
+        compiler, quote(tmp / "librtl.so"), quote(tmp / "obj"), quote(include), quote(include / "vltstd"),
+        quote(src / "sim"), defines, quote(src / "sim/cosim" / design.adapter), runtime,
+        quote(tmp / "obj" / ("V" + design.top + "__ALL.a")));
     run(link, log);
     fs::remove_all(tmp / "obj");   // keep the cache small: only the library and the log
     fs::remove_all(dir);
     fs::rename(tmp, dir);
 }
 
+template <typename Device>
+using MakeFn = Device* (*)(const char*);
+
+// Loads the library once per process and returns its factory.
+void* factory(const RtlDesign& design, const char* symbol) {
+    static std::map<std::string, void*> loaded;
+    const std::string library = ensure_rtl_library(design);
+    auto found = loaded.find(library);
+    if (found != loaded.end()) return found->second;
+    void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) throw Error(fmt::format("cannot load {}: {}", library, dlerror()));
+    void* make = dlsym(handle, symbol);
+    if (make == nullptr) throw Error(fmt::format("{} has no {}", library, symbol));
+    return loaded.emplace(library, make).first->second;
+}
+
 }  // namespace
 
-std::string ensure_rtl_library(const GpuConfig& config) {
-    std::vector<fs::path> inputs = rtl_sources();
+RtlDesign gpu_design(const GpuConfig& c) {
+    return RtlDesign{"gpu", "gpu-" + gpu::shape_key(c),
+                     {{"NumCores", c.cores}, {"ThreadsPerBlock", c.threads_per_block}, {"DataChannels", c.data_channels},
+                      {"ProgramChannels", c.program_channels}, {"DataBits", c.data_width},
+                      {"ProgramAddrBits", c.program_addr_bits}},
+                     "rtl_gpu_wrapper.cpp",
+                     {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
+}
+
+RtlDesign systolic_design(const systolic::ArrayShape& s) {
+    return RtlDesign{"systolic", "systolic-" + s.key(),
+                     {{"Rows", s.rows}, {"Cols", s.cols}, {"InBits", s.in_bits}, {"AccBits", s.acc_bits},
+                      {"BufAddrBits", s.buffer_addr_bits}},
+                     "rtl_systolic_wrapper.cpp",
+                     {"systolic/systolic_types.h", "common/config.h"}};
+}
+
+std::string ensure_rtl_library(const RtlDesign& design) {
+    std::vector<fs::path> inputs = rtl_sources(design.top);
     const fs::path src = build_info::kSourceDir;
-    inputs.push_back(src / "rtl/lint/verilator_waiver.vlt");
-    inputs.push_back(src / "sim/cosim/rtl_gpu_wrapper.cpp");
-    inputs.push_back(src / "sim/gpu/gpu_types.h");
-    inputs.push_back(src / "sim/common/memory.h");
-    inputs.push_back(src / "sim/common/config.h");
+    inputs.push_back(waiver(design.top));
+    inputs.push_back(src / "sim/cosim" / design.adapter);
+    for (const std::string& header : design.adapter_headers) inputs.push_back(src / "sim" / header);
     const fs::path cache = build_info::kRtlCacheDir;
-    const fs::path dir = cache / ("gpu-" + gpu::shape_key(config) + "-" + content_hash(inputs));
-    const fs::path library = dir / "libgpu_rtl.so";
+    const fs::path dir = cache / (design.key + "-" + content_hash(inputs));
+    const fs::path library = dir / "librtl.so";
     if (fs::exists(library)) return library.string();
 
     fs::create_directories(cache);
     const std::string lock_path = dir.string() + ".lock";
     const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
     if (lock < 0) throw Error("cannot create lock file " + lock_path);
-    ::flock(lock, LOCK_EX);   // another process may be building the same shape
+    ::flock(lock, LOCK_EX);   // another process may be building the same design
     try {
         if (!fs::exists(library)) {
-            fmt::print(stderr, "lockstep: building the GPU RTL for shape {} (once; cached in {})\n",
-                       gpu::shape_key(config), dir.string());
-            build(config, dir, rtl_sources());
+            fmt::print(stderr, "lockstep: building the {} RTL for {} (once; cached in {})\n", design.top, design.key,
+                       dir.string());
+            build(design, dir, rtl_sources(design.top));
+            // Builds of this design from older sources are dead weight now.
+            for (const auto& entry : fs::directory_iterator(cache)) {
+                const std::string name = entry.path().filename().string();
+                if (name.rfind(design.key + "-", 0) == 0 && entry.path() != dir &&
+                    name != dir.filename().string() + ".lock") {
+                    std::error_code ignored;
+                    fs::remove_all(entry.path(), ignored);
+                }
+            }
         }
     } catch (...) {
         ::close(lock);
@@ -140,17 +185,15 @@ std::string ensure_rtl_library(const GpuConfig& config) {
 }
 
 std::unique_ptr<gpu::GpuDevice> make_rtl_gpu(const GpuConfig& config, const std::string& vcd_path) {
-    static std::map<std::string, MakeFn> loaded;
-    const std::string library = ensure_rtl_library(config);
-    auto found = loaded.find(library);
-    if (found == loaded.end()) {
-        void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (handle == nullptr) throw Error(fmt::format("cannot load {}: {}", library, dlerror()));
-        auto make = reinterpret_cast<MakeFn>(dlsym(handle, "lockstep_make_rtl_gpu"));
-        if (make == nullptr) throw Error(fmt::format("{} has no lockstep_make_rtl_gpu", library));
-        found = loaded.emplace(library, make).first;
-    }
-    return std::unique_ptr<gpu::GpuDevice>(found->second(vcd_path.empty() ? nullptr : vcd_path.c_str()));
+    auto make = reinterpret_cast<MakeFn<gpu::GpuDevice>>(factory(gpu_design(config), "lockstep_make_rtl_gpu"));
+    return std::unique_ptr<gpu::GpuDevice>(make(vcd_path.empty() ? nullptr : vcd_path.c_str()));
+}
+
+std::unique_ptr<systolic::SystolicDevice> make_rtl_systolic(const systolic::ArrayShape& shape,
+                                                            const std::string& vcd_path) {
+    auto make = reinterpret_cast<MakeFn<systolic::SystolicDevice>>(
+        factory(systolic_design(shape), "lockstep_make_rtl_systolic"));
+    return std::unique_ptr<systolic::SystolicDevice>(make(vcd_path.empty() ? nullptr : vcd_path.c_str()));
 }
 
 }  // namespace lockstep::cosim

@@ -4,53 +4,26 @@
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
+#include "cosim/verilated_bits.h"
 #include "gpu/gpu_types.h"
 
 #include <memory>
-#include <type_traits>
 
-#ifndef LS_CORES
-#error "compile with the GPU shape: -DLS_CORES=... (see rtl_cache.cpp)"
+#ifndef LS_NumCores
+#error "compile with the GPU shape: -DLS_NumCores=... (see rtl_cache.cpp)"
 #endif
 
 namespace {
 
 using namespace lockstep;
 using namespace lockstep::gpu;
+using lockstep::cosim::get;
+using lockstep::cosim::set;
 
-constexpr unsigned kCores = LS_CORES, kTpb = LS_THREADS_PER_BLOCK, kDataChannels = LS_DATA_CHANNELS,
-                   kProgramChannels = LS_PROGRAM_CHANNELS, kDataBits = LS_DATA_BITS, kPcBits = LS_PC_BITS;
+constexpr unsigned kCores = LS_NumCores, kTpb = LS_ThreadsPerBlock, kDataChannels = LS_DataChannels,
+                   kProgramChannels = LS_ProgramChannels, kDataBits = LS_DataBits, kPcBits = LS_ProgramAddrBits;
 constexpr unsigned kThreads = kCores * kTpb;
 constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++b; return b + 1; }();
-
-inline uint64_t low_mask(unsigned width) { return width >= 64 ? ~0ull : (1ull << width) - 1; }
-
-// Read `width` (<= 32) bits at `lsb` of a port of any Verilator width.
-template <typename T>
-uint32_t get(const T& port, unsigned lsb, unsigned width) {
-    if constexpr (std::is_integral_v<T>) {
-        return static_cast<uint32_t>((static_cast<uint64_t>(port) >> lsb) & low_mask(width));
-    } else {
-        const unsigned word = lsb / 32, shift = lsb % 32;
-        uint64_t window = port.at(word);
-        if (shift + width > 32) window |= static_cast<uint64_t>(port.at(word + 1)) << 32;
-        return static_cast<uint32_t>((window >> shift) & low_mask(width));
-    }
-}
-
-template <typename T>
-void set(T& port, unsigned lsb, unsigned width, uint32_t value) {
-    if constexpr (std::is_integral_v<T>) {
-        const uint64_t m = low_mask(width) << lsb;
-        port = static_cast<T>((static_cast<uint64_t>(port) & ~m) | ((static_cast<uint64_t>(value) << lsb) & m));
-    } else {
-        for (unsigned b = 0; b < width; ++b) {
-            const unsigned bit = lsb + b;
-            const uint32_t m = 1u << (bit % 32);
-            port.at(bit / 32) = ((value >> b) & 1) ? (port.at(bit / 32) | m) : (port.at(bit / 32) & ~m);
-        }
-    }
-}
 
 class RtlGpu final : public GpuDevice {
 public:

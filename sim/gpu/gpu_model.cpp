@@ -1,5 +1,6 @@
 #include "gpu/gpu_model.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 
 #include <fmt/format.h>
@@ -9,20 +10,6 @@
 
 namespace lockstep::gpu {
 
-namespace {
-
-// One clock period; the kernel resolution is 1 ps, as Verilator's default precision for the
-// RTL (which sets no timescale), so model and RTL waveforms share a time axis.
-sc_core::sc_time period() {
-    static const bool resolution_set = [] {
-        sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
-        return true;
-    }();
-    (void)resolution_set;
-    return sc_core::sc_time(1, sc_core::SC_NS);
-}
-
-}  // namespace
 
 std::string shape_key(const GpuConfig& c) {
     return fmt::format("c{}_t{}_d{}_p{}_w{}_pa{}", c.cores, c.threads_per_block, c.data_channels,
@@ -30,7 +17,7 @@ std::string shape_key(const GpuConfig& c) {
 }
 
 GpuModel::GpuModel(const GpuConfig& config, const std::string& name)
-    : clock_((name + "_clk").c_str(), period()), gpu_(name.c_str(), config) {
+    : clock_((name + "_clk").c_str(), clock_period()), gpu_(name.c_str(), config) {
     gpu_.clk_i(clock_);
 }
 
@@ -39,7 +26,7 @@ GpuModel& GpuModel::instance(const GpuConfig& config) {
     const std::string key = shape_key(config);
     auto found = models.find(key);
     if (found != models.end()) return *found->second;
-    if (sc_core::sc_is_running() || sc_core::sc_time_stamp() > sc_core::SC_ZERO_TIME) {
+    if (elaboration_closed()) {
         throw Error(fmt::format("the SystemC model of GPU shape {} must be built before the first run "
                                 "in this process (SystemC cannot add modules after simulation starts)",
                                 key));
@@ -50,7 +37,7 @@ GpuModel& GpuModel::instance(const GpuConfig& config) {
 
 void GpuModel::tick(const GpuInputs& inputs) {
     gpu_.inputs = inputs;
-    sc_core::sc_start(period());   // exactly one rising edge per period
+    sc_core::sc_start(clock_period());   // exactly one rising edge per period
 }
 
 }  // namespace lockstep::gpu

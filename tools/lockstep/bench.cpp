@@ -34,7 +34,7 @@ int bench_command(const BenchArgs& args, const Config& config) {
     limits.data_bits = config.gpu.data_width;
     const Program program = assemble_file(path, limits);
     gpu::GpuModel::instance(config.gpu);        // SystemC: build the model before any run
-    cosim::ensure_rtl_library(config.gpu);      // and the RTL, outside the timed loop
+    cosim::ensure_rtl_library(cosim::gpu_design(config.gpu));      // and the RTL, outside the timed loop
 
     static std::map<std::string, Rate> rates;
     for (cosim::Engine engine : {cosim::Engine::Model, cosim::Engine::Rtl, cosim::Engine::Cosim}) {

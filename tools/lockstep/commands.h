@@ -15,4 +15,17 @@ struct BenchArgs {
 
 int bench_command(const BenchArgs& args, const Config& config);
 
+struct GemmArgs {
+    std::string config;        // empty: defaults
+    unsigned rows = 0, cols = 0;   // 0: from the config
+    std::string dataflow;      // empty: from the config
+    uint32_t m = 0, k = 0, n = 0;
+    uint64_t seed = 1;
+    std::string a, b, out, engine = "cosim", trace, topology, fault;
+    uint64_t max_cycles = 0;
+    bool json = false;
+};
+
+int gemm_command(const GemmArgs& args);
+
 }  // namespace lockstep

@@ -239,9 +239,36 @@ int main(int argc, char** argv) {
     auto* disasm_cmd = app.add_subcommand("disasm", "Disassemble a file of hex words (as `asm -o` writes)");
     disasm_cmd->add_option("file", disasm_path, "Hex words, whitespace separated; ';' starts a comment")->required();
 
-    std::string build_config = default_config();
+    std::string build_config = default_config(), build_design = "gpu";
+    unsigned build_rows = 0, build_cols = 0;
     auto* build_cmd = app.add_subcommand("build-rtl", "Verilate and compile the RTL for a config now (else on first use)");
-    build_cmd->add_option("--config", build_config, "GPU config (YAML)")->capture_default_str();
+    build_cmd->add_option("--config", build_config, "Config (YAML)")->capture_default_str();
+    build_cmd->add_option("--design", build_design, "gpu or systolic")->capture_default_str()
+        ->check(CLI::IsMember({"gpu", "systolic"}));
+    build_cmd->add_option("--rows", build_rows, "systolic: override the config's rows");
+    build_cmd->add_option("--cols", build_cols, "systolic: override the config's cols");
+
+    GemmArgs gemm;
+    gemm.config = std::string(build_info::kSourceDir) + "/configs/systolic.yaml";
+    auto* gemm_cmd = app.add_subcommand("gemm", "Run a GEMM on the systolic array (SCALE-Sim compatible timing)");
+    gemm_cmd->add_option("--config", gemm.config, "Config with a systolic: section")->capture_default_str();
+    gemm_cmd->add_option("--rows", gemm.rows, "PE rows (overrides the config)");
+    gemm_cmd->add_option("--cols", gemm.cols, "PE columns (overrides the config)");
+    gemm_cmd->add_option("--dataflow", gemm.dataflow, "os | ws | is (overrides the config)");
+    gemm_cmd->add_option("--m", gemm.m, "Rows of A and C");
+    gemm_cmd->add_option("--k", gemm.k, "Columns of A, rows of B");
+    gemm_cmd->add_option("--n", gemm.n, "Columns of B and C");
+    gemm_cmd->add_option("--seed", gemm.seed, "Seed of the random int8 inputs")->capture_default_str();
+    gemm_cmd->add_option("--a", gemm.a, "A as CSV (M rows of K integers)");
+    gemm_cmd->add_option("--b", gemm.b, "B as CSV (K rows of N integers)");
+    gemm_cmd->add_option("--out", gemm.out, "Write C as CSV");
+    gemm_cmd->add_option("--engine", gemm.engine, "model | rtl | cosim")->capture_default_str();
+    gemm_cmd->add_option("--trace", gemm.trace, "Write per-cycle traces here");
+    gemm_cmd->add_option("--topology", gemm.topology, "SCALE-Sim GEMM topology CSV: run every layer");
+    gemm_cmd->add_option("--max-cycles", gemm.max_cycles, "Stop with an error after this many cycles");
+    gemm_cmd->add_option("--inject-fault", gemm.fault,
+                         "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
+    gemm_cmd->add_flag("--json", gemm.json, "Print one JSON object on stdout");
 
     uint64_t fuzz_start = 1, fuzz_seeds = 100;
     std::string fuzz_config = default_config(), fuzz_engine = "cosim", fuzz_save;
@@ -264,15 +291,22 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-    json_errors = run.json;
+    json_errors = run.json || gemm.json;
     try {
         if (*run_cmd) return run_command(run);
         if (*asm_cmd) return asm_command(asm_path, asm_config, asm_out);
         if (*disasm_cmd) return disasm_command(disasm_path);
         if (*build_cmd) {
-            std::cout << cosim::ensure_rtl_library(read_config(build_config).gpu) << "\n";
+            Config config = read_config(build_config);
+            if (build_rows) config.systolic.rows = build_rows;
+            if (build_cols) config.systolic.cols = build_cols;
+            const cosim::RtlDesign design = build_design == "gpu"
+                                                ? cosim::gpu_design(config.gpu)
+                                                : cosim::systolic_design(systolic::ArrayShape::from(config.systolic));
+            std::cout << cosim::ensure_rtl_library(design) << "\n";
             return 0;
         }
+        if (*gemm_cmd) return gemm_command(gemm);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) return bench_command(bench, read_config(bench.config));
     } catch (const Error& e) {

@@ -1,0 +1,49 @@
+// Buffer: 2^AddrBits words with NumReadPorts combinational read ports, NumWritePorts write
+// ports and a host port (read and write). Writes land at the edge. The engine never writes one
+// address from two ports in a cycle; if it did, the lower port index wins, and any engine port
+// wins over the host. Not reset: the host loads it before use.
+module buffer #(
+  // Address width.
+  parameter int unsigned AddrBits = 14,
+  // Word width.
+  parameter int unsigned DataBits = 32,
+  // Combinational read ports.
+  parameter int unsigned NumReadPorts = 1,
+  // Write ports.
+  parameter int unsigned NumWritePorts = 1
+) (
+  input  logic                                   clk_i,
+  input  logic [NumReadPorts-1:0][AddrBits-1:0]  rd_addr_i,
+  output logic [NumReadPorts-1:0][DataBits-1:0]  rd_data_o,
+  input  logic [NumWritePorts-1:0]               wr_valid_i,
+  input  logic [NumWritePorts-1:0][AddrBits-1:0] wr_addr_i,
+  input  logic [NumWritePorts-1:0][DataBits-1:0] wr_data_i,
+  // Host port.
+  input  logic                                   host_we_i,
+  input  logic [AddrBits-1:0]                    host_addr_i,
+  input  logic [DataBits-1:0]                    host_wdata_i,
+  output logic [DataBits-1:0]                    host_rdata_o
+);
+
+  logic [DataBits-1:0] mem_q [2**AddrBits];
+
+  for (genvar p = 0; p < NumReadPorts; p++) begin : g_read
+    assign rd_data_o[p] = mem_q[rd_addr_i[p]];
+  end
+
+  assign host_rdata_o = mem_q[host_addr_i];
+
+  // A word array is written in place, not copied as a whole d-value each cycle. Of two
+  // writes to one word at an edge the later one lands: host first, then ports high to low.
+  always_ff @(posedge clk_i) begin
+    if (host_we_i) begin
+      mem_q[host_addr_i] <= host_wdata_i;
+    end
+    for (int p = int'(NumWritePorts) - 1; p >= 0; p--) begin
+      if (wr_valid_i[p]) begin
+        mem_q[wr_addr_i[p]] <= wr_data_i[p];
+      end
+    end
+  end
+
+endmodule

@@ -1,0 +1,78 @@
+// Edge feeds ("skew", docs/systolic.md, "Edge feeds"): for the current cycle, the valid flag
+// and buffer address of each left port (the streamed S vectors) and each top port (os B
+// operand, or the ws/is preload rows). Combinational; the top reads the buffers. Left ports
+// read A (os, ws) or B (is); top ports read B (os, ws) or A (is). Invalid ports have address 0.
+module feeder import systolic_pkg::*; #(
+  // PE rows (left ports).
+  parameter int unsigned Rows = 4,
+  // PE columns (top ports).
+  parameter int unsigned Cols = 4,
+  // Buffer address width; addresses are computed at 32 bits and keep the low bits.
+  parameter int unsigned BufAddrBits = 14
+) (
+  // From the controller.
+  input  dataflow_e                         dataflow_i,
+  input  logic                              preload_i,
+  input  logic                              stream_i,
+  input  logic [31:0]                       t_i,
+  input  logic [31:0]                       s_i,
+  input  logic [31:0]                       r0_i,
+  input  logic [31:0]                       c0_i,
+  input  logic [15:0]                       k_i,
+  input  logic [15:0]                       n_i,
+  input  logic [15:0]                       rows_dim_i,
+  input  logic [15:0]                       cols_dim_i,
+  input  logic [15:0]                       stream_len_i,
+  output logic [Rows-1:0]                   left_valid_o,
+  output logic [Rows-1:0][BufAddrBits-1:0]  left_addr_o,
+  output logic [Cols-1:0]                   top_valid_o,
+  output logic [Cols-1:0][BufAddrBits-1:0]  top_addr_o
+);
+
+  always_comb begin : p_left
+    // Operand row r0+i and vector v = s-i; addresses use 32-bit arithmetic, low bits kept.
+    logic [31:0]            row, vec;
+    logic [BufAddrBits-1:0] addr;
+
+    for (int unsigned i = 0; i < Rows; i++) begin
+      row             = r0_i + 32'(i);
+      vec             = s_i - 32'(i);
+      left_valid_o[i] = stream_i && s_i >= 32'(i) && vec < 32'(stream_len_i)
+                        && row < 32'(rows_dim_i);
+      unique case (dataflow_i)
+        DfWs:    addr = BufAddrBits'(vec * 32'(k_i) + row);
+        DfIs:    addr = BufAddrBits'(row * 32'(n_i) + vec);
+        default: addr = BufAddrBits'(row * 32'(k_i) + vec);  // DfOs
+      endcase
+      left_addr_o[i] = left_valid_o[i] ? addr : '0;
+    end
+  end
+
+  always_comb begin : p_top
+    // Output column c0+j, preload row kk (ws/is) or vector v = t-j (os).
+    logic [31:0]            col, kk, vec;
+    logic [BufAddrBits-1:0] addr;
+
+    for (int unsigned j = 0; j < Cols; j++) begin
+      col = c0_i + 32'(j);
+      kk  = r0_i + 32'(Rows - 1) - t_i;
+      vec = t_i - 32'(j);
+      unique case (dataflow_i)
+        DfWs: begin
+          top_valid_o[j] = preload_i && kk < 32'(k_i) && col < 32'(cols_dim_i);
+          addr           = BufAddrBits'(kk * 32'(n_i) + col);
+        end
+        DfIs: begin
+          top_valid_o[j] = preload_i && kk < 32'(k_i) && col < 32'(cols_dim_i);
+          addr           = BufAddrBits'(col * 32'(k_i) + kk);
+        end
+        default: begin  // DfOs
+          top_valid_o[j] = stream_i && t_i >= 32'(j) && vec < 32'(k_i) && col < 32'(n_i);
+          addr           = BufAddrBits'(vec * 32'(n_i) + col);
+        end
+      endcase
+      top_addr_o[j] = top_valid_o[j] ? addr : '0;
+    end
+  end
+
+endmodule

@@ -1,0 +1,150 @@
+// Output writer (docs/systolic.md, "Output to the C buffer"): one C-buffer write port per
+// column. ws/is write the bottom row's new partial sums while streaming, adding the C word
+// already there for later K tiles (r0 > 0). os copies a finished tile's accumulators into
+// shadow registers at the fold's last edge and drains them one row per cycle, R cycles.
+module output_writer import systolic_pkg::*; #(
+  // PE rows.
+  parameter int unsigned Rows = 4,
+  // PE columns (output ports).
+  parameter int unsigned Cols = 4,
+  // Product and accumulator width.
+  parameter int unsigned AccBits = 32,
+  // Buffer address width; addresses are computed at 32 bits and keep the low bits.
+  parameter int unsigned BufAddrBits = 14,
+  // Width of a shadow row index (at least one bit).
+  localparam int unsigned RowBits = (Rows > 1) ? $clog2(Rows) : 1
+) (
+  input  logic                              clk_i,
+  input  logic                              rst_ni,
+  // From the controller.
+  input  logic                              clear_i,
+  input  dataflow_e                         dataflow_i,
+  input  logic                              stream_i,
+  input  logic                              last_i,
+  input  logic [31:0]                       s_i,
+  input  logic [31:0]                       r0_i,
+  input  logic [31:0]                       c0_i,
+  input  logic [15:0]                       m_i,
+  input  logic [15:0]                       n_i,
+  input  logic [15:0]                       cols_dim_i,
+  input  logic [15:0]                       stream_len_i,
+  // From the array: every PE's acc_q plus product, the bottom row's new partial sums.
+  input  logic [Rows*Cols-1:0][AccBits-1:0] acc_sum_i,
+  input  logic [Cols-1:0][AccBits-1:0]      psum_i,
+  // C buffer read at out_addr_o (for accumulation).
+  input  logic [Cols-1:0][AccBits-1:0]      c_rdata_i,
+  // C-buffer write ports (address and data 0 when not valid).
+  output logic [Cols-1:0]                   out_valid_o,
+  output logic [Cols-1:0][BufAddrBits-1:0]  out_addr_o,
+  output logic [Cols-1:0][AccBits-1:0]      out_data_o,
+  // The drain writes its last row this cycle.
+  output logic                              drain_done_o
+);
+
+  logic                                    drain_active_d, drain_active_q;
+  logic [RowBits-1:0]                      drain_row_d, drain_row_q;
+  logic [31:0]                             drain_r0_d, drain_r0_q;
+  logic [31:0]                             drain_c0_d, drain_c0_q;
+  logic [Rows-1:0][Cols-1:0][AccBits-1:0]  shadow_d, shadow_q;
+
+  logic drain_done;
+
+  assign drain_done = drain_active_q && drain_row_q == RowBits'(Rows - 1);
+
+  // Valid and address; kept apart from the data, which reads the C buffer at this address.
+  always_comb begin : p_addr
+    // ws/is: vector u = s-(R-1)-j and column c0+j; os: the drained C row and column.
+    logic [31:0]            vec, col, drain_row, drain_col;
+    logic [BufAddrBits-1:0] addr;
+    logic                   stream_valid;
+
+    for (int unsigned j = 0; j < Cols; j++) begin
+      vec          = s_i - 32'(Rows - 1 + j);
+      col          = c0_i + 32'(j);
+      stream_valid = stream_i && s_i >= 32'(Rows - 1 + j) && vec < 32'(stream_len_i)
+                     && col < 32'(cols_dim_i);
+      drain_row    = drain_r0_q + 32'(drain_row_q);
+      drain_col    = drain_c0_q + 32'(j);
+      unique case (dataflow_i)
+        DfWs: begin
+          out_valid_o[j] = stream_valid;
+          addr           = BufAddrBits'(vec * 32'(n_i) + col);
+        end
+        DfIs: begin
+          out_valid_o[j] = stream_valid;
+          addr           = BufAddrBits'(col * 32'(n_i) + vec);
+        end
+        default: begin  // DfOs
+          out_valid_o[j] = drain_active_q && drain_row < 32'(m_i) && drain_col < 32'(n_i);
+          addr           = BufAddrBits'(drain_row * 32'(n_i) + drain_col);
+        end
+      endcase
+      out_addr_o[j] = out_valid_o[j] ? addr : '0;
+    end
+  end
+
+  always_comb begin : p_data
+    for (int unsigned j = 0; j < Cols; j++) begin
+      out_data_o[j] = '0;
+      if (out_valid_o[j]) begin
+        if (dataflow_i == DfOs) begin
+          out_data_o[j] = shadow_q[drain_row_q][j];
+        end else if (r0_i != '0) begin
+          out_data_o[j] = psum_i[j] + c_rdata_i[j];
+        end else begin
+          out_data_o[j] = psum_i[j];
+        end
+      end
+    end
+  end
+
+  always_comb begin : p_drain
+    drain_active_d = drain_active_q;
+    drain_row_d    = drain_row_q;
+    drain_r0_d     = drain_r0_q;
+    drain_c0_d     = drain_c0_q;
+    shadow_d       = shadow_q;
+    if (clear_i) begin
+      drain_active_d = 1'b0;
+      drain_row_d    = '0;
+      drain_r0_d     = '0;
+      drain_c0_d     = '0;
+      shadow_d       = '0;
+    end else begin
+      if (drain_active_q) begin
+        if (drain_done) begin
+          drain_active_d = 1'b0;
+        end else begin
+          drain_row_d = drain_row_q + RowBits'(1);
+        end
+      end
+      // A fold's last edge starts a new drain, also when the previous one ends at this edge.
+      if (dataflow_i == DfOs && last_i) begin
+        shadow_d       = acc_sum_i;
+        drain_active_d = 1'b1;
+        drain_row_d    = '0;
+        drain_r0_d     = r0_i;
+        drain_c0_d     = c0_i;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      drain_active_q <= 1'b0;
+      drain_row_q    <= '0;
+      drain_r0_q     <= '0;
+      drain_c0_q     <= '0;
+      shadow_q       <= '0;
+    end else begin
+      drain_active_q <= drain_active_d;
+      drain_row_q    <= drain_row_d;
+      drain_r0_q     <= drain_r0_d;
+      drain_c0_q     <= drain_c0_d;
+      shadow_q       <= shadow_d;
+    end
+  end
+
+  assign drain_done_o = drain_done;
+
+endmodule

@@ -1,0 +1,66 @@
+// Runs one GEMM on the systolic model, the RTL, or both in lock-step.
+#pragma once
+
+#include "common/config.h"
+#include "cosim/compare.h"
+#include "cosim/engine.h"
+#include "systolic/systolic_types.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lockstep::cosim {
+
+struct GemmRequest {
+    systolic::Dataflow dataflow = systolic::Dataflow::Ws;
+    systolic::GemmSize size;
+    std::vector<int32_t> a, b;        // row-major M x K and K x N
+};
+
+// Overwrites one model PE register after a cycle, to prove the comparator catches it.
+struct PeFault {
+    uint64_t cycle = 0;
+    unsigned row = 0, col = 0;
+    std::string signal;               // h, v, acc, w
+    int32_t value = 0;
+};
+
+struct GemmOptions {
+    Engine engine = Engine::Cosim;
+    std::string trace_dir;
+    uint64_t max_cycles = 0;          // 0: the config's sim.max_cycles
+    std::optional<PeFault> fault;
+};
+
+struct GemmResult {
+    Engine engine = Engine::Cosim;
+    uint64_t cycles = 0;              // compute cycles (StRun), SCALE-Sim's figure
+    uint64_t drain_cycles = 0;        // os: output drain after the last fold (StDrain)
+    uint64_t load_cycles = 0;         // host-port cycles writing A and B (one word a cycle)
+    uint64_t unload_cycles = 0;       // host-port cycles reading C
+    uint64_t folds = 0;
+    uint32_t cycles_per_fold = 0;
+    double utilisation = 0;           // M*N*K / (cycles * R * C)
+    double mapping_efficiency = 0;
+    std::vector<int32_t> c;           // row-major M x N
+    bool result_ok = false;           // C equals a plain GEMM of A and B
+    uint64_t mismatches = 0;
+    std::optional<Mismatch> first_mismatch;
+    uint64_t mac_count = 0;           // real MACs counted in the trace (0 without one)
+};
+
+// Checks sizes against the array's buffers; throws lockstep::Error naming what does not fit.
+void check_gemm(const SystolicConfig& config, const systolic::GemmSize& size);
+
+// A plain int32 (acc_bits, wrapping) GEMM.
+std::vector<int32_t> reference_gemm(const GemmRequest& request, unsigned acc_bits);
+
+GemmResult run_gemm(const Config& config, const GemmRequest& request, const GemmOptions& options);
+
+nlohmann::json to_json(const GemmResult& result, const SystolicConfig& array, const GemmRequest& request);
+
+}  // namespace lockstep::cosim

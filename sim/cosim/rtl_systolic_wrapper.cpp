@@ -1,0 +1,110 @@
+// Adapter from the Verilated `systolic` to SystolicDevice. Compiled once per array shape
+// into a shared library by rtl_cache.cpp (the shape arrives as LS_* macros).
+#include "Vsystolic.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+#include "cosim/verilated_bits.h"
+#include "systolic/systolic_types.h"
+
+#include <memory>
+
+#ifndef LS_Rows
+#error "compile with the array shape: -DLS_Rows=... (see rtl_cache.cpp)"
+#endif
+
+namespace {
+
+using namespace lockstep::systolic;
+using lockstep::cosim::get;
+using lockstep::cosim::set;
+
+constexpr unsigned kRows = LS_Rows, kCols = LS_Cols, kIn = LS_InBits, kAcc = LS_AccBits, kAddr = LS_BufAddrBits;
+constexpr unsigned kPes = kRows * kCols;
+
+class RtlSystolic final : public SystolicDevice {
+public:
+    explicit RtlSystolic(const char* vcd_path) {
+        context_->traceEverOn(vcd_path != nullptr);
+        top_ = std::make_unique<Vsystolic>(context_.get(), "systolic");
+        if (vcd_path != nullptr) {
+            vcd_ = std::make_unique<VerilatedVcdC>();
+            top_->trace(vcd_.get(), 99);
+            vcd_->open(vcd_path);
+        }
+        top_->clk_i = 0;
+        top_->eval();
+    }
+
+    ~RtlSystolic() override {
+        if (vcd_) vcd_->close();
+        top_->final();
+    }
+
+    void tick(const SystolicInputs& in) override {
+        top_->rst_ni = in.rst_n;
+        top_->start_i = in.start;
+        top_->dataflow_i = static_cast<uint8_t>(in.dataflow);
+        top_->m_i = static_cast<uint16_t>(in.size.m);
+        top_->k_i = static_cast<uint16_t>(in.size.k);
+        top_->n_i = static_cast<uint16_t>(in.size.n);
+        top_->host_we_i = in.host_we;
+        top_->host_sel_i = static_cast<uint8_t>(in.host_sel);
+        set(top_->host_addr_i, 0, kAddr, in.host_addr);
+        set(top_->host_wdata_i, 0, kAcc, static_cast<uint32_t>(in.host_wdata));
+        top_->eval();
+        dump();
+        top_->clk_i = 1;
+        top_->eval();
+        dump();
+        top_->clk_i = 0;
+        top_->eval();
+    }
+
+    int32_t host_read(unsigned sel, uint32_t addr) override {
+        top_->host_we_i = 0;
+        top_->host_sel_i = static_cast<uint8_t>(sel);
+        set(top_->host_addr_i, 0, kAddr, addr);
+        top_->eval();
+        return sign_extend(get(top_->host_rdata_o, 0, kAcc), kAcc);
+    }
+
+    void observe(SystolicSnapshot& s) const override {
+        const Vsystolic& t = *top_;
+        s.state = static_cast<SaState>(get(t.dbg_state_o, 0, 2));
+        s.fold = get(t.dbg_fold_o, 0, 32);
+        s.t = get(t.dbg_t_o, 0, 32);
+        for (unsigned p = 0; p < kPes; ++p) {
+            s.h[p] = sign_extend(get(t.dbg_h_o, p * kIn, kIn), kIn);
+            s.v[p] = sign_extend(get(t.dbg_v_o, p * kAcc, kAcc), kAcc);
+            s.acc[p] = sign_extend(get(t.dbg_acc_o, p * kAcc, kAcc), kAcc);
+            s.w[p] = sign_extend(get(t.dbg_w_o, p * kIn, kIn), kIn);
+            s.hv[p] = static_cast<uint8_t>(get(t.dbg_hv_o, p, 1));
+            s.vv[p] = static_cast<uint8_t>(get(t.dbg_vv_o, p, 1));
+            s.wv[p] = static_cast<uint8_t>(get(t.dbg_wv_o, p, 1));
+            s.mac[p] = static_cast<uint8_t>(get(t.dbg_mac_o, p, 1));
+        }
+        for (unsigned i = 0; i < kRows; ++i) {
+            s.left[i] = PortAccess{get(t.dbg_left_valid_o, i, 1) != 0, get(t.dbg_left_addr_o, i * kAddr, kAddr), 0};
+        }
+        for (unsigned j = 0; j < kCols; ++j) {
+            s.top[j] = PortAccess{get(t.dbg_top_valid_o, j, 1) != 0, get(t.dbg_top_addr_o, j * kAddr, kAddr), 0};
+            s.out[j] = PortAccess{get(t.dbg_out_valid_o, j, 1) != 0, get(t.dbg_out_addr_o, j * kAddr, kAddr),
+                                  sign_extend(get(t.dbg_out_data_o, j * kAcc, kAcc), kAcc)};
+        }
+    }
+
+private:
+    void dump() {
+        if (vcd_) vcd_->dump(static_cast<uint64_t>(context_->time()));
+        context_->timeInc(500);   // half a 1 ns period, in the RTL's 1 ps precision
+    }
+
+    std::unique_ptr<VerilatedContext> context_ = std::make_unique<VerilatedContext>();
+    std::unique_ptr<Vsystolic> top_;
+    std::unique_ptr<VerilatedVcdC> vcd_;
+};
+
+}  // namespace
+
+extern "C" SystolicDevice* lockstep_make_rtl_systolic(const char* vcd_path) { return new RtlSystolic(vcd_path); }

@@ -1,0 +1,49 @@
+#include "systolic/controller.h"
+
+namespace lockstep::systolic {
+
+void Controller::evaluate(bool reset, const SystolicInputs& in, bool drain_finishing) {
+    d_ = q;
+    if (reset) {
+        d_ = ControllerRegs{};
+        return;
+    }
+    switch (q.state) {
+    case SaState::Idle:
+        if (in.start) {
+            d_ = ControllerRegs{};
+            d_.state = SaState::Run;
+            d_.dataflow = in.dataflow;
+            d_.size = in.size;
+        }
+        break;
+    case SaState::Run:
+        if (q.t + 1 < mapping_.fold_length) {
+            d_.t = q.t + 1;
+            break;
+        }
+        d_.t = 0;
+        d_.fold = q.fold + 1;
+        d_.c0 = q.c0 + cols_;
+        if (d_.c0 >= mapping_.cols_dim) {
+            d_.c0 = 0;
+            d_.r0 = q.r0 + rows_;
+        }
+        if (q.fold + 1 == mapping_.folds()) d_.state = q.dataflow == Dataflow::Os ? SaState::Drain : SaState::Done;
+        break;
+    case SaState::Drain:
+        if (drain_finishing) d_.state = SaState::Done;
+        break;
+    case SaState::Done:
+        if (!in.start) d_.state = SaState::Idle;
+        break;
+    }
+}
+
+void Controller::commit_with_mapping() {
+    const bool started = q.state == SaState::Idle && d_.state == SaState::Run;
+    commit();
+    if (started) mapping_ = Mapping(q.dataflow, q.size, rows_, cols_);
+}
+
+}  // namespace lockstep::systolic

@@ -1,0 +1,32 @@
+// Feeder: the skewed edge feeds of one cycle: which buffer word enters each row from the
+// left and each column from the top (combinational, docs/systolic.md "Edge feeds").
+#pragma once
+
+#include "systolic/controller.h"
+
+#include <vector>
+
+namespace lockstep::systolic {
+
+struct EdgePort {
+    bool valid = false;
+    uint32_t addr = 0;
+    int32_t data = 0;                 // the word read, sign-extended; 0 when not valid
+};
+
+class Feeder : public sc_core::sc_module {
+public:
+    std::vector<EdgePort> left, top;  // this cycle's feeds, per row and per column
+
+    Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape);
+
+    // `a`, `b`: the A and B buffers. Leaves every port invalid outside StRun.
+    void evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
+                  const std::vector<int32_t>& b);
+
+private:
+    unsigned rows_, cols_;
+    uint32_t addr_mask_;
+};
+
+}  // namespace lockstep::systolic

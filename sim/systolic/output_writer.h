@@ -1,0 +1,38 @@
+// Output writer: puts results into the C buffer: ws/is partial sums leaving the bottom row
+// (added to C for later K tiles), and the os shadow registers drained one row per cycle.
+#pragma once
+
+#include "systolic/controller.h"
+#include "systolic/pe_array.h"
+
+#include <vector>
+
+namespace lockstep::systolic {
+
+struct WriterRegs {
+    std::vector<int32_t> shadow;      // os: a finished tile's results, R x C
+    bool drain_active = false;
+    uint32_t drain_row = 0;
+    uint32_t drain_r0 = 0, drain_c0 = 0;
+};
+
+class OutputWriter : public sc_core::sc_module {
+public:
+    WriterRegs q;
+    std::vector<EdgePort> out;        // this cycle's C-buffer writes, per column
+
+    OutputWriter(const sc_core::sc_module_name& name, const ArrayShape& shape);
+
+    bool drain_finishing() const { return q.drain_active && q.drain_row + 1 == rows_; }
+    void clear();
+    // Called after the PE array has stepped (its bottom row holds this cycle's new sums).
+    // Computes `out` and applies the writes to `c`; updates the drain registers.
+    void evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
+                  std::vector<int32_t>& c);
+
+private:
+    unsigned rows_, cols_, acc_bits_;
+    uint32_t addr_mask_;
+};
+
+}  // namespace lockstep::systolic

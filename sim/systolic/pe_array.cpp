@@ -1,0 +1,104 @@
+#include "systolic/pe_array.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lockstep::systolic {
+
+namespace {
+
+// The hot loops: built for AVX2 and for the baseline, picked at load time.
+__attribute__((target_clones("avx2", "default"))) void multiply_accumulate(int32_t* out, const int32_t* a,
+                                                                           const int32_t* b, size_t n) {
+    for (size_t p = 0; p < n; ++p) {   // wrapping arithmetic, as the RTL's adders
+        out[p] = static_cast<int32_t>(static_cast<uint32_t>(out[p]) +
+                                      static_cast<uint32_t>(a[p]) * static_cast<uint32_t>(b[p]));
+    }
+}
+
+__attribute__((target_clones("avx2", "default"))) void both_valid(uint8_t* out, const uint8_t* a, const uint8_t* b,
+                                                                  size_t n) {
+    for (size_t p = 0; p < n; ++p) out[p] = a[p] & b[p];
+}
+
+// Moves every row down by one (row 0 keeps its old contents; the caller refills it).
+template <typename T>
+void shift_down(std::vector<T>& grid, size_t cols) {
+    if (grid.size() > cols) std::memmove(grid.data() + cols, grid.data(), (grid.size() - cols) * sizeof(T));
+}
+
+}  // namespace
+
+PeArray::PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape)
+    : sc_core::sc_module(name), rows_(shape.rows), cols_(shape.cols), acc_bits_(shape.acc_bits) {
+    clear();
+}
+
+void PeArray::clear() {
+    const size_t pes = static_cast<size_t>(rows_) * cols_;
+    for (auto* grid : {&h, &v, &acc, &w}) grid->assign(pes, 0);
+    for (auto* grid : {&hv, &vv, &wv, &mac}) grid->assign(pes, 0);
+}
+
+void PeArray::wrap(std::vector<int32_t>& values) const {
+    if (acc_bits_ >= 32) return;
+    for (int32_t& x : values) x = sign_extend(static_cast<uint32_t>(x), acc_bits_);
+}
+
+// h and hv move one PE to the right; column 0 takes the left feed.
+void PeArray::shift_h(const Feeder& feed) {
+    for (unsigned i = 0; i < rows_; ++i) {
+        int32_t* row = h.data() + static_cast<size_t>(i) * cols_;
+        uint8_t* valid = hv.data() + static_cast<size_t>(i) * cols_;
+        std::memmove(row + 1, row, (cols_ - 1) * sizeof(int32_t));
+        std::memmove(valid + 1, valid, (cols_ - 1) * sizeof(uint8_t));
+        row[0] = feed.left[i].data;
+        valid[0] = feed.left[i].valid;
+    }
+}
+
+void PeArray::step_os(const Feeder& feed) {
+    shift_h(feed);
+    shift_down(v, cols_);
+    shift_down(vv, cols_);
+    for (unsigned j = 0; j < cols_; ++j) {
+        v[j] = feed.top[j].data;
+        vv[j] = feed.top[j].valid;
+    }
+    // Invalid operands are 0, so multiplying everything adds exactly the real products.
+    multiply_accumulate(acc.data(), h.data(), v.data(), acc.size());
+    wrap(acc);
+    both_valid(mac.data(), hv.data(), vv.data(), mac.size());
+}
+
+void PeArray::step_preload(const Feeder& feed) {
+    shift_down(w, cols_);
+    shift_down(wv, cols_);
+    for (unsigned j = 0; j < cols_; ++j) {
+        w[j] = feed.top[j].data;
+        wv[j] = feed.top[j].valid;
+    }
+    std::fill(h.begin(), h.end(), 0);
+    std::fill(v.begin(), v.end(), 0);
+    std::fill(hv.begin(), hv.end(), 0);
+    std::fill(vv.begin(), vv.end(), 0);
+    std::fill(mac.begin(), mac.end(), 0);
+}
+
+void PeArray::step_stationary(const Feeder& feed) {
+    shift_h(feed);
+    shift_down(v, cols_);   // each partial sum moves down one row ...
+    shift_down(vv, cols_);
+    std::fill(v.begin(), v.begin() + cols_, 0);   // ... and row 0 starts from zero
+    std::copy(hv.begin(), hv.begin() + cols_, vv.begin());
+    multiply_accumulate(v.data(), h.data(), w.data(), v.size());
+    wrap(v);
+    both_valid(mac.data(), hv.data(), wv.data(), mac.size());
+}
+
+void PeArray::take_accumulators(std::vector<int32_t>& shadow) {
+    shadow = acc;
+    std::fill(acc.begin(), acc.end(), 0);
+}
+
+}  // namespace lockstep::systolic

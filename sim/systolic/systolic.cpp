@@ -1,0 +1,101 @@
+#include "systolic/systolic.h"
+
+namespace lockstep::systolic {
+
+Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
+    : sc_core::sc_module(name),
+      clk_i("clk_i"),
+      controller("controller", shape.rows, shape.cols),
+      feeder("feeder", shape),
+      array("pe_array", shape),
+      writer("output_writer", shape),
+      a(size_t{1} << shape.buffer_addr_bits, 0),
+      b(size_t{1} << shape.buffer_addr_bits, 0),
+      c(size_t{1} << shape.buffer_addr_bits, 0),
+      left_q(shape.rows),
+      top_q(shape.cols),
+      out_q(shape.cols),
+      shape_(shape) {
+    SC_HAS_PROCESS(Systolic);
+    SC_METHOD(on_clock);
+    sensitive << clk_i.pos();
+    dont_initialize();
+}
+
+void Systolic::on_clock() {
+    const bool reset = !inputs.rst_n;
+    const ControllerRegs& ctrl = controller.q;
+    run_cycles += ctrl.state == SaState::Run;
+    drain_cycles += ctrl.state == SaState::Drain;
+    const Mapping& map = controller.mapping();
+    if (reset || controller.starting(inputs.start)) {
+        array.clear();
+        writer.clear();
+    }
+    feeder.evaluate(reset ? ControllerRegs{} : ctrl, map, a, b);
+    if (!reset && ctrl.state == SaState::Run) {
+        if (ctrl.dataflow == Dataflow::Os) {
+            array.step_os(feeder);
+        } else if (ctrl.t < map.preload) {
+            array.step_preload(feeder);
+        } else {
+            array.step_stationary(feeder);
+        }
+    }
+    const bool drain_finishing = writer.drain_finishing();
+    writer.evaluate(reset ? ControllerRegs{} : ctrl, map, controller.last_cycle_of_fold(), array, c);
+    if (!reset && inputs.host_we) {
+        const uint32_t addr = inputs.host_addr & static_cast<uint32_t>(a.size() - 1);
+        const uint32_t raw = static_cast<uint32_t>(inputs.host_wdata);
+        switch (inputs.host_sel) {
+        case 0: a[addr] = sign_extend(raw, shape_.in_bits); break;
+        case 1: b[addr] = sign_extend(raw, shape_.in_bits); break;
+        case 2: c[addr] = sign_extend(raw, shape_.acc_bits); break;
+        default: break;
+        }
+    }
+    record_ports();
+    controller.evaluate(reset, inputs, drain_finishing);
+    controller.commit_with_mapping();
+    if (pause_when_done && controller.q.state == SaState::Done) sc_core::sc_pause();
+}
+
+void Systolic::record_ports() {
+    auto copy = [](std::vector<PortAccess>& to, const std::vector<EdgePort>& from, bool with_data) {
+        for (size_t i = 0; i < to.size(); ++i) {
+            to[i] = from[i].valid ? PortAccess{true, from[i].addr, with_data ? from[i].data : 0} : PortAccess{};
+        }
+    };
+    copy(left_q, feeder.left, false);
+    copy(top_q, feeder.top, false);
+    copy(out_q, writer.out, true);
+}
+
+void Systolic::observe(SystolicSnapshot& s) const {
+    s.state = controller.q.state;
+    s.fold = controller.q.fold;
+    s.t = controller.q.t;
+    s.h = array.h;
+    s.v = array.v;
+    s.acc = array.acc;
+    s.w = array.w;
+    s.hv = array.hv;
+    s.vv = array.vv;
+    s.wv = array.wv;
+    s.mac = array.mac;
+    s.left = left_q;
+    s.top = top_q;
+    s.out = out_q;
+}
+
+int32_t Systolic::host_read(unsigned sel, uint32_t addr) const {
+    const uint32_t index = addr & static_cast<uint32_t>(a.size() - 1);
+    switch (sel) {
+    case 0: return a[index];
+    case 1: return b[index];
+    case 2: return c[index];
+    default: return 0;
+    }
+}
+
+}  // namespace lockstep::systolic

@@ -1,0 +1,42 @@
+// Tensor core top: controller, feeder, PE array, output writer and the A, B, C buffers
+// behind a host port.
+#pragma once
+
+#include "systolic/controller.h"
+#include "systolic/feeder.h"
+#include "systolic/output_writer.h"
+#include "systolic/pe_array.h"
+
+#include <systemc>
+
+#include <vector>
+
+namespace lockstep::systolic {
+
+class Systolic : public sc_core::sc_module {
+public:
+    sc_core::sc_in<bool> clk_i;                   // state changes on its rising edge
+    SystolicInputs inputs;                        // driven by the harness before each edge
+    bool pause_when_done = false;                 // sc_pause() on reaching StDone (fast runs)
+
+    Controller controller;
+    Feeder feeder;
+    PeArray array;
+    OutputWriter writer;
+    std::vector<int32_t> a, b, c;                 // the buffers, 2^buffer_addr_bits words each
+    std::vector<PortAccess> left_q, top_q, out_q; // the ports' accesses in the cycle that ended
+    uint64_t run_cycles = 0, drain_cycles = 0;    // counters: cycles spent in StRun and StDrain
+
+    Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape);
+
+    void observe(SystolicSnapshot& out) const;
+    int32_t host_read(unsigned sel, uint32_t addr) const;
+
+private:
+    void on_clock();
+    void record_ports();
+
+    ArrayShape shape_;
+};
+
+}  // namespace lockstep::systolic

@@ -1,0 +1,115 @@
+#include "trace/systolic_trace.h"
+
+#include "common/error.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace lockstep::trace {
+
+using namespace systolic;
+
+const char* phase_name(Phase phase) {
+    static const char* const names[] = {"idle", "preload", "fill", "steady", "drain", "done"};
+    return names[static_cast<unsigned>(phase)];
+}
+
+Phase phase_of(const SystolicSnapshot& during, const Mapping& map) {
+    switch (during.state) {
+    case SaState::Idle: return Phase::Idle;
+    case SaState::Done: return Phase::Done;
+    case SaState::Drain: return Phase::Drain;
+    case SaState::Run: break;
+    }
+    if (during.t < map.preload) return Phase::Preload;
+    const uint32_t s = during.t - map.preload;
+    if (s >= map.stream) return Phase::Drain;   // no more vectors enter; the wavefront leaves
+    const unsigned span = static_cast<unsigned>(during.left.size() + during.top.size()) - 2;   // R + C - 2
+    return s < span ? Phase::Fill : Phase::Steady;
+}
+
+SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Dataflow dataflow, const GemmSize& size)
+    : dir_(dir), shape_(shape), map_(dataflow, size, shape.rows, shape.cols) {
+    if (dir_.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    cycles_.open(dir_ + "/cycles.csv");
+    activity_.open(dir_ + "/pe_activity.txt");
+    left_.open(dir_ + "/left_reads.csv");
+    top_.open(dir_ + "/top_reads.csv");
+    out_.open(dir_ + "/c_writes.csv");
+    if (ec || !cycles_ || !activity_ || !left_ || !top_ || !out_) {
+        throw Error(fmt::format("{}: cannot write trace files there", dir_));
+    }
+    cycles_ << "cycle,state,fold,t,phase,active_pes,utilisation_pct,cumulative_utilisation_pct\n";
+    activity_ << fmt::format("# rows {} cols {} dataflow {} m {} k {} n {}\n", shape.rows, shape.cols, name(dataflow),
+                             size.m, size.k, size.n);
+    activity_ << "# per cycle: cycle, fold, phase, then each row's PEs: '#' MAC, 'o' moving operand, "
+                 "'w' stationary operand only, '.' empty\n";
+    auto header = [](std::ofstream& out, const char* port, unsigned count) {
+        out << "cycle";
+        for (unsigned i = 0; i < count; ++i) out << fmt::format(",{}{}", port, i);
+        out << "\n";
+    };
+    header(left_, "row", shape.rows);
+    header(top_, "col", shape.cols);
+    header(out_, "col", shape.cols);
+}
+
+char SystolicTrace::pe_glyph(const SystolicSnapshot& s, size_t p) {
+    if (s.mac[p]) return '#';
+    if (s.hv[p] || s.vv[p]) return 'o';
+    if (s.wv[p]) return 'w';
+    return '.';
+}
+
+void SystolicTrace::write_ports(std::ofstream& out, uint64_t cycle, const std::vector<PortAccess>& ports) {
+    out << cycle;
+    for (const PortAccess& p : ports) {
+        if (p.valid) {
+            out << ',' << p.addr;
+        } else {
+            out << ",-1";
+        }
+    }
+    out << '\n';
+}
+
+void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const SystolicSnapshot& after) {
+    ++recorded_;
+    uint64_t active = 0;
+    for (uint8_t m : after.mac) active += m;
+    macs_ += active;
+    const double pes = static_cast<double>(shape_.rows) * shape_.cols;
+    const Phase phase = phase_of(during, map_);
+    std::string line = fmt::format("cycle {:>6} | {:<5} fold {:>3} t {:>4} | {:<7} | {:>4}/{} PEs MAC |", cycle,
+                                   name(during.state), during.fold, during.t, phase_name(phase), active,
+                                   shape_.rows * shape_.cols);
+    for (const PortAccess& p : after.out) line += p.valid ? fmt::format(" C@{}={}", p.addr, p.data) : "";
+    recent_.push_back(line);
+    if (recent_.size() > kRecent) recent_.pop_front();
+    if (dir_.empty()) return;
+    cycles_ << fmt::format("{},{},{},{},{},{},{:.2f},{:.2f}\n", cycle, name(during.state), during.fold, during.t,
+                           phase_name(phase), active, 100.0 * active / pes,
+                           100.0 * static_cast<double>(macs_) / (pes * static_cast<double>(recorded_)));
+    std::string grid = fmt::format("{} {} {} ", cycle, during.fold, phase_name(phase));
+    for (unsigned i = 0; i < shape_.rows; ++i) {
+        if (i) grid += '/';
+        for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(after, static_cast<size_t>(i) * shape_.cols + j);
+    }
+    activity_ << grid << '\n';
+    write_ports(left_, cycle, after.left);
+    write_ports(top_, cycle, after.top);
+    write_ports(out_, cycle, after.out);
+}
+
+void SystolicTrace::finish(const nlohmann::json& summary) {
+    if (dir_.empty()) return;
+    nlohmann::json out = summary;
+    out["mac_count"] = macs_;
+    std::ofstream(dir_ + "/summary.json") << out.dump(2) << "\n";
+    for (auto* f : {&cycles_, &activity_, &left_, &top_, &out_}) f->close();
+}
+
+}  // namespace lockstep::trace

@@ -1,0 +1,54 @@
+// Per-cycle traces of a GEMM on the array, written from snapshots so both engines produce
+// the same files (docs/traces.md): cycles.csv, pe_activity.txt, SCALE-Sim style buffer
+// traces, summary.json.
+#pragma once
+
+#include "systolic/systolic_types.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace lockstep::trace {
+
+enum class Phase { Idle, Preload, Fill, Steady, Drain, Done };
+const char* phase_name(Phase phase);
+// The phase of the cycle whose controller state is `during`.
+Phase phase_of(const systolic::SystolicSnapshot& during, const systolic::Mapping& map);
+
+class SystolicTrace {
+public:
+    static constexpr unsigned kRecent = 16;
+
+    // `dir` empty: count and keep recent lines only.
+    SystolicTrace(const std::string& dir, const systolic::ArrayShape& shape, systolic::Dataflow dataflow,
+                  const systolic::GemmSize& size);
+
+    // Cycle `cycle`: controller state while it ran (`during`), PE registers and port
+    // accesses after its edge (`after`).
+    void record(uint64_t cycle, const systolic::SystolicSnapshot& during, const systolic::SystolicSnapshot& after);
+    void finish(const nlohmann::json& summary);
+
+    std::vector<std::string> recent_lines() const { return {recent_.begin(), recent_.end()}; }
+    uint64_t mac_count() const { return macs_; }
+
+    // One character per PE: '#' MAC this cycle, 'o' holds a moving operand, 'w' holds only
+    // its stationary operand, '.' empty.
+    static char pe_glyph(const systolic::SystolicSnapshot& s, size_t p);
+
+private:
+    void write_ports(std::ofstream& out, uint64_t cycle, const std::vector<systolic::PortAccess>& ports);
+
+    std::string dir_;
+    systolic::ArrayShape shape_;
+    systolic::Mapping map_;
+    std::ofstream cycles_, activity_, left_, top_, out_;
+    std::deque<std::string> recent_;
+    uint64_t macs_ = 0, recorded_ = 0;
+};
+
+}  // namespace lockstep::trace

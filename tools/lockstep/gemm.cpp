@@ -1,0 +1,233 @@
+// `lockstep gemm`: one GEMM (or every layer of a SCALE-Sim topology) on the systolic array.
+#include "build_info.h"
+#include "commands.h"
+#include "common/error.h"
+#include "cosim/gemm_engine.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+namespace lockstep {
+
+namespace {
+
+using systolic::Dataflow;
+using systolic::GemmSize;
+
+std::string trim(const std::string& text) {
+    const size_t begin = text.find_first_not_of(" \t\r");
+    if (begin == std::string::npos) return "";
+    return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+    std::vector<std::string> cells;
+    std::stringstream in(line);
+    std::string cell;
+    while (std::getline(in, cell, ',')) cells.push_back(trim(cell));
+    if (!line.empty() && line.back() == ',') cells.push_back("");
+    return cells;
+}
+
+// A matrix of integers, one row per line; every value must fit `bits` signed.
+struct Matrix {
+    uint32_t rows = 0, cols = 0;
+    std::vector<int32_t> values;
+};
+
+Matrix read_matrix(const std::string& path, unsigned bits) {
+    std::ifstream in(path);
+    if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
+    const long lo = -(1l << (bits - 1)), hi = (1l << (bits - 1)) - 1;
+    Matrix m;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (trim(line).empty() || trim(line)[0] == '#') continue;
+        const std::vector<std::string> cells = split_csv(line);
+        if (m.rows == 0) m.cols = static_cast<uint32_t>(cells.size());
+        if (cells.size() != m.cols) {
+            throw error_at(path, number, fmt::format("row has {} values, the first row has {}", cells.size(), m.cols));
+        }
+        for (const std::string& cell : cells) {
+            size_t used = 0;
+            long value = 0;
+            try {
+                value = std::stol(cell, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (cell.empty() || used != cell.size()) throw error_at(path, number, fmt::format("'{}' is not an integer", cell));
+            if (value < lo || value > hi) {
+                throw error_at(path, number, fmt::format("{} out of range {}..{} (in_bits = {})", value, lo, hi, bits));
+            }
+            m.values.push_back(static_cast<int32_t>(value));
+        }
+        ++m.rows;
+    }
+    if (m.rows == 0) throw Error(path + ": no values");
+    return m;
+}
+
+void write_matrix(const std::string& path, const std::vector<int32_t>& values, uint32_t rows, uint32_t cols) {
+    std::ofstream out(path);
+    if (!out) throw Error(path + ": cannot write file");
+    for (uint32_t r = 0; r < rows; ++r) {
+        for (uint32_t c = 0; c < cols; ++c) out << (c ? "," : "") << values[r * cols + c];
+        out << "\n";
+    }
+}
+
+std::vector<int32_t> random_matrix(std::mt19937_64& rng, size_t count, unsigned bits) {
+    std::uniform_int_distribution<int32_t> dist(-(1 << (bits - 1)), (1 << (bits - 1)) - 1);
+    std::vector<int32_t> values(count);
+    for (int32_t& v : values) v = dist(rng);
+    return values;
+}
+
+struct Layer {
+    std::string name;
+    GemmSize size;
+};
+
+// SCALE-Sim GEMM topology: a header, then `name, M, N, K,` per layer.
+std::vector<Layer> read_topology(const std::string& path) {
+    std::ifstream in(path);
+    if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
+    std::vector<Layer> layers;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        std::vector<std::string> cells = split_csv(line);
+        while (!cells.empty() && cells.back().empty()) cells.pop_back();
+        if (cells.empty()) continue;
+        if (number == 1 && cells[0].find("Layer") != std::string::npos) continue;   // the header
+        if (cells.size() != 4) {
+            throw error_at(path, number, fmt::format("expected 'name, M, N, K', got {} fields", cells.size()));
+        }
+        uint32_t dims[3] = {};
+        for (int i = 0; i < 3; ++i) {
+            const std::string& cell = cells[i + 1];
+            if (cell.empty() || cell.find_first_not_of("0123456789") != std::string::npos || cell.size() > 9) {
+                throw error_at(path, number, fmt::format("'{}' is not a size", cell));
+            }
+            dims[i] = static_cast<uint32_t>(std::stoul(cell));
+        }
+        layers.push_back(Layer{cells[0], GemmSize{dims[0], dims[2], dims[1]}});   // M, N, K order in the file
+    }
+    if (layers.empty()) throw Error(path + ": no layers");
+    return layers;
+}
+
+cosim::PeFault parse_pe_fault(const std::string& text) {
+    unsigned long long cycle = 0;
+    unsigned row = 0, col = 0;
+    char signal[8] = {};
+    int value = 0;
+    if (std::sscanf(text.c_str(), "%llu:%u.%u:%7[a-z]=%d", &cycle, &row, &col, signal, &value) != 5 ||
+        std::string("h v w acc").find(signal) == std::string::npos) {
+        throw Error(fmt::format("--inject-fault '{}': expected CYCLE:ROW.COL:(h|v|w|acc)=VALUE, e.g. 12:1.2:acc=5", text));
+    }
+    return cosim::PeFault{cycle, row, col, signal, value};
+}
+
+void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const cosim::GemmRequest& req,
+                  const std::string& label) {
+    fmt::print("{}M={} K={} N={} on a {}x{} {} array, engine {}\n", label, req.size.m, req.size.k, req.size.n, sa.rows,
+               sa.cols, systolic::name(req.dataflow), cosim::name(r.engine));
+    fmt::print("  {} folds x {} cycles per fold = {} cycles (SCALE-Sim reports {}, the last cycle's index)\n",
+               r.folds, r.cycles_per_fold, r.cycles, r.cycles - 1);
+    fmt::print("  utilisation {:.1f}%, mapping efficiency {:.1f}%\n", 100 * r.utilisation, 100 * r.mapping_efficiency);
+    fmt::print("  not counted above: {} host-port cycles loading A and B, {} reading C{}\n", r.load_cycles,
+               r.unload_cycles, r.drain_cycles ? fmt::format(", {} draining the last os tile", r.drain_cycles) : "");
+    fmt::print("  C {} a plain int32 GEMM of A and B\n", r.result_ok ? "equals" : "DIFFERS FROM");
+}
+
+}  // namespace
+
+int gemm_command(const GemmArgs& args) {
+    Config config = args.config.empty() ? Config{} : load_config(args.config);
+    if (args.config.empty()) config.path = "<defaults>";
+    SystolicConfig& sa = config.systolic;
+    if (args.rows) sa.rows = args.rows;
+    if (args.cols) sa.cols = args.cols;
+    if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
+    if (sa.rows < 1 || sa.rows > 256 || sa.cols < 1 || sa.cols > 256) {
+        throw Error(fmt::format("array {}x{}: rows and cols must be 1..256", sa.rows, sa.cols));
+    }
+    const auto dataflow = systolic::dataflow_from_name(sa.dataflow);
+    if (!dataflow) throw Error(fmt::format("--dataflow '{}': expected os, ws or is", sa.dataflow));
+    const auto engine = cosim::engine_from_name(args.engine);
+    if (!engine) throw Error(fmt::format("--engine '{}': expected model, rtl or cosim", args.engine));
+    cosim::GemmOptions options;
+    options.engine = *engine;
+    options.trace_dir = args.trace;
+    options.max_cycles = args.max_cycles;
+    if (!args.fault.empty()) options.fault = parse_pe_fault(args.fault);
+
+    std::vector<Layer> layers;
+    if (!args.topology.empty()) {
+        layers = read_topology(args.topology);
+    } else {
+        layers.push_back(Layer{"gemm", GemmSize{args.m, args.k, args.n}});
+    }
+    nlohmann::json reports = nlohmann::json::array();
+    bool all_ok = true;
+    std::mt19937_64 rng(args.seed);
+    for (size_t index = 0; index < layers.size(); ++index) {
+        const Layer& layer = layers[index];
+        cosim::GemmRequest request;
+        request.dataflow = *dataflow;
+        request.size = layer.size;
+        if (!args.a.empty() || !args.b.empty()) {
+            if (args.a.empty() || args.b.empty()) throw Error("--a and --b go together");
+            const Matrix a = read_matrix(args.a, sa.in_bits), b = read_matrix(args.b, sa.in_bits);
+            if (a.cols != b.rows) {
+                throw Error(fmt::format("{} is {}x{} and {} is {}x{}: A's columns must equal B's rows", args.a, a.rows,
+                                        a.cols, args.b, b.rows, b.cols));
+            }
+            const GemmSize from_files{a.rows, a.cols, b.cols};
+            if ((args.m && args.m != a.rows) || (args.k && args.k != a.cols) || (args.n && args.n != b.cols)) {
+                throw Error(fmt::format("--m/--k/--n disagree with the CSV shapes (M={} K={} N={})", a.rows, a.cols,
+                                        b.cols));
+            }
+            request.size = from_files;
+            request.a = a.values;
+            request.b = b.values;
+        } else {
+            if (layer.size.m == 0 || layer.size.k == 0 || layer.size.n == 0) {
+                throw Error(fmt::format("{}: M, K and N must be at least 1 (got M={} K={} N={})", layer.name,
+                                        layer.size.m, layer.size.k, layer.size.n));
+            }
+            cosim::check_gemm(sa, request.size);
+            request.a = random_matrix(rng, static_cast<size_t>(request.size.m) * request.size.k, sa.in_bits);
+            request.b = random_matrix(rng, static_cast<size_t>(request.size.k) * request.size.n, sa.in_bits);
+        }
+        cosim::GemmOptions layer_options = options;
+        if (!options.trace_dir.empty() && layers.size() > 1) layer_options.trace_dir += "/" + layer.name;
+        const cosim::GemmResult result = cosim::run_gemm(config, request, layer_options);
+        all_ok &= result.result_ok && result.mismatches == 0;
+        nlohmann::json report = cosim::to_json(result, sa, request);
+        if (layers.size() > 1) report["layer"] = layer.name;
+        reports.push_back(report);
+        if (!args.out.empty() && layers.size() == 1) write_matrix(args.out, result.c, request.size.m, request.size.n);
+        if (!args.json) print_result(result, sa, request, layers.size() > 1 ? layer.name + ": " : "");
+        if (result.first_mismatch) std::cerr << cosim::format_report(*result.first_mismatch);
+        else if (!args.json && result.engine == cosim::Engine::Cosim) {
+            fmt::print("  lock-step: model and RTL agreed on every cycle and on C\n");
+        }
+    }
+    if (args.json) std::cout << (layers.size() > 1 ? nlohmann::json{{"layers", reports}} : reports[0]).dump() << std::endl;
+    if (!args.json && !args.trace.empty()) fmt::print("Traces: {}/\n", args.trace);
+    return all_ok ? 0 : 1;
+}
+
+}  // namespace lockstep
