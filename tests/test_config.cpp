@@ -105,7 +105,7 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
     EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor' (known: gpu, memory, sim, systolic)");
     // A key of a section written at the top level is an unknown section.
-    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores' (known: gpu, memory, sim)");
+    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores' (known: gpu, memory, sim, systolic)");
 }
 
 TEST(ConfigErrors, DuplicateKeys) {

@@ -17,7 +17,7 @@ int bench_command(const BenchArgs& args, const Config& config);
 
 struct GemmArgs {
     std::string config;        // empty: defaults
-    unsigned rows = 0, cols = 0;   // 0: from the config
+    long rows = -1, cols = -1;     // -1: from the config
     std::string dataflow;      // empty: from the config
     uint32_t m = 0, k = 0, n = 0;
     uint64_t seed = 1;

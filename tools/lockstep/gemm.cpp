@@ -157,12 +157,13 @@ int gemm_command(const GemmArgs& args) {
     Config config = args.config.empty() ? Config{} : load_config(args.config);
     if (args.config.empty()) config.path = "<defaults>";
     SystolicConfig& sa = config.systolic;
-    if (args.rows) sa.rows = args.rows;
-    if (args.cols) sa.cols = args.cols;
-    if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
-    if (sa.rows < 1 || sa.rows > 256 || sa.cols < 1 || sa.cols > 256) {
-        throw Error(fmt::format("array {}x{}: rows and cols must be 1..256", sa.rows, sa.cols));
+    const long rows = args.rows >= 0 ? args.rows : sa.rows, cols = args.cols >= 0 ? args.cols : sa.cols;
+    if (rows < 1 || rows > 256 || cols < 1 || cols > 256) {
+        throw Error(fmt::format("array {}x{}: rows and cols must be 1..256", rows, cols));
     }
+    sa.rows = static_cast<unsigned>(rows);
+    sa.cols = static_cast<unsigned>(cols);
+    if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
     const auto dataflow = systolic::dataflow_from_name(sa.dataflow);
     if (!dataflow) throw Error(fmt::format("--dataflow '{}': expected os, ws or is", sa.dataflow));
     const auto engine = cosim::engine_from_name(args.engine);

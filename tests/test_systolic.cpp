@@ -1,0 +1,238 @@
+// The systolic array: SCALE-Sim cycle counts and exact values in every dataflow, lock-step
+// agreement with the RTL, and every kind of bad input.
+#include "gpu_testing.h"
+
+#include "common/config.h"
+#include "cosim/gemm_engine.h"
+#include "systolic/systolic_model.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace lockstep::testing {
+namespace {
+
+using systolic::Dataflow;
+
+// reference.md section 2, written out again here rather than taken from the model.
+uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_t M, uint64_t K, uint64_t N) {
+    auto ceil_div = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
+    if (df == "os") return ceil_div(M, R) * ceil_div(N, C) * (K + R + C - 2);
+    if (df == "ws") return ceil_div(K, R) * ceil_div(N, C) * (2 * R + C + M - 2);
+    return ceil_div(K, R) * ceil_div(M, C) * (2 * R + C + N - 2);
+}
+
+const std::vector<std::pair<unsigned, unsigned>> kModelShapes = {{1, 1}, {4, 4}, {8, 4}, {4, 8}, {3, 5}, {16, 16}};
+
+// SystemC builds every model before the first run in this process.
+class BuildModels : public ::testing::Environment {
+public:
+    void SetUp() override {
+        for (const auto& [rows, cols] : kModelShapes) {
+            SystolicConfig c;
+            c.rows = rows;
+            c.cols = cols;
+            systolic::SystolicModel::instance(systolic::ArrayShape::from(c));
+        }
+    }
+};
+const auto* const kBuild = ::testing::AddGlobalTestEnvironment(new BuildModels);
+
+cosim::GemmRequest random_request(Dataflow df, uint32_t m, uint32_t k, uint32_t n, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<int32_t> int8(-128, 127);
+    cosim::GemmRequest r;
+    r.dataflow = df;
+    r.size = {m, k, n};
+    r.a.resize(static_cast<size_t>(m) * k);
+    r.b.resize(static_cast<size_t>(k) * n);
+    for (int32_t& v : r.a) v = int8(rng);
+    for (int32_t& v : r.b) v = int8(rng);
+    return r;
+}
+
+TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
+    const std::vector<std::array<uint32_t, 3>> gemms = {{1, 1, 1}, {3, 9, 17}, {13, 20, 6}, {5, 1, 7}, {17, 3, 11}, {32, 32, 32}};
+    for (const auto& [rows, cols] : kModelShapes) {
+        for (const char* df : {"os", "ws", "is"}) {
+            for (const auto& [m, k, n] : gemms) {
+                Config config;
+                config.systolic.rows = rows;
+                config.systolic.cols = cols;
+                cosim::GemmOptions options;
+                options.engine = cosim::Engine::Model;
+                const auto request = random_request(*systolic::dataflow_from_name(df), m, k, n, m * 1000 + k * 10 + n);
+                const cosim::GemmResult r = cosim::run_gemm(config, request, options);
+                const std::string what = fmt::format("{} on {}x{}, M={} K={} N={}", df, rows, cols, m, k, n);
+                EXPECT_EQ(r.cycles, scale_sim_cycles(df, rows, cols, m, k, n)) << what;
+                EXPECT_TRUE(r.result_ok) << what;
+                EXPECT_EQ(r.c, cosim::reference_gemm(request, 32)) << what;
+                EXPECT_EQ(r.drain_cycles, std::string(df) == "os" ? rows : 0u) << what;
+            }
+        }
+    }
+}
+
+// The figures SCALE-Sim printed (reference.md), plus one.
+TEST(SystolicModel, ScaleSimExamples) {
+    struct Case { const char* df; unsigned rows, cols; uint32_t m, n, k; uint64_t cycles; };
+    for (const Case& c : {Case{"os", 4, 8, 3, 17, 9, 57}, Case{"ws", 8, 4, 13, 6, 20, 186},
+                          Case{"is", 8, 4, 13, 6, 20, 288}}) {
+        Config config;
+        config.systolic.rows = c.rows;
+        config.systolic.cols = c.cols;
+        cosim::GemmOptions options;
+        options.engine = cosim::Engine::Model;
+        const cosim::GemmResult r =
+            cosim::run_gemm(config, random_request(*systolic::dataflow_from_name(c.df), c.m, c.k, c.n, 7), options);
+        EXPECT_EQ(r.cycles, c.cycles) << c.df;
+        EXPECT_TRUE(r.result_ok) << c.df;
+    }
+}
+
+TEST(SystolicModel, UtilisationAndMappingEfficiency) {
+    Config config;   // 4 x 4
+    cosim::GemmOptions options;
+    options.engine = cosim::Engine::Model;
+    const cosim::GemmResult r = cosim::run_gemm(config, random_request(Dataflow::Os, 6, 5, 4, 3), options);
+    // folds: ceil(6/4) * ceil(4/4) = 2 of 5 + 4 + 4 - 2 = 11 cycles; tiles use 16 and 8 PEs.
+    EXPECT_EQ(r.folds, 2u);
+    EXPECT_EQ(r.cycles_per_fold, 11u);
+    EXPECT_DOUBLE_EQ(r.utilisation, 6.0 * 4 * 5 / (22.0 * 16));
+    EXPECT_DOUBLE_EQ(r.mapping_efficiency, (16.0 / 16 + 8.0 / 16) / 2);
+}
+
+// Through the CLI: one process per run, each with its own RTL shape.
+std::string gemm_args(const std::string& df, unsigned rows, unsigned cols, uint32_t m, uint32_t k, uint32_t n,
+                      uint64_t seed) {
+    return fmt::format("gemm --config {} --rows {} --cols {} --dataflow {} --m {} --k {} --n {} --seed {} --json",
+                       source_path("configs/systolic.yaml"), rows, cols, df, m, k, n, seed);
+}
+
+TEST(SystolicCosim, EveryDataflowOnTheCiShapes) {
+    const std::vector<std::array<uint32_t, 3>> gemms = {{1, 1, 1}, {3, 9, 17}, {13, 20, 6}, {9, 4, 2}};
+    for (const auto& [rows, cols] : std::vector<std::pair<unsigned, unsigned>>{{4, 4}, {8, 4}, {1, 1}, {3, 5}}) {
+        for (const char* df : {"os", "ws", "is"}) {
+            for (const auto& [m, k, n] : gemms) {
+                const CliRun run = run_cli(gemm_args(df, rows, cols, m, k, n, 5));
+                const std::string what = fmt::format("{} on {}x{}, M={} K={} N={}", df, rows, cols, m, k, n);
+                ASSERT_EQ(run.status, 0) << what << "\n" << run.err;
+                EXPECT_EQ(run.json["cycles"], scale_sim_cycles(df, rows, cols, m, k, n)) << what;
+                EXPECT_EQ(run.json["mismatches"], 0) << what;
+                EXPECT_EQ(run.json["result_ok"], true) << what;
+                EXPECT_EQ(run.json["engine"], "cosim");
+            }
+        }
+    }
+}
+
+TEST(SystolicCosim, FiftyRandomCases) {
+    std::mt19937_64 rng(2026);
+    const std::vector<std::pair<unsigned, unsigned>> shapes = {{4, 4}, {8, 4}, {1, 1}, {3, 5}};
+    for (int i = 0; i < 50; ++i) {
+        const auto [rows, cols] = shapes[rng() % shapes.size()];
+        const char* df = std::array{"os", "ws", "is"}[rng() % 3];
+        const uint32_t m = 1 + rng() % 20, k = 1 + rng() % 20, n = 1 + rng() % 20;
+        const uint64_t seed = rng() % 100000;
+        const std::string args = gemm_args(df, rows, cols, m, k, n, seed);
+        const CliRun run = run_cli(args);
+        ASSERT_EQ(run.status, 0) << "rerun: lockstep " << args << "\n" << run.err;
+        EXPECT_EQ(run.json["mismatches"], 0) << "rerun: lockstep " << args;
+        EXPECT_EQ(run.json["result_ok"], true) << "rerun: lockstep " << args;
+        EXPECT_EQ(run.json["cycles"], scale_sim_cycles(df, rows, cols, m, k, n)) << "rerun: lockstep " << args;
+    }
+}
+
+TEST(SystolicCosim, ComparatorNamesPeCycleAndSignal) {
+    const CliRun run = run_cli(gemm_args("os", 4, 4, 4, 6, 4, 1) + " --inject-fault 5:1.2:acc=12345");
+    EXPECT_EQ(run.status, 1);
+    const nlohmann::json& m = run.json["first_mismatch"];
+    ASSERT_TRUE(m.is_object()) << run.out << run.err;
+    EXPECT_EQ(m["cycle"], 5);
+    EXPECT_EQ(m["unit"], "pe(1,2)");
+    EXPECT_EQ(m["signal"], "acc");
+    EXPECT_EQ(m["model"], "12345");
+    EXPECT_EQ(m["in_flight"], "fold 0 cycle 5 of 12 (fill)");
+    EXPECT_NE(run.err.find("LOCK-STEP MISMATCH at cycle 5"), std::string::npos) << run.err;
+}
+
+TEST(SystolicCosim, ModelAndRtlWriteIdenticalTraces) {
+    const std::string model_dir = ::testing::TempDir() + "lockstep_sa_model";
+    const std::string rtl_dir = ::testing::TempDir() + "lockstep_sa_rtl";
+    const std::string args = gemm_args("ws", 4, 4, 6, 9, 5, 3);
+    ASSERT_EQ(run_cli(args + " --engine model --trace " + model_dir).status, 0);
+    ASSERT_EQ(run_cli(args + " --engine rtl --trace " + rtl_dir).status, 0);
+    for (const char* file : {"cycles.csv", "pe_activity.txt", "left_reads.csv", "top_reads.csv", "c_writes.csv"}) {
+        std::ifstream a(model_dir + "/" + file), b(rtl_dir + "/" + file);
+        const std::string ta((std::istreambuf_iterator<char>(a)), {}), tb((std::istreambuf_iterator<char>(b)), {});
+        EXPECT_FALSE(ta.empty()) << file;
+        EXPECT_EQ(ta, tb) << file;
+    }
+    EXPECT_TRUE(std::filesystem::exists(rtl_dir + "/systolic.vcd"));
+    // ws on 4x4, K=9 N=5: 3 x 2 folds of 2*4 + 4 + 6 - 2 = 16 cycles; one CSV row per cycle.
+    std::ifstream cycles(model_dir + "/cycles.csv");
+    const std::string text((std::istreambuf_iterator<char>(cycles)), {});
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 96);
+    EXPECT_NE(text.find("\n0,RUN,0,0,preload,0,"), std::string::npos);
+}
+
+TEST(SystolicCli, CsvInAndOut) {
+    const std::string a = write_temp("A.csv", "1,2,3\n-4,5,-6\n");
+    const std::string b = write_temp("B.csv", "1,0\n0,1\n2,-1\n");
+    const std::string out = ::testing::TempDir() + "lockstep_C.csv";
+    const CliRun run = run_cli("gemm --rows 2 --cols 2 --engine model --a " + a + " --b " + b + " --out " + out +
+                               " --json --config " + source_path("configs/systolic.yaml"));
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_EQ(run.json["m"], 2);
+    EXPECT_EQ(run.json["k"], 3);
+    EXPECT_EQ(run.json["n"], 2);
+    std::ifstream c(out);
+    const std::string text((std::istreambuf_iterator<char>(c)), {});
+    EXPECT_EQ(text, "7,-1\n-16,11\n");
+}
+
+TEST(SystolicCli, ScaleSimTopology) {
+    const std::string topo = write_temp("topo.csv", "Layer name, M, N, K,\nfc1, 8, 6, 5,\nfc2, 3, 17, 9,\n");
+    const CliRun run = run_cli("gemm --rows 4 --cols 8 --dataflow os --engine model --json --topology " + topo +
+                               " --config " + source_path("configs/systolic.yaml"));
+    ASSERT_EQ(run.status, 0) << run.err;
+    ASSERT_EQ(run.json["layers"].size(), 2u);
+    EXPECT_EQ(run.json["layers"][0]["layer"], "fc1");
+    EXPECT_EQ(run.json["layers"][0]["cycles"], scale_sim_cycles("os", 4, 8, 8, 5, 6));
+    EXPECT_EQ(run.json["layers"][1]["cycles"], 57);
+}
+
+void expect_gemm_error(const std::string& args, const std::string& message) {
+    const CliRun run = run_cli("gemm --engine model --config " + source_path("configs/systolic.yaml") + " " + args);
+    EXPECT_EQ(run.status, 2) << args << "\n" << run.err;
+    EXPECT_NE(run.err.find(message), std::string::npos) << args << "\nstderr: " << run.err;
+}
+
+TEST(SystolicCli, BadInput) {
+    expect_gemm_error("--m 0 --k 4 --n 4", "M, K and N must be at least 1 (got M=0 K=4 N=4)");
+    expect_gemm_error("--m 200 --k 100 --n 4", "GEMM M=200 K=100 N=4: A (M*K) needs 20000 words, the buffers hold 16384");
+    expect_gemm_error("--m 70000 --k 1 --n 1", "GEMM size M = 70000 out of range 1..65535");
+    expect_gemm_error("--m 4 --k 4 --n 4 --dataflow rs", "--dataflow 'rs': expected os, ws or is");
+    expect_gemm_error("--m 4 --k 4 --n 4 --rows 0", "array 0x4: rows and cols must be 1..256");
+    const std::string good = write_temp("good.csv", "1,2\n3,4\n");
+    const std::string ragged = write_temp("ragged.csv", "1,2\n3\n");
+    expect_gemm_error("--a " + ragged + " --b " + good, ragged + ":2: row has 1 values, the first row has 2");
+    const std::string word = write_temp("word.csv", "1,x\n3,4\n");
+    expect_gemm_error("--a " + word + " --b " + good, word + ":1: 'x' is not an integer");
+    const std::string big = write_temp("big.csv", "1,2\n3,200\n");
+    expect_gemm_error("--a " + big + " --b " + good, big + ":2: 200 out of range -128..127 (in_bits = 8)");
+    const std::string tall = write_temp("tall.csv", "1,2\n3,4\n5,6\n");
+    expect_gemm_error("--a " + tall + " --b " + tall, "A's columns must equal B's rows");
+    expect_gemm_error("--a /nonexistent.csv --b " + good, "/nonexistent.csv: cannot open file");
+    const std::string topo = write_temp("badtopo.csv", "Layer name, M, N, K,\nfc1, 8, six, 5,\n");
+    expect_gemm_error("--topology " + topo, topo + ":2: 'six' is not a size");
+    const std::string yaml = write_temp("bad_sa.yaml", "systolic:\n  rows: 4\n  colz: 4\n");
+    const CliRun run = run_cli("gemm --m 2 --k 2 --n 2 --config " + yaml);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find(yaml + ":3: unknown key 'colz' in 'systolic'"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace lockstep::testing
