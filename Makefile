@@ -9,13 +9,14 @@ PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlo
               libfmt-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
               libcli11-dev nlohmann-json3-dev
 
-.PHONY: all deps configure build test lint bench clean help
+.PHONY: all deps configure build test test_systolic lint bench clean help
 .SECONDARY:
 
 all: build
 
 help:
 	@echo "make test_<name>   build, then run programs/<name>.asm in lock-step (CONFIG=$(CONFIG))"
+	@echo "make test_systolic build, then run a small GEMM on the systolic array in lock-step"
 	@echo "make test          build, then run the whole test suite"
 	@echo "make build         configure and build into $(BUILD)/"
 	@echo "make lint          verilator --lint-only -Wall on rtl/"
@@ -45,15 +46,22 @@ build: configure
 test: build
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
 
+# A small GEMM on the default array (configs/systolic.yaml, 4x4 ws) in lock-step.
+test_systolic: build
+	./$(BUILD)/lockstep gemm --config configs/systolic.yaml --m 16 --k 12 --n 10 --trace $(BUILD)/traces/systolic
+
 test_%: build
 	./$(BUILD)/lockstep run programs/$*.asm --config $(CONFIG) --trace $(BUILD)/traces/$*
 
 lint: deps
 	verilator --lint-only -Wall rtl/lint/verilator_waiver.vlt rtl/gpu/gpu_pkg.sv \
 	    $(filter-out rtl/gpu/gpu_pkg.sv,$(wildcard rtl/gpu/*.sv)) --top-module gpu
+	verilator --lint-only -Wall rtl/systolic/systolic_pkg.sv \
+	    $(filter-out rtl/systolic/systolic_pkg.sv,$(wildcard rtl/systolic/*.sv)) --top-module systolic
 
 bench: build
 	./$(BUILD)/lockstep bench
+	./$(BUILD)/lockstep bench --design systolic
 
 clean:
 	rm -rf $(BUILD)

@@ -34,6 +34,8 @@ struct GemmOptions {
     std::string trace_dir;
     uint64_t max_cycles = 0;          // 0: the config's sim.max_cycles
     std::optional<PeFault> fault;
+    bool check_result = true;         // compare C with a plain GEMM (benchmarks skip it)
+    bool read_back = true;            // read C through the host port afterwards
 };
 
 struct GemmResult {

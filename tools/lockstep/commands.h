@@ -11,9 +11,12 @@ struct BenchArgs {
     std::string config;
     std::string program;       // empty: programs/bench_loop.asm
     double min_time = 0.5;     // seconds per benchmark
+    std::string design = "gpu";
+    bool with_rtl = true;      // systolic: also RTL and cosim (builds 16x16 and 32x32 RTL)
 };
 
 int bench_command(const BenchArgs& args, const Config& config);
+int bench_systolic_command(const BenchArgs& args);
 
 struct GemmArgs {
     std::string config;        // empty: defaults

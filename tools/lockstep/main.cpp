@@ -285,6 +285,10 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--config", bench.config, "GPU config (YAML)")->capture_default_str();
     bench_cmd->add_option("--program", bench.program, "Kernel to run (default: programs/bench_loop.asm)");
     bench_cmd->add_option("--min-time", bench.min_time, "Seconds per benchmark")->capture_default_str();
+    bench_cmd->add_option("--design", bench.design, "gpu or systolic")->capture_default_str()
+        ->check(CLI::IsMember({"gpu", "systolic"}));
+    bool model_only = false;
+    bench_cmd->add_flag("--model-only", model_only, "systolic: only the model (no 16x16/32x32 RTL builds)");
 
     try {
         app.parse(argc, argv);
@@ -308,7 +312,11 @@ int main(int argc, char** argv) {
         }
         if (*gemm_cmd) return gemm_command(gemm);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
-        if (*bench_cmd) return bench_command(bench, read_config(bench.config));
+        if (*bench_cmd) {
+            bench.with_rtl = !model_only;
+            if (bench.design == "systolic") return bench_systolic_command(bench);
+            return bench_command(bench, read_config(bench.config));
+        }
     } catch (const Error& e) {
         std::cerr << "lockstep: error: " << e.what() << "\n";
         if (json_errors) std::cout << nlohmann::json{{"error", e.what()}}.dump() << std::endl;

@@ -1,0 +1,99 @@
+// `lockstep bench --design systolic`: simulated cycles and PE-cycles per second of the
+// array's model, RTL and cosim, with Google Benchmark.
+#include "commands.h"
+#include "cosim/gemm_engine.h"
+#include "cosim/rtl_cache.h"
+#include "systolic/systolic_model.h"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace lockstep {
+
+namespace {
+
+struct Case {
+    unsigned rows, cols;
+    const char* dataflow;
+    uint32_t m, k, n;
+    std::vector<cosim::Engine> engines;
+};
+
+cosim::GemmRequest random_request(const Case& c) {
+    std::mt19937_64 rng(1);
+    std::uniform_int_distribution<int32_t> int8(-128, 127);
+    cosim::GemmRequest r;
+    r.dataflow = *systolic::dataflow_from_name(c.dataflow);
+    r.size = {c.m, c.k, c.n};
+    r.a.resize(static_cast<size_t>(c.m) * c.k);
+    r.b.resize(static_cast<size_t>(c.k) * c.n);
+    for (int32_t& v : r.a) v = int8(rng);
+    for (int32_t& v : r.b) v = int8(rng);
+    return r;
+}
+
+Config config_for(const Case& c) {
+    Config config;
+    config.systolic.rows = c.rows;
+    config.systolic.cols = c.cols;
+    config.systolic.buffer_addr_bits = 21;
+    config.sim.max_cycles = 1000000000;
+    return config;
+}
+
+}  // namespace
+
+int bench_systolic_command(const BenchArgs& args) {
+    std::vector<Case> cases = {
+        // The speed goals: model only, real values.
+        {32, 32, "os", 512, 512, 512, {cosim::Engine::Model}},
+        {128, 128, "ws", 1024, 1024, 1024, {cosim::Engine::Model}},
+    };
+    for (unsigned size : {4u, 16u, 32u}) {
+        cases.push_back({size, size, "ws", 64, 64, 64, {cosim::Engine::Model, cosim::Engine::Rtl, cosim::Engine::Cosim}});
+    }
+    if (!args.with_rtl) {
+        for (Case& c : cases) c.engines = {cosim::Engine::Model};
+    }
+    for (const Case& c : cases) {   // SystemC models, and RTL builds, before anything is timed
+        const Config config = config_for(c);
+        systolic::SystolicModel::instance(systolic::ArrayShape::from(config.systolic));
+        for (cosim::Engine e : c.engines) {
+            if (e != cosim::Engine::Model) {
+                cosim::ensure_rtl_library(cosim::systolic_design(systolic::ArrayShape::from(config.systolic)));
+            }
+        }
+    }
+    for (const Case& c : cases) {
+        for (cosim::Engine engine : c.engines) {
+            const std::string label = fmt::format("systolic/{}x{}/{}/{}x{}x{}/{}", c.rows, c.cols, c.dataflow, c.m, c.k,
+                                                  c.n, cosim::name(engine));
+            benchmark::RegisterBenchmark(label.c_str(), [c, engine](benchmark::State& state) {
+                const Config config = config_for(c);
+                const cosim::GemmRequest request = random_request(c);
+                cosim::GemmOptions options;
+                options.engine = engine;
+                options.check_result = false;
+                options.read_back = false;
+                double cycles = 0;
+                for (auto _ : state) cycles += static_cast<double>(cosim::run_gemm(config, request, options).cycles);
+                state.counters["cycles/s"] = benchmark::Counter(cycles, benchmark::Counter::kIsRate);
+                state.counters["PE-cycles/s"] =
+                    benchmark::Counter(cycles * c.rows * c.cols, benchmark::Counter::kIsRate);
+            })->Unit(benchmark::kMillisecond);
+        }
+    }
+    std::string min_time = fmt::format("--benchmark_min_time={}", args.min_time);
+    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time.data()};
+    int argc = static_cast<int>(argv.size());
+    benchmark::Initialize(&argc, argv.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
+
+}  // namespace lockstep
