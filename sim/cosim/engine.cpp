@@ -174,8 +174,8 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
                     options.fault->value;
             }
             compare_now(cycle);
+            trace.record(cycle, main.snapshot());   // the mismatching cycle too: the stepper shows it
             if (result.first_mismatch) break;
-            trace.record(cycle, main.snapshot());
             check_progress(cycle, main.snapshot(), shape.threads_per_block);
             if (main.snapshot().done) break;
         }
@@ -196,7 +196,10 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     }
     result.utilisation = trace.utilisation();
     result.trace_dir = options.trace_dir;
-    trace.finish(name(options.engine), {{"cycles", result.cycles}, {"mismatches", result.mismatches}});
+    const nlohmann::json report = to_json(result);
+    trace.finish(name(options.engine), {{"cycles", result.cycles},
+                                        {"mismatches", result.mismatches},
+                                        {"first_mismatch", report["first_mismatch"]}});
     return result;
 }
 

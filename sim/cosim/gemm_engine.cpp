@@ -225,10 +225,10 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
                     m->recent_trace = tracer->recent_lines();
                     result.first_mismatch = m;
                     result.mismatches = 1;
-                    break;
                 }
             }
-            tracer->record(cycle, during, main.snapshot());
+            tracer->record(cycle, during, main.snapshot());   // the mismatching cycle too
+            if (result.first_mismatch) break;
             ++cycle;
         }
         result.mac_count = tracer->mac_count();

@@ -55,6 +55,12 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
     header(left_, "row", shape.rows);
     header(top_, "col", shape.cols);
     header(out_, "col", shape.cols);
+    const nlohmann::json meta = {{"kind", "systolic"},  {"rows", shape.rows},        {"cols", shape.cols},
+                                 {"dataflow", name(dataflow)}, {"m", size.m}, {"k", size.k}, {"n", size.n},
+                                 {"folds", map_.folds()}, {"fold_length", map_.fold_length},
+                                 {"preload", map_.preload}, {"stream", map_.stream}};
+    states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, systolic_field_count(shape));
+    cycle_.after.resize(shape);
 }
 
 char SystolicTrace::pe_glyph(const SystolicSnapshot& s, size_t p) {
@@ -102,6 +108,14 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
     write_ports(left_, cycle, after.left);
     write_ports(top_, cycle, after.top);
     write_ports(out_, cycle, after.out);
+    cycle_.state = during.state;
+    cycle_.fold = during.fold;
+    cycle_.t = during.t;
+    cycle_.phase = static_cast<uint32_t>(phase);
+    cycle_.macs_so_far = macs_;
+    cycle_.after = after;
+    systolic_to_fields(cycle_, fields_);
+    states_->append(fields_);
 }
 
 void SystolicTrace::finish(const nlohmann::json& summary) {
@@ -109,6 +123,7 @@ void SystolicTrace::finish(const nlohmann::json& summary) {
     nlohmann::json out = summary;
     out["mac_count"] = macs_;
     std::ofstream(dir_ + "/summary.json") << out.dump(2) << "\n";
+    states_->finish(out);
     for (auto* f : {&cycles_, &activity_, &left_, &top_, &out_}) f->close();
 }
 

@@ -4,12 +4,15 @@
 #pragma once
 
 #include "systolic/systolic_types.h"
+#include "trace/snapshot_fields.h"
+#include "trace/state_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <deque>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +52,9 @@ private:
     std::ofstream cycles_, activity_, left_, top_, out_;
     std::deque<std::string> recent_;
     uint64_t macs_ = 0, recorded_ = 0;
+    std::unique_ptr<StateWriter> states_;     // states.bin, for the stepper and viewer
+    SystolicCycle cycle_;                     // scratch
+    std::vector<uint32_t> fields_;
 };
 
 }  // namespace lockstep::trace

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "trace/snapshot_fields.h"
 
 #include <fmt/format.h>
 
@@ -55,6 +56,18 @@ TraceWriter::TraceWriter(const std::string& dir, const GpuConfig& config, const 
     if (ec || !log_ || !csv_) throw Error(fmt::format("{}: cannot write trace files there", dir_));
     log_ << fmt::format("# lockstep GPU trace: {} on {} cores x {} threads\n", program.path, config.cores,
                         config.threads_per_block);
+    nlohmann::json listing = nlohmann::json::array();
+    for (size_t a = 0; a < program.code.size(); ++a) {
+        listing.push_back({{"address", a}, {"word", program.code[a]}, {"text", isa::disassemble(program.code[a])},
+                           {"line", a < program.code_lines.size() ? program.code_lines[a] : 0}});
+    }
+    const nlohmann::json meta = {
+        {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
+        {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
+                 {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
+                 {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
+                 {"program_addr_bits", config.program_addr_bits}}}};
+    states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, gpu_field_count(config));
     csv_ << "cycle";
     for (unsigned c = 0; c < config.cores; ++c) {
         csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
@@ -88,6 +101,8 @@ void TraceWriter::record(uint64_t cycle, const GpuSnapshot& s) {
     if (!dir_.empty()) {
         write_log(cycle, s);
         write_csv(cycle, s);
+        gpu_to_fields(s, fields_);
+        states_->append(fields_);
     }
     previous_ = s;
 }
@@ -200,6 +215,7 @@ void TraceWriter::finish(const std::string& engine, const nlohmann::json& extra)
     summary.update(extra);
     std::ofstream out(dir_ + "/summary.json");
     out << summary.dump(2) << "\n";
+    states_->finish(summary);
     log_.close();
     csv_.close();
 }

@@ -5,11 +5,13 @@
 #include "common/assembler.h"
 #include "common/config.h"
 #include "gpu/gpu_types.h"
+#include "trace/state_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,8 @@ private:
     std::vector<uint64_t> ring_cycle_;
     uint64_t recorded_ = 0;
     gpu::GpuSnapshot previous_;               // to mark what changed in the log
+    std::unique_ptr<StateWriter> states_;     // states.bin, for the stepper and viewer
+    std::vector<uint32_t> fields_;            // scratch
 };
 
 }  // namespace lockstep::trace

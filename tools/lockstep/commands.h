@@ -4,6 +4,7 @@
 #include "common/config.h"
 
 #include <string>
+#include <vector>
 
 namespace lockstep {
 
@@ -30,5 +31,8 @@ struct GemmArgs {
 };
 
 int gemm_command(const GemmArgs& args);
+
+// Commands may also come from `commands` (e.g. -e), else from stdin.
+int step_command(const std::string& dir, const std::vector<std::string>& commands);
 
 }  // namespace lockstep

@@ -279,6 +279,12 @@ int main(int argc, char** argv) {
     fuzz_cmd->add_option("--engine", fuzz_engine, "model | rtl | cosim")->capture_default_str();
     fuzz_cmd->add_option("--save", fuzz_save, "Write failing kernels to this directory");
 
+    std::string step_dir;
+    std::vector<std::string> step_commands;
+    auto* step_cmd = app.add_subcommand("step", "Step through a recorded run (a --trace directory) cycle by cycle");
+    step_cmd->add_option("trace_dir", step_dir, "Directory written by run/gemm --trace")->required();
+    step_cmd->add_option("-e,--execute", step_commands, "Run these commands instead of reading stdin");
+
     BenchArgs bench;
     bench.config = default_config();
     auto* bench_cmd = app.add_subcommand("bench", "Simulated cycles per second: model, RTL and cosim (Google Benchmark)");
@@ -311,6 +317,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*gemm_cmd) return gemm_command(gemm);
+        if (*step_cmd) return step_command(step_dir, step_commands);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) {
             bench.with_rtl = !model_only;

@@ -1,0 +1,183 @@
+#include "trace/state_file.h"
+
+#include "common/error.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace lockstep::trace {
+
+namespace {
+
+constexpr char kMagic[8] = {'L', 'S', 'S', 'T', 'A', 'T', 'E', '1'};
+constexpr uint8_t kKey = 'K', kDelta = 'D';
+
+void put_varint(std::string& out, uint64_t value) {
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+void put_u64(std::string& out, uint64_t value) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+}  // namespace
+
+StateWriter::StateWriter(const std::string& path, const nlohmann::json& meta, size_t fields)
+    : out_(path, std::ios::binary), path_(path), fields_(fields) {
+    if (!out_) throw Error(path + ": cannot write file");
+    const std::string header = meta.dump();
+    std::string head(kMagic, sizeof kMagic);
+    put_varint(head, header.size());
+    head += header;
+    put_varint(head, fields);
+    out_.write(head.data(), static_cast<std::streamsize>(head.size()));
+}
+
+void StateWriter::append(const std::vector<uint32_t>& fields) {
+    buffer_.clear();
+    if (cycles_ % kKeyframe == 0) {
+        keyframes_.push_back(static_cast<uint64_t>(out_.tellp()));
+        buffer_.push_back(static_cast<char>(kKey));
+        for (uint32_t v : fields) put_varint(buffer_, v);
+    } else {
+        std::string changes;
+        uint64_t count = 0, last = 0;
+        for (size_t i = 0; i < fields.size(); ++i) {
+            if (fields[i] == previous_[i]) continue;
+            put_varint(changes, i - last);   // index gap since the previous change
+            put_varint(changes, fields[i]);
+            last = i;
+            ++count;
+        }
+        buffer_.push_back(static_cast<char>(kDelta));
+        put_varint(buffer_, count);
+        buffer_ += changes;
+    }
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    previous_ = fields;
+    ++cycles_;
+}
+
+void StateWriter::finish(const nlohmann::json& final_meta) {
+    const uint64_t index_at = static_cast<uint64_t>(out_.tellp());
+    std::string tail;
+    put_u64(tail, keyframes_.size());
+    for (uint64_t offset : keyframes_) put_u64(tail, offset);
+    const std::string trailer = final_meta.dump();
+    tail += trailer;
+    put_u64(tail, trailer.size());
+    put_u64(tail, cycles_);
+    put_u64(tail, index_at);
+    tail.append(kMagic, sizeof kMagic);
+    out_.write(tail.data(), static_cast<std::streamsize>(tail.size()));
+    out_.close();
+    if (!out_) throw Error(path_ + ": write failed");
+}
+
+StateReader::StateReader(const std::string& path) : path_(path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
+    data_.assign(std::istreambuf_iterator<char>(in), {});
+    if (data_.size() < 2 * sizeof kMagic + 32 || std::memcmp(data_.data(), kMagic, sizeof kMagic) != 0) {
+        corrupt("not a Lockstep state trace");
+    }
+    if (std::memcmp(data_.data() + data_.size() - sizeof kMagic, kMagic, sizeof kMagic) != 0) {
+        corrupt("truncated (no trailer: did the run stop before finishing its trace?)");
+    }
+    auto u64_at = [&](size_t at) {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[at + i])) << (8 * i);
+        return v;
+    };
+    const size_t end = data_.size() - sizeof kMagic;
+    const uint64_t index_at = u64_at(end - 8);
+    cycles_ = u64_at(end - 16);
+    const uint64_t trailer_size = u64_at(end - 24);
+    if (trailer_size > end || index_at > end) corrupt("bad trailer");
+    const size_t trailer_at = end - 24 - trailer_size;
+    const uint64_t keyframes = u64_at(index_at);
+    if (index_at + 8 + keyframes * 8 != trailer_at || keyframes != (cycles_ + StateWriter::kKeyframe - 1) / StateWriter::kKeyframe) {
+        corrupt("bad keyframe index");
+    }
+    for (uint64_t k = 0; k < keyframes; ++k) keyframes_.push_back(u64_at(index_at + 8 + 8 * k));
+    offset_ = sizeof kMagic;
+    auto read_varint = [&]() {
+        uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (offset_ >= data_.size()) corrupt("truncated header");
+            const uint8_t byte = static_cast<uint8_t>(data_[offset_++]);
+            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+            if (!(byte & 0x80)) return value;
+        }
+        corrupt("bad number in header");
+    };
+    const uint64_t header_size = read_varint();
+    if (offset_ + header_size > data_.size()) corrupt("truncated header");
+    meta_ = nlohmann::json::parse(data_.begin() + static_cast<long>(offset_),
+                                  data_.begin() + static_cast<long>(offset_ + header_size), nullptr, false);
+    const nlohmann::json trailer = nlohmann::json::parse(data_.begin() + static_cast<long>(trailer_at),
+                                                         data_.begin() + static_cast<long>(trailer_at + trailer_size),
+                                                         nullptr, false);
+    if (meta_.is_discarded() || !meta_.is_object() || trailer.is_discarded()) corrupt("bad metadata");
+    if (trailer.is_object()) meta_.update(trailer);
+    offset_ += header_size;
+    fields_ = read_varint();
+    if (fields_ == 0 || fields_ > (1u << 24)) corrupt("bad field count");
+    state_.assign(fields_, 0);
+}
+
+void StateReader::corrupt(const std::string& what) const {
+    throw Error(fmt::format("{}: {}", path_, what));
+}
+
+void StateReader::decode_from(uint64_t keyframe) {
+    offset_ = keyframes_.at(keyframe);
+    current_ = keyframe * StateWriter::kKeyframe - 1;   // wraps for keyframe 0; decode_next adds one
+    decode_next();
+}
+
+void StateReader::decode_next() {
+    auto varint = [&]() {
+        uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (offset_ >= data_.size()) corrupt("truncated record");
+            const uint8_t byte = static_cast<uint8_t>(data_[offset_++]);
+            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+            if (!(byte & 0x80)) return value;
+        }
+        corrupt("bad number in a record");
+    };
+    if (offset_ >= data_.size()) corrupt("truncated record");
+    const uint8_t kind = static_cast<uint8_t>(data_[offset_++]);
+    if (kind == kKey) {
+        for (uint32_t& v : state_) v = static_cast<uint32_t>(varint());
+    } else if (kind == kDelta) {
+        const uint64_t count = varint();
+        uint64_t index = 0;
+        for (uint64_t c = 0; c < count; ++c) {
+            index += varint();
+            if (index >= fields_) corrupt("field index out of range");
+            state_[index] = static_cast<uint32_t>(varint());
+        }
+    } else {
+        corrupt(fmt::format("bad record kind at offset {}", offset_ - 1));
+    }
+    ++current_;
+}
+
+const std::vector<uint32_t>& StateReader::at(uint64_t index) {
+    if (index >= cycles_) throw Error(fmt::format("{}: record {} out of range 0..{}", path_, index, cycles_ - 1));
+    if (current_ == UINT64_MAX || index < current_ || index / StateWriter::kKeyframe != current_ / StateWriter::kKeyframe) {
+        decode_from(index / StateWriter::kKeyframe);
+    }
+    while (current_ < index) decode_next();
+    return state_;
+}
+
+}  // namespace lockstep::trace

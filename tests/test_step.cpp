@@ -1,0 +1,137 @@
+// The stepper and its trace file: scripted sessions on GPU and systolic runs, breakpoints
+// in both directions, the mismatch breakpoint, and damaged files.
+#include "gpu_testing.h"
+
+#include "common/error.h"
+#include "trace/state_file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+namespace lockstep::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string trace_dir(const std::string& name) { return ::testing::TempDir() + "lockstep_step_" + name; }
+
+// Runs `commands` (one per line) through `lockstep step DIR` on a pipe.
+CliRun step(const std::string& dir, const std::string& commands) {
+    const std::string script = write_temp("step_script.txt", commands);
+    return run_cli("step " + dir + " < " + script);
+}
+
+class GpuStepper : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --config " +
+                          source_path("configs/tiny-gpu.yaml") + " --engine model --trace " + trace_dir("matmul"))
+                      .status,
+                  0);
+    }
+};
+
+TEST_F(GpuStepper, GotoShowsCoresThreadsAndChannels) {
+    const CliRun run = step(trace_dir("matmul"), "goto 40\nquit\n");
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("== cycle 40 of 444 =="), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("core0 EXECUTE  pc 3   CONST R2, #2"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("  t3  R0=3 R1=1 R2=0"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("data memory: ch0 - ch1 - ch2 - ch3 -"), std::string::npos) << run.out;
+}
+
+TEST_F(GpuStepper, BreakpointsForwardAndBackward) {
+    const CliRun run = step(trace_dir("matmul"), "break instr=LDR\ncontinue\nbreak state=wait\nc\nrc\nlast\nprev 3\nq\n");
+    ASSERT_EQ(run.status, 0) << run.err;
+    // The first LDR is at PC 15: 15 instructions of 10 cycles after the 7 cycles to the first DECODE.
+    EXPECT_NE(run.out.find("breakpoint 'instr=LDR' at cycle 157"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("breakpoint 'state=wait' at cycle 159"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("core0 WAIT     pc 15  LDR R10, R10"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("lsu REQUESTING*"), std::string::npos) << "changes are marked";
+    const size_t back = run.out.find("> rc");
+    ASSERT_NE(back, std::string::npos);
+    EXPECT_NE(run.out.find("breakpoint 'instr=LDR' at cycle 157", back), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("matmul.asm on 2 cores x 4 threads  [DONE]"), std::string::npos);
+    EXPECT_NE(run.out.find("== cycle 444 of 444 =="), std::string::npos);
+    EXPECT_NE(run.out.find("== cycle 441 of 444"), std::string::npos);
+}
+
+TEST_F(GpuStepper, BadCommandsAreReportedAndTheSessionGoesOn) {
+    const CliRun run = step(trace_dir("matmul"), "jump 4\nbreak pe=1,1\ngoto x\ncontinue\ngoto 5\n");
+    ASSERT_EQ(run.status, 0);
+    EXPECT_NE(run.out.find("error: unknown command 'jump' (help lists them)"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("error: unknown breakpoint 'pe=1,1'"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("error: goto needs a cycle number"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("error: no breakpoints"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("== cycle 5 of 444"), std::string::npos) << run.out;
+}
+
+TEST(Stepper, MismatchBreakpointGoesToTheFirstDifference) {
+    const std::string dir = trace_dir("fault");
+    const CliRun run = run_cli("run " + source_path("programs/matmul.asm") + " --config " +
+                               source_path("configs/tiny-gpu.yaml") + " --inject-fault 100:0.1:R5=77 --trace " + dir);
+    ASSERT_EQ(run.status, 1);
+    const CliRun session = step(dir, "break mismatch\nc\n");
+    EXPECT_NE(session.out.find("breakpoint 'mismatch' at cycle 100"), std::string::npos) << session.out;
+    EXPECT_NE(session.out.find("R5=77"), std::string::npos) << "the model's state at the mismatch";
+}
+
+TEST(Stepper, SystolicGridFoldsAndPes) {
+    const std::string dir = trace_dir("gemm");
+    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
+                      " --m 6 --k 9 --n 5 --engine model --trace " + dir)
+                  .status,
+              0);
+    const CliRun run = step(dir, "break pe=3,3\nc\nbreak fold=2\nc\ngoto 7\nq\n");
+    ASSERT_EQ(run.status, 0) << run.err;
+    // ws on 4x4: PE(3,3) first multiplies after the 4 preload cycles and 3 + 3 cycles of skew.
+    EXPECT_NE(run.out.find("breakpoint 'pe=3,3' at cycle 10"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("breakpoint 'fold=2' at cycle 32"), std::string::npos) << run.out;   // 2 folds of 16
+    EXPECT_NE(run.out.find("RUN fold 0 of 6, cycle 7 of 16 (fill); 10 PEs MAC"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("left reads: 0:@27 1:@19 2:@11 3:@3"), std::string::npos) << run.out;
+}
+
+TEST(StateFile, RandomAccessMatchesWhatWasWritten) {
+    const std::string path = ::testing::TempDir() + "lockstep_states.bin";
+    std::mt19937 rng(5);
+    std::vector<std::vector<uint32_t>> written;
+    {
+        trace::StateWriter writer(path, {{"kind", "test"}}, 40);
+        std::vector<uint32_t> fields(40, 0);
+        for (int c = 0; c < 5000; ++c) {
+            for (int k = 0; k < 3; ++k) fields[rng() % 40] = rng() % 3 == 0 ? rng() : rng() % 100;
+            writer.append(fields);
+            written.push_back(fields);
+        }
+        writer.finish({{"cycles", 5000}});
+    }
+    trace::StateReader reader(path);
+    EXPECT_EQ(reader.cycles(), 5000u);
+    EXPECT_EQ(reader.meta()["kind"], "test");
+    EXPECT_EQ(reader.meta()["cycles"], 5000);
+    for (uint64_t c : {0ull, 1ull, 1023ull, 1024ull, 1025ull, 4999ull, 17ull, 3000ull, 2999ull}) {
+        EXPECT_EQ(reader.at(c), written[c]) << c;
+    }
+}
+
+TEST(StateFile, DamagedFilesGiveClearErrors) {
+    const std::string dir = trace_dir("damaged");
+    ASSERT_EQ(run_cli("run " + source_path("programs/matadd.asm") + " --engine model --trace " + dir).status, 0);
+    const std::string bin = dir + "/states.bin";
+    fs::resize_file(bin, fs::file_size(bin) - 10);
+    CliRun run = step(dir, "q\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find(bin + ": truncated"), std::string::npos) << run.err;
+    std::ofstream(bin) << "hello, this is not a trace at all, just some text to fill it up";
+    run = step(dir, "q\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find(bin + ": not a Lockstep state trace"), std::string::npos) << run.err;
+    run = step("/nonexistent", "q\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("/nonexistent/states.bin: cannot open file"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace lockstep::testing
