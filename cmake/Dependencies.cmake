@@ -18,4 +18,6 @@ find_package(Threads REQUIRED)
 # Verilator runs at run time (RTL is built on demand per GPU shape), so we need its path
 # and its runtime sources, not a CMake target.
 find_program(VERILATOR_BIN verilator REQUIRED)
-find_path(VERILATOR_INCLUDE verilated.h PATHS /usr/share/verilator/include REQUIRED)
+execute_process(COMMAND ${VERILATOR_BIN} --getenv VERILATOR_ROOT
+                OUTPUT_VARIABLE VERILATOR_ROOT OUTPUT_STRIP_TRAILING_WHITESPACE)
+find_path(VERILATOR_INCLUDE verilated.h PATHS ${VERILATOR_ROOT}/include NO_DEFAULT_PATH REQUIRED)

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,14 @@ inline CliRun run_cli(const std::string& args) {
     return run;
 }
 
+// A path under the test temp dir that no other test process uses (ctest runs them in parallel).
+inline std::string temp_path(const std::string& name) {
+    return ::testing::TempDir() + "lockstep_" + std::to_string(::getpid()) + "_" + name;
+}
+
 // Writes `text` to a fresh file under the test temp dir and returns its path.
 inline std::string write_temp(const std::string& name, const std::string& text) {
-    const std::string path = ::testing::TempDir() + "lockstep_" + name;
+    const std::string path = temp_path(name);
     std::ofstream(path) << text;
     return path;
 }

@@ -81,7 +81,7 @@ TEST(Cli, ErrorsInJsonModeAreJsonToo) {
 }
 
 TEST(Cli, AsmAndDisasmRoundTrip) {
-    const std::string hex = ::testing::TempDir() + "lockstep_matmul.hex";
+    const std::string hex = temp_path("matmul.hex");
     CliRun run = run_cli("asm " + source_path("programs/matmul.asm") + " -o " + hex);
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_NE(run.out.find("5  9404  CONST R4, #4"), std::string::npos) << run.out;

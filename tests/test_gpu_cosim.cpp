@@ -58,8 +58,8 @@ TEST(RandomPrograms, HundredSeedsAgreeOn4x8) {
 }
 
 TEST(Traces, ModelAndRtlWriteIdenticalFiles) {
-    const std::string model_dir = ::testing::TempDir() + "lockstep_trace_model";
-    const std::string rtl_dir = ::testing::TempDir() + "lockstep_trace_rtl";
+    const std::string model_dir = temp_path("trace_model");
+    const std::string rtl_dir = temp_path("trace_rtl");
     const std::string program = source_path("programs/matmul.asm");
     ASSERT_EQ(run_cli("run " + program + " --config " + kTiny + " --engine model --trace " + model_dir).status, 0);
     ASSERT_EQ(run_cli("run " + program + " --config " + kTiny + " --engine rtl --trace " + rtl_dir).status, 0);

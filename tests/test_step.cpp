@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string trace_dir(const std::string& name) { return ::testing::TempDir() + "lockstep_step_" + name; }
+std::string trace_dir(const std::string& name) { return temp_path("step_") + name; }
 
 // Runs `commands` (one per line) through `lockstep step DIR` on a pipe.
 CliRun step(const std::string& dir, const std::string& commands) {
@@ -68,6 +68,38 @@ TEST_F(GpuStepper, BadCommandsAreReportedAndTheSessionGoesOn) {
     EXPECT_NE(run.out.find("== cycle 5 of 444"), std::string::npos) << run.out;
 }
 
+size_t count_of(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(GpuStepper, PicturesPerfettoAndGtkwave) {
+    const std::string dir = trace_dir("matmul");
+    const std::string heat = slurp(dir + "/heatmap.svg");
+    EXPECT_EQ(heat.rfind("<svg", 0), 0u);
+    EXPECT_EQ(count_of(heat, "<rect x="), 8u) << "2 cores x 4 thread slots";
+    EXPECT_NE(slurp(dir + "/utilisation.svg").find("GPU utilisation over 445 cycles"), std::string::npos);
+    const auto perfetto = nlohmann::json::parse(slurp(dir + "/perfetto.json"));
+    uint64_t core0_end = 0, core1_slices = 0;
+    for (const auto& e : perfetto["traceEvents"]) {
+        if (e["ph"] != "X") continue;
+        if (e["tid"] == 1) core0_end = std::max<uint64_t>(core0_end, e["ts"].get<uint64_t>() + e["dur"].get<uint64_t>());
+        if (e["tid"] == 2) {
+            ++core1_slices;
+            EXPECT_EQ(e["name"], "no block");   // matmul's 4 threads are one block, on core 0
+        }
+    }
+    EXPECT_EQ(core0_end, 445u);
+    EXPECT_EQ(core1_slices, 1u);
+    EXPECT_NE(slurp(dir + "/gpu.gtkw").find("gpu.dbg_core_state_o[5:0]"), std::string::npos);
+}
+
 TEST(Stepper, MismatchBreakpointGoesToTheFirstDifference) {
     const std::string dir = trace_dir("fault");
     const CliRun run = run_cli("run " + source_path("programs/matmul.asm") + " --config " +
@@ -91,10 +123,16 @@ TEST(Stepper, SystolicGridFoldsAndPes) {
     EXPECT_NE(run.out.find("breakpoint 'fold=2' at cycle 32"), std::string::npos) << run.out;   // 2 folds of 16
     EXPECT_NE(run.out.find("RUN fold 0 of 6, cycle 7 of 16 (fill); 10 PEs MAC"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("left reads: 0:@27 1:@19 2:@11 3:@3"), std::string::npos) << run.out;
+    const std::string heat = slurp(dir + "/heatmap.svg");
+    EXPECT_EQ(count_of(heat, "<rect x="), 16u);
+    const auto perfetto = nlohmann::json::parse(slurp(dir + "/perfetto.json"));
+    size_t folds = 0;
+    for (const auto& e : perfetto["traceEvents"]) folds += e["ph"] == "X" && e["tid"] == 1;
+    EXPECT_EQ(folds, 6u) << "ceil(9/4) x ceil(5/4) folds";
 }
 
 TEST(StateFile, RandomAccessMatchesWhatWasWritten) {
-    const std::string path = ::testing::TempDir() + "lockstep_states.bin";
+    const std::string path = temp_path("states.bin");
     std::mt19937 rng(5);
     std::vector<std::vector<uint32_t>> written;
     {

@@ -159,8 +159,8 @@ TEST(SystolicCosim, ComparatorNamesPeCycleAndSignal) {
 }
 
 TEST(SystolicCosim, ModelAndRtlWriteIdenticalTraces) {
-    const std::string model_dir = ::testing::TempDir() + "lockstep_sa_model";
-    const std::string rtl_dir = ::testing::TempDir() + "lockstep_sa_rtl";
+    const std::string model_dir = temp_path("sa_model");
+    const std::string rtl_dir = temp_path("sa_rtl");
     const std::string args = gemm_args("ws", 4, 4, 6, 9, 5, 3);
     ASSERT_EQ(run_cli(args + " --engine model --trace " + model_dir).status, 0);
     ASSERT_EQ(run_cli(args + " --engine rtl --trace " + rtl_dir).status, 0);
@@ -181,7 +181,7 @@ TEST(SystolicCosim, ModelAndRtlWriteIdenticalTraces) {
 TEST(SystolicCli, CsvInAndOut) {
     const std::string a = write_temp("A.csv", "1,2,3\n-4,5,-6\n");
     const std::string b = write_temp("B.csv", "1,0\n0,1\n2,-1\n");
-    const std::string out = ::testing::TempDir() + "lockstep_C.csv";
+    const std::string out = temp_path("C.csv");
     const CliRun run = run_cli("gemm --rows 2 --cols 2 --engine model --a " + a + " --b " + b + " --out " + out +
                                " --json --config " + source_path("configs/systolic.yaml"));
     ASSERT_EQ(run.status, 0) << run.err;

@@ -1,5 +1,7 @@
 #include "common/program_generator.h"
 
+#include "common/error.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,7 +30,11 @@ public:
         emit("MUL R0, %blockIdx, %blockDim");
         emit("ADD R0, R0, %threadIdx");
         emit("CONST R1, #1");
-        const unsigned blocks = pick(1, 4);
+        // A block is at most 24 instructions; the prologue and epilogue take 8.
+        const unsigned room = 1u << config_.program_addr_bits;
+        if (room < 8) throw Error(fmt::format("random kernels need at least 8 instructions of program memory, "
+                                              "program_addr_bits = {} gives {}", config_.program_addr_bits, room));
+        const unsigned blocks = std::min(pick(1, 4), (room - 8) / 24);
         for (unsigned b = 0; b < blocks; ++b) {
             if (pick(0, 2) == 0) {
                 loop(b);

@@ -5,6 +5,7 @@
 #include "common/memory.h"
 #include "cosim/rtl_cache.h"
 #include "gpu/gpu_model.h"
+#include "trace/pictures.h"
 #include "trace/trace_writer.h"
 
 #include <fmt/format.h>
@@ -115,7 +116,11 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     std::unique_ptr<gpu::GpuDevice> rtl;
     if (use_rtl) {
         const std::string vcd = options.trace_dir.empty() ? "" : options.trace_dir + "/gpu.vcd";
-        if (!vcd.empty()) std::filesystem::create_directories(options.trace_dir);
+        std::error_code ec;
+        if (!vcd.empty() && !std::filesystem::create_directories(options.trace_dir, ec) &&
+            !std::filesystem::is_directory(options.trace_dir)) {
+            throw Error(fmt::format("{}: cannot create the trace directory", options.trace_dir));
+        }
         rtl = make_rtl_gpu(shape, vcd);
     }
     std::unique_ptr<Harness> model_h, rtl_h;
@@ -200,6 +205,7 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     trace.finish(name(options.engine), {{"cycles", result.cycles},
                                         {"mismatches", result.mismatches},
                                         {"first_mismatch", report["first_mismatch"]}});
+    if (!options.trace_dir.empty()) trace::write_pictures(options.trace_dir);
     return result;
 }
 

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "cosim/rtl_cache.h"
 #include "systolic/systolic_model.h"
+#include "trace/pictures.h"
 #include "trace/systolic_trace.h"
 
 #include <fmt/format.h>
@@ -155,7 +156,11 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     if (use_rtl) {
         std::string vcd;
         if (!options.trace_dir.empty()) {
-            std::filesystem::create_directories(options.trace_dir);
+            std::error_code ec;
+            if (!std::filesystem::create_directories(options.trace_dir, ec) &&
+                !std::filesystem::is_directory(options.trace_dir)) {
+                throw Error(fmt::format("{}: cannot create the trace directory", options.trace_dir));
+            }
             vcd = options.trace_dir + "/systolic.vcd";
         }
         rtl = make_rtl_systolic(shape, vcd);
@@ -193,12 +198,11 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
 
     if (fast) {
         model->top().run_cycles = model->top().drain_cycles = 0;
-        const uint64_t clocked = model->run_until_done(model_h->inputs(), max_cycles + 1);
+        model->run_until_done(model_h->inputs(), max_cycles + 1);   // +1: the edge that samples start
         if (model->top().controller.q.state != SaState::Done) {
             throw Error(fmt::format("GEMM did not finish within {} cycles (raise --max-cycles or sim.max_cycles)",
                                     max_cycles));
         }
-        (void)clocked;
         result.cycles = model->top().run_cycles;
         result.drain_cycles = model->top().drain_cycles;
     } else {
@@ -255,6 +259,7 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     const double pe_cycles = static_cast<double>(result.cycles) * shape.rows * shape.cols;
     result.utilisation = pe_cycles > 0 ? static_cast<double>(request.size.m) * request.size.n * request.size.k / pe_cycles : 0;
     if (tracer) tracer->finish(to_json(result, sa, request));
+    if (tracer && !options.trace_dir.empty()) trace::write_pictures(options.trace_dir);
     return result;
 }
 

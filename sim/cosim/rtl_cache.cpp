@@ -24,36 +24,66 @@ namespace fs = std::filesystem;
 
 namespace lockstep::cosim {
 
+// How the RTL and its adapter are compiled; part of the cache key.
+constexpr const char* kVerilatorFlags = "-O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -CFLAGS '-fPIC -O2'";
+constexpr const char* kAdapterFlags =
+    "-std=c++17 -O2 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0";
+
 namespace {
 
-std::vector<fs::path> rtl_sources(const std::string& top) {
-    const fs::path root = fs::path(build_info::kSourceDir) / "rtl" / top;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(root)) {
-        if (entry.path().extension() == ".sv") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    // The package must come first on Verilator's command line.
-    const std::string package = top + "_pkg.sv";
-    std::stable_partition(files.begin(), files.end(), [&](const fs::path& p) { return p.filename() == package; });
-    return files;
+// The files a design is built from, by path relative to the source tree, and their bytes.
+using Snapshot = std::vector<std::pair<std::string, std::string>>;
+
+std::string read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path.string() + ": cannot open file (needed to build the RTL)");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
-// A hash of everything that goes into the library, so an edited RTL file is rebuilt.
-std::string content_hash(const std::vector<fs::path>& inputs) {
-    uint64_t h = 1469598103934665603ull;   // FNV-1a
-    for (const fs::path& path : inputs) {
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream text;
-        text << path.filename().string() << in.rdbuf();
-        for (unsigned char ch : text.str()) h = (h ^ ch) * 1099511628211ull;
+fs::path verilator_include() { return fs::path(build_info::kVerilatorRoot) / "include"; }
+
+// Everything that goes into the library, read once: what is hashed is exactly what is built,
+// even if a file is edited while Verilator runs.
+Snapshot snapshot(const RtlDesign& design) {
+    const fs::path src = build_info::kSourceDir;
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(src / "rtl" / design.top)) {
+        if (entry.path().extension() == ".sv") files.push_back("rtl/" + design.top + "/" + entry.path().filename().string());
     }
+    std::sort(files.begin(), files.end());
+    const std::string package = "rtl/" + design.top + "/" + design.top + "_pkg.sv";   // first on Verilator's command line
+    std::stable_partition(files.begin(), files.end(), [&](const std::string& f) { return f == package; });
+    const std::string waiver = "rtl/lint/" + design.top + "_waiver.vlt";
+    if (fs::exists(src / waiver)) files.push_back(waiver);
+    files.push_back("sim/cosim/" + design.adapter);
+    files.push_back("sim/cosim/verilated_bits.h");
+    for (const std::string& header : design.adapter_headers) files.push_back("sim/" + header);
+    Snapshot out;
+    for (const std::string& f : files) out.emplace_back(f, read_all(src / f));
+    return out;
+}
+
+std::string content_hash(const Snapshot& files, const RtlDesign& design) {
+    uint64_t h = 1469598103934665603ull;   // FNV-1a
+    auto mix = [&](const std::string& text) {
+        for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
+    };
+    for (const auto& [path, text] : files) {
+        mix(path);
+        mix(text);
+    }
+    for (const auto& [name, value] : design.params) mix(fmt::format("{}={};", name, value));
+    mix(read_all(verilator_include() / "verilated_config.h"));   // the Verilator version
+    mix(kVerilatorFlags);
+    mix(kAdapterFlags);
     return fmt::format("{:016x}", h).substr(0, 12);
 }
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
-void run(const std::string& command, const fs::path& log) {
+void run(const std::string& command, const fs::path& log, const std::string& top) {
     const std::string full = command + " >>" + quote(log) + " 2>&1";
     if (std::system(full.c_str()) != 0) {
         std::ifstream in(log);
@@ -61,53 +91,73 @@ void run(const std::string& command, const fs::path& log) {
         std::vector<std::string> lines;
         while (std::getline(in, line)) lines.push_back(line);
         for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) tail += lines[i] + "\n";
-        throw Error(fmt::format("building the GPU RTL failed; full log in {}\n{}", log.string(), tail));
+        throw Error(fmt::format("building the {} RTL failed; full log in {}\n{}", top, log.string(), tail));
     }
 }
 
-fs::path waiver(const std::string& top) {
-    const fs::path src = build_info::kSourceDir;
-    return top == "gpu" ? src / "rtl/lint/verilator_waiver.vlt" : src / "rtl/lint" / (top + "_waiver.vlt");
-}
-
-void build(const RtlDesign& design, const fs::path& dir, const std::vector<fs::path>& sources) {
-    const fs::path src = build_info::kSourceDir;
+void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) {
     const fs::path tmp = dir.string() + ".tmp";
     fs::remove_all(tmp);
     fs::create_directories(tmp);
     const fs::path log = tmp / "build.log";
+    const fs::path src = tmp / "src";
+    for (const auto& [path, text] : files) {
+        fs::create_directories((src / path).parent_path());
+        std::ofstream(src / path, std::ios::binary) << text;
+    }
     std::string generics, defines;
     for (const auto& [name, value] : design.params) {
         generics += fmt::format(" -G{}={}", name, value);
         defines += fmt::format(" -DLS_{}={}", name, value);
     }
-    std::string verilate = fmt::format(
-        "{} --cc --build -j 2 --trace -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal "
-        "--top-module {} -Mdir {} -CFLAGS '-fPIC -O2'{}",
-        build_info::kVerilator, design.top, quote(tmp / "obj"), generics);
-    if (fs::exists(waiver(design.top))) verilate += " " + quote(waiver(design.top));
-    for (const fs::path& s : sources) verilate += " " + quote(s);
-    if (std::string(build_info::kCcache).size() > 0) verilate = "OBJCACHE=" + std::string(build_info::kCcache) + " " + verilate;
-    run(verilate, log);
-    // Without --exe Verilator builds only the design's archive; its runtime is compiled here.
-    const fs::path include = "/usr/share/verilator/include";
-    std::string runtime;
-    for (const char* file : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
-        runtime += " " + quote(include / file);
+    std::string verilate = fmt::format("{} --cc --build -j 2 --trace {} --top-module {} -Mdir {}{}",
+                                       build_info::kVerilator, kVerilatorFlags, design.top, quote(tmp / "obj"), generics);
+    for (const auto& file : files) {
+        if (file.first.rfind("rtl/", 0) == 0) verilate += " " + quote(src / file.first);
     }
-    const std::string compiler = std::string(build_info::kCcache).empty()
-                                     ? std::string(build_info::kCxx)
-                                     : std::string(build_info::kCcache) + " " + build_info::kCxx;
-    const std::string link = fmt::format(
-        "{} -std=c++17 -O2 -fPIC -shared -o {} -I{} -I{} -I{} -I{} -DVM_TRACE=1 -DVM_TRACE_VCD=1 "
-        "-DVM_COVERAGE=0 -DVM_SC=0{} {}{} {} -pthread",
-        compiler, quote(tmp / "librtl.so"), quote(tmp / "obj"), quote(include), quote(include / "vltstd"),
-        quote(src / "sim"), defines, quote(src / "sim/cosim" / design.adapter), runtime,
-        quote(tmp / "obj" / ("V" + design.top + "__ALL.a")));
-    run(link, log);
-    fs::remove_all(tmp / "obj");   // keep the cache small: only the library and the log
+    if (std::string(build_info::kCcache).size() > 0) verilate = "OBJCACHE=" + std::string(build_info::kCcache) + " " + verilate;
+    try {
+        run(verilate, log, design.top);
+        // Without --exe Verilator builds only the design's archive; its runtime is compiled here.
+        const fs::path include = verilator_include();
+        std::string runtime;
+        for (const char* file : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
+            runtime += " " + quote(include / file);
+        }
+        const std::string compiler = std::string(build_info::kCcache).empty()
+                                         ? std::string(build_info::kCxx)
+                                         : std::string(build_info::kCcache) + " " + build_info::kCxx;
+        const std::string link = fmt::format("{} {} -o {} -I{} -I{} -I{} -I{}{} {}{} {} -pthread", compiler,
+                                             kAdapterFlags, quote(tmp / "librtl.so"), quote(tmp / "obj"),
+                                             quote(include), quote(include / "vltstd"), quote(src / "sim"), defines,
+                                             quote(src / "sim/cosim" / design.adapter), runtime,
+                                             quote(tmp / "obj" / ("V" + design.top + "__ALL.a")));
+        run(link, log, design.top);
+    } catch (...) {
+        fs::remove_all(tmp / "obj");   // keep the log for the error message, not 50 MB of objects
+        throw;
+    }
+    fs::remove_all(tmp / "obj");   // keep the cache small: the library, its sources and the log
     fs::remove_all(dir);
     fs::rename(tmp, dir);
+}
+
+// Deletes older builds of the same design that no process is using or building.
+void drop_stale(const fs::path& cache, const RtlDesign& design, const fs::path& keep) {
+    std::error_code ec;
+    const auto newest = fs::last_write_time(keep, ec);
+    for (const auto& entry : fs::directory_iterator(cache, ec)) {
+        const fs::path path = entry.path();
+        const std::string name = path.filename().string();
+        if (path == keep || name.rfind(design.key + "-", 0) != 0 || !entry.is_directory()) continue;
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) continue;   // a build under way
+        if (fs::last_write_time(path, ec) >= newest) continue;
+        const std::string lock_path = path.string() + ".lock";
+        const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+        if (lock < 0) continue;
+        if (::flock(lock, LOCK_EX | LOCK_NB) == 0) fs::remove_all(path, ec);
+        ::close(lock);
+    }
 }
 
 template <typename Device>
@@ -146,13 +196,9 @@ RtlDesign systolic_design(const systolic::ArrayShape& s) {
 }
 
 std::string ensure_rtl_library(const RtlDesign& design) {
-    std::vector<fs::path> inputs = rtl_sources(design.top);
-    const fs::path src = build_info::kSourceDir;
-    inputs.push_back(waiver(design.top));
-    inputs.push_back(src / "sim/cosim" / design.adapter);
-    for (const std::string& header : design.adapter_headers) inputs.push_back(src / "sim" / header);
+    const Snapshot files = snapshot(design);
     const fs::path cache = build_info::kRtlCacheDir;
-    const fs::path dir = cache / (design.key + "-" + content_hash(inputs));
+    const fs::path dir = cache / (design.key + "-" + content_hash(files, design));
     const fs::path library = dir / "librtl.so";
     if (fs::exists(library)) return library.string();
 
@@ -165,16 +211,8 @@ std::string ensure_rtl_library(const RtlDesign& design) {
         if (!fs::exists(library)) {
             fmt::print(stderr, "lockstep: building the {} RTL for {} (once; cached in {})\n", design.top, design.key,
                        dir.string());
-            build(design, dir, rtl_sources(design.top));
-            // Builds of this design from older sources are dead weight now.
-            for (const auto& entry : fs::directory_iterator(cache)) {
-                const std::string name = entry.path().filename().string();
-                if (name.rfind(design.key + "-", 0) == 0 && entry.path() != dir &&
-                    name != dir.filename().string() + ".lock") {
-                    std::error_code ignored;
-                    fs::remove_all(entry.path(), ignored);
-                }
-            }
+            build(design, dir, files);
+            drop_stale(cache, design, dir);
         }
     } catch (...) {
         ::close(lock);

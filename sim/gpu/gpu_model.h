@@ -24,7 +24,7 @@ private:
     Gpu gpu_;
 };
 
-// The key under which a shape's model (and RTL build) is kept: "c2_t4_d4_p1_w8_a8_pa8".
+// The key under which a shape's model (and RTL build) is kept: "c2_t4_d4_p1_w8_pa8".
 std::string shape_key(const GpuConfig& config);
 
 }  // namespace lockstep::gpu

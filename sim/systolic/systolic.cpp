@@ -53,6 +53,9 @@ void Systolic::on_clock() {
         case 2: c[addr] = sign_extend(raw, shape_.acc_bits); break;
         default: break;
         }
+        for (const EdgePort& p : writer.out) {   // as in the RTL, the array's writes win over the host's
+            if (p.valid) c[p.addr] = p.data;
+        }
     }
     record_ports();
     controller.evaluate(reset, inputs, drain_finishing);

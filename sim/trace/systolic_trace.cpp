@@ -34,6 +34,7 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
     if (dir_.empty()) return;
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
+    if (!std::filesystem::is_directory(dir_)) throw Error(fmt::format("{}: cannot create the trace directory", dir_));
     cycles_.open(dir_ + "/cycles.csv");
     activity_.open(dir_ + "/pe_activity.txt");
     left_.open(dir_ + "/left_reads.csv");

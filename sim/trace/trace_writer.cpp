@@ -51,6 +51,7 @@ TraceWriter::TraceWriter(const std::string& dir, const GpuConfig& config, const 
     if (dir_.empty()) return;
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
+    if (!std::filesystem::is_directory(dir_)) throw Error(fmt::format("{}: cannot create the trace directory", dir_));
     log_.open(dir_ + "/trace.log");
     csv_.open(dir_ + "/utilisation.csv");
     if (ec || !log_ || !csv_) throw Error(fmt::format("{}: cannot write trace files there", dir_));

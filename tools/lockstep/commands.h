@@ -35,4 +35,7 @@ int gemm_command(const GemmArgs& args);
 // Commands may also come from `commands` (e.g. -e), else from stdin.
 int step_command(const std::string& dir, const std::vector<std::string>& commands);
 
+// Writes TRACE_DIR/view.html, a self-contained page to step through the run in a browser.
+int view_command(const std::string& dir);
+
 }  // namespace lockstep

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -132,8 +133,9 @@ cosim::PeFault parse_pe_fault(const std::string& text) {
     unsigned row = 0, col = 0;
     char signal[8] = {};
     int value = 0;
+    const std::string known[] = {"h", "v", "w", "acc"};
     if (std::sscanf(text.c_str(), "%llu:%u.%u:%7[a-z]=%d", &cycle, &row, &col, signal, &value) != 5 ||
-        std::string("h v w acc").find(signal) == std::string::npos) {
+        std::find(std::begin(known), std::end(known), signal) == std::end(known)) {
         throw Error(fmt::format("--inject-fault '{}': expected CYCLE:ROW.COL:(h|v|w|acc)=VALUE, e.g. 12:1.2:acc=5", text));
     }
     return cosim::PeFault{cycle, row, col, signal, value};
@@ -172,7 +174,17 @@ int gemm_command(const GemmArgs& args) {
     options.engine = *engine;
     options.trace_dir = args.trace;
     options.max_cycles = args.max_cycles;
-    if (!args.fault.empty()) options.fault = parse_pe_fault(args.fault);
+    if (!args.fault.empty()) {
+        options.fault = parse_pe_fault(args.fault);
+        if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
+        if (options.fault->row >= sa.rows || options.fault->col >= sa.cols) {
+            throw Error(fmt::format("--inject-fault '{}': the array has rows 0..{} and cols 0..{}", args.fault,
+                                    sa.rows - 1, sa.cols - 1));
+        }
+    }
+    if (!args.topology.empty() && (!args.a.empty() || !args.b.empty() || !args.out.empty() || args.m || args.k || args.n)) {
+        throw Error("--topology gives every layer's sizes and random inputs: it does not go with --m/--k/--n, --a/--b or --out");
+    }
 
     std::vector<Layer> layers;
     if (!args.topology.empty()) {

@@ -97,7 +97,16 @@ int run_command(const RunArgs& args) {
     options.max_cycles = args.max_cycles;
     options.trace_dir = args.trace;
     options.launches = args.launches;
-    if (!args.fault.empty()) options.fault = parse_fault(args.fault);
+    if (!args.fault.empty()) {
+        options.fault = parse_fault(args.fault);
+        const cosim::Fault& f = *options.fault;
+        if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
+        if (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
+            f.value > (1ull << config.gpu.data_width) - 1) {
+            throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
+                                    args.fault, config.gpu.cores, config.gpu.threads_per_block, config.gpu.data_width));
+        }
+    }
     const cosim::RunResult result = cosim::run_gpu(config, program, options);
 
     if (args.json) {
@@ -149,7 +158,7 @@ int asm_command(const std::string& path, const std::string& config_path, const s
 
 int disasm_command(const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw Error(path + ": cannot open file");
+    if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
     std::string token;
     int line = 0;
     std::string text;
@@ -179,6 +188,7 @@ int fuzz_command(uint64_t start, uint64_t seeds, const std::string& config_path,
     const Config config = read_config(config_path);
     auto engine = cosim::engine_from_name(engine_name);
     if (!engine) throw Error(fmt::format("--engine '{}': expected model, rtl or cosim", engine_name));
+    if (start > UINT64_MAX - seeds) throw Error("--start-seed + --seeds is beyond the largest seed");
     unsigned passed = 0, failed = 0;
     for (uint64_t seed = start; seed < start + seeds; ++seed) {
         const std::string text = generate_program(seed, config.gpu);
@@ -198,8 +208,8 @@ int fuzz_command(uint64_t start, uint64_t seeds, const std::string& config_path,
             continue;
         }
         ++failed;
-        fmt::print("seed {} FAILED (rerun: lockstep fuzz --start-seed {} --seeds 1 --config {})\n{}\n", seed, seed,
-                   config.path, problem);
+        fmt::print("seed {} FAILED (rerun: lockstep fuzz --start-seed {} --seeds 1 --config {} --engine {})\n{}\n",
+                   seed, seed, config.path, engine_name, problem);
         if (!save_dir.empty()) {
             std::filesystem::create_directories(save_dir);
             std::ofstream(save_dir + "/" + name) << text;
@@ -221,7 +231,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("program", run.program, "Assembly file (tiny-gpu syntax)")->required();
     run_cmd->add_option("--config", run.config, "GPU config (YAML)")->capture_default_str();
     run_cmd->add_option("--engine", run.engine, "model | rtl | cosim (both in lock-step)")->capture_default_str();
-    run_cmd->add_option("--max-cycles", run.max_cycles, "Stop with an error after this many cycles (default: sim.max_cycles)");
+    run_cmd->add_option("--max-cycles", run.max_cycles, "Stop with an error after this many cycles (default: sim.max_cycles)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     run_cmd->add_option("--trace", run.trace, "Write trace.log, utilisation.csv, summary.json (and gpu.vcd) here");
     run_cmd->add_flag("--json", run.json, "Print one JSON object on stdout");
     run_cmd->add_option("--launches", run.launches, "Launch the kernel this many times without reset")
@@ -245,8 +256,8 @@ int main(int argc, char** argv) {
     build_cmd->add_option("--config", build_config, "Config (YAML)")->capture_default_str();
     build_cmd->add_option("--design", build_design, "gpu or systolic")->capture_default_str()
         ->check(CLI::IsMember({"gpu", "systolic"}));
-    build_cmd->add_option("--rows", build_rows, "systolic: override the config's rows");
-    build_cmd->add_option("--cols", build_cols, "systolic: override the config's cols");
+    build_cmd->add_option("--rows", build_rows, "systolic: override the config's rows")->check(CLI::Range(1u, 256u));
+    build_cmd->add_option("--cols", build_cols, "systolic: override the config's cols")->check(CLI::Range(1u, 256u));
 
     GemmArgs gemm;
     gemm.config = std::string(build_info::kSourceDir) + "/configs/systolic.yaml";
@@ -265,7 +276,8 @@ int main(int argc, char** argv) {
     gemm_cmd->add_option("--engine", gemm.engine, "model | rtl | cosim")->capture_default_str();
     gemm_cmd->add_option("--trace", gemm.trace, "Write per-cycle traces here");
     gemm_cmd->add_option("--topology", gemm.topology, "SCALE-Sim GEMM topology CSV: run every layer");
-    gemm_cmd->add_option("--max-cycles", gemm.max_cycles, "Stop with an error after this many cycles");
+    gemm_cmd->add_option("--max-cycles", gemm.max_cycles, "Stop with an error after this many cycles")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     gemm_cmd->add_option("--inject-fault", gemm.fault,
                          "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
     gemm_cmd->add_flag("--json", gemm.json, "Print one JSON object on stdout");
@@ -308,6 +320,7 @@ int main(int argc, char** argv) {
         if (*disasm_cmd) return disasm_command(disasm_path);
         if (*build_cmd) {
             Config config = read_config(build_config);
+            if (build_design == "gpu" && (build_rows || build_cols)) throw Error("--rows and --cols are for --design systolic");
             if (build_rows) config.systolic.rows = build_rows;
             if (build_cols) config.systolic.cols = build_cols;
             const cosim::RtlDesign design = build_design == "gpu"
@@ -320,6 +333,8 @@ int main(int argc, char** argv) {
         if (*step_cmd) return step_command(step_dir, step_commands);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) {
+            if (bench.design == "gpu" && model_only) throw Error("--model-only is for --design systolic");
+            if (bench.design == "systolic" && !bench.program.empty()) throw Error("--program is for --design gpu");
             bench.with_rtl = !model_only;
             if (bench.design == "systolic") return bench_systolic_command(bench);
             return bench_command(bench, read_config(bench.config));
@@ -330,6 +345,7 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "lockstep: internal error: " << e.what() << "\n";
+        if (json_errors) std::cout << nlohmann::json{{"error", std::string("internal error: ") + e.what()}}.dump() << std::endl;
         return 3;
     }
     return 0;
