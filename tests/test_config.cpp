@@ -28,7 +28,7 @@ void expect_defaults(const Config& c) {
     EXPECT_EQ(c.gpu.data_addr_bits, 8u);
     EXPECT_EQ(c.gpu.program_addr_bits, 8u);
     EXPECT_EQ(c.memory.latency, 0u);
-    EXPECT_EQ(c.sim.max_cycles, 100000u);
+    EXPECT_EQ(c.sim.max_cycles, 10000000u);
 }
 
 TEST(Config, EmptyFileGivesDefaults) {
@@ -71,7 +71,7 @@ TEST(Config, PartialSectionsKeepOtherDefaults) {
     EXPECT_EQ(c.gpu.threads_per_block, 4u);
     EXPECT_EQ(c.gpu.program_channels, 1u);
     EXPECT_EQ(c.memory.latency, 3u);
-    EXPECT_EQ(c.sim.max_cycles, 100000u);
+    EXPECT_EQ(c.sim.max_cycles, 10000000u);
 }
 
 TEST(Config, TinyGpuFile) {
@@ -91,7 +91,7 @@ TEST(Config, Gpu4x8File) {
     EXPECT_EQ(c.gpu.data_addr_bits, 8u);
     EXPECT_EQ(c.gpu.program_addr_bits, 8u);
     EXPECT_EQ(c.memory.latency, 2u);
-    EXPECT_EQ(c.sim.max_cycles, 200000u);
+    EXPECT_EQ(c.sim.max_cycles, 10000000u);
 }
 
 TEST(ConfigErrors, UnknownKeysAndSections) {

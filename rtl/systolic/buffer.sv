@@ -12,17 +12,17 @@ module buffer #(
   // Write ports.
   parameter int unsigned NumWritePorts = 1
 ) (
-  input  logic                                   clk_i,
-  input  logic [NumReadPorts-1:0][AddrBits-1:0]  rd_addr_i,
-  output logic [NumReadPorts-1:0][DataBits-1:0]  rd_data_o,
-  input  logic [NumWritePorts-1:0]               wr_valid_i,
-  input  logic [NumWritePorts-1:0][AddrBits-1:0] wr_addr_i,
-  input  logic [NumWritePorts-1:0][DataBits-1:0] wr_data_i,
+  input  logic                clk_i,
+  input  logic [AddrBits-1:0] rd_addr_i    [NumReadPorts],
+  output logic [DataBits-1:0] rd_data_o    [NumReadPorts],
+  input  logic                wr_valid_i   [NumWritePorts],
+  input  logic [AddrBits-1:0] wr_addr_i    [NumWritePorts],
+  input  logic [DataBits-1:0] wr_data_i    [NumWritePorts],
   // Host port.
-  input  logic                                   host_we_i,
-  input  logic [AddrBits-1:0]                    host_addr_i,
-  input  logic [DataBits-1:0]                    host_wdata_i,
-  output logic [DataBits-1:0]                    host_rdata_o
+  input  logic                host_we_i,
+  input  logic [AddrBits-1:0] host_addr_i,
+  input  logic [DataBits-1:0] host_wdata_i,
+  output logic [DataBits-1:0] host_rdata_o
 );
 
   logic [DataBits-1:0] mem_q [2**AddrBits];

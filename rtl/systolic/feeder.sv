@@ -11,22 +11,22 @@ module feeder import systolic_pkg::*; #(
   parameter int unsigned BufAddrBits = 14
 ) (
   // From the controller.
-  input  dataflow_e                         dataflow_i,
-  input  logic                              preload_i,
-  input  logic                              stream_i,
-  input  logic [31:0]                       t_i,
-  input  logic [31:0]                       s_i,
-  input  logic [31:0]                       r0_i,
-  input  logic [31:0]                       c0_i,
-  input  logic [15:0]                       k_i,
-  input  logic [15:0]                       n_i,
-  input  logic [15:0]                       rows_dim_i,
-  input  logic [15:0]                       cols_dim_i,
-  input  logic [15:0]                       stream_len_i,
-  output logic [Rows-1:0]                   left_valid_o,
-  output logic [Rows-1:0][BufAddrBits-1:0]  left_addr_o,
-  output logic [Cols-1:0]                   top_valid_o,
-  output logic [Cols-1:0][BufAddrBits-1:0]  top_addr_o
+  input  dataflow_e              dataflow_i,
+  input  logic                   preload_i,
+  input  logic                   stream_i,
+  input  logic [31:0]            t_i,
+  input  logic [31:0]            s_i,
+  input  logic [31:0]            r0_i,
+  input  logic [31:0]            c0_i,
+  input  logic [15:0]            k_i,
+  input  logic [15:0]            n_i,
+  input  logic [15:0]            rows_dim_i,
+  input  logic [15:0]            cols_dim_i,
+  input  logic [15:0]            stream_len_i,
+  output logic                   left_valid_o [Rows],
+  output logic [BufAddrBits-1:0] left_addr_o  [Rows],
+  output logic                   top_valid_o  [Cols],
+  output logic [BufAddrBits-1:0] top_addr_o   [Cols]
 );
 
   always_comb begin : p_left

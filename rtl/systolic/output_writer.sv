@@ -14,40 +14,40 @@ module output_writer import systolic_pkg::*; #(
   // Width of a shadow row index (at least one bit).
   localparam int unsigned RowBits = (Rows > 1) ? $clog2(Rows) : 1
 ) (
-  input  logic                              clk_i,
-  input  logic                              rst_ni,
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
   // From the controller.
-  input  logic                              clear_i,
-  input  dataflow_e                         dataflow_i,
-  input  logic                              stream_i,
-  input  logic                              last_i,
-  input  logic [31:0]                       s_i,
-  input  logic [31:0]                       r0_i,
-  input  logic [31:0]                       c0_i,
-  input  logic [15:0]                       m_i,
-  input  logic [15:0]                       n_i,
-  input  logic [15:0]                       cols_dim_i,
-  input  logic [15:0]                       stream_len_i,
+  input  logic                   clear_i,
+  input  dataflow_e              dataflow_i,
+  input  logic                   stream_i,
+  input  logic                   last_i,
+  input  logic [31:0]            s_i,
+  input  logic [31:0]            r0_i,
+  input  logic [31:0]            c0_i,
+  input  logic [15:0]            m_i,
+  input  logic [15:0]            n_i,
+  input  logic [15:0]            cols_dim_i,
+  input  logic [15:0]            stream_len_i,
   // From the array: every PE's acc_q plus product, the bottom row's new partial sums.
-  input  logic [Rows*Cols-1:0][AccBits-1:0] acc_sum_i,
-  input  logic [Cols-1:0][AccBits-1:0]      psum_i,
+  input  logic [AccBits-1:0]     acc_sum_i    [Rows*Cols],
+  input  logic [AccBits-1:0]     psum_i       [Cols],
   // C buffer read at out_addr_o (for accumulation).
-  input  logic [Cols-1:0][AccBits-1:0]      c_rdata_i,
+  input  logic [AccBits-1:0]     c_rdata_i    [Cols],
   // C-buffer write ports (address and data 0 when not valid).
-  output logic [Cols-1:0]                   out_valid_o,
-  output logic [Cols-1:0][BufAddrBits-1:0]  out_addr_o,
-  output logic [Cols-1:0][AccBits-1:0]      out_data_o,
+  output logic                   out_valid_o  [Cols],
+  output logic [BufAddrBits-1:0] out_addr_o   [Cols],
+  output logic [AccBits-1:0]     out_data_o   [Cols],
   // The drain writes its last row this cycle.
-  output logic                              drain_done_o
+  output logic                   drain_done_o
 );
 
-  logic                                    drain_active_d, drain_active_q;
-  logic [RowBits-1:0]                      drain_row_d, drain_row_q;
-  logic [31:0]                             drain_r0_d, drain_r0_q;
-  logic [31:0]                             drain_c0_d, drain_c0_q;
-  logic [Rows-1:0][Cols-1:0][AccBits-1:0]  shadow_d, shadow_q;
+  logic               drain_active_d, drain_active_q;
+  logic [RowBits-1:0] drain_row_d, drain_row_q;
+  logic [31:0]        drain_r0_d, drain_r0_q;
+  logic [31:0]        drain_c0_d, drain_c0_q;
+  logic [AccBits-1:0] shadow_q [Rows][Cols];
 
-  logic drain_done;
+  logic drain_done, shadow_load;
 
   assign drain_done = drain_active_q && drain_row_q == RowBits'(Rows - 1);
 
@@ -98,50 +98,56 @@ module output_writer import systolic_pkg::*; #(
     end
   end
 
+  // A fold's last edge loads the shadow registers and starts a new drain.
+  assign shadow_load = dataflow_i == DfOs && last_i;
+
   always_comb begin : p_drain
     drain_active_d = drain_active_q;
     drain_row_d    = drain_row_q;
     drain_r0_d     = drain_r0_q;
     drain_c0_d     = drain_c0_q;
-    shadow_d       = shadow_q;
-    if (clear_i) begin
-      drain_active_d = 1'b0;
+    if (drain_active_q) begin
+      if (drain_done) begin
+        drain_active_d = 1'b0;
+      end else begin
+        drain_row_d = drain_row_q + RowBits'(1);
+      end
+    end
+    // A new drain starts also when the previous one ends at this edge.
+    if (shadow_load) begin
+      drain_active_d = 1'b1;
       drain_row_d    = '0;
-      drain_r0_d     = '0;
-      drain_c0_d     = '0;
-      shadow_d       = '0;
-    end else begin
-      if (drain_active_q) begin
-        if (drain_done) begin
-          drain_active_d = 1'b0;
-        end else begin
-          drain_row_d = drain_row_q + RowBits'(1);
-        end
-      end
-      // A fold's last edge starts a new drain, also when the previous one ends at this edge.
-      if (dataflow_i == DfOs && last_i) begin
-        shadow_d       = acc_sum_i;
-        drain_active_d = 1'b1;
-        drain_row_d    = '0;
-        drain_r0_d     = r0_i;
-        drain_c0_d     = c0_i;
-      end
+      drain_r0_d     = r0_i;
+      drain_c0_d     = c0_i;
     end
   end
 
+  // clear_i acts like the reset, as in pe: the drain logic stays independent of start_i.
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
+    if (!rst_ni || clear_i) begin
       drain_active_q <= 1'b0;
       drain_row_q    <= '0;
       drain_r0_q     <= '0;
       drain_c0_q     <= '0;
-      shadow_q       <= '0;
     end else begin
       drain_active_q <= drain_active_d;
       drain_row_q    <= drain_row_d;
       drain_r0_q     <= drain_r0_d;
       drain_c0_q     <= drain_c0_d;
-      shadow_q       <= shadow_d;
+    end
+  end
+
+  // Like a buffer's words, the shadow registers are written in place, not copied as a whole
+  // d-value each cycle.
+  for (genvar i = 0; i < Rows; i++) begin : g_shadow_row
+    for (genvar j = 0; j < Cols; j++) begin : g_shadow_col
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni || clear_i) begin
+          shadow_q[i][j] <= '0;
+        end else if (shadow_load) begin
+          shadow_q[i][j] <= acc_sum_i[i*Cols+j];
+        end
+      end
     end
   end
 

@@ -70,16 +70,7 @@ module pe import systolic_pkg::*; #(
     w_d   = w_q;
     wv_d  = wv_q;
     mac_d = mac_q;
-    if (clear_i) begin
-      h_d   = '0;
-      hv_d  = 1'b0;
-      v_d   = '0;
-      vv_d  = 1'b0;
-      acc_d = '0;
-      w_d   = '0;
-      wv_d  = 1'b0;
-      mac_d = 1'b0;
-    end else if (run_i) begin
+    if (run_i) begin
       if (dataflow_i == DfOs) begin
         h_d   = h_i;
         hv_d  = hv_i;
@@ -106,8 +97,10 @@ module pe import systolic_pkg::*; #(
     end
   end
 
+  // clear_i acts like the reset. Kept out of the d-values, it leaves the PE logic independent
+  // of start_i: Verilator re-evaluates logic that depends on an input at every eval().
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
+    if (!rst_ni || clear_i) begin
       h_q   <= '0;
       hv_q  <= 1'b0;
       v_q   <= '0;

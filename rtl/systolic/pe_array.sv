@@ -14,32 +14,32 @@ module pe_array import systolic_pkg::*; #(
   // PEs in the grid.
   localparam int unsigned NumPes = Rows * Cols
 ) (
-  input  logic                             clk_i,
-  input  logic                             rst_ni,
+  input  logic               clk_i,
+  input  logic               rst_ni,
   // Control, from the controller.
-  input  logic                             clear_i,
-  input  logic                             run_i,
-  input  dataflow_e                        dataflow_i,
-  input  logic                             preload_i,
-  input  logic                             last_i,
+  input  logic               clear_i,
+  input  logic               run_i,
+  input  dataflow_e          dataflow_i,
+  input  logic               preload_i,
+  input  logic               last_i,
   // Edge feeds (data 0 when not valid).
-  input  logic [Rows-1:0][InBits-1:0]      left_data_i,
-  input  logic [Rows-1:0]                  left_valid_i,
-  input  logic [Cols-1:0][InBits-1:0]      top_data_i,
-  input  logic [Cols-1:0]                  top_valid_i,
+  input  logic [InBits-1:0]  left_data_i  [Rows],
+  input  logic               left_valid_i [Rows],
+  input  logic [InBits-1:0]  top_data_i   [Cols],
+  input  logic               top_valid_i  [Cols],
   // PE registers.
-  output logic [NumPes-1:0][InBits-1:0]    h_o,
-  output logic [NumPes-1:0]                hv_o,
-  output logic [NumPes-1:0][AccBits-1:0]   v_o,
-  output logic [NumPes-1:0]                vv_o,
-  output logic [NumPes-1:0][AccBits-1:0]   acc_o,
-  output logic [NumPes-1:0][InBits-1:0]    w_o,
-  output logic [NumPes-1:0]                wv_o,
-  output logic [NumPes-1:0]                mac_o,
+  output logic [InBits-1:0]  h_o          [NumPes],
+  output logic               hv_o         [NumPes],
+  output logic [AccBits-1:0] v_o          [NumPes],
+  output logic               vv_o         [NumPes],
+  output logic [AccBits-1:0] acc_o        [NumPes],
+  output logic [InBits-1:0]  w_o          [NumPes],
+  output logic               wv_o         [NumPes],
+  output logic               mac_o        [NumPes],
   // Every PE's acc_q plus this cycle's os product, for the shadow registers.
-  output logic [NumPes-1:0][AccBits-1:0]   acc_sum_o,
+  output logic [AccBits-1:0] acc_sum_o    [NumPes],
   // Bottom-row ws/is partial sums of this cycle, for the output writer.
-  output logic [Cols-1:0][AccBits-1:0]     psum_o
+  output logic [AccBits-1:0] psum_o       [Cols]
 );
 
   for (genvar i = 0; i < Rows; i++) begin : g_row

@@ -15,40 +15,41 @@ module systolic import systolic_pkg::*; #(
   // PEs in the grid.
   localparam int unsigned NumPes = Rows * Cols
 ) (
-  input  logic                                clk_i,
-  input  logic                                rst_ni,
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
   // Hold high from StIdle until done_o; dataflow and sizes are sampled with it.
-  input  logic                                start_i,
-  input  logic [1:0]                          dataflow_i,
-  input  logic [15:0]                         m_i,
-  input  logic [15:0]                         k_i,
-  input  logic [15:0]                         n_i,
-  output logic                                done_o,
+  input  logic                   start_i,
+  input  logic [1:0]             dataflow_i,
+  input  logic [15:0]            m_i,
+  input  logic [15:0]            k_i,
+  input  logic [15:0]            n_i,
+  output logic                   done_o,
   // Host port: 0 A, 1 B, 2 C; A and B keep the low InBits and read back sign-extended.
-  input  logic                                host_we_i,
-  input  logic [1:0]                          host_sel_i,
-  input  logic [BufAddrBits-1:0]              host_addr_i,
-  input  logic [AccBits-1:0]                  host_wdata_i,
-  output logic [AccBits-1:0]                  host_rdata_o,
-  // Observation (flops, read by the lock-step harness every cycle).
-  output logic [1:0]                          dbg_state_o,
-  output logic [31:0]                         dbg_fold_o,
-  output logic [31:0]                         dbg_t_o,
-  output logic [NumPes-1:0][InBits-1:0]       dbg_h_o,
-  output logic [NumPes-1:0]                   dbg_hv_o,
-  output logic [NumPes-1:0][AccBits-1:0]      dbg_v_o,
-  output logic [NumPes-1:0]                   dbg_vv_o,
-  output logic [NumPes-1:0][AccBits-1:0]      dbg_acc_o,
-  output logic [NumPes-1:0][InBits-1:0]       dbg_w_o,
-  output logic [NumPes-1:0]                   dbg_wv_o,
-  output logic [NumPes-1:0]                   dbg_mac_o,
-  output logic [Rows-1:0]                     dbg_left_valid_o,
-  output logic [Rows-1:0][BufAddrBits-1:0]    dbg_left_addr_o,
-  output logic [Cols-1:0]                     dbg_top_valid_o,
-  output logic [Cols-1:0][BufAddrBits-1:0]    dbg_top_addr_o,
-  output logic [Cols-1:0]                     dbg_out_valid_o,
-  output logic [Cols-1:0][BufAddrBits-1:0]    dbg_out_addr_o,
-  output logic [Cols-1:0][AccBits-1:0]        dbg_out_data_o
+  input  logic                   host_we_i,
+  input  logic [1:0]             host_sel_i,
+  input  logic [BufAddrBits-1:0] host_addr_i,
+  input  logic [AccBits-1:0]     host_wdata_i,
+  output logic [AccBits-1:0]     host_rdata_o,
+  // Observation (flops, read by the lock-step harness every cycle). Per-PE and per-port values
+  // are unpacked arrays: Verilator assembles a packed vector from slices by wide concatenations.
+  output logic [1:0]             dbg_state_o,
+  output logic [31:0]            dbg_fold_o,
+  output logic [31:0]            dbg_t_o,
+  output logic [InBits-1:0]      dbg_h_o          [NumPes],
+  output logic                   dbg_hv_o         [NumPes],
+  output logic [AccBits-1:0]     dbg_v_o          [NumPes],
+  output logic                   dbg_vv_o         [NumPes],
+  output logic [AccBits-1:0]     dbg_acc_o        [NumPes],
+  output logic [InBits-1:0]      dbg_w_o          [NumPes],
+  output logic                   dbg_wv_o         [NumPes],
+  output logic                   dbg_mac_o        [NumPes],
+  output logic                   dbg_left_valid_o [Rows],
+  output logic [BufAddrBits-1:0] dbg_left_addr_o  [Rows],
+  output logic                   dbg_top_valid_o  [Cols],
+  output logic [BufAddrBits-1:0] dbg_top_addr_o   [Cols],
+  output logic                   dbg_out_valid_o  [Cols],
+  output logic [BufAddrBits-1:0] dbg_out_addr_o   [Cols],
+  output logic [AccBits-1:0]     dbg_out_data_o   [Cols]
 );
 
   // Controller outputs.
@@ -59,40 +60,40 @@ module systolic import systolic_pkg::*; #(
   logic        clear, run, preload, stream, last;
 
   // Edge feeds: buffer reads, and the data into the array (0 when not valid).
-  logic [Rows-1:0]                  left_valid;
-  logic [Rows-1:0][BufAddrBits-1:0] left_addr;
-  logic [Rows-1:0][InBits-1:0]      left_data;
-  logic [Cols-1:0]                  top_valid;
-  logic [Cols-1:0][BufAddrBits-1:0] top_addr;
-  logic [Cols-1:0][InBits-1:0]      top_data;
+  logic                   left_valid [Rows];
+  logic [BufAddrBits-1:0] left_addr  [Rows];
+  logic [InBits-1:0]      left_data  [Rows];
+  logic                   top_valid  [Cols];
+  logic [BufAddrBits-1:0] top_addr   [Cols];
+  logic [InBits-1:0]      top_data   [Cols];
 
   // A and B read ports: left ports at 0..Rows-1, top ports at Rows..Rows+Cols-1.
-  logic [Rows+Cols-1:0][BufAddrBits-1:0] feed_addr;
-  logic [Rows+Cols-1:0][InBits-1:0]      a_rdata, b_rdata;
+  logic [BufAddrBits-1:0] feed_addr [Rows+Cols];
+  logic [InBits-1:0]      a_rdata [Rows+Cols], b_rdata [Rows+Cols];
 
   // Array to output writer.
-  logic [NumPes-1:0][AccBits-1:0] acc_sum;
-  logic [Cols-1:0][AccBits-1:0]   psum;
+  logic [AccBits-1:0] acc_sum [NumPes];
+  logic [AccBits-1:0] psum    [Cols];
 
   // Output writer <-> C buffer.
-  logic [Cols-1:0]                  out_valid;
-  logic [Cols-1:0][BufAddrBits-1:0] out_addr;
-  logic [Cols-1:0][AccBits-1:0]     out_data;
-  logic [Cols-1:0][AccBits-1:0]     c_rdata;
-  logic                             drain_done;
+  logic                   out_valid [Cols];
+  logic [BufAddrBits-1:0] out_addr  [Cols];
+  logic [AccBits-1:0]     out_data  [Cols];
+  logic [AccBits-1:0]     c_rdata   [Cols];
+  logic                   drain_done;
 
   // Host port reads.
   logic [InBits-1:0]  a_host_rdata, b_host_rdata;
   logic [AccBits-1:0] c_host_rdata;
 
   // Observation registers of the edge ports.
-  logic [Rows-1:0]                  dbg_left_valid_q;
-  logic [Rows-1:0][BufAddrBits-1:0] dbg_left_addr_q;
-  logic [Cols-1:0]                  dbg_top_valid_q;
-  logic [Cols-1:0][BufAddrBits-1:0] dbg_top_addr_q;
-  logic [Cols-1:0]                  dbg_out_valid_q;
-  logic [Cols-1:0][BufAddrBits-1:0] dbg_out_addr_q;
-  logic [Cols-1:0][AccBits-1:0]     dbg_out_data_q;
+  logic                   dbg_left_valid_q [Rows];
+  logic [BufAddrBits-1:0] dbg_left_addr_q  [Rows];
+  logic                   dbg_top_valid_q  [Cols];
+  logic [BufAddrBits-1:0] dbg_top_addr_q   [Cols];
+  logic                   dbg_out_valid_q  [Cols];
+  logic [BufAddrBits-1:0] dbg_out_addr_q   [Cols];
+  logic [AccBits-1:0]     dbg_out_data_q   [Cols];
 
   controller #(
     .Rows(Rows),
@@ -150,7 +151,14 @@ module systolic import systolic_pkg::*; #(
     .top_addr_o  (top_addr)
   );
 
-  assign feed_addr = {top_addr, left_addr};
+  always_comb begin
+    for (int unsigned i = 0; i < Rows; i++) begin
+      feed_addr[i] = left_addr[i];
+    end
+    for (int unsigned j = 0; j < Cols; j++) begin
+      feed_addr[Rows+j] = top_addr[j];
+    end
+  end
 
   buffer #(
     .AddrBits     (BufAddrBits),
@@ -161,9 +169,9 @@ module systolic import systolic_pkg::*; #(
     .clk_i,
     .rd_addr_i   (feed_addr),
     .rd_data_o   (a_rdata),
-    .wr_valid_i  (1'b0),
-    .wr_addr_i   ('0),
-    .wr_data_i   ('0),
+    .wr_valid_i  ('{default: 1'b0}),
+    .wr_addr_i   ('{default: '0}),
+    .wr_data_i   ('{default: '0}),
     .host_we_i   (host_we_i && host_sel_i == 2'd0),
     .host_addr_i,
     .host_wdata_i(host_wdata_i[InBits-1:0]),
@@ -179,9 +187,9 @@ module systolic import systolic_pkg::*; #(
     .clk_i,
     .rd_addr_i   (feed_addr),
     .rd_data_o   (b_rdata),
-    .wr_valid_i  (1'b0),
-    .wr_addr_i   ('0),
-    .wr_data_i   ('0),
+    .wr_valid_i  ('{default: 1'b0}),
+    .wr_addr_i   ('{default: '0}),
+    .wr_data_i   ('{default: '0}),
     .host_we_i   (host_we_i && host_sel_i == 2'd1),
     .host_addr_i,
     .host_wdata_i(host_wdata_i[InBits-1:0]),
@@ -291,13 +299,13 @@ module systolic import systolic_pkg::*; #(
   // The edge ports of the cycle that ended; the units give 0 for invalid ports.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      dbg_left_valid_q <= '0;
-      dbg_left_addr_q  <= '0;
-      dbg_top_valid_q  <= '0;
-      dbg_top_addr_q   <= '0;
-      dbg_out_valid_q  <= '0;
-      dbg_out_addr_q   <= '0;
-      dbg_out_data_q   <= '0;
+      dbg_left_valid_q <= '{default: 1'b0};
+      dbg_left_addr_q  <= '{default: '0};
+      dbg_top_valid_q  <= '{default: 1'b0};
+      dbg_top_addr_q   <= '{default: '0};
+      dbg_out_valid_q  <= '{default: 1'b0};
+      dbg_out_addr_q   <= '{default: '0};
+      dbg_out_data_q   <= '{default: '0};
     end else begin
       dbg_left_valid_q <= left_valid;
       dbg_left_addr_q  <= left_addr;

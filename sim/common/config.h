@@ -22,7 +22,7 @@ struct MemoryConfig {
 };
 
 struct SimConfig {
-    uint64_t max_cycles = 100000;     // a run longer than this stops with an error, 1..1e9
+    uint64_t max_cycles = 10000000;   // a run longer than this stops with an error, 1..1e9
 };
 
 // The tensor core; the RTL parameters of `rtl/systolic/systolic.sv` come from here.

@@ -8,6 +8,7 @@
 #include "systolic/systolic_types.h"
 
 #include <memory>
+#include <type_traits>
 
 #ifndef LS_Rows
 #error "compile with the array shape: -DLS_Rows=... (see rtl_cache.cpp)"
@@ -21,6 +22,16 @@ using lockstep::cosim::set;
 
 constexpr unsigned kRows = LS_Rows, kCols = LS_Cols, kIn = LS_InBits, kAcc = LS_AccBits, kAddr = LS_BufAddrBits;
 constexpr unsigned kPes = kRows * kCols;
+
+// One per-PE port into a snapshot field, sign-extended if the field is signed: a loop per
+// field over storage that does not overlap (restrict) is a copy the compiler vectorises.
+template <typename Word, typename T>
+void read_pes(const Word* __restrict port, unsigned bits, T* __restrict field) {
+    for (unsigned p = 0; p < kPes; ++p) {
+        const uint32_t raw = get(port[p], 0, bits);
+        field[p] = std::is_signed_v<T> ? sign_extend(raw, bits) : static_cast<T>(raw);
+    }
+}
 
 class RtlSystolic final : public SystolicDevice {
 public:
@@ -74,23 +85,21 @@ public:
         s.state = static_cast<SaState>(get(t.dbg_state_o, 0, 2));
         s.fold = get(t.dbg_fold_o, 0, 32);
         s.t = get(t.dbg_t_o, 0, 32);
-        for (unsigned p = 0; p < kPes; ++p) {
-            s.h[p] = sign_extend(get(t.dbg_h_o, p * kIn, kIn), kIn);
-            s.v[p] = sign_extend(get(t.dbg_v_o, p * kAcc, kAcc), kAcc);
-            s.acc[p] = sign_extend(get(t.dbg_acc_o, p * kAcc, kAcc), kAcc);
-            s.w[p] = sign_extend(get(t.dbg_w_o, p * kIn, kIn), kIn);
-            s.hv[p] = static_cast<uint8_t>(get(t.dbg_hv_o, p, 1));
-            s.vv[p] = static_cast<uint8_t>(get(t.dbg_vv_o, p, 1));
-            s.wv[p] = static_cast<uint8_t>(get(t.dbg_wv_o, p, 1));
-            s.mac[p] = static_cast<uint8_t>(get(t.dbg_mac_o, p, 1));
-        }
+        read_pes(&t.dbg_h_o[0], kIn, s.h.data());
+        read_pes(&t.dbg_v_o[0], kAcc, s.v.data());
+        read_pes(&t.dbg_acc_o[0], kAcc, s.acc.data());
+        read_pes(&t.dbg_w_o[0], kIn, s.w.data());
+        read_pes(&t.dbg_hv_o[0], 1, s.hv.data());
+        read_pes(&t.dbg_vv_o[0], 1, s.vv.data());
+        read_pes(&t.dbg_wv_o[0], 1, s.wv.data());
+        read_pes(&t.dbg_mac_o[0], 1, s.mac.data());
         for (unsigned i = 0; i < kRows; ++i) {
-            s.left[i] = PortAccess{get(t.dbg_left_valid_o, i, 1) != 0, get(t.dbg_left_addr_o, i * kAddr, kAddr), 0};
+            s.left[i] = PortAccess{get(t.dbg_left_valid_o[i], 0, 1) != 0, get(t.dbg_left_addr_o[i], 0, kAddr), 0};
         }
         for (unsigned j = 0; j < kCols; ++j) {
-            s.top[j] = PortAccess{get(t.dbg_top_valid_o, j, 1) != 0, get(t.dbg_top_addr_o, j * kAddr, kAddr), 0};
-            s.out[j] = PortAccess{get(t.dbg_out_valid_o, j, 1) != 0, get(t.dbg_out_addr_o, j * kAddr, kAddr),
-                                  sign_extend(get(t.dbg_out_data_o, j * kAcc, kAcc), kAcc)};
+            s.top[j] = PortAccess{get(t.dbg_top_valid_o[j], 0, 1) != 0, get(t.dbg_top_addr_o[j], 0, kAddr), 0};
+            s.out[j] = PortAccess{get(t.dbg_out_valid_o[j], 0, 1) != 0, get(t.dbg_out_addr_o[j], 0, kAddr),
+                                  sign_extend(get(t.dbg_out_data_o[j], 0, kAcc), kAcc)};
         }
     }
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace lockstep::trace {
 
@@ -99,7 +100,11 @@ public:
     void slice(unsigned tid, const std::string& name, uint64_t begin, uint64_t end, const nlohmann::json& args) {
         events_.push_back({{"ph", "X"}, {"pid", 1}, {"tid", tid}, {"name", name}, {"ts", begin}, {"dur", end - begin}, {"args", args}});
     }
+    // Emitted only when the value changes, so long runs stay small.
     void counter(const std::string& name, uint64_t ts, double value) {
+        auto [it, fresh] = last_.emplace(name, value);
+        if (!fresh && it->second == value) return;
+        it->second = value;
         events_.push_back({{"ph", "C"}, {"pid", 1}, {"name", name}, {"ts", ts}, {"args", {{"value", value}}}});
     }
     void thread_name(unsigned tid, const std::string& name) {
@@ -113,6 +118,7 @@ public:
 
 private:
     nlohmann::json events_ = nlohmann::json::array();
+    std::map<std::string, double> last_;
 };
 
 void gpu_pictures(const std::string& dir, StateReader& reader) {
@@ -131,11 +137,18 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
     std::vector<std::vector<double>> busy(g.cores, std::vector<double>(g.threads_per_block, 0));
     Perfetto perfetto;
     for (unsigned c = 0; c < g.cores; ++c) perfetto.thread_name(c + 1, fmt::format("core {}", c));
-    std::vector<uint64_t> since(g.cores, 0);
-    std::vector<std::string> label(g.cores);
-    std::vector<nlohmann::json> args(g.cores);
-    auto state_label = [](const gpu::CoreView& k) {
-        return k.start ? std::string(gpu::name(k.state)) : std::string("no block");
+    // One slice per instruction per core: from entering FETCH to the next FETCH (or the end
+    // of the block), named by the instruction and carrying its PC and block.
+    struct Open {
+        bool open = false;
+        uint64_t since = 0;
+        std::string name;
+        nlohmann::json args;
+    };
+    std::vector<Open> slices(g.cores);
+    auto close = [&](unsigned k, uint64_t at) {
+        if (slices[k].open) perfetto.slice(k + 1, slices[k].name, slices[k].since, at, slices[k].args);
+        slices[k].open = false;
     };
     for (uint64_t c = 0; c < cycles; ++c) {
         gpu_from_fields(reader.at(c), s);
@@ -151,16 +164,14 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                 waiting += waits;
                 if (running && t < core.thread_count) busy[k][t] += 1;
             }
-            const std::string now = state_label(core);
-            if (c == 0) {
-                label[k] = now;
-                args[k] = {{"pc", core.pc}, {"block", core.block_id}};
-            } else if (now != label[k]) {
-                perfetto.slice(k + 1, label[k], since[k], c, args[k]);
-                since[k] = c;
-                label[k] = now;
-                args[k] = {{"pc", core.pc}, {"block", core.block_id}};
-                if (core.state != gpu::CoreState::Fetch) args[k]["instruction"] = isa::disassemble(core.instruction);
+            Open& open = slices[k];
+            if (!running) {
+                close(k, c);
+            } else if (core.state == gpu::CoreState::Fetch && (!open.open || open.name != "fetch")) {
+                close(k, c);
+                open = Open{true, c, "fetch", {{"pc", core.pc}, {"block", core.block_id}}};
+            } else if (core.state == gpu::CoreState::Decode && open.open) {
+                open.name = isa::disassemble(core.instruction);
             }
         }
         for (const MemRequest& r : s.data_requests) used += r.read_valid || r.write_valid;
@@ -172,7 +183,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         perfetto.counter("LSUs waiting", c, waiting);
         perfetto.counter("data channels busy", c, used);
     }
-    for (unsigned k = 0; k < g.cores; ++k) perfetto.slice(k + 1, label[k], since[k], cycles, args[k]);
+    for (unsigned k = 0; k < g.cores; ++k) close(k, cycles);
     for (auto& row : busy) {
         for (double& v : row) v /= static_cast<double>(std::max<uint64_t>(cycles, 1));
     }

@@ -173,6 +173,22 @@ void StateReader::decode_next() {
 
 const std::vector<uint32_t>& StateReader::at(uint64_t index) {
     if (index >= cycles_) throw Error(fmt::format("{}: record {} out of range 0..{}", path_, index, cycles_ - 1));
+    const uint64_t block = index / StateWriter::kKeyframe;
+    if (fields_ * StateWriter::kKeyframe * sizeof(uint32_t) <= kBlockCacheBytes) {
+        if (block != block_index_) {
+            decode_from(block);
+            block_records_ = std::min<uint64_t>(StateWriter::kKeyframe, cycles_ - block * StateWriter::kKeyframe);
+            block_.resize(block_records_ * fields_);
+            for (uint64_t r = 0; r < block_records_; ++r) {
+                if (r > 0) decode_next();
+                std::copy(state_.begin(), state_.end(), block_.begin() + static_cast<long>(r * fields_));
+            }
+            block_index_ = block;
+        }
+        const auto first = block_.begin() + static_cast<long>((index - block * StateWriter::kKeyframe) * fields_);
+        out_.assign(first, first + static_cast<long>(fields_));
+        return out_;
+    }
     if (current_ == UINT64_MAX || index < current_ || index / StateWriter::kKeyframe != current_ / StateWriter::kKeyframe) {
         decode_from(index / StateWriter::kKeyframe);
     }

@@ -57,6 +57,12 @@ private:
     uint64_t current_ = UINT64_MAX;                      // record held in state_
     size_t offset_ = 0;                                  // where the next record starts
     std::vector<uint32_t> state_;
+    // The records of one keyframe block, decoded at once, so stepping backwards is as cheap
+    // as stepping forwards (only when a block fits in kBlockCacheBytes).
+    static constexpr size_t kBlockCacheBytes = 64u << 20;
+    std::vector<uint32_t> block_;
+    uint64_t block_index_ = UINT64_MAX, block_records_ = 0;
+    std::vector<uint32_t> out_;
 };
 
 }  // namespace lockstep::trace

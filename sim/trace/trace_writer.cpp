@@ -100,7 +100,12 @@ void TraceWriter::record(uint64_t cycle, const GpuSnapshot& s) {
     ++recorded_;
     if (cycle > 0) count(s);
     if (!dir_.empty()) {
-        write_log(cycle, s);
+        if (cycle < kLogCycles) {
+            write_log(cycle, s);
+        } else if (cycle == kLogCycles) {
+            log_ << fmt::format("\n# trace.log stops at cycle {} to stay small; states.bin, utilisation.csv and "
+                                "`lockstep step` cover every cycle\n", kLogCycles);
+        }
         write_csv(cycle, s);
         gpu_to_fields(s, fields_);
         states_->append(fields_);

@@ -297,6 +297,10 @@ int main(int argc, char** argv) {
     step_cmd->add_option("trace_dir", step_dir, "Directory written by run/gemm --trace")->required();
     step_cmd->add_option("-e,--execute", step_commands, "Run these commands instead of reading stdin");
 
+    std::string view_dir;
+    auto* view_cmd = app.add_subcommand("view", "Write TRACE_DIR/view.html: a self-contained page to step through a run");
+    view_cmd->add_option("trace_dir", view_dir, "Directory written by run/gemm --trace")->required();
+
     BenchArgs bench;
     bench.config = default_config();
     auto* bench_cmd = app.add_subcommand("bench", "Simulated cycles per second: model, RTL and cosim (Google Benchmark)");
@@ -331,6 +335,7 @@ int main(int argc, char** argv) {
         }
         if (*gemm_cmd) return gemm_command(gemm);
         if (*step_cmd) return step_command(step_dir, step_commands);
+        if (*view_cmd) return view_command(view_dir);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) {
             if (bench.design == "gpu" && model_only) throw Error("--model-only is for --design systolic");

@@ -1,0 +1,245 @@
+// The HTML viewer: `lockstep view` writes one self-contained page per trace, and headless
+// Chromium, opening it from disk at a cycle and stepping with the buttons and keys, shows
+// that cycle's state with no script errors.
+#include "gpu_testing.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lockstep::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string trace_dir(const std::string& name) { return temp_path("view_") + name; }
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+// The text of the element with this id, as Chromium serialises it: `id="ID"...>TEXT<`.
+std::string element_text(const std::string& dom, const std::string& id) {
+    const size_t at = dom.find("id=\"" + id + "\"");
+    if (at == std::string::npos) return "<no element #" + id + ">";
+    const size_t open = dom.find('>', at);
+    const size_t close = dom.find('<', open);
+    return dom.substr(open + 1, close - open - 1);
+}
+
+// The page with its embedded data left out, for failure messages.
+std::string without_data(const std::string& dom) {
+    const size_t from = dom.find("id=\"data\">");
+    const size_t to = dom.find("</script>", from);
+    if (from == std::string::npos || to == std::string::npos) return dom;
+    return dom.substr(0, from) + "id=\"data\">[data]" + dom.substr(to);
+}
+
+const char* const kChromium = "/usr/bin/chromium";
+
+struct Browser {
+    int status = -1;
+    std::string dom, log;
+    double seconds = 0;
+};
+
+// Opens `page#hash` in headless Chromium and returns the DOM after its scripts ran.
+Browser open_page(const std::string& page, const std::string& hash) {
+    Browser b;
+    const std::string profile = temp_path("view_chromium_profile");
+    fs::remove_all(profile);
+    fs::create_directories(profile);
+    const std::string log = temp_path("view_chromium.log");
+    const std::string url = "file://" + fs::absolute(page).string() + "#" + hash;
+    const std::string command = std::string("timeout 30 ") + kChromium +
+                                " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+                                " --disable-background-networking --disable-component-update --disable-sync"
+                                " --virtual-time-budget=5000 --enable-logging=stderr --log-level=0"
+                                " --user-data-dir=" + profile + " --dump-dom '" + url + "' 2>" + log;
+    const auto start = std::chrono::steady_clock::now();
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return b;
+    char buffer[65536];
+    size_t n = 0;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) b.dom.append(buffer, n);
+    const int status = pclose(pipe);
+    b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    b.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    b.log = slurp(log);
+    fs::remove_all(profile);
+    std::remove(log.c_str());
+    std::printf("[ chromium ] %s#%s: %.1f s\n", page.c_str(), hash.c_str(), b.seconds);
+    return b;
+}
+
+// Console messages that are script errors (Chromium logs the page's console to stderr).
+std::string console_errors(const std::string& log) {
+    std::istringstream lines(log);
+    std::string line, errors;
+    while (std::getline(lines, line)) {
+        if (contains(line, "CONSOLE") && (contains(line, "Uncaught") || contains(line, "rror"))) errors += line + "\n";
+    }
+    return errors;
+}
+
+// Fails (not skips) without Chromium: `make test` installs it.
+void require_chromium() {
+    ASSERT_EQ(access(kChromium, X_OK), 0) << kChromium << " is missing: the viewer tests need headless Chromium. "
+                                          << "Install it with `apt-get install -y chromium` (make test does).";
+}
+
+// Checks what every page loaded in Chromium must satisfy; returns the DOM.
+std::string loaded(const std::string& page, const std::string& hash) {
+    const Browser b = open_page(page, hash);
+    EXPECT_EQ(b.status, 0) << "chromium failed or took over 30 s (" << b.seconds << " s)\n" << b.log;
+    EXPECT_LT(b.seconds, 30.0);
+    EXPECT_TRUE(contains(b.dom, "<div id=\"errors\"></div>")) << "script errors: " << element_text(b.dom, "errors");
+    EXPECT_EQ(console_errors(b.log), "");
+    return b.dom;
+}
+
+void expect_self_contained(const std::string& html) {
+    EXPECT_FALSE(contains(html, "http://")) << "the page must not refer to the network";
+    EXPECT_FALSE(contains(html, "https://")) << "the page must not refer to the network";
+    EXPECT_FALSE(contains(html, "<script src")) << "scripts are inline";
+    EXPECT_FALSE(contains(html, "<link")) << "styles are inline";
+    EXPECT_FALSE(contains(html, "@import"));
+    EXPECT_TRUE(contains(html, "<span id=\"cycle\">"));
+}
+
+class GpuView : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --config " +
+                          source_path("configs/tiny-gpu.yaml") + " --engine model --trace " + trace_dir("matmul"))
+                      .status,
+                  0);
+        const CliRun view = run_cli("view " + trace_dir("matmul"));
+        ASSERT_EQ(view.status, 0) << view.err;
+        ASSERT_EQ(view.out, trace_dir("matmul") + "/view.html\n");
+    }
+    static std::string page() { return trace_dir("matmul") + "/view.html"; }
+};
+
+TEST_F(GpuView, PageIsOneSelfContainedFile) {
+    ASSERT_TRUE(fs::exists(page()));
+    const std::string html = slurp(page());
+    expect_self_contained(html);
+    EXPECT_TRUE(contains(html, "\"cycles\":444")) << "the run's cycle count is embedded";
+    EXPECT_TRUE(contains(html, "\"kind\":\"gpu\""));
+    EXPECT_TRUE(contains(html, "CONST R2, #2")) << "the program listing is embedded";
+}
+
+TEST_F(GpuView, ChromiumStepsToACycleAndShowsCoresAndThreads) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    // 30, +10 +1 -1 with the buttons, +1 -1 +10 -10 with the keys: cycle 40.
+    const std::string dom =
+        loaded(page(), "cycle=30&click=btn-p10,btn-p1,btn-m1&keys=ArrowRight,ArrowLeft,Shift+ArrowRight,Shift+ArrowLeft");
+    const std::string shown = without_data(dom);
+    EXPECT_TRUE(contains(dom, "<span id=\"cycle\">40</span>")) << shown;
+    // As `lockstep step` shows cycle 40: core0 EXECUTE pc 3 CONST R2, #2; t3 R0=3 R1=1 R2=0.
+    EXPECT_EQ(element_text(dom, "core0-state"), "EXECUTE");
+    EXPECT_EQ(element_text(dom, "core0-pc"), "3");
+    EXPECT_EQ(element_text(dom, "core0-instr"), "CONST R2, #2");
+    EXPECT_EQ(element_text(dom, "core1-state"), "IDLE");
+    EXPECT_EQ(element_text(dom, "c0t3-R0"), "3");
+    EXPECT_EQ(element_text(dom, "c0t3-R1"), "1");
+    EXPECT_EQ(element_text(dom, "c0t3-R2"), "0");
+    EXPECT_EQ(element_text(dom, "c0t3-threadIdx"), "3");
+    EXPECT_EQ(element_text(dom, "c0t3-lsu"), "IDLE");
+    EXPECT_EQ(element_text(dom, "channels"), "data memory:    ch0 - ch1 - ch2 - ch3 -\nprogram memory: ch0 -");
+    EXPECT_TRUE(contains(dom, "<canvas")) << "timeline and utilisation charts";
+}
+
+TEST_F(GpuView, LastCycleAndKeySteps) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string end = loaded(page(), "keys=End");
+    EXPECT_TRUE(contains(end, "<span id=\"cycle\">444</span>")) << without_data(end);
+    EXPECT_TRUE(contains(element_text(end, "channels"), "\nDONE")) << element_text(end, "channels");
+    const std::string back = loaded(page(), "click=btn-last,btn-m10&keys=Shift+ArrowLeft,PageDown,ArrowLeft");
+    EXPECT_TRUE(contains(back, "<span id=\"cycle\">433</span>")) << without_data(back);
+}
+
+TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
+    const std::string dir = trace_dir("gemm");
+    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
+                      " --m 6 --k 9 --n 5 --engine model --trace " + dir)
+                  .status,
+              0);
+    const CliRun view = run_cli("view " + dir);
+    ASSERT_EQ(view.status, 0) << view.err;
+    EXPECT_EQ(view.out, dir + "/view.html\n");
+    const std::string html = slurp(dir + "/view.html");
+    expect_self_contained(html);
+    EXPECT_TRUE(contains(html, "\"cycles\":96"));
+    EXPECT_TRUE(contains(html, "\"values\":true")) << "4x4 x 96 cycles is small: operand values are embedded";
+
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string dom = loaded(dir + "/view.html", "cycle=0&click=btn-p10&keys=ArrowLeft,ArrowLeft,ArrowLeft");
+    EXPECT_TRUE(contains(dom, "<span id=\"cycle\">7</span>")) << without_data(dom);
+    // As `lockstep step` shows cycle 7: RUN fold 0 of 6, cycle 7 of 16 (fill); 10 PEs MAC.
+    EXPECT_EQ(element_text(dom, "sa-state"), "RUN");
+    EXPECT_EQ(element_text(dom, "sa-fold"), "0");
+    EXPECT_EQ(element_text(dom, "sa-t"), "7");
+    EXPECT_EQ(element_text(dom, "sa-phase"), "fill");
+    EXPECT_EQ(element_text(dom, "sa-active"), "10");
+    // PE(1,1) multiplies: h -106, partial sum 10900, weight -107; PE(1,3) holds only its weight.
+    EXPECT_TRUE(contains(dom, "<td id=\"pe1_1\" class=\"g3\"><div class=\"gl\">#</div>")) << without_data(dom);
+    EXPECT_TRUE(contains(dom, "h -106\nv 10900\nw -107")) << without_data(dom);
+    EXPECT_TRUE(contains(dom, "<td id=\"pe1_3\" class=\"g2\"><div class=\"gl\">w</div>")) << without_data(dom);
+    EXPECT_TRUE(contains(dom, "left reads: 0:@27 1:@19 2:@11 3:@3")) << without_data(dom);
+    EXPECT_FALSE(contains(dom, "id=\"glyphs-only\""));
+}
+
+TEST(SystolicView, LargeRunKeepsGlyphsOnly) {
+    // 16 x 16 PEs x 9326 cycles is over the 2,000,000 PE-cycles kept with values.
+    const std::string dir = trace_dir("gemm16");
+    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
+                      " --rows 16 --cols 16 --dataflow os --m 100 --k 160 --n 100 --engine model --trace " + dir)
+                  .status,
+              0);
+    const CliRun view = run_cli("view " + dir);
+    ASSERT_EQ(view.status, 0) << view.err;
+    const std::string html = slurp(dir + "/view.html");
+    expect_self_contained(html);
+    EXPECT_TRUE(contains(html, "\"values\":false"));
+
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string dom = loaded(dir + "/view.html", "cycle=300");
+    EXPECT_TRUE(contains(dom, "<span id=\"cycle\">300</span>")) << without_data(dom);
+    EXPECT_TRUE(contains(dom, "id=\"glyphs-only\"")) << "the page says values are left out";
+    EXPECT_TRUE(contains(dom, "<canvas id=\"grid\"")) << "more than 8 columns: the grid is a canvas";
+    EXPECT_EQ(element_text(dom, "sa-phase"), "steady");
+    EXPECT_EQ(element_text(dom, "sa-active"), "256");
+}
+
+TEST(View, MissingOrDamagedTracesGiveClearErrors) {
+    CliRun run = run_cli("view /nonexistent");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_TRUE(contains(run.err, "/nonexistent/states.bin: cannot open file")) << run.err;
+    const std::string dir = trace_dir("damaged");
+    ASSERT_EQ(run_cli("run " + source_path("programs/matadd.asm") + " --engine model --trace " + dir).status, 0);
+    const std::string bin = dir + "/states.bin";
+    fs::resize_file(bin, fs::file_size(bin) - 10);
+    run = run_cli("view " + dir);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_TRUE(contains(run.err, bin + ": truncated")) << run.err;
+    EXPECT_FALSE(fs::exists(dir + "/view.html")) << "no page from a damaged trace";
+}
+
+}  // namespace
+}  // namespace lockstep::testing
