@@ -73,6 +73,7 @@ public:
 
     const GpuSnapshot& snapshot() const { return snapshot_; }
     const Memory& data() const { return data_; }
+    void observe() { device_.observe(snapshot_); }   // after the device was changed behind our back
 
 private:
     gpu::GpuDevice& device_;
@@ -98,10 +99,8 @@ void check_progress(uint64_t cycle, const GpuSnapshot& s, unsigned tpb) {
     }
 }
 
-void inject(gpu::GpuDevice* model, const Fault& f) {
-    auto& gpu = static_cast<gpu::GpuModel*>(model)->gpu();
-    auto& regs = const_cast<gpu::Gpu&>(gpu).cores.at(f.core)->threads.at(f.thread).registers->q.regs;
-    regs.at(f.reg) = f.value;
+void inject(gpu::GpuModel& model, const Fault& f) {
+    model.gpu().cores.at(f.core)->threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
 }
 
 }  // namespace
@@ -171,12 +170,9 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
             for (Harness* h : {model_h.get(), rtl_h.get()}) {
                 if (h) h->edge(cycle);
             }
-            if (options.fault && options.fault->cycle == cycle && model) inject(model, *options.fault);
-            if (model_h && options.fault && options.fault->cycle == cycle) {
-                // re-read the model so the injected value is what gets compared
-                const_cast<GpuSnapshot&>(model_h->snapshot()).threads.at(
-                    options.fault->core * shape.threads_per_block + options.fault->thread).regs.at(options.fault->reg) =
-                    options.fault->value;
+            if (options.fault && options.fault->cycle == cycle && model_h) {
+                inject(static_cast<gpu::GpuModel&>(*model), *options.fault);
+                model_h->observe();
             }
             compare_now(cycle);
             trace.record(cycle, main.snapshot());   // the mismatching cycle too: the stepper shows it

@@ -89,6 +89,7 @@ public:
     const SystolicSnapshot& snapshot() const { return snapshot_; }
     const SystolicSnapshot& previous() const { return previous_; }   // state during the cycle that ended
     SystolicDevice& device() { return device_; }
+    void observe() { device_.observe(snapshot_); }   // after the device was changed behind our back
 
 private:
     SystolicDevice& device_;
@@ -132,13 +133,12 @@ std::optional<Mismatch> compare_arrays(const SystolicSnapshot& rtl, const Systol
     return ports("out_port", rtl.out, model.out);
 }
 
-void inject(SystolicModel& model, SystolicSnapshot& snapshot, const PeFault& f, unsigned cols) {
+void inject(SystolicModel& model, const PeFault& f, unsigned cols) {
     const size_t p = static_cast<size_t>(f.row) * cols + f.col;
     PeArray& array = model.top().array;
     std::vector<int32_t>* grid = f.signal == "h" ? &array.h : f.signal == "v" ? &array.v
                                  : f.signal == "w" ? &array.w : &array.acc;
     grid->at(p) = f.value;
-    model.observe(snapshot);
 }
 
 }  // namespace
@@ -216,7 +216,8 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
             }
             for (Harness* h : all) h->edge();
             if (options.fault && options.fault->cycle == cycle && model) {
-                inject(*model, const_cast<SystolicSnapshot&>(model_h->snapshot()), *options.fault, shape.cols);
+                inject(*model, *options.fault, shape.cols);
+                model_h->observe();
             }
             const SystolicSnapshot& during = main.previous();
             if (during.state == SaState::Run) ++result.cycles;

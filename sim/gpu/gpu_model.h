@@ -15,7 +15,7 @@ public:
 
     void tick(const GpuInputs& inputs) override;
     void observe(GpuSnapshot& out) const override { gpu_.observe(out); }
-    const Gpu& gpu() const { return gpu_; }
+    Gpu& gpu() { return gpu_; }
 
 private:
     explicit GpuModel(const GpuConfig& config, const std::string& name);
