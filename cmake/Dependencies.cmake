@@ -6,6 +6,7 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc)   # Debian ships only systemc.pc
+pkg_check_modules(NCURSES REQUIRED IMPORTED_TARGET ncurses)   # the full-screen stepper
 find_package(yaml-cpp REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)

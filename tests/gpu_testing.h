@@ -40,6 +40,20 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
     return path;
 }
 
+// Records a model run of `program` (under programs/) on `config` into the trace directory `dir`.
+inline int record_gpu_trace(const std::string& program, const std::string& dir,
+                            const std::string& config = "configs/tiny-gpu.yaml") {
+    return run_cli("run " + source_path("programs/" + program) + " --config " + source_path(config) +
+                   " --engine model --trace " + dir)
+        .status;
+}
+
+// Records a model GEMM on configs/systolic.yaml (4x4 ws unless `args` say otherwise) into `dir`.
+inline int record_gemm_trace(const std::string& args, const std::string& dir) {
+    return run_cli("gemm --config " + source_path("configs/systolic.yaml") + " " + args + " --engine model --trace " + dir)
+        .status;
+}
+
 inline std::vector<uint32_t> memory_of(const nlohmann::json& json, size_t from, size_t count) {
     std::vector<uint32_t> words;
     for (size_t i = from; i < from + count; ++i) words.push_back(json.at("memory").at(i).get<uint32_t>());

@@ -26,10 +26,7 @@ CliRun step(const std::string& dir, const std::string& commands) {
 class GpuStepper : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --config " +
-                          source_path("configs/tiny-gpu.yaml") + " --engine model --trace " + trace_dir("matmul"))
-                      .status,
-                  0);
+        ASSERT_EQ(record_gpu_trace("matmul.asm", trace_dir("matmul")), 0);
     }
 };
 
@@ -111,10 +108,7 @@ TEST(Stepper, MismatchBreakpointGoesToTheFirstDifference) {
 
 TEST(Stepper, SystolicGridFoldsAndPes) {
     const std::string dir = trace_dir("gemm");
-    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
-                      " --m 6 --k 9 --n 5 --engine model --trace " + dir)
-                  .status,
-              0);
+    ASSERT_EQ(record_gemm_trace("--m 6 --k 9 --n 5", dir), 0);
     const CliRun run = step(dir, "break pe=3,3\nc\nbreak fold=2\nc\ngoto 7\nq\n");
     ASSERT_EQ(run.status, 0) << run.err;
     // ws on 4x4: PE(3,3) first multiplies after the 4 preload cycles and 3 + 3 cycles of skew.
@@ -155,7 +149,7 @@ TEST(StateFile, RandomAccessMatchesWhatWasWritten) {
 
 TEST(StateFile, DamagedFilesGiveClearErrors) {
     const std::string dir = trace_dir("damaged");
-    ASSERT_EQ(run_cli("run " + source_path("programs/matadd.asm") + " --engine model --trace " + dir).status, 0);
+    ASSERT_EQ(record_gpu_trace("matadd.asm", dir), 0);
     const std::string bin = dir + "/states.bin";
     fs::resize_file(bin, fs::file_size(bin) - 10);
     CliRun run = step(dir, "q\n");

@@ -124,10 +124,7 @@ void expect_self_contained(const std::string& html) {
 class GpuView : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --config " +
-                          source_path("configs/tiny-gpu.yaml") + " --engine model --trace " + trace_dir("matmul"))
-                      .status,
-                  0);
+        ASSERT_EQ(record_gpu_trace("matmul.asm", trace_dir("matmul")), 0);
         const CliRun view = run_cli("view " + trace_dir("matmul"));
         ASSERT_EQ(view.status, 0) << view.err;
         ASSERT_EQ(view.out, trace_dir("matmul") + "/view.html\n");
@@ -176,10 +173,7 @@ TEST_F(GpuView, LastCycleAndKeySteps) {
 
 TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
     const std::string dir = trace_dir("gemm");
-    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
-                      " --m 6 --k 9 --n 5 --engine model --trace " + dir)
-                  .status,
-              0);
+    ASSERT_EQ(record_gemm_trace("--m 6 --k 9 --n 5", dir), 0);
     const CliRun view = run_cli("view " + dir);
     ASSERT_EQ(view.status, 0) << view.err;
     EXPECT_EQ(view.out, dir + "/view.html\n");
@@ -208,10 +202,7 @@ TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
 TEST(SystolicView, LargeRunKeepsGlyphsOnly) {
     // 16 x 16 PEs x 9326 cycles is over the 2,000,000 PE-cycles kept with values.
     const std::string dir = trace_dir("gemm16");
-    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
-                      " --rows 16 --cols 16 --dataflow os --m 100 --k 160 --n 100 --engine model --trace " + dir)
-                  .status,
-              0);
+    ASSERT_EQ(record_gemm_trace("--rows 16 --cols 16 --dataflow os --m 100 --k 160 --n 100", dir), 0);
     const CliRun view = run_cli("view " + dir);
     ASSERT_EQ(view.status, 0) << view.err;
     const std::string html = slurp(dir + "/view.html");
@@ -232,7 +223,7 @@ TEST(View, MissingOrDamagedTracesGiveClearErrors) {
     EXPECT_EQ(run.status, 2);
     EXPECT_TRUE(contains(run.err, "/nonexistent/states.bin: cannot open file")) << run.err;
     const std::string dir = trace_dir("damaged");
-    ASSERT_EQ(run_cli("run " + source_path("programs/matadd.asm") + " --engine model --trace " + dir).status, 0);
+    ASSERT_EQ(record_gpu_trace("matadd.asm", dir), 0);
     const std::string bin = dir + "/states.bin";
     fs::resize_file(bin, fs::file_size(bin) - 10);
     run = run_cli("view " + dir);

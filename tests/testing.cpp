@@ -18,10 +18,16 @@ std::string source_path(const std::string& relative) {
 }
 
 int run_lockstep(const std::string& args, std::string* out, std::string* err) {
+    return run_shell(std::string(LOCKSTEP_BINARY) + " " + args, out, err);
+}
+
+std::string lockstep_binary() { return LOCKSTEP_BINARY; }
+
+int run_shell(const std::string& shell_command, std::string* out, std::string* err) {
     char err_path[] = "/tmp/lockstep-test-stderr-XXXXXX";
     int fd = mkstemp(err_path);
     if (fd >= 0) close(fd);
-    std::string command = std::string(LOCKSTEP_BINARY) + " " + args + " 2>" + err_path;
+    const std::string command = shell_command + " 2>" + err_path;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return -1;
     std::string captured;

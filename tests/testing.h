@@ -10,5 +10,9 @@ std::string source_path(const std::string& relative);
 
 // Runs the lockstep binary with `args`; returns its exit status and fills stdout/stderr.
 int run_lockstep(const std::string& args, std::string* out, std::string* err = nullptr);
+std::string lockstep_binary();
+
+// Runs `command` in /bin/sh; returns its exit status and fills stdout/stderr.
+int run_shell(const std::string& command, std::string* out = nullptr, std::string* err = nullptr);
 
 }  // namespace lockstep::testing

@@ -32,8 +32,9 @@ struct GemmArgs {
 
 int gemm_command(const GemmArgs& args);
 
-// Commands may also come from `commands` (e.g. -e), else from stdin.
-int step_command(const std::string& dir, const std::vector<std::string>& commands);
+// Full-screen on a terminal (unless `plain`); commands may also come from `commands` (-e),
+// else one per line from stdin.
+int step_command(const std::string& dir, const std::vector<std::string>& commands, bool plain);
 
 // Writes TRACE_DIR/view.html, a self-contained page to step through the run in a browser.
 int view_command(const std::string& dir);

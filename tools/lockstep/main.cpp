@@ -296,6 +296,8 @@ int main(int argc, char** argv) {
     auto* step_cmd = app.add_subcommand("step", "Step through a recorded run (a --trace directory) cycle by cycle");
     step_cmd->add_option("trace_dir", step_dir, "Directory written by run/gemm --trace")->required();
     step_cmd->add_option("-e,--execute", step_commands, "Run these commands instead of reading stdin");
+    bool step_plain = false;
+    step_cmd->add_flag("--plain", step_plain, "On a terminal, read typed commands line by line instead of full-screen keys");
 
     std::string view_dir;
     auto* view_cmd = app.add_subcommand("view", "Write TRACE_DIR/view.html: a self-contained page to step through a run");
@@ -334,7 +336,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*gemm_cmd) return gemm_command(gemm);
-        if (*step_cmd) return step_command(step_dir, step_commands);
+        if (*step_cmd) return step_command(step_dir, step_commands, step_plain);
         if (*view_cmd) return view_command(view_dir);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) {

@@ -1,0 +1,314 @@
+// The stepper's commands, breakpoints and the two views (GPU cores and threads; the array grid).
+#include "stepper.h"
+
+#include "common/error.h"
+#include "common/isa.h"
+#include "trace/snapshot_fields.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace lockstep {
+
+const char* const kStepperHelp = R"(commands:
+  n, next [N]        forward one (or N) cycles        p, prev [N]   back one (or N) cycles
+  g, goto N          go to cycle N                    first, last   first or last cycle
+  s, show            print the current cycle again
+  b, break COND      stop at cycles where COND holds:
+                       gpu:      pc=N  instr=LDR (decoded)  state=WAIT|...  lsu=WAITING|... (entered)  mismatch
+                       systolic: fold=N  phase=preload|fill|steady|drain  pe=ROW,COL (becomes active)  mismatch
+  breaks             list breakpoints                 delete N | clear   remove one or all
+  c, continue        run forward to the next breakpoint hit
+  rc, reverse        run backward to the previous hit
+  h, help            this text                        q, quit       leave
+)";
+
+namespace {
+
+using gpu::CoreState;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+uint64_t number(const std::string& text, const char* what) {
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) throw Error(what);
+    return std::stoull(text);
+}
+uint64_t count(const std::string& text) { return text.empty() ? 1 : number(text, "expected a count"); }
+
+}  // namespace
+
+Stepper::Stepper(const std::string& dir) : reader_(dir + "/states.bin") {
+    const nlohmann::json& m = reader_.meta();
+    kind_ = m.value("kind", "");
+    if (kind_ == "gpu") {
+        const auto& g = m.at("gpu");
+        gpu_.cores = g.at("cores");
+        gpu_.threads_per_block = g.at("threads_per_block");
+        gpu_.data_channels = g.at("data_channels");
+        gpu_.program_channels = g.at("program_channels");
+        now_.resize(gpu_);
+        before_.resize(gpu_);
+        if (reader_.fields() != trace::gpu_field_count(gpu_)) throw Error(dir + "/states.bin: field count does not match its GPU shape");
+    } else if (kind_ == "systolic") {
+        shape_.rows = m.at("rows");
+        shape_.cols = m.at("cols");
+        sa_.after.resize(shape_);
+        if (reader_.fields() != trace::systolic_field_count(shape_)) throw Error(dir + "/states.bin: field count does not match its array shape");
+    } else {
+        throw Error(dir + "/states.bin: unknown trace kind '" + kind_ + "'");
+    }
+    if (reader_.cycles() == 0) throw Error(dir + "/states.bin: no cycles recorded");
+}
+
+bool Stepper::execute(const std::string& line, std::ostream& out) {
+    std::istringstream words(line);
+    std::string verb, arg;
+    words >> verb;
+    std::getline(words, arg);
+    arg = arg.empty() ? arg : arg.substr(arg.find_first_not_of(' ') == std::string::npos ? arg.size() : arg.find_first_not_of(' '));
+    verb = lower(verb);
+    if (verb.empty()) return true;
+    if (verb == "q" || verb == "quit" || verb == "exit") return false;
+    if (verb == "h" || verb == "help" || verb == "?") {
+        out << kStepperHelp;
+    } else if (verb == "n" || verb == "next") {
+        move(cycle_ + count(arg), out);
+    } else if (verb == "p" || verb == "prev") {
+        const uint64_t n = count(arg);
+        move(cycle_ >= n ? cycle_ - n : 0, out);
+    } else if (verb == "g" || verb == "goto") {
+        move(number(arg, "goto needs a cycle number"), out);
+    } else if (verb == "first") {
+        move(0, out);
+    } else if (verb == "last") {
+        move(last(), out);
+    } else if (verb == "s" || verb == "show") {
+        show(out);
+    } else if (verb == "b" || verb == "break") {
+        add_break(arg, out);
+    } else if (verb == "breaks") {
+        for (size_t i = 0; i < breaks_.size(); ++i) out << fmt::format("  {}: {}\n", i, breaks_[i].text);
+        if (breaks_.empty()) out << "  no breakpoints\n";
+    } else if (verb == "delete") {
+        const uint64_t i = number(arg, "delete needs a breakpoint number");
+        if (i >= breaks_.size()) throw Error(fmt::format("no breakpoint {}", i));
+        breaks_.erase(breaks_.begin() + static_cast<long>(i));
+    } else if (verb == "clear") {
+        breaks_.clear();
+    } else if (verb == "c" || verb == "continue") {
+        run(+1, out);
+    } else if (verb == "rc" || verb == "reverse") {
+        run(-1, out);
+    } else {
+        throw Error(fmt::format("unknown command '{}' (help lists them)", verb));
+    }
+    return true;
+}
+
+void Stepper::show(std::ostream& out) {
+    if (kind_ == "gpu") {
+        show_gpu(out);
+    } else {
+        show_systolic(out);
+    }
+}
+
+void Stepper::move(uint64_t cycle, std::ostream& out) {
+    cycle_ = std::min(cycle, last());
+    if (print_views) show(out);
+}
+
+void Stepper::load(uint64_t cycle) {
+    if (kind_ == "gpu") {
+        trace::gpu_from_fields(reader_.at(cycle > 0 ? cycle - 1 : 0), before_);
+        trace::gpu_from_fields(reader_.at(cycle), now_);
+    } else {
+        trace::systolic_from_fields(reader_.at(cycle), sa_);
+    }
+}
+
+void Stepper::run(int direction, std::ostream& out) {
+    if (breaks_.empty()) throw Error("no breakpoints (break COND sets one)");
+    uint64_t c = cycle_;
+    while (direction > 0 ? c < last() : c > 0) {
+        c = direction > 0 ? c + 1 : c - 1;
+        for (const Break& b : breaks_) {
+            if (!b.hit(c)) continue;
+            out << fmt::format("breakpoint '{}' at cycle {}\n", b.text, c);
+            move(c, out);
+            return;
+        }
+    }
+    out << fmt::format("no breakpoint hit {}; at cycle {}\n", direction > 0 ? "before the end" : "before cycle 0", c);
+    move(c, out);
+}
+
+void Stepper::add_break(const std::string& text, std::ostream& out) {
+    const std::string cond = lower(text);
+    const size_t eq = cond.find('=');
+    const std::string key = cond.substr(0, eq), value = eq == std::string::npos ? "" : cond.substr(eq + 1);
+    std::function<bool(uint64_t)> hit;
+    if (key == "mismatch") {
+        const nlohmann::json& m = reader_.meta().value("first_mismatch", nlohmann::json());
+        if (!m.is_object()) throw Error("this run had no lock-step mismatch");
+        const uint64_t at = m.at("cycle");
+        hit = [at](uint64_t c) { return c == at; };
+    } else if (kind_ == "gpu" && key == "pc") {
+        const uint64_t pc = number(value, "pc=N needs a number");
+        hit = [this, pc](uint64_t c) { return any_core(c, [&](const gpu::CoreView& k) { return k.pc == pc && k.state == CoreState::Decode; }); };
+    } else if (kind_ == "gpu" && key == "state") {
+        const std::string want = value;
+        hit = [this, want](uint64_t c) {
+            return any_core(c, [&](const gpu::CoreView& k) { return lower(gpu::name(k.state)) == want; });
+        };
+    } else if (kind_ == "gpu" && key == "lsu") {
+        const std::string want = value;
+        hit = [this, want](uint64_t c) {
+            load(c);
+            return std::any_of(now_.threads.begin(), now_.threads.end(),
+                               [&](const gpu::ThreadView& t) { return lower(gpu::name(t.lsu)) == want; });
+        };
+    } else if (kind_ == "gpu" && key == "instr") {
+        const std::string want = value;
+        hit = [this, want](uint64_t c) {
+            return any_core(c, [&](const gpu::CoreView& k) {
+                const std::string text = lower(isa::disassemble(k.instruction));
+                return k.state == CoreState::Decode && text.compare(0, want.size(), want) == 0;
+            });
+        };
+    } else if (kind_ == "systolic" && key == "fold") {
+        const uint64_t fold = number(value, "fold=N needs a number");
+        hit = [this, fold](uint64_t c) { load(c); return sa_.fold == fold && sa_.t == 0; };
+    } else if (kind_ == "systolic" && key == "phase") {
+        const std::string want = value;
+        hit = [this, want](uint64_t c) {
+            load(c);
+            const bool now = trace::phase_name(static_cast<trace::Phase>(sa_.phase)) == want;
+            if (!now || c == 0) return false;
+            load(c - 1);   // entering the phase, not staying in it
+            return trace::phase_name(static_cast<trace::Phase>(sa_.phase)) != want;
+        };
+    } else if (kind_ == "systolic" && key == "pe") {
+        unsigned row = 0, col = 0;
+        if (std::sscanf(value.c_str(), "%u,%u", &row, &col) != 2 || row >= shape_.rows || col >= shape_.cols) {
+            throw Error(fmt::format("pe=ROW,COL with ROW < {} and COL < {}", shape_.rows, shape_.cols));
+        }
+        const size_t p = static_cast<size_t>(row) * shape_.cols + col;
+        hit = [this, p](uint64_t c) {
+            load(c);
+            if (!sa_.after.mac[p] || c == 0) return false;
+            load(c - 1);
+            return sa_.after.mac[p] == 0;
+        };
+    } else {
+        throw Error(fmt::format("unknown breakpoint '{}' (help lists them)", text));
+    }
+    if (key == "state" || key == "lsu") {   // on entering the state, not on every cycle in it
+        hit = [hit](uint64_t c) { return hit(c) && (c == 0 || !hit(c - 1)); };
+    }
+    breaks_.push_back(Break{text, hit});
+    out << fmt::format("breakpoint {}: {}\n", breaks_.size() - 1, text);
+}
+
+bool Stepper::any_core(uint64_t c, const std::function<bool(const gpu::CoreView&)>& test) {
+    load(c);
+    return std::any_of(now_.cores.begin(), now_.cores.end(), [&](const gpu::CoreView& k) { return k.start && test(k); });
+}
+
+void Stepper::show_gpu(std::ostream& out) {
+    load(cycle_);
+    const unsigned tpb = gpu_.threads_per_block;
+    out << fmt::format("== cycle {} of {} == {} on {} cores x {} threads{}\n", cycle_, last(),
+                       reader_.meta().value("program", ""), gpu_.cores, tpb, now_.done ? "  [DONE]" : "");
+    for (unsigned c = 0; c < gpu_.cores; ++c) {
+        const gpu::CoreView& k = now_.cores[c];
+        const bool decoded = k.state != CoreState::Idle && k.state != CoreState::Fetch && k.state != CoreState::Done;
+        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({} threads){}{}\n", c,
+                           gpu::name(k.state), k.pc, decoded ? isa::disassemble(k.instruction) : "",
+                           gpu::name(k.fetcher), k.block_id, k.thread_count, k.start ? "" : " [no block]",
+                           k.diverged ? " [DIVERGED]" : "");
+        if (!k.start) continue;
+        for (unsigned t = 0; t < k.thread_count; ++t) {
+            const gpu::ThreadView& th = now_.threads[c * tpb + t];
+            const gpu::ThreadView& was = before_.threads[c * tpb + t];
+            std::string regs;
+            for (unsigned r = 0; r < isa::kFirstReadOnly; ++r) {
+                const bool changed = cycle_ > 0 && th.regs[r] != was.regs[r];
+                regs += fmt::format(" R{}={}{}", r, th.regs[r], changed ? "*" : "");
+            }
+            const char nzp[] = {th.nzp & 4 ? 'n' : '-', th.nzp & 2 ? 'z' : '-', th.nzp & 1 ? 'p' : '-', 0};
+            out << fmt::format("  t{:<2}{} | nzp {}{} lsu {}{} out {} alu {}\n", t, regs, nzp,
+                               cycle_ > 0 && th.nzp != was.nzp ? "*" : "", gpu::name(th.lsu),
+                               cycle_ > 0 && th.lsu != was.lsu ? "*" : "", th.lsu_out, th.alu_out);
+        }
+    }
+    std::string channels;
+    for (size_t i = 0; i < now_.data_requests.size(); ++i) {
+        const MemRequest& r = now_.data_requests[i];
+        channels += fmt::format(" ch{} {}", i, r.read_valid ? fmt::format("read @{}", r.read_address)
+                                               : r.write_valid ? fmt::format("write @{}={}", r.write_address, r.write_data)
+                                                               : "-");
+    }
+    std::string program;
+    for (size_t i = 0; i < now_.program_requests.size(); ++i) {
+        const MemRequest& r = now_.program_requests[i];
+        program += fmt::format(" ch{} {}", i, r.read_valid ? fmt::format("read @{}", r.read_address) : "-");
+    }
+    out << "data memory:" << channels << "\nprogram memory:" << program << "\n";
+}
+
+void Stepper::show_systolic(std::ostream& out) {
+    load(cycle_);
+    const nlohmann::json& m = reader_.meta();
+    const double pes = static_cast<double>(shape_.rows) * shape_.cols;
+    out << fmt::format("== cycle {} of {} == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
+                       shape_.cols, m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
+    uint64_t active = 0;
+    for (uint8_t x : sa_.after.mac) active += x;
+    out << fmt::format("{} fold {} of {}, cycle {} of {} ({}); {} PEs MAC; utilisation so far {:.1f}%\n",
+                       systolic::name(sa_.state), sa_.fold, m.value("folds", 0), sa_.t, m.value("fold_length", 0),
+                       trace::phase_name(static_cast<trace::Phase>(sa_.phase)), active,
+                       100.0 * static_cast<double>(sa_.macs_so_far) / (pes * static_cast<double>(cycle_ + 1)));
+    const bool detailed = shape_.cols <= 6 && shape_.rows <= 8;
+    const bool stationary = m.value("dataflow", "") != "os";
+    for (unsigned i = 0; i < shape_.rows; ++i) {
+        std::string line = fmt::format("  row{:<3}", i);
+        for (unsigned j = 0; j < shape_.cols; ++j) {
+            const size_t p = static_cast<size_t>(i) * shape_.cols + j;
+            const char glyph = trace::SystolicTrace::pe_glyph(sa_.after, p);
+            if (!detailed) {
+                line += glyph;
+                continue;
+            }
+            const std::string h = sa_.after.hv[p] ? std::to_string(sa_.after.h[p]) : "-";
+            const std::string v = sa_.after.vv[p] ? std::to_string(sa_.after.v[p]) : "-";
+            const std::string third = stationary ? (sa_.after.wv[p] ? "w" + std::to_string(sa_.after.w[p]) : "w-")
+                                                 : "a" + std::to_string(sa_.after.acc[p]);
+            line += fmt::format(" {} {:>4} {:>6} {:>7} |", glyph, h, v, third);
+        }
+        out << line << "\n";
+    }
+    if (detailed) {
+        out << fmt::format("  (each PE: activity, h operand, {} , {})\n", stationary ? "partial sum v" : "B operand v",
+                           stationary ? "stationary w" : "accumulator a");
+    }
+    auto ports = [&](const char* title, const std::vector<systolic::PortAccess>& list, bool data) {
+        std::string text;
+        for (size_t i = 0; i < list.size(); ++i) {
+            if (!list[i].valid) continue;
+            text += data ? fmt::format(" {}:@{}={}", i, list[i].addr, list[i].data) : fmt::format(" {}:@{}", i, list[i].addr);
+        }
+        out << title << (text.empty() ? " -" : text) << "\n";
+    };
+    ports("left reads:", sa_.after.left, false);
+    ports("top reads:", sa_.after.top, false);
+    ports("C writes:", sa_.after.out, true);
+}
+
+}  // namespace lockstep
