@@ -9,7 +9,7 @@ PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlo
               libfmt-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
               libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium
 
-.PHONY: all deps configure build test test_systolic lint bench clean help
+.PHONY: all deps configure build test test_systolic lint bench docs-images clean help
 .SECONDARY:
 
 all: build
@@ -21,6 +21,7 @@ help:
 	@echo "make build         configure and build into $(BUILD)/"
 	@echo "make lint          verilator --lint-only -Wall on rtl/"
 	@echo "make bench         simulated cycles per second, model vs RTL vs cosim"
+	@echo "make docs-images   remake the README's pictures (docs/images) from real runs"
 	@echo "make deps          install the Debian packages Lockstep needs"
 
 deps:
@@ -62,6 +63,10 @@ lint: deps
 bench: build
 	./$(BUILD)/lockstep bench
 	./$(BUILD)/lockstep bench --design systolic
+
+# The pictures README.md embeds, remade from real runs (a test checks they are current).
+docs-images: build
+	tools/docs-images.sh $(BUILD)/lockstep docs/images
 
 clean:
 	rm -rf $(BUILD)

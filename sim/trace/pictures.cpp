@@ -58,18 +58,28 @@ std::string utilisation_svg(const std::string& title, const std::vector<Series>&
     return svg + "</svg>\n";
 }
 
-// A grid of cells coloured from white (0) to dark blue (1), labelled with percentages.
+// A grid of cells coloured from white (0) to dark blue (1), labelled with percentages and
+// with row and column numbers along the edges (every one, or every 4th/8th on big grids).
 std::string heatmap_svg(const std::string& title, const std::string& row_label, const std::string& col_label,
                         const std::vector<std::vector<double>>& cells) {
     const size_t rows = cells.size(), cols = rows ? cells[0].size() : 0;
     const int cell = std::max(8, std::min(40, 600 / static_cast<int>(std::max<size_t>({rows, cols, 1}))));
-    const int left = 70, top = 40;
+    const size_t every = cell >= 16 ? 1 : cell >= 10 ? 4 : 8;
+    const int left = 80, top = 52;
     std::string svg = fmt::format(
         "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='10'>\n"
         "<rect width='100%' height='100%' fill='white'/>\n<text x='10' y='18' font-size='13'>{}</text>\n"
         "<text x='10' y='{}'>{}</text><text x='{}' y='34'>{}</text>\n",
-        left + cell * static_cast<int>(cols) + 20, top + cell * static_cast<int>(rows) + 20, title,
-        top + cell / 2, row_label, left, col_label);
+        std::max<int>(left + cell * static_cast<int>(cols) + 20, 10 + 7 * static_cast<int>(title.size())),
+        top + cell * static_cast<int>(rows) + 20, title, top + cell / 2 + 4, row_label, left, col_label);
+    for (size_t c = 0; c < cols; c += every) {
+        svg += fmt::format("<text x='{}' y='{}' text-anchor='middle'>{}</text>\n", left + cell * static_cast<int>(c) + cell / 2,
+                           top - 4, c);
+    }
+    for (size_t r = 0; r < rows; r += every) {
+        svg += fmt::format("<text x='{}' y='{}' text-anchor='end'>{}</text>\n", left - 4,
+                           top + cell * static_cast<int>(r) + cell / 2 + 4, r);
+    }
     for (size_t r = 0; r < rows; ++r) {
         for (size_t c = 0; c < cols; ++c) {
             const double v = std::clamp(cells[r][c], 0.0, 1.0);
@@ -190,7 +200,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
     save(dir + "/utilisation.svg",
          utilisation_svg(fmt::format("{}: GPU utilisation over {} cycles", m.value("program", ""), cycles),
                          {active, lsu, channels, fetch}, cycles));
-    save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block", "core", "thread slot", busy));
+    save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block (%)", "core", "thread slot", busy));
     perfetto.write(dir + "/perfetto.json", "lockstep GPU: " + m.value("program", std::string()));
     std::string gtkw = "[dumpfile] \"gpu.vcd\"\n[timestart] 0\n@28\ngpu.clk_i\ngpu.rst_ni\ngpu.start_i\ngpu.done_o\n";
     const unsigned c3 = g.cores * 3, pcs = g.cores * static_cast<unsigned>(m.at("gpu").at("program_addr_bits"));
@@ -254,7 +264,7 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
                                          m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     save(dir + "/utilisation.svg",
          utilisation_svg(fmt::format("{}: utilisation over {} cycles", what, cycles), {active, moving}, cycles));
-    save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied (" + what + ")", "row", "column", macs));
+    save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
     perfetto.write(dir + "/perfetto.json", "lockstep systolic array: " + what);
     save(dir + "/systolic.gtkw",
          fmt::format("[dumpfile] \"systolic.vcd\"\n[timestart] 0\n@28\nsystolic.clk_i\nsystolic.rst_ni\n"
