@@ -20,7 +20,7 @@ help:
 	@echo "make test          build, then run the whole test suite"
 	@echo "make build         configure and build into $(BUILD)/"
 	@echo "make lint          verilator --lint-only -Wall on rtl/"
-	@echo "make bench         simulated cycles per second, model vs RTL vs cosim"
+	@echo "make bench         simulated cycles per second (model vs RTL vs cosim), and the stepper"
 	@echo "make docs-images   remake the README's pictures (docs/images) from real runs"
 	@echo "make deps          install the Debian packages Lockstep needs"
 
@@ -63,6 +63,7 @@ lint: deps
 bench: build
 	./$(BUILD)/lockstep bench
 	./$(BUILD)/lockstep bench --design systolic
+	./$(BUILD)/lockstep bench --design stepper
 
 # The pictures README.md embeds, remade from real runs (a test checks they are current).
 docs-images: build

@@ -164,5 +164,19 @@ TEST(StateFile, DamagedFilesGiveClearErrors) {
     EXPECT_NE(run.err.find("/nonexistent/states.bin: cannot open file"), std::string::npos) << run.err;
 }
 
+TEST_F(GpuStepper, BenchmarkRunsOnAGivenTrace) {
+    const CliRun run = run_cli("bench --design stepper --min-time 0.01 --trace " + trace_dir("matmul"));
+    ASSERT_EQ(run.status, 0) << run.err;
+    for (const char* name : {"stepper/open_and_show", "stepper/goto_random_cycle", "stepper/reverse_whole_run"}) {
+        EXPECT_NE(run.out.find(name), std::string::npos) << run.out;
+    }
+    const CliRun missing = run_cli("bench --design stepper --trace " + trace_dir("nothing_here"));
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.err.find(trace_dir("nothing_here") + "/states.bin"), std::string::npos) << missing.err;
+    const CliRun misplaced = run_cli("bench --trace " + trace_dir("matmul"));
+    EXPECT_EQ(misplaced.status, 2);
+    EXPECT_NE(misplaced.err.find("--trace is for --design stepper"), std::string::npos) << misplaced.err;
+}
+
 }  // namespace
 }  // namespace lockstep::testing

@@ -25,6 +25,15 @@ struct Rate {
 
 }  // namespace
 
+void run_registered_benchmarks(double min_time) {
+    std::string min_time_flag = fmt::format("--benchmark_min_time={}", min_time);
+    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time_flag.data()};
+    int argc = static_cast<int>(argv.size());
+    benchmark::Initialize(&argc, argv.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+}
+
 int bench_command(const BenchArgs& args, const Config& config) {
     const std::string path =
         args.program.empty() ? std::string(build_info::kSourceDir) + "/programs/bench_loop.asm" : args.program;
@@ -54,12 +63,7 @@ int bench_command(const BenchArgs& args, const Config& config) {
             state.counters["cycles_per_run"] = benchmark::Counter(cycles / static_cast<double>(state.iterations()));
         })->Unit(benchmark::kMillisecond);
     }
-    std::string min_time = fmt::format("--benchmark_min_time={}", args.min_time);
-    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time.data()};
-    int argc = static_cast<int>(argv.size());
-    benchmark::Initialize(&argc, argv.data());
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_registered_benchmarks(args.min_time);
 
     auto per_second = [](const Rate& r) { return r.seconds > 0 ? r.cycles / r.seconds : 0.0; };
     const double model = per_second(rates["model"]), rtl = per_second(rates["rtl"]), both = per_second(rates["cosim"]);

@@ -87,12 +87,7 @@ int bench_systolic_command(const BenchArgs& args) {
             })->Unit(benchmark::kMillisecond);
         }
     }
-    std::string min_time = fmt::format("--benchmark_min_time={}", args.min_time);
-    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time.data()};
-    int argc = static_cast<int>(argv.size());
-    benchmark::Initialize(&argc, argv.data());
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
+    run_registered_benchmarks(args.min_time);
     return 0;
 }
 

@@ -14,10 +14,15 @@ struct BenchArgs {
     double min_time = 0.5;     // seconds per benchmark
     std::string design = "gpu";
     bool with_rtl = true;      // systolic: also RTL and cosim (builds 16x16 and 32x32 RTL)
+    std::string trace;         // stepper: a trace directory (empty: record programs/long_loop.asm)
 };
 
 int bench_command(const BenchArgs& args, const Config& config);
 int bench_systolic_command(const BenchArgs& args);
+int bench_stepper_command(const BenchArgs& args, const Config& config);
+
+// Runs every Google Benchmark registered so far, each for at least `min_time` seconds.
+void run_registered_benchmarks(double min_time);
 
 struct GemmArgs {
     std::string config;        // empty: defaults

@@ -309,8 +309,10 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--config", bench.config, "GPU config (YAML)")->capture_default_str();
     bench_cmd->add_option("--program", bench.program, "Kernel to run (default: programs/bench_loop.asm)");
     bench_cmd->add_option("--min-time", bench.min_time, "Seconds per benchmark")->capture_default_str();
-    bench_cmd->add_option("--design", bench.design, "gpu or systolic")->capture_default_str()
-        ->check(CLI::IsMember({"gpu", "systolic"}));
+    bench_cmd->add_option("--design", bench.design, "gpu, systolic, or stepper (opening and seeking a trace)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"gpu", "systolic", "stepper"}));
+    bench_cmd->add_option("--trace", bench.trace, "stepper: trace directory (default: record programs/long_loop.asm)");
     bool model_only = false;
     bench_cmd->add_flag("--model-only", model_only, "systolic: only the model (no 16x16/32x32 RTL builds)");
 
@@ -342,8 +344,11 @@ int main(int argc, char** argv) {
         if (*bench_cmd) {
             if (bench.design == "gpu" && model_only) throw Error("--model-only is for --design systolic");
             if (bench.design == "systolic" && !bench.program.empty()) throw Error("--program is for --design gpu");
+            if (bench.design == "stepper" && model_only) throw Error("--model-only is for --design systolic");
             bench.with_rtl = !model_only;
+            if (bench.design != "stepper" && !bench.trace.empty()) throw Error("--trace is for --design stepper");
             if (bench.design == "systolic") return bench_systolic_command(bench);
+            if (bench.design == "stepper") return bench_stepper_command(bench, read_config(bench.config));
             return bench_command(bench, read_config(bench.config));
         }
     } catch (const Error& e) {
