@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "trace/gtkwave.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
@@ -133,11 +134,7 @@ private:
 
 void gpu_pictures(const std::string& dir, StateReader& reader) {
     const nlohmann::json& m = reader.meta();
-    GpuConfig g;
-    g.cores = m.at("gpu").at("cores");
-    g.threads_per_block = m.at("gpu").at("threads_per_block");
-    g.data_channels = m.at("gpu").at("data_channels");
-    g.program_channels = m.at("gpu").at("program_channels");
+    const GpuConfig g = gpu_config_of(reader);
     gpu::GpuSnapshot s;
     s.resize(g);
     const uint64_t cycles = reader.cycles();
@@ -202,22 +199,12 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                          {active, lsu, channels, fetch}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block (%)", "core", "thread slot", busy));
     perfetto.write(dir + "/perfetto.json", "lockstep GPU: " + m.value("program", std::string()));
-    std::string gtkw = "[dumpfile] \"gpu.vcd\"\n[timestart] 0\n@28\ngpu.clk_i\ngpu.rst_ni\ngpu.start_i\ngpu.done_o\n";
-    const unsigned c3 = g.cores * 3, pcs = g.cores * static_cast<unsigned>(m.at("gpu").at("program_addr_bits"));
-    gtkw += fmt::format("@22\ngpu.dbg_core_state_o[{}:0]\ngpu.dbg_core_pc_o[{}:0]\ngpu.dbg_instruction_o[{}:0]\n", c3 - 1,
-                        pcs - 1, g.cores * 16 - 1);
-    gtkw += fmt::format("@28\ngpu.prog_read_valid_o[{0}:0]\ngpu.prog_read_ready_i[{0}:0]\n", g.program_channels - 1);
-    gtkw += fmt::format("gpu.data_read_valid_o[{0}:0]\ngpu.data_read_ready_i[{0}:0]\ngpu.data_write_valid_o[{0}:0]\n"
-                        "gpu.data_write_ready_i[{0}:0]\n@22\ngpu.data_read_address_o[{1}:0]\ngpu.data_write_address_o[{1}:0]\n",
-                        g.data_channels - 1, g.data_channels * static_cast<unsigned>(m.at("gpu").at("data_width")) - 1);
-    save(dir + "/gpu.gtkw", gtkw);
+    write_gpu_gtkw(dir, g);
 }
 
 void systolic_pictures(const std::string& dir, StateReader& reader) {
     const nlohmann::json& m = reader.meta();
-    systolic::ArrayShape shape;
-    shape.rows = m.at("rows");
-    shape.cols = m.at("cols");
+    const systolic::ArrayShape shape = array_shape_of(reader);
     SystolicCycle cycle;
     cycle.after.resize(shape);
     const uint64_t cycles = reader.cycles();
@@ -266,12 +253,7 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
          utilisation_svg(fmt::format("{}: utilisation over {} cycles", what, cycles), {active, moving}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
     perfetto.write(dir + "/perfetto.json", "lockstep systolic array: " + what);
-    save(dir + "/systolic.gtkw",
-         fmt::format("[dumpfile] \"systolic.vcd\"\n[timestart] 0\n@28\nsystolic.clk_i\nsystolic.rst_ni\n"
-                     "systolic.start_i\nsystolic.done_o\n@22\nsystolic.dbg_state_o[1:0]\nsystolic.dbg_fold_o[31:0]\n"
-                     "systolic.dbg_t_o[31:0]\n@28\nsystolic.dbg_left_valid_o[{}:0]\nsystolic.dbg_top_valid_o[{}:0]\n"
-                     "systolic.dbg_out_valid_o[{}:0]\n",
-                     shape.rows - 1, shape.cols - 1, shape.cols - 1));
+    write_systolic_gtkw(dir, shape);
 }
 
 }  // namespace

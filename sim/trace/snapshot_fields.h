@@ -4,6 +4,7 @@
 
 #include "gpu/gpu_types.h"
 #include "systolic/systolic_types.h"
+#include "trace/state_file.h"
 
 #include <cstdint>
 #include <vector>
@@ -30,5 +31,10 @@ struct SystolicCycle {
 size_t systolic_field_count(const systolic::ArrayShape& shape);
 void systolic_to_fields(const SystolicCycle& c, std::vector<uint32_t>& out);
 void systolic_from_fields(const std::vector<uint32_t>& in, SystolicCycle& c);   // c.after sized by resize()
+
+// The shape a trace was recorded with, from its states.bin header. Throws lockstep::Error
+// naming the file when the header lacks it or the records do not have its field count.
+GpuConfig gpu_config_of(const StateReader& reader);
+systolic::ArrayShape array_shape_of(const StateReader& reader);
 
 }  // namespace lockstep::trace

@@ -38,6 +38,7 @@ public:
     explicit StateReader(const std::string& path);
 
     const nlohmann::json& meta() const { return meta_; }   // header metadata merged with the trailer's
+    const std::string& path() const { return path_; }
     uint64_t cycles() const { return cycles_; }             // records stored
     size_t fields() const { return fields_; }
     // The fields of record `index` (0 .. cycles()-1).

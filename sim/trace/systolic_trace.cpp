@@ -59,7 +59,8 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
     const nlohmann::json meta = {{"kind", "systolic"},  {"rows", shape.rows},        {"cols", shape.cols},
                                  {"dataflow", name(dataflow)}, {"m", size.m}, {"k", size.k}, {"n", size.n},
                                  {"folds", map_.folds()}, {"fold_length", map_.fold_length},
-                                 {"preload", map_.preload}, {"stream", map_.stream}};
+                                 {"preload", map_.preload}, {"stream", map_.stream}, {"in_bits", shape.in_bits},
+                                 {"acc_bits", shape.acc_bits}, {"buffer_addr_bits", shape.buffer_addr_bits}};
     states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, systolic_field_count(shape));
     cycle_.after.resize(shape);
 }

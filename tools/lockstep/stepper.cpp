@@ -47,19 +47,12 @@ Stepper::Stepper(const std::string& dir) : reader_(dir + "/states.bin") {
     const nlohmann::json& m = reader_.meta();
     kind_ = m.value("kind", "");
     if (kind_ == "gpu") {
-        const auto& g = m.at("gpu");
-        gpu_.cores = g.at("cores");
-        gpu_.threads_per_block = g.at("threads_per_block");
-        gpu_.data_channels = g.at("data_channels");
-        gpu_.program_channels = g.at("program_channels");
+        gpu_ = trace::gpu_config_of(reader_);
         now_.resize(gpu_);
         before_.resize(gpu_);
-        if (reader_.fields() != trace::gpu_field_count(gpu_)) throw Error(dir + "/states.bin: field count does not match its GPU shape");
     } else if (kind_ == "systolic") {
-        shape_.rows = m.at("rows");
-        shape_.cols = m.at("cols");
+        shape_ = trace::array_shape_of(reader_);
         sa_.after.resize(shape_);
-        if (reader_.fields() != trace::systolic_field_count(shape_)) throw Error(dir + "/states.bin: field count does not match its array shape");
     } else {
         throw Error(dir + "/states.bin: unknown trace kind '" + kind_ + "'");
     }

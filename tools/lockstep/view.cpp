@@ -128,17 +128,9 @@ bool running(const gpu::CoreView& c) {
     return c.start && !c.reset && c.state != gpu::CoreState::Idle && c.state != gpu::CoreState::Done;
 }
 
-nlohmann::json gpu_page_data(trace::StateReader& reader, const std::string& dir) {
+nlohmann::json gpu_page_data(trace::StateReader& reader) {
     const nlohmann::json& m = reader.meta();
-    const auto& g = m.at("gpu");
-    GpuConfig config;
-    config.cores = g.at("cores");
-    config.threads_per_block = g.at("threads_per_block");
-    config.data_channels = g.at("data_channels");
-    config.program_channels = g.at("program_channels");
-    if (reader.fields() != trace::gpu_field_count(config)) {
-        throw Error(dir + "/states.bin: field count does not match its GPU shape");
-    }
+    const GpuConfig config = trace::gpu_config_of(reader);
     const unsigned cores = config.cores, tpb = config.threads_per_block;
     const size_t threads = static_cast<size_t>(cores) * tpb;
 
@@ -228,14 +220,8 @@ nlohmann::json gpu_page_data(trace::StateReader& reader, const std::string& dir)
     };
 }
 
-nlohmann::json systolic_page_data(trace::StateReader& reader, const std::string& dir) {
-    const nlohmann::json& m = reader.meta();
-    systolic::ArrayShape shape;
-    shape.rows = m.at("rows");
-    shape.cols = m.at("cols");
-    if (reader.fields() != trace::systolic_field_count(shape)) {
-        throw Error(dir + "/states.bin: field count does not match its array shape");
-    }
+nlohmann::json systolic_page_data(trace::StateReader& reader) {
+    const systolic::ArrayShape shape = trace::array_shape_of(reader);
     const uint64_t n = reader.cycles();
     const size_t pes = static_cast<size_t>(shape.rows) * shape.cols;
     const bool values = static_cast<uint64_t>(pes) * n <= kMaxPeValues;
@@ -331,7 +317,7 @@ int view_command(const std::string& dir) {
     if (kind != "gpu" && kind != "systolic") throw Error(dir + "/states.bin: unknown trace kind '" + kind + "'");
     if (reader.cycles() == 0) throw Error(dir + "/states.bin: no cycles recorded");
 
-    nlohmann::json data = kind == "gpu" ? gpu_page_data(reader, dir) : systolic_page_data(reader, dir);
+    nlohmann::json data = kind == "gpu" ? gpu_page_data(reader) : systolic_page_data(reader);
     data["kind"] = kind;
     data["meta"] = meta;
     data["records"] = reader.cycles();

@@ -1,0 +1,129 @@
+#include "trace/gtkwave.h"
+
+#include "common/error.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace lockstep::trace {
+
+namespace {
+
+// GTKWave display flags: right-justified hex, decimal, binary, signed decimal, and a label.
+constexpr unsigned kHex = 0x22, kDecimal = 0x24, kBinary = 0x28, kSigned = 0x424, kLabel = 0x200;
+
+class SaveFile {
+public:
+    explicit SaveFile(const std::string& vcd) { text_ = fmt::format("[dumpfile] \"{}\"\n[timestart] 0\n", vcd); }
+
+    void group(const std::string& label) {
+        flags(kLabel);
+        text_ += "-" + label + "\n";
+    }
+    void signal(unsigned display, const std::string& name) {
+        flags(display);
+        text_ += name + "\n";
+    }
+    void save(const std::string& path) const {
+        std::ofstream out(path);
+        out << text_;
+        if (!out) throw Error(path + ": cannot write file");
+    }
+
+private:
+    void flags(unsigned display) {
+        if (display != current_) text_ += fmt::format("@{:x}\n", display);
+        current_ = display;
+    }
+    std::string text_;
+    unsigned current_ = 0;
+};
+
+// A packed vector as GTKWave names it: "x[7:0]", and "x[0]" when it is one bit wide (a
+// port sized by a parameter that is 1). GTKWave also joins one-bit array elements x[0],
+// x[1], ... into x[N-1:0], so unpacked arrays of flags are named the same way.
+std::string bits(const std::string& name, unsigned width) {
+    return width == 1 ? name + "[0]" : fmt::format("{}[{}:0]", name, width - 1);
+}
+
+}  // namespace
+
+void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
+    SaveFile f("gpu.vcd");
+    f.group("clock and launch");
+    for (const char* name : {"gpu.clk_i", "gpu.rst_ni", "gpu.start_i", "gpu.done_o"}) f.signal(kBinary, name);
+    f.group(fmt::format("cores {}..0, packed (state 3 bits, PC {} bits, instruction 16 bits each)", g.cores - 1,
+                        g.program_addr_bits));
+    f.signal(kHex, bits("gpu.dbg_core_state_o", g.cores * 3));
+    f.signal(kHex, bits("gpu.dbg_core_pc_o", g.cores * g.program_addr_bits));
+    f.signal(kHex, bits("gpu.dbg_instruction_o", g.cores * 16));
+    f.signal(kHex, bits("gpu.dbg_fetcher_state_o", g.cores * 2));
+
+    const std::string core = "gpu.gpu.g_core[0].u_core.";
+    const std::string thread = core + "g_thread[0].";
+    f.group("core 0: state, PC, fetcher; thread 0: LSU state, NZP, next PC");
+    f.signal(kDecimal, core + "core_state[2:0]");
+    f.signal(kDecimal, bits(core + "core_pc", g.program_addr_bits));
+    f.signal(kDecimal, core + "fetcher_state[1:0]");
+    f.signal(kDecimal, thread + "u_lsu.state_q[1:0]");
+    f.signal(kBinary, thread + "u_pc.nzp_q[2:0]");
+    f.signal(kDecimal, bits(thread + "u_pc.next_pc_q", g.program_addr_bits));
+
+    f.group("program memory");
+    f.signal(kBinary, bits("gpu.prog_read_valid_o", g.program_channels));
+    f.signal(kBinary, bits("gpu.prog_read_ready_i", g.program_channels));
+    f.signal(kHex, bits("gpu.prog_read_address_o", g.program_channels * g.program_addr_bits));
+    f.group("data memory");
+    f.signal(kBinary, bits("gpu.data_read_valid_o", g.data_channels));
+    f.signal(kBinary, bits("gpu.data_read_ready_i", g.data_channels));
+    f.signal(kHex, bits("gpu.data_read_address_o", g.data_channels * g.data_width));   // DataBits wide, as registers are
+    f.signal(kHex, bits("gpu.data_read_data_i", g.data_channels * g.data_width));
+    f.signal(kBinary, bits("gpu.data_write_valid_o", g.data_channels));
+    f.signal(kBinary, bits("gpu.data_write_ready_i", g.data_channels));
+    f.signal(kHex, bits("gpu.data_write_address_o", g.data_channels * g.data_width));
+    f.signal(kHex, bits("gpu.data_write_data_o", g.data_channels * g.data_width));
+    f.save(dir + "/gpu.gtkw");
+}
+
+void write_systolic_gtkw(const std::string& dir, const systolic::ArrayShape& s) {
+    SaveFile f("systolic.vcd");
+    f.group("clock and launch");
+    for (const char* name : {"systolic.clk_i", "systolic.rst_ni", "systolic.start_i", "systolic.done_o"}) {
+        f.signal(kBinary, name);
+    }
+    f.group("controller: state (0 idle, 1 run, 2 drain, 3 done), fold, cycle in fold");
+    f.signal(kDecimal, "systolic.dbg_state_o[1:0]");
+    f.signal(kDecimal, "systolic.dbg_fold_o[31:0]");
+    f.signal(kDecimal, "systolic.dbg_t_o[31:0]");
+
+    const std::string addr = fmt::format("[{}:0]", s.buffer_addr_bits - 1);
+    f.group("array edges: A reads on the left (row 0 first), B or weights at the top, C writes");
+    f.signal(kBinary, bits("systolic.dbg_left_valid_o", s.rows));
+    f.signal(kDecimal, "systolic.dbg_left_addr_o[0]" + addr);
+    f.signal(kBinary, bits("systolic.dbg_top_valid_o", s.cols));
+    f.signal(kDecimal, "systolic.dbg_top_addr_o[0]" + addr);
+    f.signal(kBinary, bits("systolic.dbg_out_valid_o", s.cols));
+    f.signal(kDecimal, "systolic.dbg_out_addr_o[0]" + addr);
+    f.signal(kSigned, fmt::format("systolic.dbg_out_data_o[0][{}:0]", s.acc_bits - 1));
+
+    // An interior PE where the arrays allow, so both of its neighbours feed it.
+    const unsigned row = std::min(1u, s.rows - 1), col = std::min(1u, s.cols - 1);
+    const std::string pe = fmt::format("systolic.systolic.u_pe_array.g_row[{}].g_col[{}].u_pe.", row, col);
+    const std::string in = fmt::format("[{}:0]", s.in_bits - 1), acc = fmt::format("[{}:0]", s.acc_bits - 1);
+    f.group(fmt::format("PE ({}, {}): operand from the left, from above, stationary, accumulator", row, col));
+    f.signal(kBinary, pe + "hv_i");
+    f.signal(kSigned, pe + "h_i" + in);
+    f.signal(kBinary, pe + "vv_i");
+    f.signal(kSigned, pe + "v_i" + acc);
+    f.signal(kBinary, pe + "wv_q");
+    f.signal(kSigned, pe + "w_q" + in);
+    f.signal(kBinary, pe + "mac_q");
+    f.signal(kSigned, pe + "acc_q" + acc);
+    f.signal(kSigned, pe + "h_o" + in);
+    f.signal(kSigned, pe + "v_o" + acc);
+    f.save(dir + "/systolic.gtkw");
+}
+
+}  // namespace lockstep::trace
