@@ -65,6 +65,7 @@ bench: build
 	./$(BUILD)/lockstep bench
 	./$(BUILD)/lockstep bench --design systolic
 	./$(BUILD)/lockstep bench --design stepper
+	./$(BUILD)/lockstep bench --design view
 
 # The pictures README.md embeds, remade from real runs (a test checks they are current).
 docs-images: build

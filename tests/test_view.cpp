@@ -3,6 +3,7 @@
 // that cycle's state with no script errors.
 #include "gpu_testing.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -169,6 +170,39 @@ TEST_F(GpuView, LastCycleAndKeySteps) {
     EXPECT_TRUE(contains(element_text(end, "channels"), "\nDONE")) << element_text(end, "channels");
     const std::string back = loaded(page(), "click=btn-last,btn-m10&keys=Shift+ArrowLeft,PageDown,ArrowLeft");
     EXPECT_TRUE(contains(back, "<span id=\"cycle\">433</span>")) << without_data(back);
+}
+
+// A run of 100,000 cycles: the page loads, goes deep into it and steps (its speed is in
+// `lockstep bench --design view`), and shows what the stepper shows at the same cycle.
+TEST(View, HundredThousandCycleRunLoadsAndSteps) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string dir = trace_dir("mid_loop");
+    ASSERT_EQ(record_gpu_trace("mid_loop.asm", dir), 0);
+    ASSERT_EQ(run_cli("view " + dir).status, 0);
+    const std::string page = dir + "/view.html";
+    // 100000, +1, +1, -10, the last cycle, cycle 0, +10: cycle 10 after seven moves.
+    const std::string dom = loaded(page, "cycle=100000&keys=ArrowRight,ArrowRight,Shift+ArrowLeft,End,Home,PageDown");
+    EXPECT_EQ(element_text(dom, "cycle"), "10") << without_data(dom);
+    EXPECT_EQ(element_text(dom, "last-cycle"), "102786");
+    const nlohmann::json timing = nlohmann::json::parse(element_text(dom, "timing"), nullptr, false);
+    ASSERT_TRUE(timing.is_object()) << element_text(dom, "timing");
+    EXPECT_EQ(timing["steps"], 7);
+
+    // Deep in the run, the first EXECUTE after cycle 99,990 as the stepper finds it.
+    const CliRun step = run_cli("step " + dir + " -e 'goto 99990' -e 'break state=execute' -e c");
+    ASSERT_EQ(step.status, 0) << step.err;
+    const size_t hit = step.out.find("breakpoint 'state=execute' at cycle ");
+    ASSERT_NE(hit, std::string::npos) << step.out;
+    const std::string cycle = step.out.substr(hit + 36, step.out.find('\n', hit) - hit - 36);
+    const std::string deep = loaded(page, "cycle=" + cycle);
+    ASSERT_EQ(element_text(deep, "cycle"), cycle);
+    EXPECT_TRUE(element_text(deep, "core0-state") == "EXECUTE" || element_text(deep, "core1-state") == "EXECUTE");
+    for (const char* core : {"core0", "core1"}) {
+        const std::string id = core;
+        const std::string line = fmt::format("{} {:<8} pc {:<3} {:<24} fetcher", core, element_text(deep, id + "-state"),
+                                             element_text(deep, id + "-pc"), element_text(deep, id + "-instr"));
+        EXPECT_TRUE(contains(step.out.substr(hit), line)) << "the page shows '" << line << "'; the stepper:\n" << step.out;
+    }
 }
 
 TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {

@@ -14,12 +14,13 @@ struct BenchArgs {
     double min_time = 0.5;     // seconds per benchmark
     std::string design = "gpu";
     bool with_rtl = true;      // systolic: also RTL and cosim (builds 16x16 and 32x32 RTL)
-    std::string trace;         // stepper: a trace directory (empty: record programs/long_loop.asm)
+    std::string trace;         // stepper, view: a trace directory (empty: record a long kernel)
 };
 
 int bench_command(const BenchArgs& args, const Config& config);
 int bench_systolic_command(const BenchArgs& args);
 int bench_stepper_command(const BenchArgs& args, const Config& config);
+int bench_view_command(const BenchArgs& args, const Config& config);
 
 // Runs every Google Benchmark registered so far, each for at least `min_time` seconds.
 void run_registered_benchmarks(double min_time);
@@ -41,7 +42,9 @@ int gemm_command(const GemmArgs& args);
 // else one per line from stdin.
 int step_command(const std::string& dir, const std::vector<std::string>& commands, bool plain);
 
-// Writes TRACE_DIR/view.html, a self-contained page to step through the run in a browser.
+// Writes TRACE_DIR/view.html, a self-contained page to step through the run in a browser,
+// and returns its path (view_command also prints it).
+std::string write_view(const std::string& dir);
 int view_command(const std::string& dir);
 
 }  // namespace lockstep

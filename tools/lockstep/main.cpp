@@ -309,10 +309,10 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--config", bench.config, "GPU config (YAML)")->capture_default_str();
     bench_cmd->add_option("--program", bench.program, "Kernel to run (default: programs/bench_loop.asm)");
     bench_cmd->add_option("--min-time", bench.min_time, "Seconds per benchmark")->capture_default_str();
-    bench_cmd->add_option("--design", bench.design, "gpu, systolic, or stepper (opening and seeking a trace)")
+    bench_cmd->add_option("--design", bench.design, "gpu, systolic, stepper (opening and seeking a trace) or view (view.html in Chromium)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"gpu", "systolic", "stepper"}));
-    bench_cmd->add_option("--trace", bench.trace, "stepper: trace directory (default: record programs/long_loop.asm)");
+        ->check(CLI::IsMember({"gpu", "systolic", "stepper", "view"}));
+    bench_cmd->add_option("--trace", bench.trace, "stepper, view: trace directory (default: record programs/long_loop.asm or mid_loop.asm)");
     bool model_only = false;
     bench_cmd->add_flag("--model-only", model_only, "systolic: only the model (no 16x16/32x32 RTL builds)");
 
@@ -342,13 +342,14 @@ int main(int argc, char** argv) {
         if (*view_cmd) return view_command(view_dir);
         if (*fuzz_cmd) return fuzz_command(fuzz_start, fuzz_seeds, fuzz_config, fuzz_engine, fuzz_save);
         if (*bench_cmd) {
-            if (bench.design == "gpu" && model_only) throw Error("--model-only is for --design systolic");
+            const bool reads_traces = bench.design == "stepper" || bench.design == "view";
+            if (bench.design != "systolic" && model_only) throw Error("--model-only is for --design systolic");
             if (bench.design == "systolic" && !bench.program.empty()) throw Error("--program is for --design gpu");
-            if (bench.design == "stepper" && model_only) throw Error("--model-only is for --design systolic");
             bench.with_rtl = !model_only;
-            if (bench.design != "stepper" && !bench.trace.empty()) throw Error("--trace is for --design stepper");
+            if (!reads_traces && !bench.trace.empty()) throw Error("--trace is for --design stepper or view");
             if (bench.design == "systolic") return bench_systolic_command(bench);
             if (bench.design == "stepper") return bench_stepper_command(bench, read_config(bench.config));
+            if (bench.design == "view") return bench_view_command(bench, read_config(bench.config));
             return bench_command(bench, read_config(bench.config));
         }
     } catch (const Error& e) {

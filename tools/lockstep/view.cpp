@@ -310,7 +310,7 @@ std::string script_safe(const nlohmann::json& j) {
 
 }  // namespace
 
-int view_command(const std::string& dir) {
+std::string write_view(const std::string& dir) {
     trace::StateReader reader(dir + "/states.bin");
     const nlohmann::json& meta = reader.meta();
     const std::string kind = meta.value("kind", "");
@@ -330,7 +330,11 @@ int view_command(const std::string& dir) {
     for (const char* piece : view_page::kTail) out << piece;
     out.close();
     if (!out) throw Error(path + ": cannot write");
-    std::cout << path << "\n";
+    return path;
+}
+
+int view_command(const std::string& dir) {
+    std::cout << write_view(dir) << "\n";
     return 0;
 }
 

@@ -98,6 +98,7 @@ tr.pcrow td { background: #e3f2fd; }
 <div id="view"></div>
 <section id="summary-section"><h2>Run summary</h2><table class="kv" id="summary"></table></section>
 </main>
+<pre id="timing" hidden></pre>
 <script type="application/json" id="data">)VIEWPAGE";
 
 inline constexpr const char* kTail[] = {
@@ -335,7 +336,18 @@ R"VIEWPAGE(
 // ---------------------------------------------------------------- navigation
 let current = 0;
 let renderView = () => {};
+// How long loading and each move took (ms), in #timing for lockstep bench --design view.
+const timing = { load_ms: 0, steps: 0, step_ms_total: 0, step_ms_max: 0 };
 function go(c) {
+  const began = performance.now();
+  moveTo(c);
+  const took = performance.now() - began;
+  timing.steps++;
+  timing.step_ms_total += took;
+  timing.step_ms_max = Math.max(timing.step_ms_max, took);
+  setText($('timing'), JSON.stringify(timing));
+}
+function moveTo(c) {
   c = Math.round(Number(c));
   if (!Number.isFinite(c)) return;
   c = Math.max(0, Math.min(LAST, c));
@@ -845,7 +857,9 @@ try {
   renderSummary();
   if (D.kind === 'gpu') setupGpu(); else setupSystolic();
   for (const ch of charts) ch.draw();
-  go(0);
+  moveTo(0);
+  timing.load_ms = performance.now();   // since the navigation began: reading, parsing, first draw
+  setText($('timing'), JSON.stringify(timing));
   applyHash();
   window.addEventListener('hashchange', applyHash);
 } catch (e) {
