@@ -24,6 +24,7 @@ help:
 	@echo "make bench         simulated cycles per second (model vs RTL vs cosim), and the stepper"
 	@echo "make docs-images   remake the README's pictures (docs/images) from real runs"
 	@echo "make deps          install the Debian packages Lockstep needs"
+	@echo "variables: BUILD=$(BUILD) BUILD_TYPE=$(BUILD_TYPE) JOBS=$(JOBS) CONFIG=$(CONFIG)"
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
@@ -40,7 +41,10 @@ deps:
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
+# A BUILD_TYPE other than the one build/ was configured with reconfigures it.
 configure: deps $(BUILD)/CMakeCache.txt
+	@grep -qx 'CMAKE_BUILD_TYPE:STRING=$(BUILD_TYPE)' $(BUILD)/CMakeCache.txt || \
+	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory

@@ -50,9 +50,13 @@ TEST(Cli, RunawayProgramHitsTheCycleLimit) {
 TEST(Cli, DataAddressOutOfRange) {
     const std::string path = write_temp("range.asm", ".threads 1\nCONST R1, #250\nCONST R2, #8\nMUL R3, R1, R2\n"
                                                      "LDR R4, R3\nRET\n");
-    // 250 * 8 = 2000 needs 16-bit data; this config has 1024 data words.
-    expect_error(run_cli("run " + path + " --config " + source_path("configs/gpu-16bit.yaml")),
-                 "data memory read at address 2000 out of range 0..1023");
+    // 250 * 8 = 2000 needs 16-bit data; this config has 1024 data words. Every engine names
+    // the thread that asked, its PC, instruction and address register.
+    for (const char* engine : {"model", "rtl", "cosim"}) {
+        expect_error(run_cli("run " + path + " --config " + source_path("configs/gpu-16bit.yaml") + " --engine " + engine),
+                     "data memory read at address 2000 out of range 0..1023 (channel 0); asked by core 0 thread 0 "
+                     "(block 0) at PC 3: LDR R4, R3 with R3 = 2000\n");
+    }
 }
 
 TEST(Cli, UnknownEngine) {

@@ -33,6 +33,26 @@ std::optional<Engine> engine_from_name(const std::string& n) {
 
 namespace {
 
+// Names the threads behind a data address the memory does not have: those whose LSU is
+// loading or storing through a register that holds such an address.
+std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, unsigned tpb) {
+    std::string who;
+    for (unsigned c = 0; c < s.cores.size(); ++c) {
+        const gpu::CoreView& core = s.cores[c];
+        const isa::Instruction in = isa::decode(static_cast<uint16_t>(core.instruction));
+        if (in.op != isa::Opcode::Ldr && in.op != isa::Opcode::Str) continue;
+        for (unsigned t = 0; t < core.thread_count; ++t) {
+            const gpu::ThreadView& th = s.threads[c * tpb + t];
+            const bool busy = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
+            if (!busy || th.regs[in.rs] < words) continue;
+            who += fmt::format("{}core {} thread {} (block {}) at PC {}: {} with {} = {}", who.empty() ? "" : ", ", c, t,
+                               core.block_id, core.pc, isa::disassemble(static_cast<uint16_t>(core.instruction)),
+                               isa::register_name(in.rs), th.regs[in.rs]);
+        }
+    }
+    return who.empty() ? "" : "; asked by " + who;
+}
+
 // One engine with its own memories, stepped one clock edge at a time.
 class Harness {
 public:
@@ -41,7 +61,8 @@ public:
           data_("data", 1u << config.gpu.data_addr_bits, config.gpu.data_width, config.gpu.data_channels,
                 config.memory.latency, true),
           program_("program", 1u << config.gpu.program_addr_bits, 16, config.gpu.program_channels,
-                   config.memory.latency, false) {
+                   config.memory.latency, false),
+          threads_per_block_(config.gpu.threads_per_block) {
         data_.load(program.data);
         program_.load(std::vector<uint32_t>(program.code.begin(), program.code.end()));
         snapshot_.resize(config.gpu);
@@ -63,7 +84,11 @@ public:
     void set_start(bool start) { inputs_.start = start; }
 
     void edge(uint64_t cycle) {
-        inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
+        try {
+            inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
+        } catch (const Error& e) {
+            throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), threads_per_block_));
+        }
         inputs_.program = program_.respond(snapshot_.program_requests, cycle);
         device_.tick(inputs_);
         data_.clock(snapshot_.data_requests);
@@ -78,6 +103,7 @@ public:
 private:
     gpu::GpuDevice& device_;
     Memory data_, program_;
+    unsigned threads_per_block_;
     GpuSnapshot snapshot_;
     gpu::GpuInputs inputs_;
 };

@@ -59,6 +59,7 @@ Snapshot snapshot(const RtlDesign& design) {
     if (fs::exists(src / waiver)) files.push_back(waiver);
     files.push_back("sim/cosim/" + design.adapter);
     files.push_back("sim/cosim/verilated_bits.h");
+    files.push_back("sim/cosim/verilated_top.h");
     for (const std::string& header : design.adapter_headers) files.push_back("sim/" + header);
     Snapshot out;
     for (const std::string& f : files) out.emplace_back(f, read_all(src / f));

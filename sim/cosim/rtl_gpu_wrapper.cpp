@@ -1,10 +1,9 @@
 // Adapter from the Verilated `gpu` to GpuDevice. Compiled once per GPU shape into a shared
 // library by rtl_cache.cpp (the shape arrives as LS_* macros) and loaded with dlopen.
 #include "Vgpu.h"
-#include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #include "cosim/verilated_bits.h"
+#include "cosim/verilated_top.h"
 #include "gpu/gpu_types.h"
 
 #include <memory>
@@ -27,22 +26,7 @@ constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++
 
 class RtlGpu final : public GpuDevice {
 public:
-    explicit RtlGpu(const char* vcd_path) {
-        context_->traceEverOn(vcd_path != nullptr);
-        top_ = std::make_unique<Vgpu>(context_.get(), "gpu");
-        if (vcd_path != nullptr) {
-            vcd_ = std::make_unique<VerilatedVcdC>();
-            top_->trace(vcd_.get(), 99);
-            vcd_->open(vcd_path);
-        }
-        top_->clk_i = 0;
-        top_->eval();
-    }
-
-    ~RtlGpu() override {
-        if (vcd_) vcd_->close();
-        top_->final();
-    }
+    explicit RtlGpu(const char* vcd_path) : top_("gpu", vcd_path) {}
 
     void tick(const GpuInputs& in) override {
         top_->rst_ni = in.rst_n;
@@ -58,13 +42,7 @@ public:
             set(top_->prog_read_ready_i, ch, 1, in.program[ch].read_ready);
             set(top_->prog_read_data_i, ch * 16, 16, in.program[ch].read_data);
         }
-        top_->eval();                      // inputs settle before the edge
-        dump();
-        top_->clk_i = 1;
-        top_->eval();
-        dump();
-        top_->clk_i = 0;
-        top_->eval();
+        top_.edge();
     }
 
     void observe(GpuSnapshot& out) const override {
@@ -109,14 +87,7 @@ public:
     }
 
 private:
-    void dump() {
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(context_->time()));
-        context_->timeInc(500);   // half a 1 ns period, in the RTL's 1 ps precision
-    }
-
-    std::unique_ptr<VerilatedContext> context_ = std::make_unique<VerilatedContext>();
-    std::unique_ptr<Vgpu> top_;
-    std::unique_ptr<VerilatedVcdC> vcd_;
+    lockstep::cosim::VerilatedTop<Vgpu> top_;
 };
 
 }  // namespace

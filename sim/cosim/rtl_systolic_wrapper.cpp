@@ -1,10 +1,9 @@
 // Adapter from the Verilated `systolic` to SystolicDevice. Compiled once per array shape
 // into a shared library by rtl_cache.cpp (the shape arrives as LS_* macros).
 #include "Vsystolic.h"
-#include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #include "cosim/verilated_bits.h"
+#include "cosim/verilated_top.h"
 #include "systolic/systolic_types.h"
 
 #include <memory>
@@ -35,22 +34,7 @@ void read_pes(const Word* __restrict port, unsigned bits, T* __restrict field) {
 
 class RtlSystolic final : public SystolicDevice {
 public:
-    explicit RtlSystolic(const char* vcd_path) {
-        context_->traceEverOn(vcd_path != nullptr);
-        top_ = std::make_unique<Vsystolic>(context_.get(), "systolic");
-        if (vcd_path != nullptr) {
-            vcd_ = std::make_unique<VerilatedVcdC>();
-            top_->trace(vcd_.get(), 99);
-            vcd_->open(vcd_path);
-        }
-        top_->clk_i = 0;
-        top_->eval();
-    }
-
-    ~RtlSystolic() override {
-        if (vcd_) vcd_->close();
-        top_->final();
-    }
+    explicit RtlSystolic(const char* vcd_path) : top_("systolic", vcd_path) {}
 
     void tick(const SystolicInputs& in) override {
         top_->rst_ni = in.rst_n;
@@ -63,13 +47,7 @@ public:
         top_->host_sel_i = static_cast<uint8_t>(in.host_sel);
         set(top_->host_addr_i, 0, kAddr, in.host_addr);
         set(top_->host_wdata_i, 0, kAcc, static_cast<uint32_t>(in.host_wdata));
-        top_->eval();
-        dump();
-        top_->clk_i = 1;
-        top_->eval();
-        dump();
-        top_->clk_i = 0;
-        top_->eval();
+        top_.edge();
     }
 
     int32_t host_read(unsigned sel, uint32_t addr) override {
@@ -104,14 +82,7 @@ public:
     }
 
 private:
-    void dump() {
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(context_->time()));
-        context_->timeInc(500);   // half a 1 ns period, in the RTL's 1 ps precision
-    }
-
-    std::unique_ptr<VerilatedContext> context_ = std::make_unique<VerilatedContext>();
-    std::unique_ptr<Vsystolic> top_;
-    std::unique_ptr<VerilatedVcdC> vcd_;
+    lockstep::cosim::VerilatedTop<Vsystolic> top_;
 };
 
 }  // namespace
