@@ -87,13 +87,16 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(SaveFiles, GroupTheSignalsAPersonWantsFirst) {
     const std::string dir = temp_path("gtkw_groups");
-    ASSERT_EQ(record_gemm_trace("--rows 3 --cols 5 --m 4 --k 3 --n 6", dir), 0);
+    ASSERT_EQ(run_cli("gemm --config " + source_path("configs/systolic.yaml") +
+                      " --rows 3 --cols 5 --m 4 --k 3 --n 6 --engine rtl --trace " + dir)
+                  .status,
+              0);
     const std::string systolic = slurp(dir + "/systolic.gtkw");
     EXPECT_NE(systolic.find("-PE (1, 1): operand from the left, from above, stationary, accumulator\n"), std::string::npos)
         << systolic;
     EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.g_row[1].g_col[1].u_pe.acc_q[31:0]\n"), std::string::npos);
     EXPECT_NE(systolic.find("systolic.dbg_left_valid_o[2:0]\n@24\nsystolic.dbg_left_addr_o[0][13:0]\n"), std::string::npos);
-    ASSERT_EQ(record_gpu_trace("matmul.asm", dir + "_gpu"), 0);
+    ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --engine rtl --trace " + dir + "_gpu").status, 0);
     const std::string gpu = slurp(dir + "_gpu/gpu.gtkw");
     for (const char* group : {"-clock and launch\n", "-program memory\n", "-data memory\n"}) {
         EXPECT_NE(gpu.find(group), std::string::npos) << gpu;

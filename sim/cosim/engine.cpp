@@ -158,6 +158,7 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     result.initial_memory = main.data().words();
     trace::TraceWriter trace(options.trace_dir, shape, program);
 
+    uint64_t mismatch_record = 0;   // its index in states.bin, which numbers every launch's cycles on
     auto compare_now = [&](uint64_t cycle) {
         if (!model_h || !rtl_h || result.first_mismatch) return;
         if (auto m = compare(rtl_h->snapshot(), model_h->snapshot(), shape.threads_per_block)) {
@@ -165,49 +166,63 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
             m->recent_trace = trace.recent_lines();
             result.first_mismatch = m;
             result.mismatches = 1;
+            mismatch_record = trace.records();   // the record about to be written
         }
+    };
+    // A run that stops with an error still leaves a complete trace, to step to where it stopped.
+    auto finish_trace = [&](nlohmann::json extra) {
+        trace.finish(name(options.engine), extra);
+        if (!options.trace_dir.empty()) trace::write_pictures(options.trace_dir);
     };
 
     for (Harness* h : {model_h.get(), rtl_h.get()}) {
         if (h) h->reset(program.threads);
     }
-    for (unsigned launch = 0; launch < options.launches && !result.first_mismatch; ++launch) {
-        if (launch > 0) {   // drop start for one cycle to re-arm the dispatcher
+    uint64_t cycle = 0;
+    try {
+        for (unsigned launch = 0; launch < options.launches && !result.first_mismatch; ++launch) {
+            if (launch > 0) {   // drop start for one cycle to re-arm the dispatcher
+                for (Harness* h : {model_h.get(), rtl_h.get()}) {
+                    if (!h) continue;
+                    h->set_start(false);
+                    h->edge(0);
+                }
+            }
             for (Harness* h : {model_h.get(), rtl_h.get()}) {
-                if (!h) continue;
-                h->set_start(false);
-                h->edge(0);
+                if (h) h->set_start(true);
             }
+            trace.record(0, main.snapshot());
+            compare_now(0);
+            cycle = 0;
+            while (!result.first_mismatch) {
+                if (cycle >= max_cycles) {
+                    throw Error(fmt::format("{}: did not finish within {} cycles (raise --max-cycles or sim.max_cycles "
+                                            "in {}); last state: {}",
+                                            program.path, max_cycles, config.path,
+                                            trace::TraceWriter::cycle_line(cycle, main.snapshot())));
+                }
+                ++cycle;
+                for (Harness* h : {model_h.get(), rtl_h.get()}) {
+                    if (h) h->edge(cycle);
+                }
+                if (options.fault && options.fault->cycle == cycle && model_h) {
+                    inject(static_cast<gpu::GpuModel&>(*model), *options.fault);
+                    model_h->observe();
+                }
+                compare_now(cycle);
+                trace.record(cycle, main.snapshot());   // the mismatching cycle too: the stepper shows it
+                if (result.first_mismatch) break;
+                check_progress(cycle, main.snapshot(), shape.threads_per_block);
+                if (main.snapshot().done) break;
+            }
+            result.launch_cycles.push_back(cycle);
+            result.cycles = cycle;
         }
-        for (Harness* h : {model_h.get(), rtl_h.get()}) {
-            if (h) h->set_start(true);
-        }
-        trace.record(0, main.snapshot());
-        compare_now(0);
-        uint64_t cycle = 0;
-        while (!result.first_mismatch) {
-            if (cycle >= max_cycles) {
-                throw Error(fmt::format("{}: did not finish within {} cycles (raise --max-cycles or sim.max_cycles "
-                                        "in {}); last state: {}",
-                                        program.path, max_cycles, config.path,
-                                        trace::TraceWriter::cycle_line(cycle, main.snapshot())));
-            }
-            ++cycle;
-            for (Harness* h : {model_h.get(), rtl_h.get()}) {
-                if (h) h->edge(cycle);
-            }
-            if (options.fault && options.fault->cycle == cycle && model_h) {
-                inject(static_cast<gpu::GpuModel&>(*model), *options.fault);
-                model_h->observe();
-            }
-            compare_now(cycle);
-            trace.record(cycle, main.snapshot());   // the mismatching cycle too: the stepper shows it
-            if (result.first_mismatch) break;
-            check_progress(cycle, main.snapshot(), shape.threads_per_block);
-            if (main.snapshot().done) break;
-        }
-        result.launch_cycles.push_back(cycle);
-        result.cycles = cycle;
+    } catch (const Error& e) {
+        if (options.trace_dir.empty()) throw;
+        finish_trace({{"cycles", cycle}, {"mismatches", 0}, {"first_mismatch", nullptr}, {"error", e.what()}});
+        throw Error(fmt::format("{}\nThe trace up to there is in {}/ (lockstep step {})", e.what(), options.trace_dir,
+                                options.trace_dir));
     }
     result.memory = main.data().words();
     if (model_h && rtl_h && !result.first_mismatch && model_h->data().words() != rtl_h->data().words()) {
@@ -223,11 +238,9 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     }
     result.utilisation = trace.utilisation();
     result.trace_dir = options.trace_dir;
-    const nlohmann::json report = to_json(result);
-    trace.finish(name(options.engine), {{"cycles", result.cycles},
-                                        {"mismatches", result.mismatches},
-                                        {"first_mismatch", report["first_mismatch"]}});
-    if (!options.trace_dir.empty()) trace::write_pictures(options.trace_dir);
+    nlohmann::json mismatch = to_json(result)["first_mismatch"];
+    if (mismatch.is_object()) mismatch["record"] = result.first_mismatch->unit == "data_memory" ? trace.records() - 1 : mismatch_record;
+    finish_trace({{"cycles", result.cycles}, {"mismatches", result.mismatches}, {"first_mismatch", mismatch}});
     return result;
 }
 

@@ -211,8 +211,14 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
         uint64_t cycle = 0;
         while (main.snapshot().state != SaState::Done) {
             if (cycle >= max_cycles) {
-                throw Error(fmt::format("GEMM did not finish within {} cycles (raise --max-cycles or sim.max_cycles)",
-                                        max_cycles));
+                const std::string what = fmt::format(
+                    "GEMM did not finish within {} cycles (raise --max-cycles or sim.max_cycles)", max_cycles);
+                if (options.trace_dir.empty()) throw Error(what);
+                // The trace up to here stays complete, to step to where the run stopped.
+                tracer->finish({{"cycles", result.cycles}, {"mismatches", 0}, {"first_mismatch", nullptr}, {"error", what}});
+                trace::write_pictures(options.trace_dir);
+                throw Error(fmt::format("{}\nThe trace up to there is in {}/ (lockstep step {})", what, options.trace_dir,
+                                        options.trace_dir));
             }
             for (Harness* h : all) h->edge();
             if (options.fault && options.fault->cycle == cycle && model) {

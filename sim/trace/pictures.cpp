@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -199,7 +200,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                          {active, lsu, channels, fetch}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block (%)", "core", "thread slot", busy));
     perfetto.write(dir + "/perfetto.json", "lockstep GPU: " + m.value("program", std::string()));
-    write_gpu_gtkw(dir, g);
+    if (std::filesystem::exists(dir + "/gpu.vcd")) write_gpu_gtkw(dir, g);   // the RTL ran
 }
 
 void systolic_pictures(const std::string& dir, StateReader& reader) {
@@ -253,7 +254,7 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
          utilisation_svg(fmt::format("{}: utilisation over {} cycles", what, cycles), {active, moving}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
     perfetto.write(dir + "/perfetto.json", "lockstep systolic array: " + what);
-    write_systolic_gtkw(dir, shape);
+    if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape);
 }
 
 }  // namespace
@@ -268,6 +269,16 @@ void write_pictures(const std::string& dir) {
     } else {
         throw Error(dir + "/states.bin: unknown trace kind '" + kind + "'");
     }
+}
+
+std::string trace_files(const std::string& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    return list;
 }
 
 }  // namespace lockstep::trace

@@ -1,6 +1,7 @@
 // What a trace directory gets after a run, derived from its states.bin by one piece of
 // code for both engines: utilisation.svg (over time), heatmap.svg (per PE or per thread
-// slot), perfetto.json (Chrome/Perfetto trace events) and a GTKWave save file for the VCD.
+// slot), perfetto.json (Chrome/Perfetto trace events) and, when the RTL wrote a VCD, a
+// GTKWave save file for it.
 #pragma once
 
 #include <string>
@@ -9,5 +10,8 @@ namespace lockstep::trace {
 
 // Reads DIR/states.bin and writes the files above into DIR. Throws lockstep::Error.
 void write_pictures(const std::string& dir);
+
+// The files in DIR, by name, comma-separated: what a run tells the user it wrote.
+std::string trace_files(const std::string& dir);
 
 }  // namespace lockstep::trace

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iterator>
 
 namespace lockstep::trace {
 
@@ -12,7 +13,8 @@ using namespace systolic;
 
 const char* phase_name(Phase phase) {
     static const char* const names[] = {"idle", "preload", "fill", "steady", "drain", "done"};
-    return names[static_cast<unsigned>(phase)];
+    const auto i = static_cast<unsigned>(phase);
+    return i < std::size(names) ? names[i] : "invalid";   // a damaged trace must not crash the reader
 }
 
 Phase phase_of(const SystolicSnapshot& during, const Mapping& map) {

@@ -42,6 +42,7 @@ public:
     // Writes summary.json (when tracing) and closes the files.
     void finish(const std::string& engine, const nlohmann::json& extra);
 
+    uint64_t records() const { return recorded_; }   // so far; the stepper numbers cycles by record
     nlohmann::json utilisation() const;       // the summary object, also part of --json
     std::vector<std::string> recent_lines() const;
     const GpuCounters& counters() const { return counters_; }

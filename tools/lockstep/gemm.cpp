@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "cosim/gemm_engine.h"
+#include "trace/pictures.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -239,7 +240,10 @@ int gemm_command(const GemmArgs& args) {
         }
     }
     if (args.json) std::cout << (layers.size() > 1 ? nlohmann::json{{"layers", reports}} : reports[0]).dump() << std::endl;
-    if (!args.json && !args.trace.empty()) fmt::print("Traces: {}/\n", args.trace);
+    if (!args.json && !args.trace.empty()) {
+        fmt::print("Traces: {}/ ({})\n  step through the run: lockstep step {} (or lockstep view {})\n", args.trace,
+                   trace::trace_files(args.trace), args.trace, args.trace);
+    }
     return all_ok ? 0 : 1;
 }
 

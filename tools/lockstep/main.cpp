@@ -8,6 +8,7 @@
 #include "common/program_generator.h"
 #include "cosim/engine.h"
 #include "cosim/rtl_cache.h"
+#include "trace/pictures.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -129,8 +130,8 @@ int run_command(const RunArgs& args) {
         fmt::print("  data channels busy {}, program channels busy {}\n", pct_list(u["data_channel_busy_pct"]),
                    pct_list(u["program_channel_busy_pct"]));
         if (!args.trace.empty()) {
-            fmt::print("Traces: {}/ (trace.log, utilisation.csv, summary.json{})\n", args.trace,
-                       result.engine == cosim::Engine::Model ? "" : ", gpu.vcd");
+            fmt::print("Traces: {}/ ({})\n  step through the run: lockstep step {} (or lockstep view {})\n",
+                       args.trace, trace::trace_files(args.trace), args.trace, args.trace);
         }
     }
     if (result.first_mismatch) {

@@ -19,11 +19,13 @@ int step_command(const std::string& dir, const std::vector<std::string>& command
 
     if (terminal) std::cout << "lockstep step: " << dir << " (" << stepper.last() + 1 << " cycles); help lists the commands\n";
     stepper.show(std::cout);
+    bool rejected = false;   // a script with a bad command exits 2, after running the rest
     auto one = [&](const std::string& line) {
         try {
             return stepper.execute(line, std::cout);
         } catch (const Error& e) {
             std::cout << "error: " << e.what() << "\n";
+            rejected = true;
             return true;
         }
     };
@@ -31,7 +33,7 @@ int step_command(const std::string& dir, const std::vector<std::string>& command
         for (const std::string& line : commands) {
             if (!one(line)) break;
         }
-        return 0;
+        return rejected ? 2 : 0;
     }
     std::string line;
     while (true) {
@@ -40,7 +42,7 @@ int step_command(const std::string& dir, const std::vector<std::string>& command
         if (!terminal) std::cout << "> " << line << "\n";
         if (!one(line)) break;
     }
-    return 0;
+    return rejected && !terminal ? 2 : 0;
 }
 
 }  // namespace lockstep

@@ -79,9 +79,15 @@ public:
 
     void run() {
         bool going = true;
+        int failed_reads = 0;
         while (going) {
             draw();
             const int k = getch();
+            if (k == ERR) {   // the terminal went away (stdin closed): stop rather than spin
+                if (++failed_reads > 100) break;
+                continue;
+            }
+            failed_reads = 0;
             if (help_ && k != KEY_RESIZE) {   // any key closes the help
                 help_ = false;
                 continue;
@@ -110,7 +116,7 @@ private:
             case '?': case 'h': help_ = true; return true;
             case KEY_UP: case 'k': scroll_ = scroll_ > 0 ? scroll_ - 1 : 0; return true;
             case KEY_DOWN: case 'j': ++scroll_; return true;
-            case KEY_RESIZE: case ERR: return true;
+            case KEY_RESIZE: return true;
             default: say(fmt_key(k) + ": not a key of the stepper (? lists them)", true); return true;
         }
     }

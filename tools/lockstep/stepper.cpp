@@ -18,8 +18,10 @@ const char* const kStepperHelp = R"(commands:
   g, goto N          go to cycle N                    first, last   first or last cycle
   s, show            print the current cycle again
   b, break COND      stop at cycles where COND holds:
-                       gpu:      pc=N  instr=LDR (decoded)  state=WAIT|...  lsu=WAITING|... (entered)  mismatch
-                       systolic: fold=N  phase=preload|fill|steady|drain  pe=ROW,COL (becomes active)  mismatch
+                       gpu:      pc=N, instr=LDR (a core decodes it)   state=WAIT|... (a core enters it)
+                                 lsu=WAITING|... (a thread's LSU enters it)   mismatch
+                       systolic: fold=N (starts)   phase=preload|fill|steady|drain (entered)
+                                 pe=ROW,COL (starts multiplying)   mismatch
   breaks             list breakpoints                 delete N | clear   remove one or all
   c, continue        run forward to the next breakpoint hit
   rc, reverse        run backward to the previous hit
@@ -110,9 +112,12 @@ void Stepper::show(std::ostream& out) {
     } else {
         show_systolic(out);
     }
+    const nlohmann::json& error = reader_.meta().value("error", nlohmann::json());
+    if (cycle_ == last() && error.is_string()) out << "the run stopped here: " << error.get<std::string>() << "\n";
 }
 
 void Stepper::move(uint64_t cycle, std::ostream& out) {
+    if (cycle > last()) out << fmt::format("the run ends at cycle {}\n", last());
     cycle_ = std::min(cycle, last());
     if (print_views) show(out);
 }
@@ -142,33 +147,67 @@ void Stepper::run(int direction, std::ostream& out) {
     move(c, out);
 }
 
+// A state name from `names` (case-insensitive), or an error listing them.
+template <size_t N>
+std::string one_of(const std::string& value, const char* what, const char* const (&names)[N]) {
+    std::string list;
+    for (const char* n : names) {
+        if (lower(n) == value) return value;
+        list += std::string(list.empty() ? "" : ", ") + lower(n);
+    }
+    throw Error(fmt::format("{}='{}' is not one of {}", what, value, list));
+}
+
 void Stepper::add_break(const std::string& text, std::ostream& out) {
     const std::string cond = lower(text);
     const size_t eq = cond.find('=');
     const std::string key = cond.substr(0, eq), value = eq == std::string::npos ? "" : cond.substr(eq + 1);
+    const nlohmann::json& meta = reader_.meta();
     std::function<bool(uint64_t)> hit;
     if (key == "mismatch") {
-        const nlohmann::json& m = reader_.meta().value("first_mismatch", nlohmann::json());
+        const nlohmann::json& m = meta.value("first_mismatch", nlohmann::json());
         if (!m.is_object()) throw Error("this run had no lock-step mismatch");
-        const uint64_t at = m.at("cycle");
+        const uint64_t at = m.value("record", m.at("cycle").get<uint64_t>());   // records go on across launches
         hit = [at](uint64_t c) { return c == at; };
     } else if (kind_ == "gpu" && key == "pc") {
         const uint64_t pc = number(value, "pc=N needs a number");
-        hit = [this, pc](uint64_t c) { return any_core(c, [&](const gpu::CoreView& k) { return k.pc == pc && k.state == CoreState::Decode; }); };
+        if (pc >= (1ull << gpu_.program_addr_bits)) {
+            throw Error(fmt::format("pc={} is past the program memory (0..{})", pc, (1ull << gpu_.program_addr_bits) - 1));
+        }
+        hit = [this, pc](uint64_t c) {
+            return any_core(c, [&](const gpu::CoreView& k) { return k.pc == pc && k.state == CoreState::Decode; });
+        };
     } else if (kind_ == "gpu" && key == "state") {
-        const std::string want = value;
-        hit = [this, want](uint64_t c) {
-            return any_core(c, [&](const gpu::CoreView& k) { return lower(gpu::name(k.state)) == want; });
+        static const char* const names[] = {"IDLE", "FETCH", "DECODE", "REQUEST", "WAIT", "EXECUTE", "UPDATE", "DONE"};
+        const std::string want = one_of(value, "state", names);
+        hit = [this, want](uint64_t c) {   // a core enters the state (each core counts)
+            load(c);
+            for (size_t k = 0; k < now_.cores.size(); ++k) {
+                const bool in = lower(gpu::name(now_.cores[k].state)) == want;
+                if (in && now_.cores[k].start && (c == 0 || lower(gpu::name(before_.cores[k].state)) != want)) return true;
+            }
+            return false;
         };
     } else if (kind_ == "gpu" && key == "lsu") {
-        const std::string want = value;
-        hit = [this, want](uint64_t c) {
+        static const char* const names[] = {"IDLE", "REQUESTING", "WAITING", "DONE"};
+        const std::string want = one_of(value, "lsu", names);
+        hit = [this, want](uint64_t c) {   // a thread's LSU enters the state (each thread counts)
             load(c);
-            return std::any_of(now_.threads.begin(), now_.threads.end(),
-                               [&](const gpu::ThreadView& t) { return lower(gpu::name(t.lsu)) == want; });
+            for (size_t t = 0; t < now_.threads.size(); ++t) {
+                const bool in = lower(gpu::name(now_.threads[t].lsu)) == want;
+                if (in && (c == 0 || lower(gpu::name(before_.threads[t].lsu)) != want)) return true;
+            }
+            return false;
         };
     } else if (kind_ == "gpu" && key == "instr") {
         const std::string want = value;
+        const std::string mnemonic = want.substr(0, want.find(' '));
+        const bool branch = mnemonic.rfind("br", 0) == 0;
+        std::string upper = mnemonic;
+        for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (want.empty() || (!branch && !isa::opcode_from_mnemonic(upper))) {
+            throw Error(fmt::format("instr='{}' does not start with an instruction (e.g. instr=LDR, instr=BRn)", value));
+        }
         hit = [this, want](uint64_t c) {
             return any_core(c, [&](const gpu::CoreView& k) {
                 const std::string text = lower(isa::disassemble(k.instruction));
@@ -177,9 +216,12 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
         };
     } else if (kind_ == "systolic" && key == "fold") {
         const uint64_t fold = number(value, "fold=N needs a number");
-        hit = [this, fold](uint64_t c) { load(c); return sa_.fold == fold && sa_.t == 0; };
+        const uint64_t folds = meta.value("folds", uint64_t{0});
+        if (fold >= folds) throw Error(fmt::format("fold={}: this run has folds 0..{}", fold, folds - 1));
+        hit = [this, fold](uint64_t c) { load(c); return sa_.fold == fold && sa_.t == 0 && sa_.state == systolic::SaState::Run; };
     } else if (kind_ == "systolic" && key == "phase") {
-        const std::string want = value;
+        static const char* const names[] = {"idle", "preload", "fill", "steady", "drain", "done"};
+        const std::string want = one_of(value, "phase", names);
         hit = [this, want](uint64_t c) {
             load(c);
             const bool now = trace::phase_name(static_cast<trace::Phase>(sa_.phase)) == want;
@@ -201,9 +243,6 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
         };
     } else {
         throw Error(fmt::format("unknown breakpoint '{}' (help lists them)", text));
-    }
-    if (key == "state" || key == "lsu") {   // on entering the state, not on every cycle in it
-        hit = [hit](uint64_t c) { return hit(c) && (c == 0 || !hit(c - 1)); };
     }
     breaks_.push_back(Break{text, hit});
     out << fmt::format("breakpoint {}: {}\n", breaks_.size() - 1, text);
