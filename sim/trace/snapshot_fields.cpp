@@ -1,6 +1,7 @@
 #include "trace/snapshot_fields.h"
 
 #include "common/error.h"
+#include "trace/systolic_trace.h"
 
 namespace lockstep::trace {
 
@@ -136,6 +137,98 @@ void systolic_to_fields(const SystolicCycle& c, std::vector<uint32_t>& out) {
 void systolic_from_fields(const std::vector<uint32_t>& in, SystolicCycle& c) {
     Fields f(nullptr, &in);
     walk(f, c);
+}
+
+namespace {
+
+// Predicts each PE's fields from the cycle before, as the array moves data (the rules of
+// sim/systolic/pe_array.cpp): h and hv come from the left neighbour; v and vv from the one
+// above, and in ws/is v adds this PE's product h * w; in os acc adds h * v; mac is the AND
+// of the valids; every other field is guessed as it was. A wrong guess only costs bytes. Fields are settled in an order where each
+// prediction uses earlier cycles or fields already settled this cycle, so one walk serves
+// both directions.
+class SystolicPredictor final : public FieldTransform {
+public:
+    SystolicPredictor(const ArrayShape& shape, bool output_stationary)
+        : rows_(shape.rows), cols_(shape.cols), acc_bits_(shape.acc_bits), os_(output_stationary) {}
+
+    void encode(const std::vector<uint32_t>& previous, const std::vector<uint32_t>& current,
+                std::vector<uint32_t>& stored) const override {
+        walk<false>(previous, current, stored);
+    }
+    void decode(const std::vector<uint32_t>& previous, const std::vector<uint32_t>& stored,
+                std::vector<uint32_t>& current) const override {
+        walk<true>(previous, stored, current);
+    }
+
+private:
+    enum Field : size_t { kH, kHv, kV, kVv, kAcc, kW, kWv, kMac, kPerPe };
+    static constexpr size_t kHeader = 6, kPhase = 3;   // state, fold, t, phase, MACs (2)
+
+    size_t at(unsigned i, unsigned j, Field f) const { return kHeader + (static_cast<size_t>(i) * cols_ + j) * kPerPe + f; }
+    uint32_t wrap(uint32_t x) const { return static_cast<uint32_t>(sign_extend(x, acc_bits_)); }
+
+    // Decoding: `in` holds what is stored, `out` gets the cycle; encoding the other way round.
+    template <bool Decoding>
+    void walk(const std::vector<uint32_t>& prev, const std::vector<uint32_t>& in, std::vector<uint32_t>& out) const {
+        out.resize(in.size());
+        auto now = [&](size_t f) { return Decoding ? out[f] : in[f]; };   // a field settled this cycle
+        auto settle = [&](size_t f, uint32_t guess) { out[f] = Decoding ? in[f] + guess : in[f] - guess; };
+        // The header and the ports are guessed as they were: a counter or an address that moves
+        // by a constant stride then stores the same difference each cycle, which costs nothing.
+        const size_t ports = kHeader + static_cast<size_t>(rows_) * cols_ * kPerPe;
+        for (size_t f = 0; f < kHeader; ++f) settle(f, prev[f]);
+        for (size_t f = ports; f < in.size(); ++f) settle(f, prev[f]);
+        // In preload the stationary operands move down a row and everything else is cleared.
+        const bool preload = now(kPhase) == static_cast<uint32_t>(Phase::Preload);
+        for (unsigned i = 0; i < rows_; ++i) {
+            for (unsigned j = 0; j < cols_; ++j) {
+                const unsigned left = j > 0 ? j - 1 : j, above = preload && i > 0 ? i - 1 : i;
+                settle(at(i, j, kH), preload ? 0 : prev[at(i, left, kH)]);
+                settle(at(i, j, kHv), preload ? 0 : prev[at(i, left, kHv)]);
+                settle(at(i, j, kW), prev[at(above, j, kW)]);
+                settle(at(i, j, kWv), prev[at(above, j, kWv)]);
+            }
+        }
+        for (unsigned i = 0; i < rows_; ++i) {
+            for (unsigned j = 0; j < cols_; ++j) {
+                const uint32_t h = now(at(i, j, kH));
+                if (os_) {
+                    const unsigned up = i > 0 ? i - 1 : i;
+                    settle(at(i, j, kV), prev[at(up, j, kV)]);
+                    settle(at(i, j, kVv), prev[at(up, j, kVv)]);
+                    settle(at(i, j, kAcc), wrap(prev[at(i, j, kAcc)] + h * now(at(i, j, kV))));
+                    settle(at(i, j, kMac), now(at(i, j, kHv)) & now(at(i, j, kVv)));
+                } else if (preload) {
+                    for (Field f : {kV, kVv, kMac}) settle(at(i, j, f), 0);
+                    settle(at(i, j, kAcc), prev[at(i, j, kAcc)]);
+                } else {
+                    const uint32_t above = i > 0 ? prev[at(i - 1, j, kV)] : 0;
+                    settle(at(i, j, kV), wrap(above + h * now(at(i, j, kW))));
+                    settle(at(i, j, kVv), i > 0 ? prev[at(i - 1, j, kVv)] : now(at(0, j, kHv)));
+                    settle(at(i, j, kAcc), prev[at(i, j, kAcc)]);
+                    settle(at(i, j, kMac), now(at(i, j, kHv)) & now(at(i, j, kWv)));
+                }
+            }
+        }
+    }
+
+    unsigned rows_, cols_, acc_bits_;
+    bool os_;
+};
+
+}  // namespace
+
+std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta) {
+    const std::string predictor = meta.value("predictor", "");
+    if (predictor.empty()) return nullptr;
+    if (predictor != kSystolicPredictor) throw Error("unknown predictor '" + predictor + "' (a newer Lockstep wrote this?)");
+    ArrayShape shape;
+    shape.rows = meta.value("rows", 0u);
+    shape.cols = meta.value("cols", 0u);
+    shape.acc_bits = meta.value("acc_bits", shape.acc_bits);
+    if (shape.rows == 0 || shape.cols == 0 || shape.acc_bits == 0 || shape.acc_bits > 32) throw Error("bad array shape in the header");
+    return std::make_shared<SystolicPredictor>(shape, meta.value("dataflow", "") == "os");
 }
 
 GpuConfig gpu_config_of(const StateReader& reader) {

@@ -29,6 +29,9 @@ struct SystolicCycle {
     systolic::SystolicSnapshot after;
 };
 size_t systolic_field_count(const systolic::ArrayShape& shape);
+// The header value ("predictor") that stores array records as differences from how the
+// array moves data (transform_for builds it), which keeps long array traces small.
+inline constexpr const char* kSystolicPredictor = "systolic-v1";
 void systolic_to_fields(const SystolicCycle& c, std::vector<uint32_t>& out);
 void systolic_from_fields(const std::vector<uint32_t>& in, SystolicCycle& c);   // c.after sized by resize()
 

@@ -11,7 +11,8 @@ namespace lockstep::trace {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'S', 'S', 'T', 'A', 'T', 'E', '1'};
+constexpr char kMagic[8] = {'L', 'S', 'S', 'T', 'A', 'T', 'E', '2'};
+constexpr char kOldMagic[8] = {'L', 'S', 'S', 'T', 'A', 'T', 'E', '1'};   // before values were zigzag-coded
 constexpr uint8_t kKey = 'K', kDelta = 'D';
 
 void put_varint(std::string& out, uint64_t value) {
@@ -22,6 +23,17 @@ void put_varint(std::string& out, uint64_t value) {
     out.push_back(static_cast<char>(value));
 }
 
+// Field values as zigzag varints: small negative numbers (signed operands, differences
+// from a prediction) take one or two bytes instead of five.
+uint32_t zigzag(uint32_t value) {
+    const auto v = static_cast<int32_t>(value);
+    return (value << 1) ^ static_cast<uint32_t>(v >> 31);
+}
+uint32_t unzigzag(uint64_t stored) {
+    const auto z = static_cast<uint32_t>(stored);
+    return (z >> 1) ^ (0u - (z & 1u));
+}
+
 void put_u64(std::string& out, uint64_t value) {
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
 }
@@ -29,7 +41,7 @@ void put_u64(std::string& out, uint64_t value) {
 }  // namespace
 
 StateWriter::StateWriter(const std::string& path, const nlohmann::json& meta, size_t fields)
-    : out_(path, std::ios::binary), path_(path), fields_(fields) {
+    : out_(path, std::ios::binary), path_(path), fields_(fields), transform_(transform_for(meta)) {
     if (!out_) throw Error(path + ": cannot write file");
     const std::string header = meta.dump();
     std::string head(kMagic, sizeof kMagic);
@@ -39,19 +51,22 @@ StateWriter::StateWriter(const std::string& path, const nlohmann::json& meta, si
     out_.write(head.data(), static_cast<std::streamsize>(head.size()));
 }
 
-void StateWriter::append(const std::vector<uint32_t>& fields) {
+void StateWriter::append(const std::vector<uint32_t>& cycle) {
+    const bool keyframe = cycles_ % kKeyframe == 0;
+    if (transform_ && !keyframe) transform_->encode(previous_cycle_, cycle, stored_);
+    const std::vector<uint32_t>& fields = transform_ && !keyframe ? stored_ : cycle;   // keyframes hold the cycle
     buffer_.clear();
-    if (cycles_ % kKeyframe == 0) {
+    if (keyframe) {
         keyframes_.push_back(static_cast<uint64_t>(out_.tellp()));
         buffer_.push_back(static_cast<char>(kKey));
-        for (uint32_t v : fields) put_varint(buffer_, v);
+        for (uint32_t v : fields) put_varint(buffer_, zigzag(v));
     } else {
         std::string changes;
         uint64_t count = 0, last = 0;
         for (size_t i = 0; i < fields.size(); ++i) {
             if (fields[i] == previous_[i]) continue;
             put_varint(changes, i - last);   // index gap since the previous change
-            put_varint(changes, fields[i]);
+            put_varint(changes, zigzag(fields[i]));
             last = i;
             ++count;
         }
@@ -61,6 +76,7 @@ void StateWriter::append(const std::vector<uint32_t>& fields) {
     }
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     previous_ = fields;
+    if (transform_) previous_cycle_ = cycle;
     ++cycles_;
 }
 
@@ -84,6 +100,9 @@ StateReader::StateReader(const std::string& path) : path_(path) {
     std::ifstream in(path, std::ios::binary);
     if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
     data_.assign(std::istreambuf_iterator<char>(in), {});
+    if (data_.size() >= sizeof kOldMagic && std::memcmp(data_.data(), kOldMagic, sizeof kOldMagic) == 0) {
+        corrupt("written by an older Lockstep in a format this one does not read: run it again");
+    }
     if (data_.size() < 2 * sizeof kMagic + 32 || std::memcmp(data_.data(), kMagic, sizeof kMagic) != 0) {
         corrupt("not a Lockstep state trace");
     }
@@ -130,6 +149,12 @@ StateReader::StateReader(const std::string& path) : path_(path) {
     fields_ = read_varint();
     if (fields_ == 0 || fields_ > (1u << 24)) corrupt("bad field count");
     state_.assign(fields_, 0);
+    try {
+        transform_ = transform_for(meta_);
+    } catch (const Error& e) {
+        corrupt(e.what());
+    }
+    cycle_.assign(fields_, 0);
 }
 
 void StateReader::corrupt(const std::string& what) const {
@@ -156,17 +181,23 @@ void StateReader::decode_next() {
     if (offset_ >= data_.size()) corrupt("truncated record");
     const uint8_t kind = static_cast<uint8_t>(data_[offset_++]);
     if (kind == kKey) {
-        for (uint32_t& v : state_) v = static_cast<uint32_t>(varint());
+        for (uint32_t& v : state_) v = unzigzag(varint());
     } else if (kind == kDelta) {
         const uint64_t count = varint();
         uint64_t index = 0;
         for (uint64_t c = 0; c < count; ++c) {
             index += varint();
             if (index >= fields_) corrupt("field index out of range");
-            state_[index] = static_cast<uint32_t>(varint());
+            state_[index] = unzigzag(varint());
         }
     } else {
         corrupt(fmt::format("bad record kind at offset {}", offset_ - 1));
+    }
+    if (transform_ && kind == kKey) {
+        cycle_ = state_;
+    } else if (transform_) {
+        transform_->decode(cycle_, state_, next_cycle_);
+        cycle_.swap(next_cycle_);
     }
     ++current_;
 }
@@ -181,7 +212,7 @@ const std::vector<uint32_t>& StateReader::at(uint64_t index) {
             block_.resize(block_records_ * fields_);
             for (uint64_t r = 0; r < block_records_; ++r) {
                 if (r > 0) decode_next();
-                std::copy(state_.begin(), state_.end(), block_.begin() + static_cast<long>(r * fields_));
+                std::copy(decoded().begin(), decoded().end(), block_.begin() + static_cast<long>(r * fields_));
             }
             block_index_ = block;
         }
@@ -193,7 +224,7 @@ const std::vector<uint32_t>& StateReader::at(uint64_t index) {
         decode_from(index / StateWriter::kKeyframe);
     }
     while (current_ < index) decode_next();
-    return state_;
+    return decoded();
 }
 
 }  // namespace lockstep::trace

@@ -8,10 +8,30 @@
 
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace lockstep::trace {
+
+// The human-readable dumps (trace.log, pe_activity.txt) stop after this many cycles to stay
+// small; states.bin and the CSV files cover every cycle.
+inline constexpr uint64_t kTextLogCycles = 20000;
+
+// What a record between keyframes stores instead of the cycle's fields: here, each field
+// minus a prediction made from the cycle before, so fields that move as predicted stay 0
+// and cost nothing in the deltas. Lossless whatever the prediction.
+class FieldTransform {
+public:
+    virtual ~FieldTransform() = default;
+    virtual void encode(const std::vector<uint32_t>& previous, const std::vector<uint32_t>& current,
+                        std::vector<uint32_t>& stored) const = 0;
+    virtual void decode(const std::vector<uint32_t>& previous, const std::vector<uint32_t>& stored,
+                        std::vector<uint32_t>& current) const = 0;
+};
+
+// The transform a trace's header names ("predictor"), or null for none (snapshot_fields.cpp).
+std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta);
 
 class StateWriter {
 public:
@@ -27,7 +47,9 @@ private:
     std::string path_;
     size_t fields_;
     uint64_t cycles_ = 0;
-    std::vector<uint32_t> previous_;
+    std::shared_ptr<const FieldTransform> transform_;
+    std::vector<uint32_t> previous_;                     // the last record as stored
+    std::vector<uint32_t> previous_cycle_, stored_;      // with a transform: the last cycle's fields
     std::vector<uint64_t> keyframes_;                    // file offset of every keyframe
     std::string buffer_;
 };
@@ -47,6 +69,7 @@ public:
 private:
     void decode_from(uint64_t keyframe);
     void decode_next();
+    const std::vector<uint32_t>& decoded() const { return transform_ ? cycle_ : state_; }
     [[noreturn]] void corrupt(const std::string& what) const;
 
     std::string path_;
@@ -57,7 +80,9 @@ private:
     std::vector<uint64_t> keyframes_;
     uint64_t current_ = UINT64_MAX;                      // record held in state_
     size_t offset_ = 0;                                  // where the next record starts
-    std::vector<uint32_t> state_;
+    std::vector<uint32_t> state_;                        // the record as stored
+    std::shared_ptr<const FieldTransform> transform_;
+    std::vector<uint32_t> cycle_, next_cycle_;            // with a transform: the cycle's fields
     // The records of one keyframe block, decoded at once, so stepping backwards is as cheap
     // as stepping forwards (only when a block fits in kBlockCacheBytes).
     static constexpr size_t kBlockCacheBytes = 64u << 20;

@@ -62,7 +62,8 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
                                  {"dataflow", name(dataflow)}, {"m", size.m}, {"k", size.k}, {"n", size.n},
                                  {"folds", map_.folds()}, {"fold_length", map_.fold_length},
                                  {"preload", map_.preload}, {"stream", map_.stream}, {"in_bits", shape.in_bits},
-                                 {"acc_bits", shape.acc_bits}, {"buffer_addr_bits", shape.buffer_addr_bits}};
+                                 {"acc_bits", shape.acc_bits}, {"buffer_addr_bits", shape.buffer_addr_bits},
+                                 {"predictor", kSystolicPredictor}};
     states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, systolic_field_count(shape));
     cycle_.after.resize(shape);
 }
@@ -103,12 +104,17 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
     cycles_ << fmt::format("{},{},{},{},{},{},{:.2f},{:.2f}\n", cycle, name(during.state), during.fold, during.t,
                            phase_name(phase), active, 100.0 * active / pes,
                            100.0 * static_cast<double>(macs_) / (pes * static_cast<double>(recorded_)));
-    std::string grid = fmt::format("{} {} {} ", cycle, during.fold, phase_name(phase));
-    for (unsigned i = 0; i < shape_.rows; ++i) {
-        if (i) grid += '/';
-        for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(after, static_cast<size_t>(i) * shape_.cols + j);
+    if (cycle < kTextLogCycles) {   // one character per PE per cycle: long runs stop here
+        std::string grid = fmt::format("{} {} {} ", cycle, during.fold, phase_name(phase));
+        for (unsigned i = 0; i < shape_.rows; ++i) {
+            if (i) grid += '/';
+            for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(after, static_cast<size_t>(i) * shape_.cols + j);
+        }
+        activity_ << grid << '\n';
+    } else if (cycle == kTextLogCycles) {
+        activity_ << fmt::format("# pe_activity.txt stops at cycle {} to stay small; states.bin and `lockstep step` "
+                                 "cover every cycle\n", kTextLogCycles);
     }
-    activity_ << grid << '\n';
     write_ports(left_, cycle, after.left);
     write_ports(top_, cycle, after.top);
     write_ports(out_, cycle, after.out);

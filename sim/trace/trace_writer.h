@@ -32,7 +32,7 @@ struct GpuCounters {
 class TraceWriter {
 public:
     static constexpr unsigned kRecent = 16;   // lines kept for mismatch reports
-    static constexpr uint64_t kLogCycles = 20000;   // trace.log stops here (850 bytes a cycle); states.bin goes on
+    static constexpr uint64_t kLogCycles = kTextLogCycles;   // trace.log stops here (850 bytes a cycle)
 
     // `dir` empty: count and keep recent lines only, write no files.
     TraceWriter(const std::string& dir, const GpuConfig& config, const Program& program);
