@@ -90,6 +90,12 @@ std::optional<Mismatch> compare(const GpuSnapshot& rtl, const GpuSnapshot& model
     return c.found;
 }
 
+nlohmann::json to_json(const std::optional<Mismatch>& m) {
+    if (!m) return nullptr;
+    return {{"cycle", m->cycle}, {"unit", m->unit}, {"signal", m->signal}, {"rtl", m->rtl},
+            {"model", m->model}, {"in_flight", m->in_flight}, {"recent_trace", m->recent_trace}};
+}
+
 std::string format_report(const Mismatch& m) {
     std::string out = fmt::format(
         "LOCK-STEP MISMATCH at cycle {}\n"

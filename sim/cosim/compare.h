@@ -3,6 +3,8 @@
 
 #include "gpu/gpu_types.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +21,9 @@ struct Mismatch {
     std::string in_flight;         // the instruction (PC and disassembly) of the core concerned
     std::vector<std::string> recent_trace;   // the last trace lines before the difference
 };
+
+// The mismatch as JSON (null when there is none), for --json and summary.json.
+nlohmann::json to_json(const std::optional<Mismatch>& m);
 
 // Compares in a fixed order (done, cores, threads, data channels, program channels) and
 // returns the first difference, or nothing.

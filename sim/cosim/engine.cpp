@@ -245,12 +245,7 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
 }
 
 nlohmann::json to_json(const RunResult& r) {
-    nlohmann::json mismatch = nullptr;
-    if (r.first_mismatch) {
-        const Mismatch& m = *r.first_mismatch;
-        mismatch = {{"cycle", m.cycle}, {"unit", m.unit}, {"signal", m.signal}, {"rtl", m.rtl},
-                    {"model", m.model}, {"in_flight", m.in_flight}, {"recent_trace", m.recent_trace}};
-    }
+    const nlohmann::json mismatch = to_json(r.first_mismatch);
     return {
         {"cycles", r.cycles},
         {"launch_cycles", r.launch_cycles},

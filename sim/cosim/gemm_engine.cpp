@@ -271,12 +271,7 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
 }
 
 nlohmann::json to_json(const GemmResult& r, const SystolicConfig& array, const GemmRequest& request) {
-    nlohmann::json mismatch = nullptr;
-    if (r.first_mismatch) {
-        const Mismatch& m = *r.first_mismatch;
-        mismatch = {{"cycle", m.cycle}, {"unit", m.unit}, {"signal", m.signal}, {"rtl", m.rtl},
-                    {"model", m.model}, {"in_flight", m.in_flight}, {"recent_trace", m.recent_trace}};
-    }
+    const nlohmann::json mismatch = to_json(r.first_mismatch);
     return {
         {"engine", name(r.engine)},
         {"rows", array.rows},
