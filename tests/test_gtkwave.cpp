@@ -34,7 +34,10 @@ std::vector<std::string> saved_signals(const std::string& gtkw) {
 std::vector<std::string> loaded_signals(const std::string& vcd, const std::string& gtkw) {
     const std::string script = write_temp("gtkwave_signals.tcl", kListSignals);
     std::string out, err;
-    const int status = run_shell("timeout 120 xvfb-run -a gtkwave -S " + script + " " + vcd + " " + gtkw, &out, &err);
+    // A display number of this process's own: xvfb-run -a can give two parallel tests the same one.
+    const std::string display = std::to_string(1000 + ::getpid() % 50000);
+    const int status = run_shell("timeout 120 xvfb-run -n " + display + " gtkwave -S " + script + " " + vcd + " " + gtkw,
+                                 &out, &err);
     EXPECT_EQ(status, 0) << err;
     std::vector<std::string> names;
     for (const std::string& line : lines_of(out)) {

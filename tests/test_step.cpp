@@ -220,6 +220,11 @@ TEST_F(GpuStepper, BenchmarkRunsOnAGivenTrace) {
     const CliRun missing = run_cli("bench --design stepper --trace " + trace_dir("nothing_here"));
     EXPECT_EQ(missing.status, 2);
     EXPECT_NE(missing.err.find(trace_dir("nothing_here") + "/states.bin"), std::string::npos) << missing.err;
+    const std::string array = trace_dir("bench_gemm");
+    ASSERT_EQ(record_gemm_trace("--m 8 --k 6 --n 5", array), 0);
+    const CliRun on_array = run_cli("bench --design stepper --min-time 0.01 --trace " + array);
+    EXPECT_EQ(on_array.status, 0) << on_array.err;
+    EXPECT_NE(on_array.out.find("stepper/reverse_whole_run"), std::string::npos) << on_array.out;
     const CliRun misplaced = run_cli("bench --trace " + trace_dir("matmul"));
     EXPECT_EQ(misplaced.status, 2);
     EXPECT_NE(misplaced.err.find("--trace is for --design stepper"), std::string::npos) << misplaced.err;
@@ -227,13 +232,14 @@ TEST_F(GpuStepper, BenchmarkRunsOnAGivenTrace) {
 
 TEST_F(GpuStepper, BreakpointValuesAreCheckedAndTheEndIsNamed) {
     const CliRun run = step(trace_dir("matmul"), "break state=bogus\nbreak lsu=busy\nbreak instr=\nbreak instr=FOO\n"
-                                                 "break pc=256\ndelete 0\ngoto 9999\n");
+                                                 "break pc=256\nbreak instr=brx\ndelete 0\ngoto 9999\n");
     EXPECT_EQ(run.status, 2);
     for (const char* message :
          {"error: state='bogus' is not one of idle, fetch, decode, request, wait, execute, update, done",
           "error: lsu='busy' is not one of idle, requesting, waiting, done",
           "error: instr='' does not start with an instruction", "error: instr='foo' does not start with an instruction",
-          "error: pc=256 is past the program memory (0..255)", "error: no breakpoint 0",
+          "error: pc=256 is past the program memory (0..255)", "error: instr='brx' does not start with an instruction",
+          "error: no breakpoint 0",
           "the run ends at cycle 444\n== cycle 444 of 444"}) {
         EXPECT_NE(run.out.find(message), std::string::npos) << message << "\n" << run.out;
     }
@@ -279,7 +285,9 @@ TEST(Stepper, FailedRunsLeaveATraceToStepThrough) {
     const CliRun gemm = run_cli("gemm --config " + source_path("configs/systolic.yaml") +
                                 " --m 8 --k 6 --n 5 --engine model --max-cycles 20 --trace " + array);
     EXPECT_EQ(gemm.status, 2);
-    const CliRun array_session = step(array, "last\nbreak phase=bogus\nbreak fold=4\n");   // cycles 0..19
+    const CliRun array_session =
+        step(array, "last\nbreak phase=bogus\nbreak fold=4\nbreak pe=1,2,junk\n");   // cycles 0..19
+    EXPECT_NE(array_session.out.find("error: pe=ROW,COL with ROW < 4 and COL < 4"), std::string::npos);
     EXPECT_NE(array_session.out.find("== cycle 19 of 19 =="), std::string::npos) << array_session.out;
     EXPECT_NE(array_session.out.find("the run stopped here: GEMM did not finish within 20 cycles"), std::string::npos);
     EXPECT_NE(array_session.out.find("error: phase='bogus' is not one of idle, preload, fill, steady, drain, done"),
@@ -287,6 +295,25 @@ TEST(Stepper, FailedRunsLeaveATraceToStepThrough) {
         << array_session.out;
     // 8x6x5 ws on 4x4: 2 row folds of the 6-long K by 2 column folds of N = 5: folds 0..3.
     EXPECT_NE(array_session.out.find("error: fold=4: this run has folds 0..3"), std::string::npos) << array_session.out;
+}
+
+// A trace directory describes one run: a model run after an RTL run leaves no stale VCD.
+TEST(TraceDirectory, ANewRunRemovesWhatTheLastOneLeft) {
+    const std::string dir = trace_dir("reused");
+    ASSERT_EQ(run_cli("run " + source_path("programs/matadd.asm") + " --engine rtl --trace " + dir).status, 0);
+    ASSERT_TRUE(fs::exists(dir + "/gpu.vcd"));
+    ASSERT_TRUE(fs::exists(dir + "/gpu.gtkw"));
+    ASSERT_EQ(run_cli("view " + dir).status, 0);
+    std::ofstream(dir + "/notes.txt") << "mine";
+    const CliRun model = run_cli("run " + source_path("programs/matadd.asm") + " --engine model --trace " + dir);
+    ASSERT_EQ(model.status, 0) << model.err;
+    for (const char* stale : {"gpu.vcd", "gpu.gtkw", "view.html"}) EXPECT_FALSE(fs::exists(dir + "/" + stale)) << stale;
+    EXPECT_TRUE(fs::exists(dir + "/notes.txt")) << "only names a trace uses are removed";
+    EXPECT_EQ(model.out.find("gpu.vcd"), std::string::npos) << model.out;
+    EXPECT_NE(model.out.find("Traces: " + dir + "/ (heatmap.svg, notes.txt, perfetto.json, states.bin, summary.json, "
+                             "trace.log, utilisation.csv, utilisation.svg)"),
+              std::string::npos)
+        << model.out;
 }
 
 }  // namespace

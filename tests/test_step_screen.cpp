@@ -134,6 +134,11 @@ TEST_F(StepScreen, MistakesAreShownAndTheSessionGoesOn) {
     EXPECT_TRUE(shows(term.wait_for("error: no breakpoints"), "error: no breakpoints (break COND sets one)"));
     term.keys("g abc Enter");
     EXPECT_TRUE(shows(term.wait_for("error: goto needs"), "error: goto needs a cycle number"));
+    term.keys("g Enter b Enter n");   // empty answers cancel: no error, and n still moves
+    screen = term.wait_for("== cycle 1 of 444 ==");
+    EXPECT_TRUE(shows(screen, "== cycle 1 of 444 ==")) << screen;
+    EXPECT_FALSE(shows(screen, "error:")) << screen;
+    term.keys("p");
 
     term.keys("?");
     screen = term.wait_for("keys:");

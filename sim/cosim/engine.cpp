@@ -138,16 +138,9 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
     const bool use_rtl = options.engine != Engine::Model;
 
     gpu::GpuDevice* model = use_model ? &gpu::GpuModel::instance(shape) : nullptr;
+    if (!options.trace_dir.empty()) trace::prepare_trace_dir(options.trace_dir);
     std::unique_ptr<gpu::GpuDevice> rtl;
-    if (use_rtl) {
-        const std::string vcd = options.trace_dir.empty() ? "" : options.trace_dir + "/gpu.vcd";
-        std::error_code ec;
-        if (!vcd.empty() && !std::filesystem::create_directories(options.trace_dir, ec) &&
-            !std::filesystem::is_directory(options.trace_dir)) {
-            throw Error(fmt::format("{}: cannot create the trace directory", options.trace_dir));
-        }
-        rtl = make_rtl_gpu(shape, vcd);
-    }
+    if (use_rtl) rtl = make_rtl_gpu(shape, options.trace_dir.empty() ? "" : options.trace_dir + "/gpu.vcd");
     std::unique_ptr<Harness> model_h, rtl_h;
     if (model) model_h = std::make_unique<Harness>(*model, config, program);
     if (rtl) rtl_h = std::make_unique<Harness>(*rtl, config, program);
@@ -191,8 +184,8 @@ RunResult run_gpu(const Config& config, const Program& program, const RunOptions
             for (Harness* h : {model_h.get(), rtl_h.get()}) {
                 if (h) h->set_start(true);
             }
+            compare_now(0);   // before recording: the mismatch's record is the one written next
             trace.record(0, main.snapshot());
-            compare_now(0);
             cycle = 0;
             while (!result.first_mismatch) {
                 if (cycle >= max_cycles) {

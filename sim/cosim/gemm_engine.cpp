@@ -152,19 +152,9 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     const bool use_model = options.engine != Engine::Rtl, use_rtl = options.engine != Engine::Model;
 
     SystolicModel* model = use_model ? &SystolicModel::instance(shape) : nullptr;
+    if (!options.trace_dir.empty()) trace::prepare_trace_dir(options.trace_dir);
     std::unique_ptr<SystolicDevice> rtl;
-    if (use_rtl) {
-        std::string vcd;
-        if (!options.trace_dir.empty()) {
-            std::error_code ec;
-            if (!std::filesystem::create_directories(options.trace_dir, ec) &&
-                !std::filesystem::is_directory(options.trace_dir)) {
-                throw Error(fmt::format("{}: cannot create the trace directory", options.trace_dir));
-            }
-            vcd = options.trace_dir + "/systolic.vcd";
-        }
-        rtl = make_rtl_systolic(shape, vcd);
-    }
+    if (use_rtl) rtl = make_rtl_systolic(shape, options.trace_dir.empty() ? "" : options.trace_dir + "/systolic.vcd");
     std::unique_ptr<Harness> model_h, rtl_h;
     if (model) model_h = std::make_unique<Harness>(*model, shape);
     if (rtl) rtl_h = std::make_unique<Harness>(*rtl, shape);
@@ -265,7 +255,14 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     result.result_ok = options.check_result && result.c == reference_gemm(request, sa.acc_bits);
     const double pe_cycles = static_cast<double>(result.cycles) * shape.rows * shape.cols;
     result.utilisation = pe_cycles > 0 ? static_cast<double>(request.size.m) * request.size.n * request.size.k / pe_cycles : 0;
-    if (tracer) tracer->finish(to_json(result, sa, request));
+    if (tracer) {
+        nlohmann::json summary = to_json(result, sa, request);
+        if (result.first_mismatch) {   // the stepper's mismatch breakpoint: a C difference shows at the end
+            summary["first_mismatch"]["record"] =
+                result.first_mismatch->unit == "c_buffer" ? tracer->records() - 1 : result.first_mismatch->cycle;
+        }
+        tracer->finish(summary);
+    }
     if (tracer && !options.trace_dir.empty()) trace::write_pictures(options.trace_dir);
     return result;
 }

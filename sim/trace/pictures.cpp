@@ -271,6 +271,19 @@ void write_pictures(const std::string& dir) {
     }
 }
 
+void prepare_trace_dir(const std::string& dir) {
+    std::error_code ec;
+    if (!std::filesystem::create_directories(dir, ec) && !std::filesystem::is_directory(dir)) {
+        throw Error(dir + ": cannot create the trace directory");
+    }
+    for (const char* name : {"states.bin", "summary.json", "utilisation.svg", "heatmap.svg", "perfetto.json",
+                             "view.html", "gpu.vcd", "gpu.gtkw", "trace.log", "utilisation.csv", "systolic.vcd",
+                             "systolic.gtkw", "cycles.csv", "pe_activity.txt", "left_reads.csv", "top_reads.csv",
+                             "c_writes.csv"}) {
+        std::filesystem::remove(std::filesystem::path(dir) / name, ec);
+    }
+}
+
 std::string trace_files(const std::string& dir) {
     std::vector<std::string> names;
     std::error_code ec;

@@ -219,7 +219,7 @@ private:
 
 }  // namespace
 
-std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta) {
+std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta, size_t fields) {
     const std::string predictor = meta.value("predictor", "");
     if (predictor.empty()) return nullptr;
     if (predictor != kSystolicPredictor) throw Error("unknown predictor '" + predictor + "' (a newer Lockstep wrote this?)");
@@ -227,7 +227,10 @@ std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta) 
     shape.rows = meta.value("rows", 0u);
     shape.cols = meta.value("cols", 0u);
     shape.acc_bits = meta.value("acc_bits", shape.acc_bits);
-    if (shape.rows == 0 || shape.cols == 0 || shape.acc_bits == 0 || shape.acc_bits > 32) throw Error("bad array shape in the header");
+    if (shape.rows == 0 || shape.cols == 0 || shape.acc_bits == 0 || shape.acc_bits > 32 ||
+        systolic_field_count(shape) != fields) {
+        throw Error("the header's array shape does not match its field count");
+    }
     return std::make_shared<SystolicPredictor>(shape, meta.value("dataflow", "") == "os");
 }
 

@@ -41,7 +41,7 @@ void put_u64(std::string& out, uint64_t value) {
 }  // namespace
 
 StateWriter::StateWriter(const std::string& path, const nlohmann::json& meta, size_t fields)
-    : out_(path, std::ios::binary), path_(path), fields_(fields), transform_(transform_for(meta)) {
+    : out_(path, std::ios::binary), path_(path), fields_(fields), transform_(transform_for(meta, fields)) {
     if (!out_) throw Error(path + ": cannot write file");
     const std::string header = meta.dump();
     std::string head(kMagic, sizeof kMagic);
@@ -150,7 +150,7 @@ StateReader::StateReader(const std::string& path) : path_(path) {
     if (fields_ == 0 || fields_ > (1u << 24)) corrupt("bad field count");
     state_.assign(fields_, 0);
     try {
-        transform_ = transform_for(meta_);
+        transform_ = transform_for(meta_, fields_);
     } catch (const Error& e) {
         corrupt(e.what());
     }

@@ -31,7 +31,8 @@ public:
 };
 
 // The transform a trace's header names ("predictor"), or null for none (snapshot_fields.cpp).
-std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta);
+// Throws lockstep::Error when the header's shape does not give `fields` fields.
+std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta, size_t fields);
 
 class StateWriter {
 public:

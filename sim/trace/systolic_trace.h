@@ -37,6 +37,7 @@ public:
     void finish(const nlohmann::json& summary);
 
     std::vector<std::string> recent_lines() const { return {recent_.begin(), recent_.end()}; }
+    uint64_t records() const { return recorded_; }
     uint64_t mac_count() const { return macs_; }
 
     // One character per PE: '#' MAC this cycle, 'o' holds a moving operand, 'w' holds only

@@ -86,11 +86,12 @@ int bench_stepper_command(const BenchArgs& args, const Config& config) {
         for (auto _ : state) stepper.execute(fmt::format("goto {}", cycle(rng)), discard);
     })->Unit(benchmark::kMicrosecond);
 
-    // From the last cycle back to the first decode of PC 2, which every kernel reaches once
-    // near its start: a backward scan over the whole run.
-    benchmark::RegisterBenchmark("stepper/reverse_whole_run", [dir, &discard](benchmark::State& state) {
+    // From the last cycle back to a breakpoint near the start, a backward scan over the whole
+    // run: the first decode of PC 2 (every kernel reaches it once), or the first fold's start.
+    const std::string start = opened.kind() == "gpu" ? "break pc=2" : "break fold=0";
+    benchmark::RegisterBenchmark("stepper/reverse_whole_run", [dir, start, &discard](benchmark::State& state) {
         Stepper stepper(dir);
-        stepper.execute("break pc=2", discard);
+        stepper.execute(start, discard);
         for (auto _ : state) {
             stepper.execute("last", discard);
             stepper.execute("reverse", discard);

@@ -110,9 +110,9 @@ private:
             case KEY_END: case '>': return command("last");
             case 'c': return command("continue");
             case 'r': return command("reverse");
-            case 'g': return command("goto " + ask("goto cycle: "));
-            case 'b': return command("break " + ask("break at (e.g. pc=15, state=wait, pe=1,2, mismatch): "));
-            case ':': return command(ask(":"));
+            case 'g': return answer("goto cycle: ", "goto ");
+            case 'b': return answer("break at (e.g. pc=15, state=wait, pe=1,2, mismatch): ", "break ");
+            case ':': return answer(":", "");
             case '?': case 'h': help_ = true; return true;
             case KEY_UP: case 'k': scroll_ = scroll_ > 0 ? scroll_ - 1 : 0; return true;
             case KEY_DOWN: case 'j': ++scroll_; return true;
@@ -124,6 +124,16 @@ private:
     static std::string fmt_key(int k) {
         const char* name = keyname(k);
         return name != nullptr ? name : "key";
+    }
+
+    // Asks, then runs `verb` with the answer; an empty answer cancels.
+    bool answer(const std::string& question, const std::string& verb) {
+        const std::string text = ask(question);
+        if (text.find_first_not_of(' ') == std::string::npos) {
+            say("", false);
+            return true;
+        }
+        return command(verb + text);
     }
 
     bool command(const std::string& line) {
@@ -161,7 +171,11 @@ private:
     void draw() {
         erase();
         std::ostringstream view;
-        stepper_.show(view);
+        try {
+            stepper_.show(view);
+        } catch (const Error& e) {   // a damaged record: say so, and let the user move elsewhere
+            view << "error: " << e.what() << "\n";
+        }
         const std::vector<std::string> lines = wrap(split_lines(help_ ? kKeyHelp + std::string(kStepperHelp) : view.str()));
 
         const std::string title = " lockstep step " + dir_ + "   cycle " + std::to_string(stepper_.cycle()) + " of " +

@@ -202,7 +202,7 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
     } else if (kind_ == "gpu" && key == "instr") {
         const std::string want = value;
         const std::string mnemonic = want.substr(0, want.find(' '));
-        const bool branch = mnemonic.rfind("br", 0) == 0;
+        const bool branch = mnemonic.rfind("br", 0) == 0 && mnemonic.find_first_not_of("nzp", 2) == std::string::npos;
         std::string upper = mnemonic;
         for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         if (want.empty() || (!branch && !isa::opcode_from_mnemonic(upper))) {
@@ -217,6 +217,7 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
     } else if (kind_ == "systolic" && key == "fold") {
         const uint64_t fold = number(value, "fold=N needs a number");
         const uint64_t folds = meta.value("folds", uint64_t{0});
+        if (folds == 0) throw Error("this trace does not record its folds");
         if (fold >= folds) throw Error(fmt::format("fold={}: this run has folds 0..{}", fold, folds - 1));
         hit = [this, fold](uint64_t c) { load(c); return sa_.fold == fold && sa_.t == 0 && sa_.state == systolic::SaState::Run; };
     } else if (kind_ == "systolic" && key == "phase") {
@@ -231,7 +232,9 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
         };
     } else if (kind_ == "systolic" && key == "pe") {
         unsigned row = 0, col = 0;
-        if (std::sscanf(value.c_str(), "%u,%u", &row, &col) != 2 || row >= shape_.rows || col >= shape_.cols) {
+        int used = 0;
+        if (std::sscanf(value.c_str(), "%u,%u%n", &row, &col, &used) != 2 || static_cast<size_t>(used) != value.size() ||
+            row >= shape_.rows || col >= shape_.cols) {
             throw Error(fmt::format("pe=ROW,COL with ROW < {} and COL < {}", shape_.rows, shape_.cols));
         }
         const size_t p = static_cast<size_t>(row) * shape_.cols + col;

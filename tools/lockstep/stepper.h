@@ -31,6 +31,7 @@ public:
     uint64_t cycle() const { return cycle_; }
     uint64_t last() const { return reader_.cycles() - 1; }
     size_t breakpoints() const { return breaks_.size(); }
+    const std::string& kind() const { return kind_; }   // "gpu" or "systolic"
     bool print_views = true;
 
 private:
