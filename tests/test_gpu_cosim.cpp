@@ -5,19 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 namespace lockstep::testing {
 namespace {
 
 const std::string kTiny = source_path("configs/tiny-gpu.yaml");
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // A model register overwritten after cycle 100 must be reported at cycle 100, naming it.
 TEST(Comparator, ReportsTheCycleUnitAndSignalOfAnInjectedFault) {
@@ -64,17 +56,17 @@ TEST(Traces, ModelAndRtlWriteIdenticalFiles) {
     ASSERT_EQ(run_cli("run " + program + " --config " + kTiny + " --engine model --trace " + model_dir).status, 0);
     ASSERT_EQ(run_cli("run " + program + " --config " + kTiny + " --engine rtl --trace " + rtl_dir).status, 0);
     for (const char* file : {"trace.log", "utilisation.csv"}) {
-        const std::string model = read_file(model_dir + "/" + file);
+        const std::string model = read_text(model_dir + "/" + file);
         EXPECT_FALSE(model.empty()) << file;
-        EXPECT_EQ(model, read_file(rtl_dir + "/" + file)) << file;
+        EXPECT_EQ(model, read_text(rtl_dir + "/" + file)) << file;
     }
     EXPECT_TRUE(std::filesystem::exists(rtl_dir + "/gpu.vcd"));
-    const auto model_summary = nlohmann::json::parse(read_file(model_dir + "/summary.json"));
-    const auto rtl_summary = nlohmann::json::parse(read_file(rtl_dir + "/summary.json"));
+    const auto model_summary = nlohmann::json::parse(read_text(model_dir + "/summary.json"));
+    const auto rtl_summary = nlohmann::json::parse(read_text(rtl_dir + "/summary.json"));
     EXPECT_EQ(model_summary["utilisation"], rtl_summary["utilisation"]);
     EXPECT_EQ(model_summary["cycles"], 444);
     // One CSV row per cycle, 0 (start raised) to 444 (done), after the header.
-    const std::string csv = read_file(model_dir + "/utilisation.csv");
+    const std::string csv = read_text(model_dir + "/utilisation.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 446);
 }
 

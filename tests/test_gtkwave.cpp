@@ -46,11 +46,6 @@ std::vector<std::string> loaded_signals(const std::string& vcd, const std::strin
     return names;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 struct Shape {
     const char* name;
     const char* design;    // gpu or systolic
@@ -73,8 +68,8 @@ TEST_P(SaveFiles, EverySignalLoadsInGtkwave) {
     ASSERT_EQ(run.status, 0) << run.err;
     const std::string gtkw = dir + "/" + design + ".gtkw";
     const std::vector<std::string> saved = saved_signals(gtkw);
-    ASSERT_GE(saved.size(), 20u) << slurp(gtkw);
-    EXPECT_EQ(loaded_signals(dir + "/" + design + ".vcd", gtkw), saved) << slurp(gtkw);
+    ASSERT_GE(saved.size(), 20u) << read_text(gtkw);
+    EXPECT_EQ(loaded_signals(dir + "/" + design + ".vcd", gtkw), saved) << read_text(gtkw);
 }
 
 // The shapes CI builds RTL for (tools/CMakeLists.txt, rtl_prebuilt).
@@ -94,13 +89,13 @@ TEST(SaveFiles, GroupTheSignalsAPersonWantsFirst) {
                       " --rows 3 --cols 5 --m 4 --k 3 --n 6 --engine rtl --trace " + dir)
                   .status,
               0);
-    const std::string systolic = slurp(dir + "/systolic.gtkw");
+    const std::string systolic = read_text(dir + "/systolic.gtkw");
     EXPECT_NE(systolic.find("-PE (1, 1): operand from the left, from above, stationary, accumulator\n"), std::string::npos)
         << systolic;
     EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.g_row[1].g_col[1].u_pe.acc_q[31:0]\n"), std::string::npos);
     EXPECT_NE(systolic.find("systolic.dbg_left_valid_o[2:0]\n@24\nsystolic.dbg_left_addr_o[0][13:0]\n"), std::string::npos);
     ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --engine rtl --trace " + dir + "_gpu").status, 0);
-    const std::string gpu = slurp(dir + "_gpu/gpu.gtkw");
+    const std::string gpu = read_text(dir + "_gpu/gpu.gtkw");
     for (const char* group : {"-clock and launch\n", "-program memory\n", "-data memory\n"}) {
         EXPECT_NE(gpu.find(group), std::string::npos) << gpu;
     }

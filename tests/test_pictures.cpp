@@ -6,20 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace lockstep::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 TEST(ReadmePictures, AreWhatTheCurrentBuildMakes) {
     const std::string out = temp_path("docs_images");
@@ -29,11 +20,11 @@ TEST(ReadmePictures, AreWhatTheCurrentBuildMakes) {
     for (const auto& made : fs::directory_iterator(out)) {
         const fs::path committed = fs::path(source_path("docs/images")) / made.path().filename();
         ASSERT_TRUE(fs::exists(committed)) << committed << " is missing: run make docs-images";
-        EXPECT_EQ(slurp(made.path()), slurp(committed)) << committed << " is stale: run make docs-images";
+        EXPECT_EQ(read_text(made.path().string()), read_text(committed.string())) << committed << " is stale: run make docs-images";
         ++compared;
     }
     EXPECT_EQ(compared, 3u);
-    const std::string readme = slurp(source_path("README.md"));
+    const std::string readme = read_text(source_path("README.md"));
     for (const char* name : {"gemm-8x8-os-utilisation.svg", "gemm-8x8-os-heatmap.svg", "matmul4x4-utilisation.svg"}) {
         EXPECT_NE(readme.find(std::string("docs/images/") + name), std::string::npos) << name << " is embedded";
     }
@@ -43,7 +34,7 @@ TEST(ReadmePictures, AreWhatTheCurrentBuildMakes) {
 TEST(ReadmePictures, HeatmapNamesRowsColumnsAndShares) {
     const std::string dir = temp_path("heatmap");
     ASSERT_EQ(record_gemm_trace("--rows 8 --cols 8 --dataflow os --m 20 --k 16 --n 12", dir), 0);
-    const std::string svg = slurp(dir + "/heatmap.svg");
+    const std::string svg = read_text(dir + "/heatmap.svg");
     // os maps M to rows and N to columns: 20 x 12 outputs on 8 x 8 PEs are 3 row folds
     // (8, 8, 4 rows) by 2 column folds (8, 4 columns); a PE multiplies K=16 times in each
     // fold that uses it. The run is 6 folds of K + R + C - 2 = 30 cycles plus 8 drain cycles.

@@ -72,18 +72,13 @@ size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-TEST_F(GpuStepper, PicturesPerfettoAndGtkwave) {
+TEST_F(GpuStepper, PicturesAndPerfettoButNoGtkwaveWithoutAVcd) {
     const std::string dir = trace_dir("matmul");
-    const std::string heat = slurp(dir + "/heatmap.svg");
+    const std::string heat = read_text(dir + "/heatmap.svg");
     EXPECT_EQ(heat.rfind("<svg", 0), 0u);
     EXPECT_EQ(count_of(heat, "<rect x="), 8u) << "2 cores x 4 thread slots";
-    EXPECT_NE(slurp(dir + "/utilisation.svg").find("GPU utilisation over 445 cycles"), std::string::npos);
-    const auto perfetto = nlohmann::json::parse(slurp(dir + "/perfetto.json"));
+    EXPECT_NE(read_text(dir + "/utilisation.svg").find("GPU utilisation over 445 cycles"), std::string::npos);
+    const auto perfetto = nlohmann::json::parse(read_text(dir + "/perfetto.json"));
     size_t core0_slices = 0, core1_slices = 0, loads = 0;
     for (const auto& e : perfetto["traceEvents"]) {
         if (e["ph"] != "X") continue;
@@ -117,9 +112,9 @@ TEST(Stepper, SystolicGridFoldsAndPes) {
     EXPECT_NE(run.out.find("breakpoint 'fold=2' at cycle 32"), std::string::npos) << run.out;   // 2 folds of 16
     EXPECT_NE(run.out.find("RUN fold 0 of 6, cycle 7 of 16 (fill); 10 PEs MAC"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("left reads: 0:@27 1:@19 2:@11 3:@3"), std::string::npos) << run.out;
-    const std::string heat = slurp(dir + "/heatmap.svg");
+    const std::string heat = read_text(dir + "/heatmap.svg");
     EXPECT_EQ(count_of(heat, "<rect x="), 16u);
-    const auto perfetto = nlohmann::json::parse(slurp(dir + "/perfetto.json"));
+    const auto perfetto = nlohmann::json::parse(read_text(dir + "/perfetto.json"));
     size_t folds = 0;
     for (const auto& e : perfetto["traceEvents"]) folds += e["ph"] == "X" && e["tid"] == 1;
     EXPECT_EQ(folds, 6u) << "ceil(9/4) x ceil(5/4) folds";

@@ -24,13 +24,6 @@ namespace fs = std::filesystem;
 
 std::string trace_dir(const std::string& name) { return temp_path("view_") + name; }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 // The text of the element with this id, as Chromium serialises it: `id="ID"...>TEXT<`.
@@ -80,7 +73,7 @@ Browser open_page(const std::string& page, const std::string& hash) {
     const int status = pclose(pipe);
     b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     b.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    b.log = slurp(log);
+    b.log = read_text(log);
     fs::remove_all(profile);
     std::remove(log.c_str());
     std::printf("[ chromium ] %s#%s: %.1f s\n", page.c_str(), hash.c_str(), b.seconds);
@@ -135,7 +128,7 @@ protected:
 
 TEST_F(GpuView, PageIsOneSelfContainedFile) {
     ASSERT_TRUE(fs::exists(page()));
-    const std::string html = slurp(page());
+    const std::string html = read_text(page());
     expect_self_contained(html);
     EXPECT_TRUE(contains(html, "\"cycles\":444")) << "the run's cycle count is embedded";
     EXPECT_TRUE(contains(html, "\"kind\":\"gpu\""));
@@ -211,7 +204,7 @@ TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
     const CliRun view = run_cli("view " + dir);
     ASSERT_EQ(view.status, 0) << view.err;
     EXPECT_EQ(view.out, dir + "/view.html\n");
-    const std::string html = slurp(dir + "/view.html");
+    const std::string html = read_text(dir + "/view.html");
     expect_self_contained(html);
     EXPECT_TRUE(contains(html, "\"cycles\":96"));
     EXPECT_TRUE(contains(html, "\"values\":true")) << "4x4 x 96 cycles is small: operand values are embedded";
@@ -239,7 +232,7 @@ TEST(SystolicView, LargeRunKeepsGlyphsOnly) {
     ASSERT_EQ(record_gemm_trace("--rows 16 --cols 16 --dataflow os --m 100 --k 160 --n 100", dir), 0);
     const CliRun view = run_cli("view " + dir);
     ASSERT_EQ(view.status, 0) << view.err;
-    const std::string html = slurp(dir + "/view.html");
+    const std::string html = read_text(dir + "/view.html");
     expect_self_contained(html);
     EXPECT_TRUE(contains(html, "\"values\":false"));
 

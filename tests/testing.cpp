@@ -23,6 +23,13 @@ int run_lockstep(const std::string& args, std::string* out, std::string* err) {
 
 std::string lockstep_binary() { return LOCKSTEP_BINARY; }
 
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 int run_shell(const std::string& shell_command, std::string* out, std::string* err) {
     char err_path[] = "/tmp/lockstep-test-stderr-XXXXXX";
     int fd = mkstemp(err_path);

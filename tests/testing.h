@@ -12,6 +12,9 @@ std::string source_path(const std::string& relative);
 int run_lockstep(const std::string& args, std::string* out, std::string* err = nullptr);
 std::string lockstep_binary();
 
+// The whole file, as bytes ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 // Runs `command` in /bin/sh; returns its exit status and fills stdout/stderr.
 int run_shell(const std::string& command, std::string* out = nullptr, std::string* err = nullptr);
 

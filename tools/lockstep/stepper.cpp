@@ -147,13 +147,15 @@ void Stepper::run(int direction, std::ostream& out) {
     move(c, out);
 }
 
-// A state name from `names` (case-insensitive), or an error listing them.
-template <size_t N>
-std::string one_of(const std::string& value, const char* what, const char* const (&names)[N]) {
+// `value` if it is one of the `count` names that `name_of` gives (compared in lower case),
+// else an error listing them: the names come from the tables the views print with.
+template <typename NameOf>
+std::string one_of(const std::string& value, const char* what, unsigned count, NameOf name_of) {
     std::string list;
-    for (const char* n : names) {
-        if (lower(n) == value) return value;
-        list += std::string(list.empty() ? "" : ", ") + lower(n);
+    for (unsigned i = 0; i < count; ++i) {
+        const std::string name = lower(name_of(i));
+        if (name == value) return value;
+        list += (list.empty() ? "" : ", ") + name;
     }
     throw Error(fmt::format("{}='{}' is not one of {}", what, value, list));
 }
@@ -178,8 +180,9 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
             return any_core(c, [&](const gpu::CoreView& k) { return k.pc == pc && k.state == CoreState::Decode; });
         };
     } else if (kind_ == "gpu" && key == "state") {
-        static const char* const names[] = {"IDLE", "FETCH", "DECODE", "REQUEST", "WAIT", "EXECUTE", "UPDATE", "DONE"};
-        const std::string want = one_of(value, "state", names);
+        const std::string want =
+            one_of(value, "state", static_cast<unsigned>(CoreState::Done) + 1,
+                   [](unsigned i) { return gpu::name(static_cast<CoreState>(i)); });
         hit = [this, want](uint64_t c) {   // a core enters the state (each core counts)
             load(c);
             for (size_t k = 0; k < now_.cores.size(); ++k) {
@@ -189,8 +192,9 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
             return false;
         };
     } else if (kind_ == "gpu" && key == "lsu") {
-        static const char* const names[] = {"IDLE", "REQUESTING", "WAITING", "DONE"};
-        const std::string want = one_of(value, "lsu", names);
+        const std::string want =
+            one_of(value, "lsu", static_cast<unsigned>(gpu::LsuState::Done) + 1,
+                   [](unsigned i) { return gpu::name(static_cast<gpu::LsuState>(i)); });
         hit = [this, want](uint64_t c) {   // a thread's LSU enters the state (each thread counts)
             load(c);
             for (size_t t = 0; t < now_.threads.size(); ++t) {
@@ -221,8 +225,8 @@ void Stepper::add_break(const std::string& text, std::ostream& out) {
         if (fold >= folds) throw Error(fmt::format("fold={}: this run has folds 0..{}", fold, folds - 1));
         hit = [this, fold](uint64_t c) { load(c); return sa_.fold == fold && sa_.t == 0 && sa_.state == systolic::SaState::Run; };
     } else if (kind_ == "systolic" && key == "phase") {
-        static const char* const names[] = {"idle", "preload", "fill", "steady", "drain", "done"};
-        const std::string want = one_of(value, "phase", names);
+        const std::string want = one_of(value, "phase", static_cast<unsigned>(trace::Phase::Done) + 1,
+                                        [](unsigned i) { return trace::phase_name(static_cast<trace::Phase>(i)); });
         hit = [this, want](uint64_t c) {
             load(c);
             const bool now = trace::phase_name(static_cast<trace::Phase>(sa_.phase)) == want;
