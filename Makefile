@@ -60,10 +60,8 @@ test_%: build
 	./$(BUILD)/lockstep run programs/$*.asm --config $(CONFIG) --trace $(BUILD)/traces/$*
 
 lint: deps
-	verilator --lint-only -Wall rtl/lint/gpu_waiver.vlt rtl/gpu/gpu_pkg.sv \
-	    $(filter-out rtl/gpu/gpu_pkg.sv,$(wildcard rtl/gpu/*.sv)) --top-module gpu
-	verilator --lint-only -Wall rtl/systolic/systolic_pkg.sv \
-	    $(filter-out rtl/systolic/systolic_pkg.sv,$(wildcard rtl/systolic/*.sv)) --top-module systolic
+	verilator --lint-only -Wall -F rtl/gpu/gpu.f --top-module gpu
+	verilator --lint-only -Wall -F rtl/systolic/systolic.f --top-module systolic
 
 bench: build
 	./$(BUILD)/lockstep bench

@@ -1,0 +1,17 @@
+// The GPU's RTL in compile order, package first: every tool reads this list
+// (make lint, the CMake lint tests, the RTL cache). Paths are relative to this file:
+// verilator -F rtl/gpu/gpu.f --top-module gpu
+../lint/gpu_waiver.vlt
+gpu_pkg.sv
+dcr.sv
+dispatcher.sv
+controller.sv
+fetcher.sv
+decoder.sv
+scheduler.sv
+alu.sv
+lsu.sv
+registers.sv
+pc.sv
+core.sv
+gpu.sv

@@ -1,0 +1,11 @@
+// The systolic array's RTL in compile order, package first: every tool reads this list
+// (make lint, the CMake lint tests, the RTL cache). Paths are relative to this file:
+// verilator -F rtl/systolic/systolic.f --top-module systolic
+systolic_pkg.sv
+controller.sv
+feeder.sv
+buffer.sv
+pe.sv
+pe_array.sv
+output_writer.sv
+systolic.sv
