@@ -3,7 +3,7 @@
 #include "gpu_testing.h"
 
 #include "common/config.h"
-#include "cosim/gemm_engine.h"
+#include "cosim/systolic_engine.h"
 #include "systolic/systolic_model.h"
 
 #include <fmt/format.h>

@@ -3,7 +3,7 @@
 #include "build_info.h"
 #include "commands.h"
 #include "common/assembler.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
 #include "cosim/rtl_cache.h"
 #include "gpu/gpu_model.h"
 

@@ -1,7 +1,7 @@
 // `lockstep bench --design systolic`: simulated cycles (clock edges) and PE-cycles per
 // second of the array's model, RTL and cosim, with Google Benchmark.
 #include "commands.h"
-#include "cosim/gemm_engine.h"
+#include "cosim/systolic_engine.h"
 #include "cosim/rtl_cache.h"
 #include "systolic/systolic_model.h"
 

@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "common/assembler.h"
 #include "common/error.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
 #include "gpu/gpu_model.h"
 #include "stepper.h"
 

@@ -2,7 +2,7 @@
 #include "build_info.h"
 #include "commands.h"
 #include "common/error.h"
-#include "cosim/gemm_engine.h"
+#include "cosim/systolic_engine.h"
 #include "trace/pictures.h"
 
 #include <fmt/format.h>

@@ -6,8 +6,9 @@
 #include "common/error.h"
 #include "common/isa.h"
 #include "common/program_generator.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
 #include "cosim/rtl_cache.h"
+#include "cosim/systolic_engine.h"
 #include "trace/pictures.h"
 
 #include <CLI/CLI.hpp>
