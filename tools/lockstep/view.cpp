@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -331,11 +330,6 @@ std::string write_view(const std::string& dir) {
     out.close();
     if (!out) throw Error(path + ": cannot write");
     return path;
-}
-
-int view_command(const std::string& dir) {
-    std::cout << write_view(dir) << "\n";
-    return 0;
 }
 
 }  // namespace lockstep
