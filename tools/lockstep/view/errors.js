@@ -1,3 +1,4 @@
+// Script errors, unhandled rejections and console.error land in #errors, where the tests look.
 (function () {
   var box = document.getElementById('errors');
   function report(text) { box.textContent += text + '\n'; }

@@ -1,4 +1,5 @@
 // ---------------------------------------------------------------- GPU
+// Core-state timeline and utilisation chart over the run; cores, threads, channels and listing at the cycle.
 const STATE_COLORS = ['#e0e0e0', '#ffb74d', '#ba68c8', '#4fc3f7', '#e57373', '#66bb6a', '#26a69a', '#90a4ae'];
 function setupGpu() {
   const G = META.gpu, L = D.layout, names = D.names;

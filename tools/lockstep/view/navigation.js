@@ -60,7 +60,8 @@ function setupControls() {
     timer = setTimeout(() => { for (const ch of charts) ch.draw(); }, 150);
   });
 }
-// #cycle=N&click=ID,ID&keys=KEY,KEY
+// URL options after '#', joined by '&' (the browser tests use them): cycle=N goes to cycle N,
+// click=ID,ID clicks those buttons, keys=KEY,KEY sends those keydowns (Shift+KEY with Shift).
 function applyHash() {
   const opts = {};
   for (const part of location.hash.replace(/^#/, '').split('&')) {

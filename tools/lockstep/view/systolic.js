@@ -1,4 +1,5 @@
 // ---------------------------------------------------------------- systolic
+// Fold, phase and PE grid at the cycle (a table up to 8 columns, else a canvas); active PEs over the run.
 const GLYPHS = ['.', 'o', 'w', '#'];
 const GLYPH_COLORS = ['#f5f5f5', '#ffe082', '#bbdefb', '#81c784'];
 const GLYPH_NAMES = ['empty', 'moving operand', 'stationary only', 'MAC'];

@@ -1,4 +1,5 @@
 // ---------------------------------------------------------------- data
+// The trace as view.cpp embeds it: per-cycle typed arrays (A) and the delta stream of view fields (S).
 const D = JSON.parse(document.getElementById('data').textContent);
 const META = D.meta || {};
 const N = D.records;              // cycles 0 .. N-1
