@@ -130,8 +130,9 @@ public:
         b.inputs().dataflow = request_.dataflow;
         b.inputs().size = request_.size;
     }
-    // The model alone, untraced and unchanged: the SystemC kernel clocks it until done.
+    // The model alone, untraced and unchanged, one launch: the SystemC kernel clocks it until done.
     bool run_fast(Bench& b) {
+        if (options_.launches != 1) return false;
         set_start(b, true);
         Systolic& top = static_cast<SystolicModel&>(b.device()).top();
         top.run_cycles = top.drain_cycles = 0;
@@ -144,8 +145,13 @@ public:
         drain_cycles_ = top.drain_cycles;
         return true;
     }
-    unsigned launches() const { return 1; }
-    void begin_launch(Bench& b, unsigned) const {
+    unsigned launches() const { return options_.launches; }
+    void begin_launch(Bench& b, unsigned launch) {
+        if (launch > 0) {   // drop start: DONE -> IDLE, the buffers and PEs as they are
+            set_start(b, false);
+            b.edge();
+        }
+        run_cycles_ = drain_cycles_ = 0;   // count the last launch
         set_start(b, true);
         b.edge();   // the edge that samples start
     }
@@ -218,7 +224,9 @@ public:
     }
 
 private:
-    bool fast() const { return options_.engine == Engine::Model && options_.trace_dir.empty() && !options_.fault; }
+    bool fast() const {
+        return options_.engine == Engine::Model && options_.trace_dir.empty() && !options_.fault && options_.launches == 1;
+    }
     uint32_t words() const { return request_.size.m * request_.size.n; }
 
     const Config& config_;

@@ -32,13 +32,14 @@ struct PeFault {
 };
 
 struct GemmOptions : DriverOptions<PeFault> {
+    unsigned launches = 1;            // >1: drop start after done and run the GEMM again, without a reset
     bool check_result = true;         // compare C with a plain GEMM (benchmarks skip it)
     bool read_back = true;            // read C through the host port afterwards
 };
 
 struct GemmResult {
     Engine engine = Engine::Cosim;
-    uint64_t cycles = 0;              // compute cycles (StRun), SCALE-Sim's figure
+    uint64_t cycles = 0;              // compute cycles (StRun) of the last launch, SCALE-Sim's figure
     uint64_t drain_cycles = 0;        // os: output drain after the last fold (StDrain)
     uint64_t load_cycles = 0;         // host-port cycles writing A and B (one word a cycle)
     uint64_t unload_cycles = 0;       // host-port cycles reading C

@@ -56,6 +56,7 @@ struct GemmArgs {
     uint64_t seed = 1;
     std::string a, b, out, engine = "cosim", trace, topology, fault;
     uint64_t max_cycles = 0;
+    unsigned launches = 1;
     bool json = false;
 };
 int gemm_command(const GemmArgs& args);

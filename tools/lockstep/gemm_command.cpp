@@ -175,6 +175,7 @@ int gemm_command(const GemmArgs& args) {
     options.engine = engine_named(args.engine);
     options.trace_dir = args.trace;
     options.max_cycles = args.max_cycles;
+    options.launches = args.launches;
     if (!args.fault.empty()) {
         options.fault = parse_pe_fault(args.fault);
         if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
@@ -269,6 +270,8 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
         ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     cli->add_option("--inject-fault", args->fault,
                     "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
+    cli->add_option("--launches", args->launches, "Run the GEMM this many times without a reset (start dropped in between)")
+        ->check(CLI::Range(1u, 1000u));
     cli->add_flag("--json", args->json, "Print one JSON object on stdout");
     table.push_back({cli, [args] { return gemm_command(*args); }, [args] { return args->json; }});
 }
