@@ -1,0 +1,190 @@
+// PE array (sim/systolic/pe_array, rtl/systolic/pe_array.sv + pe.sv): os operands flow right
+// and down with acc += h * v when both are valid; ws/is preload shifts the stationary operand
+// down, then partial sums flow down; sums wrap at AccBits (docs/systolic.md, "PE").
+#include "systolic/pe_array.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace lockstep::systolic {
+namespace {
+
+struct Feed {
+    bool valid = false;
+    int32_t data = 0;
+};
+const Feed kNone{};
+Feed in(int32_t data) { return Feed{true, data}; }
+
+// A 2 x 2 array with 16-bit accumulators, and the feeds it reads, set by hand.
+class PeArrayTest : public ::testing::Test {
+protected:
+    ArrayShape shape{2, 2, 8, 16, 6};
+    PeArray array{"pe_array", shape};
+    Feeder feed{"feeder", shape};
+
+    void set_feeds(const std::vector<Feed>& left, const std::vector<Feed>& top) {
+        for (size_t i = 0; i < left.size(); ++i) feed.left[i] = EdgePort{left[i].valid, 0, left[i].data};
+        for (size_t j = 0; j < top.size(); ++j) feed.top[j] = EdgePort{top[j].valid, 0, top[j].data};
+    }
+    void os(const std::vector<Feed>& left, const std::vector<Feed>& top) {
+        set_feeds(left, top);
+        array.step_os(feed);
+    }
+    void preload(const std::vector<Feed>& top) {
+        set_feeds({kNone, kNone}, top);
+        array.step_preload(feed);
+    }
+    void stream(const std::vector<Feed>& left) {
+        set_feeds(left, {kNone, kNone});
+        array.step_stationary(feed);
+    }
+};
+
+using Ints = std::vector<int32_t>;
+using Bits = std::vector<uint8_t>;
+
+TEST_F(PeArrayTest, StartsClearAndClearZeroesEveryRegister) {
+    for (const Ints* grid : {&array.h, &array.v, &array.acc, &array.w}) EXPECT_EQ(*grid, Ints(4, 0));
+    for (const Bits* grid : {&array.hv, &array.vv, &array.wv, &array.mac}) EXPECT_EQ(*grid, Bits(4, 0));
+    os({in(3), in(4)}, {in(5), in(6)});
+    preload({in(1), in(2)});
+    ASSERT_EQ(array.wv, (Bits{1, 1, 0, 0}));
+    array.clear();
+    for (const Ints* grid : {&array.h, &array.v, &array.acc, &array.w}) EXPECT_EQ(*grid, Ints(4, 0));
+    for (const Bits* grid : {&array.hv, &array.vv, &array.wv, &array.mac}) EXPECT_EQ(*grid, Bits(4, 0));
+}
+
+// PE index p = i * 2 + j: {(0,0), (0,1), (1,0), (1,1)}.
+TEST_F(PeArrayTest, OsMultipliesOnlyWhenBothOperandsAreValidAndPassesThemOn) {
+    os({in(3), kNone}, {in(5), kNone});
+    EXPECT_EQ(array.h, (Ints{3, 0, 0, 0}));
+    EXPECT_EQ(array.hv, (Bits{1, 0, 0, 0}));
+    EXPECT_EQ(array.v, (Ints{5, 0, 0, 0}));
+    EXPECT_EQ(array.vv, (Bits{1, 0, 0, 0}));
+    EXPECT_EQ(array.acc, (Ints{15, 0, 0, 0}));
+    EXPECT_EQ(array.mac, (Bits{1, 0, 0, 0}));
+
+    os({in(-2), in(4)}, {in(6), in(7)});
+    EXPECT_EQ(array.h, (Ints{-2, 3, 4, 0}));
+    EXPECT_EQ(array.hv, (Bits{1, 1, 1, 0}));
+    EXPECT_EQ(array.v, (Ints{6, 7, 5, 0}));
+    EXPECT_EQ(array.vv, (Bits{1, 1, 1, 0}));
+    EXPECT_EQ(array.acc, (Ints{3, 21, 20, 0}));   // 15 - 12, 3 * 7, 4 * 5
+    EXPECT_EQ(array.mac, (Bits{1, 1, 1, 0}));
+
+    os({kNone, kNone}, {kNone, kNone});
+    EXPECT_EQ(array.h, (Ints{0, -2, 0, 4}));
+    EXPECT_EQ(array.hv, (Bits{0, 1, 0, 1}));
+    EXPECT_EQ(array.v, (Ints{0, 0, 6, 7}));
+    EXPECT_EQ(array.vv, (Bits{0, 0, 1, 1}));
+    EXPECT_EQ(array.acc, (Ints{3, 21, 20, 28}));  // only (1,1) has both: 4 * 7
+    EXPECT_EQ(array.mac, (Bits{0, 0, 0, 1}));
+    EXPECT_EQ(array.w, Ints(4, 0)) << "os leaves the stationary registers";
+    EXPECT_EQ(array.wv, Bits(4, 0));
+}
+
+TEST_F(PeArrayTest, OsAccumulatorWrapsAtAccBits) {
+    os({in(127), kNone}, {in(127), kNone});
+    EXPECT_EQ(array.acc[0], 16129);
+    os({in(127), kNone}, {in(127), kNone});
+    EXPECT_EQ(array.acc[0], 32258);
+    os({in(127), kNone}, {in(127), kNone});
+    EXPECT_EQ(array.acc[0], -17149) << "48387 wraps at 16 bits";
+    os({in(-128), kNone}, {in(-128), kNone});
+    EXPECT_EQ(array.acc[0], -765);   // -17149 + 16384
+    os({in(-128), kNone}, {in(127), kNone});
+    EXPECT_EQ(array.acc[0], -17021);
+    os({in(-128), kNone}, {in(127), kNone});
+    EXPECT_EQ(array.acc[0], 32259) << "-33277 wraps up";
+}
+
+TEST_F(PeArrayTest, TakeAccumulatorsHandsThemOverAndClears) {
+    os({in(2), in(3)}, {in(5), in(7)});
+    os({in(1), kNone}, {in(1), kNone});
+    ASSERT_EQ(array.acc, (Ints{11, 0, 0, 21}));   // 2*5 + 1*1; 3 * 7 meet in (1, 1)
+    std::vector<int32_t> shadow;
+    array.take_accumulators(shadow);
+    EXPECT_EQ(shadow, (Ints{11, 0, 0, 21}));
+    EXPECT_EQ(array.acc, Ints(4, 0));
+    EXPECT_EQ(array.h, (Ints{1, 2, 0, 3})) << "the operands stay";
+}
+
+TEST_F(PeArrayTest, PreloadShiftsTheStationaryRowsDownAndClearsTheRest) {
+    os({in(3), in(4)}, {in(5), in(6)});   // something in h, v and mac
+    preload({in(4), in(5)});
+    EXPECT_EQ(array.w, (Ints{4, 5, 0, 0}));
+    EXPECT_EQ(array.wv, (Bits{1, 1, 0, 0}));
+    EXPECT_EQ(array.h, Ints(4, 0));
+    EXPECT_EQ(array.hv, Bits(4, 0));
+    EXPECT_EQ(array.v, Ints(4, 0));
+    EXPECT_EQ(array.vv, Bits(4, 0));
+    EXPECT_EQ(array.mac, Bits(4, 0));
+    EXPECT_EQ(array.acc, (Ints{15, 0, 0, 0})) << "acc holds";
+    preload({in(2), kNone});
+    EXPECT_EQ(array.w, (Ints{2, 0, 4, 5}));
+    EXPECT_EQ(array.wv, (Bits{1, 0, 1, 1}));
+}
+
+// ws with W = [[2, 3], [4, 5]]: vector x enters row 0 at stream cycle s and row 1 at s + 1;
+// column j's sum x0 * W[0][j] + x1 * W[1][j] leaves the bottom row at stream cycle 1 + j.
+TEST_F(PeArrayTest, StationaryPartialSumsFlowDown) {
+    preload({in(4), in(5)});   // row R-1 first
+    preload({in(2), in(3)});
+    ASSERT_EQ(array.w, (Ints{2, 3, 4, 5}));
+    ASSERT_EQ(array.wv, (Bits{1, 1, 1, 1}));
+
+    stream({in(10), kNone});              // x = (10, 30) starts
+    EXPECT_EQ(array.v, (Ints{20, 0, 0, 0}));
+    EXPECT_EQ(array.vv, (Bits{1, 0, 0, 0}));
+    EXPECT_EQ(array.h, (Ints{10, 0, 0, 0}));
+    EXPECT_EQ(array.mac, (Bits{1, 0, 0, 0}));
+
+    stream({in(20), in(30)});             // y = (20, 40) starts
+    EXPECT_EQ(array.v, (Ints{40, 30, 140, 0}));   // 140 = 10*2 + 30*4: x, column 0
+    EXPECT_EQ(array.vv, (Bits{1, 1, 1, 0}));
+    EXPECT_EQ(array.h, (Ints{20, 10, 30, 0}));
+    EXPECT_EQ(array.mac, (Bits{1, 1, 1, 0}));
+
+    stream({kNone, in(40)});
+    EXPECT_EQ(array.v, (Ints{0, 60, 200, 180}));  // 200 = 20*2 + 40*4; 180 = 10*3 + 30*5
+    EXPECT_EQ(array.vv, (Bits{0, 1, 1, 1}));
+    EXPECT_EQ(array.mac, (Bits{0, 1, 1, 1}));
+
+    stream({kNone, kNone});
+    EXPECT_EQ(array.v, (Ints{0, 0, 0, 260}));     // 260 = 20*3 + 40*5
+    EXPECT_EQ(array.vv, (Bits{0, 0, 0, 1}));
+    EXPECT_EQ(array.mac, (Bits{0, 0, 0, 1}));
+
+    EXPECT_EQ(array.w, (Ints{2, 3, 4, 5})) << "the stationary operand holds";
+    EXPECT_EQ(array.acc, Ints(4, 0));
+}
+
+TEST_F(PeArrayTest, StationaryPartialSumWrapsAtAccBitsAndSkipsMissingWeights) {
+    preload({in(-128), kNone});   // column 1 has no weight
+    preload({in(-128), kNone});
+    stream({in(-128), kNone});
+    EXPECT_EQ(array.v[0], 16384);
+    stream({in(5), in(-128)});
+    EXPECT_EQ(array.v[2], -32768) << "16384 + 16384 wraps at 16 bits";
+    EXPECT_EQ(array.v[1], 0) << "no weight in PE (0, 1)";
+    EXPECT_EQ(array.vv[1], 1) << "the partial sum's valid follows h";
+    EXPECT_EQ(array.mac[1], 0);
+}
+
+TEST(PeArray, OnePeArray) {
+    const ArrayShape shape{1, 1, 8, 32, 4};
+    PeArray array("pe_array", shape);
+    Feeder feed("feeder", shape);
+    feed.left[0] = EdgePort{true, 0, -7};
+    feed.top[0] = EdgePort{true, 0, 6};
+    array.step_os(feed);
+    array.step_os(feed);
+    EXPECT_EQ(array.acc, (Ints{-84}));
+    EXPECT_EQ(array.h, (Ints{-7}));
+    EXPECT_EQ(array.v, (Ints{6}));
+}
+
+}  // namespace
+}  // namespace lockstep::systolic
