@@ -1,7 +1,9 @@
 # Every dependency is a Debian package; the top-level Makefile installs missing ones.
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  # Paths relative to the source tree, so a copy of the tree elsewhere (lockstep mutate
+  # builds one per worker) hits the same cache entries.
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} ${CCACHE_PROGRAM})
 endif()
 
 find_package(PkgConfig REQUIRED)

@@ -68,8 +68,28 @@ struct FuzzArgs {
     std::string config;
     std::string engine = "cosim";
     std::string save;              // write failing kernels into this directory
+    uint64_t max_cycles = 0;       // per kernel; 0: the config's sim.max_cycles
 };
 int fuzz_command(const FuzzArgs& args);
+
+// `mutate`: mutation testing (docs/verification.md). 1 when an assertion breaker does not
+// fire its assertion, or (fail_on_survivor) when a mutant not known to be equivalent survives.
+struct MutateArgs {
+    unsigned sample = 120;         // automatic mutants to run, spread over files and operators
+    bool all = false;              // every automatic mutant instead
+    uint64_t seed = 1;
+    std::vector<std::string> only; // just these ids
+    std::string side = "both", design = "both";
+    std::string hand = "tests/mutants/hand.yaml";
+    std::string breakers = "tests/mutants/assertion_breakers.yaml";
+    bool breakers_only = false;
+    std::string equivalent = "tests/mutants/equivalent.yaml";
+    std::string inputs = "tests/mutants/inputs.yaml";
+    unsigned jobs = 1, timeout = 120;
+    std::string work, markdown, json_path;
+    bool list = false, fail_on_survivor = false, quiet = false;
+};
+int mutate_command(const MutateArgs& args);
 
 // `step`: full-screen on a terminal (unless `plain`); commands may also come from `commands`
 // (-e), else one per line from stdin.

@@ -30,6 +30,7 @@ int fuzz_command(const FuzzArgs& args) {
             const Program program = assemble(text, name, limits_for(config.gpu));
             cosim::RunOptions options;
             options.engine = engine;
+            options.max_cycles = args.max_cycles;
             const cosim::RunResult result = cosim::run_gpu(config, program, options);
             if (result.first_mismatch) problem = cosim::format_report(*result.first_mismatch);
         } catch (const Error& e) {
@@ -60,6 +61,8 @@ void add_fuzz_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
     cli->add_option("--engine", args->engine, "model | rtl | cosim")->capture_default_str();
     cli->add_option("--save", args->save, "Write failing kernels to this directory");
+    cli->add_option("--max-cycles", args->max_cycles, "Stop a kernel with an error after this many cycles")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     table.push_back({cli, [args] { return fuzz_command(*args); }});
 }
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     add_step_command(app, commands);
     add_view_command(app, commands);
     add_bench_command(app, commands);
+    add_mutate_command(app, commands);
 
     try {
         app.parse(argc, argv);
