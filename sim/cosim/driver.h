@@ -10,10 +10,11 @@
 //                                             with edge(cycle), device(), observe()
 //   Device& model()                           the SystemC model (one per shape and process)
 //   std::unique_ptr<Device> rtl(vcd_path)     a fresh Verilated model; vcd_name() names its VCD
-//   void prologue(Bench&)                     reset and load, before the counted cycles
-//   bool run_fast(Bench& model)               optional shortcut for an untraced model run
+//   bool setup_step(Bench&, launch, step)     step `step` of what comes before launch `launch`
+//                                             (reset, loads, start), at most one edge; false
+//                                             when the set-up is done. Compared edge by edge too.
+//   bool run_fast(Bench& model)               optional: the whole untraced model run, set-up included
 //   unsigned launches()                       how many times the work is started
-//   void begin_launch(Bench&, unsigned)       raise start (and whatever precedes it)
 //   bool records_start_state()                whether cycle 0 is the state before the first edge
 //   bool finished(const Bench&)               the launch is over
 //   void after_edge(uint64_t cycle, Bench&)   count what the design counts
@@ -98,7 +99,6 @@ private:
 
     template <typename Fault>
     auto execute(uint64_t max_cycles, const std::optional<Fault>& fault) {
-        for (Bench* b : benches_) design_.prologue(*b);
         if (!rtl_ && trace_dir_.empty() && !fault && design_.run_fast(*model_)) {
             outcome_.fast = true;
             design_.epilogue(*model_);
@@ -109,7 +109,8 @@ private:
         uint64_t cycle = 0;
         try {
             for (unsigned launch = 0; launch < design_.launches() && !outcome_.first_mismatch; ++launch) {
-                for (Bench* b : benches_) design_.begin_launch(*b, launch);
+                set_up(launch, trace);
+                if (outcome_.first_mismatch) break;
                 cycle = 0;
                 uint64_t counted = 0;   // edges clocked in this launch
                 if (design_.records_start_state()) observe(0, trace);
@@ -151,17 +152,39 @@ private:
         return result;
     }
 
+    // The set-up before a launch, one step (edge) at a time on every engine, each compared:
+    // a reset or a load that goes wrong shows where it happens, not cycles later.
+    template <typename Trace>
+    void set_up(unsigned launch, Trace& trace) {
+        for (size_t step = 0;; ++step) {
+            bool more = false;
+            for (Bench* b : benches_) more = design_.setup_step(*b, launch, step);
+            if (!more) return;
+            std::optional<Mismatch> found = stopped_rtl();
+            if (!found && model_ && rtl_) found = design_.compare(*rtl_, *model_);
+            if (found) {
+                found->in_flight = fmt::format("set-up edge {} before launch {} (reset, loads, start)", step, launch);
+                found->recent_trace = trace.recent_lines();
+                outcome_.mismatch_record = trace.records();
+                outcome_.first_mismatch = found;
+                return;
+            }
+        }
+    }
+
+    std::optional<Mismatch> stopped_rtl() const {
+        if (!rtl_) return std::nullopt;
+        const RtlStop* stop = rtl_device_->stopped();
+        if (!stop) return std::nullopt;
+        return assertion_mismatch(*stop);
+    }
+
     // After the edge of `cycle`: a failed assertion, else the comparison; then the record
     // (of the failing cycle too: the stepper shows it; the report's lines end before it).
     template <typename Trace>
     void observe(uint64_t cycle, Trace& trace) {
-        std::optional<Mismatch> found;
-        if (rtl_) {
-            if (const RtlStop* stop = rtl_device_->stopped()) {
-                found = assertion_mismatch(*stop);
-                found->in_flight = design_.in_flight(*rtl_);
-            }
-        }
+        std::optional<Mismatch> found = stopped_rtl();
+        if (found) found->in_flight = design_.in_flight(*rtl_);
         if (!found && model_ && rtl_) found = design_.compare(*rtl_, *model_);
         if (found) {
             found->cycle = cycle;

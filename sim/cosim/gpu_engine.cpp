@@ -123,26 +123,23 @@ public:
     }
     void record(Trace& trace, uint64_t cycle, const Bench& bench) const { trace.record(cycle, bench.snapshot()); }
 
-    // Reset for one cycle, then one cycle writing the thread count into the DCR.
-    void prologue(Bench& b) const {
+    // First launch: reset for one cycle, then one cycle writing the thread count into the
+    // DCR, then start. A later one: start dropped for one cycle (re-arms the dispatcher).
+    bool setup_step(Bench& b, unsigned launch, size_t step) const {
         gpu::GpuInputs& in = b.inputs();
-        in.rst_n = false;
-        b.edge(0);
-        in.rst_n = true;
-        in.dcr_we = true;
+        in.rst_n = !(launch == 0 && step == 0);
+        in.dcr_we = launch == 0 && step == 1;
         in.dcr_data = static_cast<uint8_t>(program_.threads);
+        in.start = false;
+        if (step == (launch == 0 ? 2 : 1)) {
+            in.start = true;
+            return false;
+        }
         b.edge(0);
-        in.dcr_we = false;
+        return true;
     }
     bool run_fast(Bench&) const { return false; }
     unsigned launches() const { return options_.launches; }
-    void begin_launch(Bench& b, unsigned launch) const {
-        if (launch > 0) {   // drop start for one cycle to re-arm the dispatcher
-            b.inputs().start = false;
-            b.edge(0);
-        }
-        b.inputs().start = true;
-    }
     bool records_start_state() const { return true; }
     bool finished(const Bench& main) const { return main.snapshot().done; }
     void after_edge(uint64_t, const Bench&) const {}

@@ -76,16 +76,6 @@ public:
             std::swap(previous_, snapshot_);
             device_.observe(snapshot_);
         }
-        void write(HostSel sel, const std::vector<int32_t>& words) {
-            inputs_.host_we = true;
-            inputs_.host_sel = sel;
-            for (size_t i = 0; i < words.size(); ++i) {
-                inputs_.host_addr = static_cast<uint32_t>(i);
-                inputs_.host_wdata = words[i];
-                edge();
-            }
-            inputs_.host_we = false;
-        }
         SystolicInputs& inputs() { return inputs_; }
         const SystolicSnapshot& snapshot() const { return snapshot_; }
         const SystolicSnapshot& previous() const { return previous_; }   // state during the cycle that ended
@@ -110,31 +100,52 @@ public:
     }
     void record(Trace& trace, uint64_t cycle, const Bench& b) const { trace.record(cycle, b.previous(), b.snapshot()); }
 
-    // Reset, then A and B through the host port, one word a cycle.
-    void prologue(Bench& b) const {
-        b.inputs() = SystolicInputs{};
-        b.inputs().rst_n = false;
-        b.edge();
-        b.inputs().rst_n = true;
-        if (fast()) {   // the host port's words land in the buffers directly
-            Systolic& top = static_cast<SystolicModel&>(b.device()).top();
-            std::copy(request_.a.begin(), request_.a.end(), top.a.begin());
-            std::copy(request_.b.begin(), request_.b.end(), top.b.begin());
-            return;
+    // First launch: reset, then A and B through the host port one word a cycle, then the
+    // edge that samples start. A later one: start dropped for a cycle (DONE -> IDLE) first,
+    // the buffers and PEs as the last GEMM left them.
+    bool setup_step(Bench& b, unsigned launch, size_t step) {
+        SystolicInputs& in = b.inputs();
+        if (launch > 0) {
+            if (step > 1) return false;
+            if (step == 0) run_cycles_ = drain_cycles_ = 0;   // count the last launch
+            set_start(b, step == 1);
+            b.edge();
+            return true;
         }
-        b.write(HostSel::A, request_.a);
-        b.write(HostSel::B, request_.b);
+        const size_t a = request_.a.size(), words = a + request_.b.size();
+        if (step > words + 1) return false;
+        in = SystolicInputs{};
+        if (step == 0) {
+            in.rst_n = false;
+        } else if (step <= words) {
+            const bool is_a = step <= a;
+            in.host_we = true;
+            in.host_sel = is_a ? HostSel::A : HostSel::B;
+            in.host_addr = static_cast<uint32_t>(is_a ? step - 1 : step - 1 - a);
+            in.host_wdata = is_a ? request_.a[in.host_addr] : request_.b[in.host_addr];
+        } else {
+            set_start(b, true);   // the edge that samples start
+        }
+        b.edge();
+        return true;
     }
     void set_start(Bench& b, bool on) const {
         b.inputs().start = on;
         b.inputs().dataflow = request_.dataflow;
         b.inputs().size = request_.size;
     }
-    // The model alone, untraced and unchanged, one launch: the SystemC kernel clocks it until done.
+    // The model alone, untraced and unchanged, one launch: A and B land in the buffers
+    // directly and the SystemC kernel clocks it until done.
     bool run_fast(Bench& b) {
         if (options_.launches != 1) return false;
-        set_start(b, true);
+        b.inputs() = SystolicInputs{};
+        b.inputs().rst_n = false;
+        b.edge();
+        b.inputs().rst_n = true;
         Systolic& top = static_cast<SystolicModel&>(b.device()).top();
+        std::copy(request_.a.begin(), request_.a.end(), top.a.begin());
+        std::copy(request_.b.begin(), request_.b.end(), top.b.begin());
+        set_start(b, true);
         top.run_cycles = top.drain_cycles = 0;
         static_cast<SystolicModel&>(b.device()).run_until_done(b.inputs(), options_.max_cycles + 1);   // +1: the edge that samples start
         if (top.controller.q.state != SaState::Done) {
@@ -146,15 +157,6 @@ public:
         return true;
     }
     unsigned launches() const { return options_.launches; }
-    void begin_launch(Bench& b, unsigned launch) {
-        if (launch > 0) {   // drop start: DONE -> IDLE, the buffers and PEs as they are
-            set_start(b, false);
-            b.edge();
-        }
-        run_cycles_ = drain_cycles_ = 0;   // count the last launch
-        set_start(b, true);
-        b.edge();   // the edge that samples start
-    }
     bool records_start_state() const { return false; }
     bool finished(const Bench& main) const { return main.snapshot().state == SaState::Done; }
     void after_edge(uint64_t, const Bench& main) {
@@ -224,9 +226,6 @@ public:
     }
 
 private:
-    bool fast() const {
-        return options_.engine == Engine::Model && options_.trace_dir.empty() && !options_.fault && options_.launches == 1;
-    }
     uint32_t words() const { return request_.size.m * request_.size.n; }
 
     const Config& config_;
