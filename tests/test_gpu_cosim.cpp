@@ -73,6 +73,19 @@ TEST(RandomPrograms, SomeBranchesReadFlagsSetInstructionsEarlier) {
     EXPECT_GT(stale, branches / 4) << "branches not right after their CMP";
 }
 
+// A reset in the middle of a run (--reset-at) leaves nothing behind: the run that follows
+// takes the reference cycles and leaves the reference memory, in lock-step.
+TEST(Reset, MidRunResetThenTheFullRun) {
+    for (uint64_t at : {1u, 150u, 443u}) {
+        const CliRun run = run_cli("run " + source_path("programs/matmul.asm") + " --config " + kTiny +
+                                   " --json --reset-at " + std::to_string(at));
+        ASSERT_EQ(run.status, 0) << at << run.err;
+        EXPECT_EQ(run.json["cycles"], 444) << at;
+        EXPECT_EQ(run.json["launch_cycles"].size(), 1u) << "the abandoned launch is not counted";
+        EXPECT_EQ(memory_of(run.json, 8, 4), (std::vector<uint32_t>{7, 10, 15, 22})) << at;
+    }
+}
+
 // A failed RTL assertion stops the run like a mismatch: exit 1, its label, file and line,
 // the cycle after the edge that sampled it. The RTL here is a copy with one assertion that
 // fails as soon as a core executes (LOCKSTEP_RTL_DIR builds it apart from the real one).

@@ -56,6 +56,9 @@ struct DriverOptions {
     uint64_t max_cycles = 0;          // per launch; 0: the config's sim.max_cycles
     std::string trace_dir;            // empty: no trace files
     std::optional<Fault> fault;       // changes the model after fault->cycle
+    uint64_t reset_at = 0;            // >0: reset the design after this many cycles of a first,
+                                      // abandoned launch, then run as usual (a reset mid-run
+                                      // must leave no trace)
 };
 
 // What the driver found, for the design to turn into its result.
@@ -77,7 +80,7 @@ public:
     template <typename Options>
     static auto run(Design& design, const Options& options) {
         Driver driver(design, options.engine, options.trace_dir);
-        return driver.execute(options.max_cycles, options.fault);
+        return driver.execute(options.max_cycles, options.fault, options.reset_at);
     }
 
 private:
@@ -98,8 +101,8 @@ private:
     Bench& main() { return model_ ? *model_ : *rtl_; }   // whose state is traced and reported
 
     template <typename Fault>
-    auto execute(uint64_t max_cycles, const std::optional<Fault>& fault) {
-        if (!rtl_ && trace_dir_.empty() && !fault && design_.run_fast(*model_)) {
+    auto execute(uint64_t max_cycles, const std::optional<Fault>& fault, uint64_t reset_at) {
+        if (!rtl_ && trace_dir_.empty() && !fault && !reset_at && design_.run_fast(*model_)) {
             outcome_.fast = true;
             design_.epilogue(*model_);
             return design_.finish(outcome_, main(), *design_.trace(""));
@@ -108,13 +111,17 @@ private:
         auto& trace = *trace_owner;
         uint64_t cycle = 0;
         try {
-            for (unsigned launch = 0; launch < design_.launches() && !outcome_.first_mismatch; ++launch) {
+            // With reset_at, a first pass of launch 0 is cut short; the real launch 0 after it
+            // starts from its reset again.
+            for (unsigned pass = reset_at ? 0 : 1; pass <= design_.launches() && !outcome_.first_mismatch; ++pass) {
+                const unsigned launch = pass == 0 ? 0 : pass - 1;
                 set_up(launch, trace);
                 if (outcome_.first_mismatch) break;
                 cycle = 0;
                 uint64_t counted = 0;   // edges clocked in this launch
                 if (design_.records_start_state()) observe(0, trace);
                 while (!outcome_.first_mismatch && !design_.finished(main())) {
+                    if (pass == 0 && counted == reset_at) break;
                     if (counted >= max_cycles) throw Error(design_.runaway(max_cycles, main()));
                     if (design_.records_start_state() || counted > 0) ++cycle;
                     ++counted;
@@ -127,6 +134,7 @@ private:
                     observe(cycle, trace);
                     if (!outcome_.first_mismatch) design_.check(cycle, main());
                 }
+                if (pass == 0) continue;   // the abandoned launch counts for nothing
                 outcome_.launch_cycles.push_back(counted);
                 outcome_.cycles = counted;
             }

@@ -116,6 +116,7 @@ public:
         if (step > words + 1) return false;
         in = SystolicInputs{};
         if (step == 0) {
+            run_cycles_ = drain_cycles_ = 0;
             in.rst_n = false;
         } else if (step <= words) {
             const bool is_a = step <= a;

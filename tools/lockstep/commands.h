@@ -22,6 +22,7 @@ struct RunArgs {
     std::string fault;             // --inject-fault CYCLE:CORE.THREAD:R<n>=VALUE
     uint64_t max_cycles = 0;       // 0: sim.max_cycles of the config
     unsigned launches = 1;
+    uint64_t reset_at = 0;         // reset mid-run after this many cycles, then run as usual
     bool json = false;
 };
 int run_command(const RunArgs& args);
@@ -57,6 +58,7 @@ struct GemmArgs {
     std::string a, b, out, engine = "cosim", trace, topology, fault;
     uint64_t max_cycles = 0;
     unsigned launches = 1;
+    uint64_t reset_at = 0;         // reset mid-run after this many cycles, then run as usual
     bool json = false;
 };
 int gemm_command(const GemmArgs& args);

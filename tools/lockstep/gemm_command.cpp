@@ -176,6 +176,7 @@ int gemm_command(const GemmArgs& args) {
     options.trace_dir = args.trace;
     options.max_cycles = args.max_cycles;
     options.launches = args.launches;
+    options.reset_at = args.reset_at;
     if (!args.fault.empty()) {
         options.fault = parse_pe_fault(args.fault);
         if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
@@ -272,6 +273,10 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
                     "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
     cli->add_option("--launches", args->launches, "Run the GEMM this many times without a reset (start dropped in between)")
         ->check(CLI::Range(1u, 1000u));
+    cli->add_option("--reset-at", args->reset_at,
+                    "Reset the array after this many cycles of a first GEMM, then run it again from the start "
+                    "(checks that a reset mid-run leaves nothing behind)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     cli->add_flag("--json", args->json, "Print one JSON object on stdout");
     table.push_back({cli, [args] { return gemm_command(*args); }, [args] { return args->json; }});
 }

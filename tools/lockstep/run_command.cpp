@@ -66,6 +66,7 @@ int run_command(const RunArgs& args) {
     options.max_cycles = args.max_cycles;
     options.trace_dir = args.trace;
     options.launches = args.launches;
+    options.reset_at = args.reset_at;
     if (!args.fault.empty()) {
         options.fault = parse_fault(args.fault);
         const cosim::Fault& f = *options.fault;
@@ -126,6 +127,10 @@ void add_run_command(CLI::App& app, CommandTable& table) {
     cli->add_flag("--json", args->json, "Print one JSON object on stdout");
     cli->add_option("--launches", args->launches, "Launch the kernel this many times without reset")
         ->check(CLI::Range(1u, 1000u));
+    cli->add_option("--reset-at", args->reset_at,
+                    "Reset the GPU after this many cycles of a first launch, then run the kernel from the start "
+                    "(checks that a reset mid-run leaves nothing behind)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
     cli->add_option("--inject-fault", args->fault,
                     "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE (tests the comparator)");
     table.push_back({cli, [args] { return run_command(*args); }, [args] { return args->json; }});
