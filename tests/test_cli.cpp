@@ -1,5 +1,5 @@
 // Bad input through the command line: one clear message, a non-zero exit, no crash or hang.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 

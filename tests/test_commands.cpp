@@ -2,7 +2,7 @@
 // asm and disasm, the stepper on a recorded trace, the viewer's page, and the command table
 // main.cpp dispatches through. None of these starts SystemC; the trace is recorded by the
 // binary, since a simulation in this process would fix its model shape.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include "common/error.h"
 #include "lockstep/command_line.h"

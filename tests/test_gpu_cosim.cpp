@@ -1,6 +1,6 @@
 // Lock-step machinery: the comparator catches a difference, random kernels agree, and the
 // two engines write identical traces.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include "common/config.h"
 #include "common/program_generator.h"

@@ -1,5 +1,5 @@
 // The reference design's defects that Lockstep fixes, each run in lock-step (model vs RTL).
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 

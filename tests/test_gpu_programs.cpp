@@ -1,7 +1,7 @@
 // Every kernel in programs/ in lock-step on two GPU shapes: exact memory and exact cycles.
 // Each kernel states its results in its header: `; expect: ADDR: v v ...` and
 // `; cycles: CONFIG=N ...` (CONFIG is a file in configs/ without .yaml).
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 

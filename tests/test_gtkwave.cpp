@@ -1,6 +1,6 @@
 // The GTKWave save files, opened by GTKWave itself (headless, under Xvfb) on the VCDs of real
 // RTL runs: every signal a save file names must load, in order, for every shape CI builds.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 

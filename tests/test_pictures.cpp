@@ -1,6 +1,6 @@
 // The pictures every trace directory gets, and the copies the README embeds: those must be
 // what the current build makes from the runs in tools/docs-images.sh, byte for byte.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The stepper and its trace file: scripted sessions on GPU and systolic runs, breakpoints
 // in both directions, the mismatch breakpoint, and damaged files.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include "common/error.h"
 #include "trace/snapshot_fields.h"

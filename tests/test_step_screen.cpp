@@ -1,6 +1,6 @@
 // The full-screen stepper, driven as a person would: in a real terminal (a detached tmux
 // pane), keys sent with send-keys, the screen read back with capture-pane.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The systolic array: SCALE-Sim cycle counts and exact values in every dataflow, lock-step
 // agreement with the RTL, and every kind of bad input.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include "common/config.h"
 #include "cosim/systolic_engine.h"

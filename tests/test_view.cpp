@@ -1,7 +1,7 @@
 // The HTML viewer: `lockstep view` writes one self-contained page per trace, and headless
 // Chromium, opening it from disk at a cycle and stepping with the buttons and keys, shows
 // that cycle's state with no script errors.
-#include "gpu_testing.h"
+#include "cli_testing.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

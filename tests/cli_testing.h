@@ -1,4 +1,4 @@
-// Helpers for GPU tests that go through the lockstep binary (one process per run, since
+// Helpers for tests that go through the lockstep binary (one process per run, since
 // SystemC cannot build a second model shape once a simulation has started).
 #pragma once
 
