@@ -93,8 +93,8 @@ const std::vector<Operator>& operators() {
         // A dropped reset: the branch that resets never runs.
         v.push_back({"reset", std::regex("!rst_ni\\b|\\breset_i\\b(?= *[)|&?])"),
                      [](const std::smatch&) { return std::string("1'b0"); }, true, false});
-        v.push_back({"reset", std::regex("\\breset\\b(?= *[)|&?])"),
-                     [](const std::smatch&) { return std::string("false"); }, false, true});
+        v.push_back({"reset", std::regex("([(!] ?|\\|\\| |&& )reset\\b(?= *[)|&?])"),   // "false && reset": still read, never true
+                     [](const std::smatch& m) { return m[1].str() + "(false && reset)"; }, false, true});
         // A one-cycle delay: a read of a next-state value takes the registered one instead.
         v.push_back({"delay", std::regex("\\b(\\w+)_d\\b"), [](const std::smatch& m) { return m[1].str() + "_q"; }, true,
                      false, true});
