@@ -110,10 +110,8 @@ int mutate_command(const MutateArgs& args) {
     }
     if (chosen.empty()) throw Error("no mutants to run");
 
-    std::map<std::string, mutation::Equivalent> equivalent;
-    if (!args.equivalent.empty()) {
-        for (const auto& e : mutation::read_equivalents(file(args.equivalent))) equivalent[e.id] = e;
-    }
+    const std::vector<mutation::Equivalent> equivalents_listed =
+        args.equivalent.empty() ? std::vector<mutation::Equivalent>{} : mutation::read_equivalents(file(args.equivalent));
     const mutation::Inputs inputs = mutation::read_inputs(file(args.inputs));
     mutation::Options options;
     options.source_root = root;
@@ -134,21 +132,18 @@ int mutate_command(const MutateArgs& args) {
     for (size_t i = 0; i < chosen.size(); ++i) {
         Row r{&chosen[i], verdicts[i], ""};
         const Mutant& m = chosen[i];
-        const auto eq = equivalent.find(m.id);
+        const mutation::Equivalent* eq = mutation::find_equivalent(equivalents_listed, m);
         if (!m.expect.empty()) {   // an assertion breaker must fire its own assertion
             const bool fired = r.verdict.outcome == "killed" && r.verdict.by == "assertion" && r.verdict.detail == m.expect;
             if (!fired) {
                 ++breaker_failures;
                 r.note = fmt::format("expected assertion {} to fire", m.expect);
             }
-        } else if (eq != equivalent.end() && r.verdict.outcome == "survived") {
+        } else if (eq && r.verdict.outcome == "survived") {
             r.verdict.outcome = "equivalent";
-            r.note = eq->second.why;
-        } else if (eq != equivalent.end()) {
+            r.note = eq->why;
+        } else if (eq) {
             r.note = "tests/mutants/equivalent.yaml lists it, but it was " + r.verdict.outcome;
-        }
-        if (eq != equivalent.end() && !eq->second.line.empty() && eq->second.line != m.find) {
-            r.note += " (equivalent.yaml's line is stale)";
         }
         if (r.verdict.outcome == "killed") {
             ++killed;

@@ -340,6 +340,24 @@ std::vector<Equivalent> read_equivalents(const std::string& path) {
     return out;
 }
 
+const Equivalent* find_equivalent(const std::vector<Equivalent>& listed, const Mutant& m) {
+    auto trim = [](const std::string& s) {
+        const size_t first = s.find_first_not_of(" \t"), last = s.find_last_not_of(" \t");
+        return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+    };
+    // "file:line:op" -> file and op
+    auto parts = [](const std::string& id) {
+        const size_t op = id.rfind(':'), line = id.rfind(':', op == std::string::npos || op == 0 ? 0 : op - 1);
+        if (op == std::string::npos || line == std::string::npos) return std::pair<std::string, std::string>{id, ""};
+        return std::pair<std::string, std::string>{id.substr(0, line), id.substr(op + 1)};
+    };
+    const auto [file, op] = parts(m.id);
+    for (const Equivalent& e : listed) {
+        if (e.line.empty() ? e.id == m.id : parts(e.id) == std::pair{file, op} && trim(e.line) == trim(m.find)) return &e;
+    }
+    return nullptr;
+}
+
 Inputs read_inputs(const std::string& path) {
     YAML::Node doc;
     try {
@@ -499,8 +517,11 @@ private:
         for (const char* part : {"CMakeLists.txt", "cmake", "sim", "tools", "tests", "rtl", "configs", "programs"}) {
             fs::copy(fs::path(options_.source_root) / part, tree / part, fs::copy_options::recursive);
         }
-        const Outcome configured = shell(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release", quote(tree.string()),
-                                                     quote((tree / "build").string())),
+        // The standard library's own checks are on: a model mutant that indexes past a vector
+        // stops with a crash instead of corrupting memory unseen.
+        const Outcome configured = shell(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release "
+                                                     "-DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS",
+                                                     quote(tree.string()), quote((tree / "build").string())),
                                          dir_ / "scratch");
         const Outcome built = configured.status != 0 ? configured
                                                      : shell(fmt::format("cmake --build {} --target lockstep -j {}",

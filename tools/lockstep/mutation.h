@@ -49,6 +49,9 @@ struct Equivalent {
     std::string id, line, why;   // `line`: the original source line, to notice a stale entry
 };
 std::vector<Equivalent> read_equivalents(const std::string& path);
+// The entry for `m`: the same file, operator (with its ".n") and original line, wherever the
+// line has moved to; an entry without `line` matches by id alone.
+const Equivalent* find_equivalent(const std::vector<Equivalent>& listed, const Mutant& m);
 
 // The inputs each design's mutants run against, cheapest first (tests/mutants/inputs.yaml):
 // lockstep command lines, run from the source tree.
