@@ -10,7 +10,7 @@ module feeder import systolic_pkg::*; #(
   // Buffer address width; addresses are computed at 32 bits and keep the low bits.
   parameter int unsigned BufAddrBits = 14
 ) (
-  // From the controller.
+  // From the array controller.
   input  dataflow_e              dataflow_i,
   input  logic                   preload_i,
   input  logic                   stream_i,

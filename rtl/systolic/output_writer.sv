@@ -16,7 +16,7 @@ module output_writer import systolic_pkg::*; #(
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
-  // From the controller.
+  // From the array controller.
   input  logic                   clear_i,
   input  dataflow_e              dataflow_i,
   input  logic                   stream_i,

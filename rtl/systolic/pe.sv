@@ -9,7 +9,7 @@ module pe import systolic_pkg::*; #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  // Control, from the controller.
+  // Control, from the array controller.
   input  logic               clear_i,
   input  logic               run_i,
   input  dataflow_e          dataflow_i,

@@ -1,7 +1,7 @@
-// Controller: the GEMM's state machine, sizes and fold walk (docs/systolic.md, "Controller",
+// Array controller: the GEMM's state machine, sizes and fold walk (docs/systolic.md, "Controller",
 // "Mapping"). Folds visit row tiles (r0) outer and column tiles (c0) inner; each fold is L
 // StRun cycles. Also derives the per-cycle control the PEs, feeder and output writer share.
-module controller import systolic_pkg::*; #(
+module array_controller import systolic_pkg::*; #(
   // PE rows.
   parameter int unsigned Rows = 4,
   // PE columns.
