@@ -133,6 +133,8 @@ module systolic import systolic_pkg::*; #(
     .Cols       (Cols),
     .BufAddrBits(BufAddrBits)
   ) u_feeder (
+    .clk_i,
+    .rst_ni,
     .dataflow_i  (dataflow),
     .preload_i   (preload),
     .stream_i    (stream),
