@@ -7,7 +7,7 @@ BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlog-dev \
               libfmt-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
-              libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium \
+              libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium nodejs \
               gtkwave xvfb xauth
 
 .PHONY: all deps configure build test test_systolic lint bench docs-images clean help

@@ -2,9 +2,14 @@
 // two engines write identical traces.
 #include "gpu_testing.h"
 
+#include "common/config.h"
+#include "common/program_generator.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace lockstep::testing {
 namespace {
@@ -47,6 +52,61 @@ TEST(RandomPrograms, HundredSeedsAgreeOn4x8) {
     const CliRun run = run_cli("fuzz --start-seed 1000 --seeds 100 --config " + source_path("configs/gpu-4x8.yaml"));
     EXPECT_EQ(run.status, 0) << run.out;
     EXPECT_NE(run.out.find("fuzz: 100 passed, 0 failed"), std::string::npos) << run.out;
+}
+
+// The generator puts other instructions between a CMP and its branch, so a branch has to
+// read the NZP register, not whatever the ALU produced last.
+TEST(RandomPrograms, SomeBranchesReadFlagsSetInstructionsEarlier) {
+    int stale = 0, branches = 0;
+    for (uint64_t seed = 1; seed <= 100; ++seed) {
+        std::istringstream text(generate_program(seed, GpuConfig{}));
+        std::string line, previous;
+        while (std::getline(text, line)) {
+            if (line.rfind("BR", 0) == 0) {
+                ++branches;
+                stale += previous.rfind("CMP", 0) != 0;
+            }
+            if (!line.empty() && line.back() != ':') previous = line;
+        }
+    }
+    EXPECT_GT(branches, 100);
+    EXPECT_GT(stale, branches / 4) << "branches not right after their CMP";
+}
+
+// A failed RTL assertion stops the run like a mismatch: exit 1, its label, file and line,
+// the cycle after the edge that sampled it. The RTL here is a copy with one assertion that
+// fails as soon as a core executes (LOCKSTEP_RTL_DIR builds it apart from the real one).
+TEST(Assertions, AFailedAssertionStopsTheRunLikeAMismatch) {
+    namespace fs = std::filesystem;
+    const std::string root = temp_path("assert_rtl");
+    fs::remove_all(root);
+    fs::create_directories(root);
+    fs::copy(source_path("rtl"), root + "/rtl", fs::copy_options::recursive);
+    const std::string decoder = root + "/rtl/gpu/decoder.sv";
+    std::string text = read_text(decoder);
+    const size_t end = text.rfind("endmodule");
+    ASSERT_NE(end, std::string::npos);
+    text.insert(end, "  NeverExecutes: assert property (@(posedge clk_i) core_state_i != CoreExecute)\n"
+                     "    else $error(\"a core executed\");\n");
+    std::ofstream(decoder) << text;
+    const std::string env = "LOCKSTEP_RTL_DIR=" + root + "/rtl LOCKSTEP_RTL_CACHE=" + root + "/cache ";
+    std::string out, err;
+    const int status = run_shell(env + lockstep_binary() + " run " + source_path("programs/matadd.asm") + " --config " +
+                                     kTiny + " --json",
+                                 &out, &err);
+    EXPECT_EQ(status, 1) << err;
+    const nlohmann::json json = nlohmann::json::parse(out, nullptr, false);
+    ASSERT_TRUE(json.is_object()) << out << err;
+    const nlohmann::json& m = json["first_mismatch"];
+    EXPECT_EQ(m["kind"], "assertion");
+    EXPECT_EQ(m["assertion"], "NeverExecutes");
+    EXPECT_EQ(m["cycle"], 11) << "core 0 executes its first instruction in cycle 10";
+    EXPECT_EQ(m["unit"], "gpu.g_core[0].u_core.u_decoder");
+    EXPECT_EQ(m["rtl"], "a core executed");
+    EXPECT_NE(m["where"].get<std::string>().find("rtl/gpu/decoder.sv:"), std::string::npos) << m;
+    EXPECT_NE(err.find("RTL ASSERTION FAILED at cycle 11"), std::string::npos) << err;
+    EXPECT_NE(err.find("assertion: NeverExecutes"), std::string::npos) << err;
+    fs::remove_all(root);
 }
 
 TEST(Traces, ModelAndRtlWriteIdenticalFiles) {

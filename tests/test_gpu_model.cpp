@@ -4,7 +4,7 @@
 #include "common/assembler.h"
 #include "common/config.h"
 #include "common/error.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
 #include "gpu/gpu_model.h"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "gpu_testing.h"
 
 #include "common/config.h"
-#include "cosim/gemm_engine.h"
+#include "cosim/systolic_engine.h"
 #include "systolic/systolic_model.h"
 
 #include <fmt/format.h>
@@ -142,6 +142,61 @@ TEST(SystolicCosim, FiftyRandomCases) {
         EXPECT_EQ(run.json["mismatches"], 0) << "rerun: lockstep " << args;
         EXPECT_EQ(run.json["result_ok"], true) << "rerun: lockstep " << args;
         EXPECT_EQ(run.json["cycles"], scale_sim_cycles(df, rows, cols, m, k, n)) << "rerun: lockstep " << args;
+    }
+}
+
+// A second GEMM after start drops, without a reset: the array starts from the first one's
+// leftovers (accumulators, valid bits, stationary operands) and must still agree and be right.
+TEST(SystolicCosim, SecondGemmWithoutResetInEveryDataflow) {
+    for (const auto& [rows, cols] : std::vector<std::pair<unsigned, unsigned>>{{4, 4}, {3, 5}}) {
+        for (const char* df : {"os", "ws", "is"}) {
+            const std::string args = gemm_args(df, rows, cols, 9, 7, 6, 11) + " --launches 3";
+            const CliRun run = run_cli(args);
+            ASSERT_EQ(run.status, 0) << "rerun: lockstep " << args << "\n" << run.err;
+            EXPECT_EQ(run.json["mismatches"], 0) << args;
+            EXPECT_EQ(run.json["result_ok"], true) << args;
+            EXPECT_EQ(run.json["cycles"], scale_sim_cycles(df, rows, cols, 9, 7, 6)) << "the last launch alone: " << args;
+        }
+    }
+}
+
+// configs/systolic-acc16.yaml: 16-bit accumulators wrap, in the RTL and the model alike.
+// The same random A and B on 32-bit accumulators give the sums before wrapping.
+std::vector<long> csv_values(const std::string& text) {
+    std::vector<long> values;
+    std::string cell;
+    for (char ch : text + "\n") {
+        if (ch == ',' || ch == '\n') {
+            if (!cell.empty()) values.push_back(std::stol(cell));
+            cell.clear();
+        } else {
+            cell += ch;
+        }
+    }
+    return values;
+}
+
+TEST(SystolicCosim, AccumulatorsWrapAt16Bits) {
+    for (const char* df : {"os", "ws", "is"}) {
+        const std::string wrapped = temp_path(std::string("acc16_") + df + ".csv");
+        const std::string wide = temp_path(std::string("acc32_") + df + ".csv");
+        const std::string sizes = fmt::format("--dataflow {} --m 6 --k 40 --n 5 --seed 3 --json --out ", df);
+        const std::string args = "gemm --config " + source_path("configs/systolic-acc16.yaml") + " " + sizes + wrapped;
+        const CliRun run = run_cli(args);
+        ASSERT_EQ(run.status, 0) << "rerun: lockstep " << args << "\n" << run.err;
+        EXPECT_EQ(run.json["mismatches"], 0) << args;
+        EXPECT_EQ(run.json["result_ok"], true) << args;
+        ASSERT_EQ(run_cli("gemm --engine model --rows 4 --cols 4 --config " + source_path("configs/systolic.yaml") + " " +
+                          sizes + wide).status, 0);
+        const std::vector<long> c16 = csv_values(read_text(wrapped)), c32 = csv_values(read_text(wide));
+        ASSERT_EQ(c16.size(), 30u);
+        ASSERT_EQ(c32.size(), 30u);
+        int wraps = 0;
+        for (size_t i = 0; i < c16.size(); ++i) {
+            EXPECT_EQ(c16[i], static_cast<int16_t>(static_cast<uint16_t>(c32[i] & 0xFFFF))) << df << " C[" << i << "]";
+            wraps += c16[i] != c32[i];
+        }
+        EXPECT_GT(wraps, 0) << df << ": no sum left 16 bits, so nothing wrapped";
     }
 }
 

@@ -12,7 +12,8 @@ namespace lockstep {
 
 namespace {
 
-// R0 = global thread id, R11/R12 loop bound and counter, R1 = 1; R2..R10 are scratch.
+// R0 = global thread id, R1 = 1, R9/R10 a loop's counter and bound, R11/R12 address
+// arithmetic; R2..R10 are scratch elsewhere.
 class Generator {
 public:
     Generator(uint64_t seed, const GpuConfig& config) : rng_(seed), config_(config) {}
@@ -36,10 +37,10 @@ public:
                                               "program_addr_bits = {} gives {}", config_.program_addr_bits, room));
         const unsigned blocks = std::min(pick(1, 4), (room - 8) / 24);
         for (unsigned b = 0; b < blocks; ++b) {
-            if (pick(0, 2) == 0) {
-                loop(b);
-            } else {
-                straight(pick(2, 8));
+            switch (pick(0, 3)) {
+            case 0: loop(b); break;
+            case 1: skip(b); break;
+            default: straight(pick(2, 8)); break;
             }
         }
         emit("CONST R12, #{}", out_base_);   // every thread stores its result at out_base + id
@@ -75,6 +76,27 @@ private:
         }
     }
 
+    // One ALU instruction into R2..R8 that leaves NZP alone (not CMP).
+    void arithmetic() {
+        static const char* const ops[] = {"ADD", "SUB", "MUL", "DIV"};
+        emit("{} R{}, R{}, R{}", ops[pick(0, 3)], pick(2, 8), pick(0, 15), pick(0, 15));
+    }
+
+    // A forward branch on flags set a few instructions earlier, so it must read the NZP
+    // register and not the ALU's output of what ran in between. Fresh constants as the
+    // compared values keep every thread of a block on one path.
+    void skip(unsigned index) {
+        static const char* const conditions[] = {"BRn", "BRz", "BRp", "BRnz", "BRnp", "BRzp", "BRnzp"};
+        const unsigned a = scratch(), b = scratch();
+        emit("CONST R{}, #{}", a, pick(0, 3));
+        emit("CONST R{}, #{}", b, pick(0, 3));
+        emit("CMP R{}, R{}", a, b);
+        for (unsigned i = 0, n = pick(0, 3); i < n; ++i) arithmetic();
+        emit("{} SKIP{}", conditions[pick(0, 6)], index);
+        for (unsigned i = 0, n = pick(1, 3); i < n; ++i) arithmetic();
+        emit("SKIP{}:", index);
+    }
+
     void load() {   // address = id + base, base chosen so every thread stays in range
         const unsigned base = pick(0, out_base_ - threads_);
         emit("CONST R12, #{}", base);
@@ -108,6 +130,7 @@ private:
         emit("CONST R10, #{}", trips);
         emit("ADD R9, R9, R1");
         emit("CMP R9, R10");
+        for (unsigned i = 0, n = pick(0, 2); i < n; ++i) arithmetic();   // the branch reads stale flags
         emit("BRn LOOP{}", index);
     }
 

@@ -1,109 +1,47 @@
 #include "cosim/compare.h"
 
-#include "common/isa.h"
-
-#include <fmt/format.h>
-
 namespace lockstep::cosim {
 
-namespace {
-
-using namespace gpu;
-
-std::string in_flight(size_t index, const CoreView& core) {
-    if (core.state == CoreState::Idle || core.state == CoreState::Fetch || core.state == CoreState::Done) {
-        return fmt::format("core{} {} at PC {} (no instruction decoded)", index, name(core.state), core.pc);
-    }
-    return fmt::format("core{} PC {}: {} ({})", index, core.pc, isa::disassemble(core.instruction), name(core.state));
-}
-
-// Collects the first difference; later checks are skipped once one is found.
-class Checker {
-public:
-    template <typename T, typename Show>
-    void check(const std::string& unit, const std::string& signal, const T& rtl, const T& model,
-               const std::string& flight, Show show) {
-        if (found || rtl == model) return;
-        found = Mismatch{0, unit, signal, show(rtl), show(model), flight, {}};
-    }
-    template <typename T>
-    void check(const std::string& unit, const std::string& signal, const T& rtl, const T& model,
-               const std::string& flight) {
-        check(unit, signal, rtl, model, flight, [](const T& v) { return fmt::format("{}", v); });
-    }
-    std::optional<Mismatch> found;
-};
-
-std::string show_request(const MemRequest& r) {
-    if (r.read_valid) return fmt::format("read @{}", r.read_address);
-    if (r.write_valid) return fmt::format("write @{} = {}", r.write_address, r.write_data);
-    return "idle";
-}
-
-}  // namespace
-
-std::optional<Mismatch> compare(const GpuSnapshot& rtl, const GpuSnapshot& model, unsigned tpb) {
-    if (rtl == model) return std::nullopt;   // the common case, without building any names
-    Checker c;
-    c.check("gpu", "done", rtl.done, model.done, "");
-    for (size_t i = 0; i < rtl.cores.size(); ++i) {
-        const CoreView& r = rtl.cores[i];
-        const CoreView& m = model.cores[i];
-        const std::string core = fmt::format("core{}", i);
-        const std::string flight = in_flight(i, r);
-        c.check(core + ".scheduler", "state", r.state, m.state, flight,
-                [](CoreState s) { return std::string(name(s)); });
-        c.check(core + ".scheduler", "pc", r.pc, m.pc, flight);
-        c.check(core + ".scheduler", "diverged", r.diverged, m.diverged, flight);
-        c.check(core + ".fetcher", "state", r.fetcher, m.fetcher, flight,
-                [](FetcherState s) { return std::string(name(s)); });
-        c.check(core + ".fetcher", "instruction", r.instruction, m.instruction, flight,
-                [](uint16_t w) { return fmt::format("0x{:04X} ({})", w, isa::disassemble(w)); });
-        c.check("dispatcher", core + "_start", r.start, m.start, flight);
-        c.check("dispatcher", core + "_reset", r.reset, m.reset, flight);
-        c.check("dispatcher", core + "_block_id", r.block_id, m.block_id, flight);
-        c.check("dispatcher", core + "_thread_count", r.thread_count, m.thread_count, flight);
-    }
-    for (size_t i = 0; i < rtl.threads.size(); ++i) {
-        const ThreadView& r = rtl.threads[i];
-        const ThreadView& m = model.threads[i];
-        const std::string thread = fmt::format("core{}.thread{}", i / tpb, i % tpb);
-        const std::string flight = in_flight(i / tpb, rtl.cores[i / tpb]);
-        for (unsigned reg = 0; reg < kRegisters; ++reg) {
-            c.check(thread + ".registers", isa::register_name(static_cast<uint8_t>(reg)), r.regs[reg],
-                    m.regs[reg], flight);
-        }
-        c.check(thread + ".lsu", "state", r.lsu, m.lsu, flight, [](LsuState s) { return std::string(name(s)); });
-        c.check(thread + ".lsu", "out", r.lsu_out, m.lsu_out, flight);
-        c.check(thread + ".alu", "out", r.alu_out, m.alu_out, flight);
-        c.check(thread + ".pc", "nzp", r.nzp, m.nzp, flight, [](uint8_t v) { return fmt::format("{:03b}", v); });
-        c.check(thread + ".pc", "next_pc", r.next_pc, m.next_pc, flight);
-    }
-    for (size_t ch = 0; ch < rtl.data_requests.size(); ++ch) {
-        c.check(fmt::format("data_controller.channel{}", ch), "request", rtl.data_requests[ch],
-                model.data_requests[ch], "", show_request);
-    }
-    for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
-        c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],
-                model.program_requests[ch], "", show_request);
-    }
-    return c.found;
+Mismatch assertion_mismatch(const RtlStop& stop) {
+    Mismatch m;
+    m.kind = "assertion";
+    m.unit = stop.scope.empty() ? "rtl" : stop.scope;
+    m.signal = stop.fatal ? "fatal" : stop.name;
+    m.rtl = stop.message;
+    m.where = stop.line ? fmt::format("{}:{}", stop.file, stop.line) : stop.file;
+    return m;
 }
 
 nlohmann::json to_json(const std::optional<Mismatch>& m) {
     if (!m) return nullptr;
-    return {{"cycle", m->cycle}, {"unit", m->unit}, {"signal", m->signal}, {"rtl", m->rtl},
-            {"model", m->model}, {"in_flight", m->in_flight}, {"recent_trace", m->recent_trace}};
+    nlohmann::json out = {{"kind", m->kind},   {"cycle", m->cycle}, {"unit", m->unit},
+                          {"signal", m->signal}, {"rtl", m->rtl},     {"model", m->model},
+                          {"in_flight", m->in_flight}, {"recent_trace", m->recent_trace}};
+    if (m->kind == "assertion") {
+        out["assertion"] = m->signal;
+        out["where"] = m->where;
+    }
+    return out;
 }
 
 std::string format_report(const Mismatch& m) {
-    std::string out = fmt::format(
-        "LOCK-STEP MISMATCH at cycle {}\n"
-        "  unit:      {}\n"
-        "  signal:    {}\n"
-        "  RTL:       {}   (expected)\n"
-        "  model:     {}   (got)\n",
-        m.cycle, m.unit, m.signal, m.rtl, m.model);
+    std::string out;
+    if (m.kind == "assertion") {
+        out = fmt::format(
+            "RTL ASSERTION FAILED at cycle {}\n"
+            "  assertion: {}\n"
+            "  where:     {} ({})\n",
+            m.cycle, m.signal, m.where, m.unit);
+        if (!m.rtl.empty()) out += fmt::format("  message:   {}\n", m.rtl);
+    } else {
+        out = fmt::format(
+            "LOCK-STEP MISMATCH at cycle {}\n"
+            "  unit:      {}\n"
+            "  signal:    {}\n"
+            "  RTL:       {}   (expected)\n"
+            "  model:     {}   (got)\n",
+            m.cycle, m.unit, m.signal, m.rtl, m.model);
+    }
     if (!m.in_flight.empty()) out += fmt::format("  in flight: {}\n", m.in_flight);
     if (!m.recent_trace.empty()) {
         out += fmt::format("  last {} trace lines (model):\n", m.recent_trace.size());

@@ -1,8 +1,11 @@
-// Lock-step comparator: the first observable difference between RTL and model.
+// What lock-step reports when the two engines part: the first observable difference, or an
+// RTL assertion that failed. Each design's comparator (gpu_compare.h, systolic_compare.h)
+// builds a Mismatch with the Checker below.
 #pragma once
 
-#include "gpu/gpu_types.h"
+#include "common/device.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -18,19 +21,50 @@ struct Mismatch {
     std::string signal;            // "R4", "state", "read_address", ...
     std::string rtl;               // value in the RTL (expected)
     std::string model;             // value in the model (got)
-    std::string in_flight;         // the instruction (PC and disassembly) of the core concerned
+    std::string in_flight;         // the instruction (PC and disassembly) or fold concerned
     std::vector<std::string> recent_trace;   // the last trace lines before the difference
+    std::string kind = "mismatch"; // or "assertion": the RTL stopped itself (signal = its label)
+    std::string where;             // assertion: "rtl/gpu/decoder.sv:88"
 };
+
+// A difference in `unit`'s `signal`: the RTL shows `rtl`, the model `model`.
+inline Mismatch difference(std::string unit, std::string signal, std::string rtl, std::string model,
+                           std::string in_flight = "") {
+    Mismatch m;
+    m.unit = std::move(unit);
+    m.signal = std::move(signal);
+    m.rtl = std::move(rtl);
+    m.model = std::move(model);
+    m.in_flight = std::move(in_flight);
+    return m;
+}
+
+// A failed RTL assertion (or a Verilator fatal error) as the run's first difference.
+Mismatch assertion_mismatch(const RtlStop& stop);
 
 // The mismatch as JSON (null when there is none), for --json and summary.json.
 nlohmann::json to_json(const std::optional<Mismatch>& m);
 
-// Compares in a fixed order (done, cores, threads, data channels, program channels) and
-// returns the first difference, or nothing.
-std::optional<Mismatch> compare(const gpu::GpuSnapshot& rtl, const gpu::GpuSnapshot& model,
-                                unsigned threads_per_block);
-
-// The one-screen report printed when a run stops on a mismatch.
+// The one-screen report printed when a run stops on a mismatch or a failed assertion.
 std::string format_report(const Mismatch& mismatch);
+
+// Collects the first difference between two snapshots; later checks are skipped once one
+// is found. Values are shown with fmt unless a `show` function is given.
+class Checker {
+public:
+    template <typename T, typename Show>
+    void check(const std::string& unit, const std::string& signal, const T& rtl, const T& model,
+               const std::string& flight, Show show) {
+        if (found || rtl == model) return;
+        found = difference(unit, signal, show(rtl), show(model), flight);
+    }
+    template <typename T>
+    void check(const std::string& unit, const std::string& signal, const T& rtl, const T& model,
+               const std::string& flight = "") {
+        check(unit, signal, rtl, model, flight, [](const T& v) { return fmt::format("{}", v); });
+    }
+    bool done() const { return found.has_value(); }
+    std::optional<Mismatch> found;
+};
 
 }  // namespace lockstep::cosim

@@ -2,7 +2,6 @@
 
 #include "build_info.h"
 #include "common/error.h"
-#include "gpu/gpu_model.h"
 
 #include <fmt/format.h>
 
@@ -25,11 +24,24 @@ namespace fs = std::filesystem;
 namespace lockstep::cosim {
 
 // How the RTL and its adapter are compiled; part of the cache key.
-constexpr const char* kVerilatorFlags = "-O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -CFLAGS '-fPIC -O2'";
+// Assertions are on: a failed one stops the run (verilated_hooks.cpp catches Verilator's
+// $stop and its messages, which would otherwise go to stdout and abort()).
+constexpr const char* kVerilatorFlags = "-O3 --x-assign fast --x-initial fast --assert -Wno-fatal -CFLAGS '-fPIC -O2'";
 constexpr const char* kAdapterFlags =
-    "-std=c++17 -O2 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0";
+    "-std=c++17 -O2 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 "
+    "-DVL_USER_STOP -DVL_USER_FATAL -DVL_PRINTF=lockstep_vl_printf";
 
 namespace {
+
+fs::path env_path(const char* name, const fs::path& fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? fs::path(value) : fallback;
+}
+
+// Where the RTL is read from: the source tree's rtl/, or LOCKSTEP_RTL_DIR (mutation testing
+// builds changed copies of it).
+fs::path rtl_root() { return env_path("LOCKSTEP_RTL_DIR", fs::path(build_info::kSourceDir) / "rtl"); }
+bool rtl_overridden() { return std::getenv("LOCKSTEP_RTL_DIR") != nullptr; }
 
 // The files a design is built from, by path relative to the source tree, and their bytes.
 using Snapshot = std::vector<std::pair<std::string, std::string>>;
@@ -48,21 +60,19 @@ fs::path verilator_include() { return fs::path(build_info::kVerilatorRoot) / "in
 // even if a file is edited while Verilator runs.
 Snapshot snapshot(const RtlDesign& design) {
     const fs::path src = build_info::kSourceDir;
-    std::vector<std::string> files;
-    for (const auto& entry : fs::directory_iterator(src / "rtl" / design.top)) {
-        if (entry.path().extension() == ".sv") files.push_back("rtl/" + design.top + "/" + entry.path().filename().string());
-    }
-    std::sort(files.begin(), files.end());
-    const std::string package = "rtl/" + design.top + "/" + design.top + "_pkg.sv";   // first on Verilator's command line
-    std::stable_partition(files.begin(), files.end(), [&](const std::string& f) { return f == package; });
-    const std::string waiver = "rtl/lint/" + design.top + "_waiver.vlt";
-    if (fs::exists(src / waiver)) files.push_back(waiver);
+    std::vector<std::string> files = rtl_file_list(design.top);
     files.push_back("sim/cosim/" + design.adapter);
     files.push_back("sim/cosim/verilated_bits.h");
     files.push_back("sim/cosim/verilated_top.h");
+    files.push_back("sim/cosim/verilated_hooks.h");
+    files.push_back("sim/cosim/verilated_hooks.cpp");
+    files.push_back("sim/common/device.h");
+    files.push_back("sim/common/bits.h");
     for (const std::string& header : design.adapter_headers) files.push_back("sim/" + header);
     Snapshot out;
-    for (const std::string& f : files) out.emplace_back(f, read_all(src / f));
+    for (const std::string& f : files) {
+        out.emplace_back(f, read_all(f.rfind("rtl/", 0) == 0 ? rtl_root() / f.substr(4) : src / f));
+    }
     return out;
 }
 
@@ -114,7 +124,8 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) 
     std::string verilate = fmt::format("{} --cc --build -j 2 --trace {} --top-module {} -Mdir {}{}",
                                        build_info::kVerilator, kVerilatorFlags, design.top, quote(tmp / "obj"), generics);
     for (const auto& file : files) {
-        if (file.first.rfind("rtl/", 0) == 0) verilate += " " + quote(src / file.first);
+        const bool rtl = file.first.rfind("rtl/", 0) == 0, list = fs::path(file.first).extension() == ".f";
+        if (rtl && !list) verilate += " " + quote(src / file.first);
     }
     if (std::string(build_info::kCcache).size() > 0) verilate = "OBJCACHE=" + std::string(build_info::kCcache) + " " + verilate;
     try {
@@ -125,11 +136,13 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) 
         for (const char* file : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
             runtime += " " + quote(include / file);
         }
+        runtime += " " + quote(src / "sim/cosim/verilated_hooks.cpp");
         const std::string compiler = std::string(build_info::kCcache).empty()
                                          ? std::string(build_info::kCxx)
                                          : std::string(build_info::kCcache) + " " + build_info::kCxx;
-        const std::string link = fmt::format("{} {} -o {} -I{} -I{} -I{} -I{}{} {}{} {} -pthread", compiler,
-                                             kAdapterFlags, quote(tmp / "librtl.so"), quote(tmp / "obj"),
+        const std::string link = fmt::format("{} {} -include {} -o {} -I{} -I{} -I{} -I{}{} {}{} {} -pthread", compiler,
+                                             kAdapterFlags, quote(src / "sim/cosim/verilated_hooks.h"),
+                                             quote(tmp / "librtl.so"), quote(tmp / "obj"),
                                              quote(include), quote(include / "vltstd"), quote(src / "sim"), defines,
                                              quote(src / "sim/cosim" / design.adapter), runtime,
                                              quote(tmp / "obj" / ("V" + design.top + "__ALL.a")));
@@ -161,44 +174,33 @@ void drop_stale(const fs::path& cache, const RtlDesign& design, const fs::path& 
     }
 }
 
-template <typename Device>
-using MakeFn = Device* (*)(const char*);
-
-// Loads the library once per process and returns its factory.
-void* factory(const RtlDesign& design, const char* symbol) {
-    static std::map<std::string, void*> loaded;
-    const std::string library = ensure_rtl_library(design);
-    auto found = loaded.find(library);
-    if (found != loaded.end()) return found->second;
-    void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) throw Error(fmt::format("cannot load {}: {}", library, dlerror()));
-    void* make = dlsym(handle, symbol);
-    if (make == nullptr) throw Error(fmt::format("{} has no {}", library, symbol));
-    return loaded.emplace(library, make).first->second;
-}
-
 }  // namespace
 
-RtlDesign gpu_design(const GpuConfig& c) {
-    return RtlDesign{"gpu", "gpu-" + gpu::shape_key(c),
-                     {{"NumCores", c.cores}, {"ThreadsPerBlock", c.threads_per_block}, {"DataChannels", c.data_channels},
-                      {"ProgramChannels", c.program_channels}, {"DataBits", c.data_width},
-                      {"ProgramAddrBits", c.program_addr_bits}},
-                     "rtl_gpu_wrapper.cpp",
-                     {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
-}
-
-RtlDesign systolic_design(const systolic::ArrayShape& s) {
-    return RtlDesign{"systolic", "systolic-" + s.key(),
-                     {{"Rows", s.rows}, {"Cols", s.cols}, {"InBits", s.in_bits}, {"AccBits", s.acc_bits},
-                      {"BufAddrBits", s.buffer_addr_bits}},
-                     "rtl_systolic_wrapper.cpp",
-                     {"systolic/systolic_types.h", "common/config.h"}};
+std::vector<std::string> rtl_file_list(const std::string& top) {
+    const fs::path list = rtl_root() / top / (top + ".f");
+    std::ifstream in(list);
+    if (!in) throw Error(list.string() + ": cannot open the RTL file list of design '" + top + "'");
+    std::vector<std::string> files{"rtl/" + top + "/" + top + ".f"};
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        line = line.substr(0, line.find("//"));
+        const size_t first = line.find_first_not_of(" \t\r"), last = line.find_last_not_of(" \t\r");
+        if (first == std::string::npos) continue;
+        line = line.substr(first, last - first + 1);
+        const fs::path file = (fs::path(top) / line).lexically_normal();
+        if (line.find_first_of(" \t") != std::string::npos || line[0] == '-' || file.is_absolute() ||
+            *file.begin() == "..") {
+            throw error_at(list.string(), number, "'" + line + "': expected one file path relative to this list");
+        }
+        if (!fs::exists(rtl_root() / file)) throw error_at(list.string(), number, "'" + line + "': no such file");
+        files.push_back("rtl/" + file.generic_string());
+    }
+    return files;
 }
 
 std::string ensure_rtl_library(const RtlDesign& design) {
     const Snapshot files = snapshot(design);
-    const fs::path cache = build_info::kRtlCacheDir;
+    const fs::path cache = env_path("LOCKSTEP_RTL_CACHE", build_info::kRtlCacheDir);
     const fs::path dir = cache / (design.key + "-" + content_hash(files, design));
     const fs::path library = dir / "librtl.so";
     if (fs::exists(library)) return library.string();
@@ -213,7 +215,7 @@ std::string ensure_rtl_library(const RtlDesign& design) {
             fmt::print(stderr, "lockstep: building the {} RTL for {} (once; cached in {})\n", design.top, design.key,
                        dir.string());
             build(design, dir, files);
-            drop_stale(cache, design, dir);
+            if (!rtl_overridden()) drop_stale(cache, design, dir);   // mutants keep the real builds
         }
     } catch (...) {
         ::close(lock);
@@ -223,16 +225,16 @@ std::string ensure_rtl_library(const RtlDesign& design) {
     return library.string();
 }
 
-std::unique_ptr<gpu::GpuDevice> make_rtl_gpu(const GpuConfig& config, const std::string& vcd_path) {
-    auto make = reinterpret_cast<MakeFn<gpu::GpuDevice>>(factory(gpu_design(config), "lockstep_make_rtl_gpu"));
-    return std::unique_ptr<gpu::GpuDevice>(make(vcd_path.empty() ? nullptr : vcd_path.c_str()));
-}
-
-std::unique_ptr<systolic::SystolicDevice> make_rtl_systolic(const systolic::ArrayShape& shape,
-                                                            const std::string& vcd_path) {
-    auto make = reinterpret_cast<MakeFn<systolic::SystolicDevice>>(
-        factory(systolic_design(shape), "lockstep_make_rtl_systolic"));
-    return std::unique_ptr<systolic::SystolicDevice>(make(vcd_path.empty() ? nullptr : vcd_path.c_str()));
+void* rtl_factory(const RtlDesign& design) {
+    static std::map<std::string, void*> loaded;   // by library path: each is loaded once per process
+    const std::string library = ensure_rtl_library(design);
+    auto found = loaded.find(library);
+    if (found != loaded.end()) return found->second;
+    void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) throw Error(fmt::format("cannot load {}: {}", library, dlerror()));
+    void* make = dlsym(handle, kRtlFactorySymbol);
+    if (make == nullptr) throw Error(fmt::format("{} has no {}", library, kRtlFactorySymbol));
+    return loaded.emplace(library, make).first->second;
 }
 
 }  // namespace lockstep::cosim

@@ -1,11 +1,14 @@
 // A Verilated design clocked by `clk_i`, with its context and an optional VCD: what the RTL
 // adapters share. Set inputs through ->, then edge() settles them and runs one clock edge.
+// Once an assertion fails (or Verilator hits a fatal error) the design is not clocked again.
 #pragma once
 
+#include "cosim/verilated_hooks.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
 #include <memory>
+#include <stdexcept>
 
 namespace lockstep::cosim {
 
@@ -14,6 +17,7 @@ class VerilatedTop {
 public:
     // `vcd_path` null: no waveform.
     VerilatedTop(const char* name, const char* vcd_path) {
+        clear_rtl_stop();
         context_->traceEverOn(vcd_path != nullptr);
         top_ = std::make_unique<Top>(context_.get(), name);
         if (vcd_path != nullptr) {
@@ -36,14 +40,21 @@ public:
 
     // Inputs settle before the edge; the VCD gets both clock levels (1 ns period at 1 ps).
     void edge() {
-        top_->eval();
-        dump();
-        top_->clk_i = 1;
-        top_->eval();
-        dump();
-        top_->clk_i = 0;
-        top_->eval();
+        if (rtl_stop() != nullptr) return;
+        try {
+            top_->eval();
+            dump();
+            top_->clk_i = 1;
+            top_->eval();
+            dump();
+            top_->clk_i = 0;
+            top_->eval();
+        } catch (const std::runtime_error&) {   // a fatal error, kept in rtl_stop()
+        }
+        if (rtl_stop() != nullptr && vcd_) vcd_->flush();
     }
+
+    const RtlStop* stopped() const { return rtl_stop(); }
 
 private:
     void dump() {

@@ -15,10 +15,10 @@ void Alu::evaluate(bool reset, bool enable, CoreState core_state, const DecodedI
         return;
     }
     switch (decoded.alu_op) {
-    case 0: d_.out = (rs + rt) & mask_; break;
-    case 1: d_.out = (rs - rt) & mask_; break;
-    case 2: d_.out = (rs * rt) & mask_; break;
-    default: d_.out = rt == 0 ? mask_ : rs / rt; break;   // x / 0 = all ones, as RISC-V
+    case AluOp::Add: d_.out = (rs + rt) & mask_; break;
+    case AluOp::Sub: d_.out = (rs - rt) & mask_; break;
+    case AluOp::Mul: d_.out = (rs * rt) & mask_; break;
+    case AluOp::Div: d_.out = rt == 0 ? mask_ : rs / rt; break;   // x / 0 = all ones, as RISC-V
     }
 }
 

@@ -1,7 +1,7 @@
 // Device control register: holds the kernel's thread count written by the host.
 #pragma once
 
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 #include <cstdint>
 

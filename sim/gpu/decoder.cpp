@@ -21,13 +21,13 @@ void Decoder::evaluate(bool reset, CoreState core_state, uint16_t instruction) {
     switch (static_cast<Opcode>(instruction >> 12)) {
     case Opcode::Br: out.pc_branch = true; break;
     case Opcode::Cmp: out.alu_cmp = true; out.nzp_write = true; break;
-    case Opcode::Add: out.reg_write = true; out.alu_op = 0; break;
-    case Opcode::Sub: out.reg_write = true; out.alu_op = 1; break;
-    case Opcode::Mul: out.reg_write = true; out.alu_op = 2; break;
-    case Opcode::Div: out.reg_write = true; out.alu_op = 3; break;
-    case Opcode::Ldr: out.reg_write = true; out.reg_input = 1; out.mem_read = true; break;
+    case Opcode::Add: out.reg_write = true; out.alu_op = AluOp::Add; break;
+    case Opcode::Sub: out.reg_write = true; out.alu_op = AluOp::Sub; break;
+    case Opcode::Mul: out.reg_write = true; out.alu_op = AluOp::Mul; break;
+    case Opcode::Div: out.reg_write = true; out.alu_op = AluOp::Div; break;
+    case Opcode::Ldr: out.reg_write = true; out.reg_input = RegInput::Lsu; out.mem_read = true; break;
     case Opcode::Str: out.mem_write = true; break;
-    case Opcode::Const: out.reg_write = true; out.reg_input = 2; break;
+    case Opcode::Const: out.reg_write = true; out.reg_input = RegInput::Const; break;
     case Opcode::Ret: out.ret = true; break;
     default: break;   // NOP and the free opcodes 0xA..0xE do nothing
     }

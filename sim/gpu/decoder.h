@@ -2,7 +2,7 @@
 #pragma once
 
 #include "gpu/gpu_types.h"
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 #include <cstdint>
 
@@ -16,8 +16,8 @@ struct DecodedInstruction {
     bool mem_read = false;        // LDR
     bool mem_write = false;       // STR
     bool nzp_write = false;       // CMP
-    uint8_t reg_input = 0;        // 0 ALU, 1 LSU, 2 immediate
-    uint8_t alu_op = 0;           // 0 ADD, 1 SUB, 2 MUL, 3 DIV
+    RegInput reg_input = RegInput::Alu;   // what UPDATE writes into rd
+    AluOp alu_op = AluOp::Add;
     bool alu_cmp = false;         // ALU produces NZP bits
     bool pc_branch = false;       // BRnzp
     bool ret = false;             // RET

@@ -1,7 +1,7 @@
 // Dispatcher: hands blocks of threads to free cores in order; done when all blocks are.
 #pragma once
 
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 #include <cstdint>
 #include <vector>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/config.h"
+#include "common/device.h"
 #include "common/memory.h"
 
 #include <array>
@@ -19,6 +20,10 @@ enum class LsuState : uint8_t { Idle = 0, Requesting = 1, Waiting = 2, Done = 3 
 enum class CtrlState : uint8_t {
     Idle = 0, ReadWaiting = 2, WriteWaiting = 3, ReadRelaying = 4, WriteRelaying = 5,
 };
+
+// Decoder outputs (gpu_pkg.sv: AluAdd.., RegInputAlu..).
+enum class AluOp : uint8_t { Add = 0, Sub = 1, Mul = 2, Div = 3 };
+enum class RegInput : uint8_t { Alu = 0, Lsu = 1, Const = 2 };
 
 const char* name(CoreState s);
 const char* name(FetcherState s);
@@ -69,11 +74,6 @@ struct GpuInputs {
 };
 
 // A GPU that can be clocked and observed: the SystemC model or the Verilated RTL.
-class GpuDevice {
-public:
-    virtual ~GpuDevice() = default;
-    virtual void tick(const GpuInputs& inputs) = 0;      // apply inputs, one rising edge
-    virtual void observe(GpuSnapshot& out) const = 0;    // state after the last edge
-};
+using GpuDevice = Device<GpuInputs, GpuSnapshot>;
 
 }  // namespace lockstep::gpu

@@ -3,7 +3,7 @@
 
 #include "common/memory.h"
 #include "gpu/decoder.h"
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 namespace lockstep::gpu {
 

@@ -2,7 +2,8 @@
 #pragma once
 
 #include "gpu/decoder.h"
-#include "gpu/unit.h"
+#include "common/bits.h"
+#include "common/unit.h"
 
 namespace lockstep::gpu {
 

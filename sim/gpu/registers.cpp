@@ -26,10 +26,9 @@ void Registers::evaluate(bool reset, bool enable, uint32_t block_id, CoreState c
     }
     if (core_state == CoreState::Update && decoded.reg_write && decoded.rd < isa::kFirstReadOnly) {
         switch (decoded.reg_input) {
-        case 0: d_.regs[decoded.rd] = alu_out; break;
-        case 1: d_.regs[decoded.rd] = lsu_out; break;
-        case 2: d_.regs[decoded.rd] = decoded.imm; break;
-        default: break;
+        case RegInput::Alu: d_.regs[decoded.rd] = alu_out; break;
+        case RegInput::Lsu: d_.regs[decoded.rd] = lsu_out; break;
+        case RegInput::Const: d_.regs[decoded.rd] = decoded.imm; break;
         }
     }
 }

@@ -3,7 +3,7 @@
 
 #include "gpu/decoder.h"
 #include "gpu/gpu_types.h"
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 #include <array>
 

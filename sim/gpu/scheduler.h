@@ -2,7 +2,7 @@
 #pragma once
 
 #include "gpu/gpu_types.h"
-#include "gpu/unit.h"
+#include "common/unit.h"
 
 #include <cstdint>
 #include <vector>

@@ -2,7 +2,7 @@
 // left and each column from the top (combinational, docs/systolic.md "Edge feeds").
 #pragma once
 
-#include "systolic/controller.h"
+#include "systolic/array_controller.h"
 
 #include <vector>
 

@@ -2,7 +2,7 @@
 // (added to C for later K tiles), and the os shadow registers drained one row per cycle.
 #pragma once
 
-#include "systolic/controller.h"
+#include "systolic/array_controller.h"
 #include "systolic/pe_array.h"
 
 #include <vector>

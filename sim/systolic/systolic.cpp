@@ -48,10 +48,9 @@ void Systolic::on_clock() {
         const uint32_t addr = inputs.host_addr & static_cast<uint32_t>(a.size() - 1);
         const uint32_t raw = static_cast<uint32_t>(inputs.host_wdata);
         switch (inputs.host_sel) {
-        case 0: a[addr] = sign_extend(raw, shape_.in_bits); break;
-        case 1: b[addr] = sign_extend(raw, shape_.in_bits); break;
-        case 2: c[addr] = sign_extend(raw, shape_.acc_bits); break;
-        default: break;
+        case HostSel::A: a[addr] = sign_extend(raw, shape_.in_bits); break;
+        case HostSel::B: b[addr] = sign_extend(raw, shape_.in_bits); break;
+        case HostSel::C: c[addr] = sign_extend(raw, shape_.acc_bits); break;
         }
         for (const EdgePort& p : writer.out) {   // as in the RTL, the array's writes win over the host's
             if (p.valid) c[p.addr] = p.data;
@@ -91,14 +90,14 @@ void Systolic::observe(SystolicSnapshot& s) const {
     s.out = out_q;
 }
 
-int32_t Systolic::host_read(unsigned sel, uint32_t addr) const {
+int32_t Systolic::host_read(HostSel sel, uint32_t addr) const {
     const uint32_t index = addr & static_cast<uint32_t>(a.size() - 1);
     switch (sel) {
-    case 0: return a[index];
-    case 1: return b[index];
-    case 2: return c[index];
-    default: return 0;
+    case HostSel::A: return a[index];
+    case HostSel::B: return b[index];
+    case HostSel::C: break;
     }
+    return c[index];
 }
 
 }  // namespace lockstep::systolic

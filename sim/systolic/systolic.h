@@ -2,7 +2,7 @@
 // behind a host port.
 #pragma once
 
-#include "systolic/controller.h"
+#include "systolic/array_controller.h"
 #include "systolic/feeder.h"
 #include "systolic/output_writer.h"
 #include "systolic/pe_array.h"
@@ -19,7 +19,7 @@ public:
     SystolicInputs inputs;                        // driven by the harness before each edge
     bool pause_when_done = false;                 // sc_pause() on reaching StDone (fast runs)
 
-    Controller controller;
+    ArrayController controller;
     Feeder feeder;
     PeArray array;
     OutputWriter writer;
@@ -30,7 +30,7 @@ public:
     Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
     void observe(SystolicSnapshot& out) const;
-    int32_t host_read(unsigned sel, uint32_t addr) const;
+    int32_t host_read(HostSel sel, uint32_t addr) const;
 
 private:
     void on_clock();

@@ -2,7 +2,9 @@
 // observable state both engines expose each cycle (docs/systolic.md).
 #pragma once
 
+#include "common/bits.h"
 #include "common/config.h"
+#include "common/device.h"
 
 #include <cstdint>
 #include <optional>
@@ -13,6 +15,7 @@ namespace lockstep::systolic {
 
 enum class Dataflow : uint8_t { Os = 0, Ws = 1, Is = 2 };
 enum class SaState : uint8_t { Idle = 0, Run = 1, Drain = 2, Done = 3 };
+enum class HostSel : uint8_t { A = 0, B = 1, C = 2 };   // which buffer the host port reaches
 
 const char* name(Dataflow d);
 const char* name(SaState s);
@@ -69,26 +72,16 @@ struct SystolicInputs {
     Dataflow dataflow = Dataflow::Os;
     GemmSize size;
     bool host_we = false;
-    unsigned host_sel = 0;            // 0 A, 1 B, 2 C
+    HostSel host_sel = HostSel::A;
     uint32_t host_addr = 0;
     int32_t host_wdata = 0;
 };
 
 // The SystemC model or the Verilated RTL of the array.
-class SystolicDevice {
+class SystolicDevice : public Device<SystolicInputs, SystolicSnapshot> {
 public:
-    virtual ~SystolicDevice() = default;
-    virtual void tick(const SystolicInputs& inputs) = 0;
-    virtual void observe(SystolicSnapshot& out) const = 0;
-    virtual int32_t host_read(unsigned sel, uint32_t addr) = 0;   // combinational host port read
+    virtual int32_t host_read(HostSel sel, uint32_t addr) = 0;   // combinational host port read
 };
 
-// The low `bits` of `value` as a signed number (header-only: the RTL adapters use it too).
-inline int32_t sign_extend(uint32_t value, unsigned bits) {
-    if (bits >= 32) return static_cast<int32_t>(value);
-    const uint32_t sign = 1u << (bits - 1);
-    value &= (1u << bits) - 1;
-    return static_cast<int32_t>((value ^ sign) - sign);
-}
 
 }  // namespace lockstep::systolic

@@ -271,27 +271,4 @@ void write_pictures(const std::string& dir) {
     }
 }
 
-void prepare_trace_dir(const std::string& dir) {
-    std::error_code ec;
-    if (!std::filesystem::create_directories(dir, ec) && !std::filesystem::is_directory(dir)) {
-        throw Error(dir + ": cannot create the trace directory");
-    }
-    for (const char* name : {"states.bin", "summary.json", "utilisation.svg", "heatmap.svg", "perfetto.json",
-                             "view.html", "gpu.vcd", "gpu.gtkw", "trace.log", "utilisation.csv", "systolic.vcd",
-                             "systolic.gtkw", "cycles.csv", "pe_activity.txt", "left_reads.csv", "top_reads.csv",
-                             "c_writes.csv"}) {
-        std::filesystem::remove(std::filesystem::path(dir) / name, ec);
-    }
-}
-
-std::string trace_files(const std::string& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    return list;
-}
-
 }  // namespace lockstep::trace

@@ -33,38 +33,32 @@ Phase phase_of(const SystolicSnapshot& during, const Mapping& map) {
 
 SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Dataflow dataflow, const GemmSize& size)
     : dir_(dir), shape_(shape), map_(dataflow, size, shape.rows, shape.cols) {
-    if (dir_.empty()) return;
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    if (!std::filesystem::is_directory(dir_)) throw Error(fmt::format("{}: cannot create the trace directory", dir_));
-    cycles_.open(dir_ + "/cycles.csv");
-    activity_.open(dir_ + "/pe_activity.txt");
-    left_.open(dir_ + "/left_reads.csv");
-    top_.open(dir_ + "/top_reads.csv");
-    out_.open(dir_ + "/c_writes.csv");
-    if (ec || !cycles_ || !activity_ || !left_ || !top_ || !out_) {
-        throw Error(fmt::format("{}: cannot write trace files there", dir_));
-    }
-    cycles_ << "cycle,state,fold,t,phase,active_pes,utilisation_pct,cumulative_utilisation_pct\n";
-    activity_ << fmt::format("# rows {} cols {} dataflow {} m {} k {} n {}\n", shape.rows, shape.cols, name(dataflow),
+    if (!dir_.enabled()) return;
+    cycles_ = &dir_.open("cycles.csv");
+    activity_ = &dir_.open("pe_activity.txt");
+    left_ = &dir_.open("left_reads.csv");
+    top_ = &dir_.open("top_reads.csv");
+    out_ = &dir_.open("c_writes.csv");
+    *cycles_ << "cycle,state,fold,t,phase,active_pes,utilisation_pct,cumulative_utilisation_pct\n";
+    *activity_ << fmt::format("# rows {} cols {} dataflow {} m {} k {} n {}\n", shape.rows, shape.cols, name(dataflow),
                              size.m, size.k, size.n);
-    activity_ << "# per cycle: cycle, fold, phase, then each row's PEs: '#' MAC, 'o' moving operand, "
+    *activity_ << "# per cycle: cycle, fold, phase, then each row's PEs: '#' MAC, 'o' moving operand, "
                  "'w' stationary operand only, '.' empty\n";
     auto header = [](std::ofstream& out, const char* port, unsigned count) {
         out << "cycle";
         for (unsigned i = 0; i < count; ++i) out << fmt::format(",{}{}", port, i);
         out << "\n";
     };
-    header(left_, "row", shape.rows);
-    header(top_, "col", shape.cols);
-    header(out_, "col", shape.cols);
+    header(*left_, "row", shape.rows);
+    header(*top_, "col", shape.cols);
+    header(*out_, "col", shape.cols);
     const nlohmann::json meta = {{"kind", "systolic"},  {"rows", shape.rows},        {"cols", shape.cols},
                                  {"dataflow", name(dataflow)}, {"m", size.m}, {"k", size.k}, {"n", size.n},
                                  {"folds", map_.folds()}, {"fold_length", map_.fold_length},
                                  {"preload", map_.preload}, {"stream", map_.stream}, {"in_bits", shape.in_bits},
                                  {"acc_bits", shape.acc_bits}, {"buffer_addr_bits", shape.buffer_addr_bits},
                                  {"predictor", kSystolicPredictor}};
-    states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, systolic_field_count(shape));
+    dir_.open_states(meta, systolic_field_count(shape));
     cycle_.after.resize(shape);
 }
 
@@ -98,10 +92,9 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
                                    name(during.state), during.fold, during.t, phase_name(phase), active,
                                    shape_.rows * shape_.cols);
     for (const PortAccess& p : after.out) line += p.valid ? fmt::format(" C@{}={}", p.addr, p.data) : "";
-    recent_.push_back(line);
-    if (recent_.size() > kRecent) recent_.pop_front();
-    if (dir_.empty()) return;
-    cycles_ << fmt::format("{},{},{},{},{},{},{:.2f},{:.2f}\n", cycle, name(during.state), during.fold, during.t,
+    recent_.push(cycle, line);
+    if (!dir_.enabled()) return;
+    *cycles_ << fmt::format("{},{},{},{},{},{},{:.2f},{:.2f}\n", cycle, name(during.state), during.fold, during.t,
                            phase_name(phase), active, 100.0 * active / pes,
                            100.0 * static_cast<double>(macs_) / (pes * static_cast<double>(recorded_)));
     if (cycle < kTextLogCycles) {   // one character per PE per cycle: long runs stop here
@@ -110,14 +103,14 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
             if (i) grid += '/';
             for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(after, static_cast<size_t>(i) * shape_.cols + j);
         }
-        activity_ << grid << '\n';
+        *activity_ << grid << '\n';
     } else if (cycle == kTextLogCycles) {
-        activity_ << fmt::format("# pe_activity.txt stops at cycle {} to stay small; states.bin and `lockstep step` "
+        *activity_ << fmt::format("# pe_activity.txt stops at cycle {} to stay small; states.bin and `lockstep step` "
                                  "cover every cycle\n", kTextLogCycles);
     }
-    write_ports(left_, cycle, after.left);
-    write_ports(top_, cycle, after.top);
-    write_ports(out_, cycle, after.out);
+    write_ports(*left_, cycle, after.left);
+    write_ports(*top_, cycle, after.top);
+    write_ports(*out_, cycle, after.out);
     cycle_.state = during.state;
     cycle_.fold = during.fold;
     cycle_.t = during.t;
@@ -125,16 +118,13 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
     cycle_.macs_so_far = macs_;
     cycle_.after = after;
     systolic_to_fields(cycle_, fields_);
-    states_->append(fields_);
+    dir_.append(fields_);
 }
 
 void SystolicTrace::finish(const nlohmann::json& summary) {
-    if (dir_.empty()) return;
     nlohmann::json out = summary;
     out["mac_count"] = macs_;
-    std::ofstream(dir_ + "/summary.json") << out.dump(2) << "\n";
-    states_->finish(out);
-    for (auto* f : {&cycles_, &activity_, &left_, &top_, &out_}) f->close();
+    dir_.finish(out);
 }
 
 }  // namespace lockstep::trace

@@ -6,13 +6,12 @@
 #include "systolic/systolic_types.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
+#include "trace/trace_dir.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +35,9 @@ public:
     void record(uint64_t cycle, const systolic::SystolicSnapshot& during, const systolic::SystolicSnapshot& after);
     void finish(const nlohmann::json& summary);
 
-    std::vector<std::string> recent_lines() const { return {recent_.begin(), recent_.end()}; }
+    std::vector<std::string> recent_lines() const {
+        return recent_.lines([](uint64_t, const std::string& line) { return line; });
+    }
     uint64_t records() const { return recorded_; }
     uint64_t mac_count() const { return macs_; }
 
@@ -47,13 +48,13 @@ public:
 private:
     void write_ports(std::ofstream& out, uint64_t cycle, const std::vector<systolic::PortAccess>& ports);
 
-    std::string dir_;
+    TraceDir dir_;
     systolic::ArrayShape shape_;
     systolic::Mapping map_;
-    std::ofstream cycles_, activity_, left_, top_, out_;
-    std::deque<std::string> recent_;
+    std::ofstream *cycles_ = nullptr, *activity_ = nullptr;   // cycles.csv, pe_activity.txt
+    std::ofstream *left_ = nullptr, *top_ = nullptr, *out_ = nullptr;   // the buffer traces
+    RecentRecords<std::string> recent_{kRecent};
     uint64_t macs_ = 0, recorded_ = 0;
-    std::unique_ptr<StateWriter> states_;     // states.bin, for the stepper and viewer
     SystolicCycle cycle_;                     // scratch
     std::vector<uint32_t> fields_;
 };

@@ -1,7 +1,7 @@
 // `lockstep bench --design systolic`: simulated cycles (clock edges) and PE-cycles per
 // second of the array's model, RTL and cosim, with Google Benchmark.
-#include "commands.h"
-#include "cosim/gemm_engine.h"
+#include "bench.h"
+#include "cosim/systolic_engine.h"
 #include "cosim/rtl_cache.h"
 #include "systolic/systolic_model.h"
 
@@ -47,7 +47,7 @@ Config config_for(const Case& c) {
 
 }  // namespace
 
-int bench_systolic_command(const BenchArgs& args) {
+int bench_systolic(const BenchArgs& args) {
     std::vector<Case> cases = {
         // The speed goals: model only, real values.
         {32, 32, "os", 512, 512, 512, {cosim::Engine::Model}},
@@ -56,7 +56,7 @@ int bench_systolic_command(const BenchArgs& args) {
     for (unsigned size : {4u, 16u, 32u}) {
         cases.push_back({size, size, "ws", 64, 64, 64, {cosim::Engine::Model, cosim::Engine::Rtl, cosim::Engine::Cosim}});
     }
-    if (!args.with_rtl) {
+    if (args.model_only) {
         for (Case& c : cases) c.engines = {cosim::Engine::Model};
     }
     for (const Case& c : cases) {   // SystemC models, and RTL builds, before anything is timed

@@ -3,11 +3,11 @@
 // (by default on programs/long_loop.asm, about a million cycles). `--design view`: how fast
 // view.html loads and steps in headless Chromium (by default on programs/mid_loop.asm,
 // about 100,000 cycles). Each first records its kernel with the model, unless given --trace.
-#include "build_info.h"
-#include "commands.h"
+#include "bench.h"
+#include "command_support.h"
 #include "common/assembler.h"
 #include "common/error.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
 #include "gpu/gpu_model.h"
 #include "stepper.h"
 
@@ -44,14 +44,8 @@ void prepare(const BenchArgs& args, const Config& config, const char* kernel, Re
         trace.dir = args.trace;
         return;
     }
-    const std::string path = args.program.empty()
-                                 ? std::string(build_info::kSourceDir) + "/programs/" + kernel
-                                 : args.program;
-    AsmLimits limits;
-    limits.program_words = 1u << config.gpu.program_addr_bits;
-    limits.data_words = 1u << config.gpu.data_addr_bits;
-    limits.data_bits = config.gpu.data_width;
-    const Program program = assemble_file(path, limits);
+    const std::string path = args.program.empty() ? source_file(std::string("programs/") + kernel) : args.program;
+    const Program program = assemble_file(path, limits_for(config.gpu));
     gpu::GpuModel::instance(config.gpu);
     trace.dir = (fs::temp_directory_path() / fmt::format("lockstep-bench-trace-{}", ::getpid())).string();
     trace.owned = true;
@@ -64,7 +58,7 @@ void prepare(const BenchArgs& args, const Config& config, const char* kernel, Re
 
 }  // namespace
 
-int bench_stepper_command(const BenchArgs& args, const Config& config) {
+int bench_stepper(const BenchArgs& args, const Config& config) {
     static RecordedTrace trace;
     prepare(args, config, "long_loop.asm", trace);
     const std::string dir = trace.dir;
@@ -105,7 +99,7 @@ int bench_stepper_command(const BenchArgs& args, const Config& config) {
     return 0;
 }
 
-int bench_view_command(const BenchArgs& args, const Config& config) {
+int bench_view(const BenchArgs& args, const Config& config) {
     const char* const chromium = "/usr/bin/chromium";
     if (::access(chromium, X_OK) != 0) throw Error("bench --design view needs Chromium: apt-get install -y chromium");
     static RecordedTrace trace;

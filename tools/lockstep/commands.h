@@ -1,50 +1,95 @@
-// Subcommands that live in their own files.
+// The subcommands of `lockstep`, callable in-process: each takes its options and returns the
+// exit status; a user's mistake throws Error (the CLI prints it and exits 2). An empty
+// `config` means the built-in defaults (the CLI's default is configs/tiny-gpu.yaml).
+// SystemC builds one model shape per process and no modules once it has simulated, so a
+// process (a test) may run asm, disasm, step and view freely but at most one shape.
 #pragma once
 
-#include "common/config.h"
-
+#include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace lockstep {
 
-struct BenchArgs {
+// `run`: a kernel on the model, the RTL or both in lock-step; prints the data memory before
+// and after, the cycles and the utilisation, or one JSON object. 1 on a lock-step mismatch.
+struct RunArgs {
+    std::string program;           // assembly file
     std::string config;
-    std::string program;       // empty: programs/bench_loop.asm
-    double min_time = 0.5;     // seconds per benchmark
-    std::string design = "gpu";
-    bool with_rtl = true;      // systolic: also RTL and cosim (builds 16x16 and 32x32 RTL)
-    std::string trace;         // stepper, view: a trace directory (empty: record a long kernel)
+    std::string engine = "cosim";  // model | rtl | cosim
+    std::string trace;             // write the traces into this directory
+    std::string fault;             // --inject-fault CYCLE:CORE.THREAD:R<n>=VALUE
+    uint64_t max_cycles = 0;       // 0: sim.max_cycles of the config
+    unsigned launches = 1;
+    bool json = false;
 };
+int run_command(const RunArgs& args);
 
-int bench_command(const BenchArgs& args, const Config& config);
-int bench_systolic_command(const BenchArgs& args);
-int bench_stepper_command(const BenchArgs& args, const Config& config);
-int bench_view_command(const BenchArgs& args, const Config& config);
+// `asm`: assembles `program` and prints its listing to `out`; with `output`, also writes the
+// machine words there, one hex word per line.
+struct AsmArgs {
+    std::string program;
+    std::string config;            // sets the memory sizes
+    std::string output;
+};
+int asm_command(const AsmArgs& args, std::ostream& out);
 
-// Runs every Google Benchmark registered so far, each for at least `min_time` seconds.
-void run_registered_benchmarks(double min_time);
+// `disasm`: prints the disassembly of a file of hex words (as `asm -o` writes) to `out`.
+int disasm_command(const std::string& path, std::ostream& out);
 
+// `build-rtl`: Verilates and compiles the RTL for a config now (else it happens on first use)
+// and prints the library's path.
+struct BuildRtlArgs {
+    std::string config;
+    std::string design = "gpu";    // gpu | systolic
+    unsigned rows = 0, cols = 0;   // systolic: 0 keeps the config's
+};
+int build_rtl_command(const BuildRtlArgs& args);
+
+// `gemm`: one GEMM (or every layer of a SCALE-Sim topology) on the systolic array.
 struct GemmArgs {
-    std::string config;        // empty: defaults
+    std::string config;
     long rows = -1, cols = -1;     // -1: from the config
-    std::string dataflow;      // empty: from the config
+    std::string dataflow;          // empty: from the config
     uint32_t m = 0, k = 0, n = 0;
     uint64_t seed = 1;
     std::string a, b, out, engine = "cosim", trace, topology, fault;
     uint64_t max_cycles = 0;
+    unsigned launches = 1;
     bool json = false;
 };
-
 int gemm_command(const GemmArgs& args);
 
-// Full-screen on a terminal (unless `plain`); commands may also come from `commands` (-e),
-// else one per line from stdin.
+// `fuzz`: random kernels from seeds start_seed.. in lock-step; prints each failing seed with
+// the command to rerun it. 1 when any failed.
+struct FuzzArgs {
+    uint64_t start_seed = 1, seeds = 100;
+    std::string config;
+    std::string engine = "cosim";
+    std::string save;              // write failing kernels into this directory
+};
+int fuzz_command(const FuzzArgs& args);
+
+// `step`: full-screen on a terminal (unless `plain`); commands may also come from `commands`
+// (-e), else one per line from stdin.
 int step_command(const std::string& dir, const std::vector<std::string>& commands, bool plain);
 
-// Writes TRACE_DIR/view.html, a self-contained page to step through the run in a browser,
-// and returns its path (view_command also prints it).
+// `view`: writes TRACE_DIR/view.html, a self-contained page to step through the run in a
+// browser, and returns its path (view_command also prints it).
 std::string write_view(const std::string& dir);
 int view_command(const std::string& dir);
+
+// `bench`: simulated cycles per second (Google Benchmark) of the GPU or the systolic array,
+// or how fast the stepper and view.html read a trace.
+struct BenchArgs {
+    std::string config;
+    std::string program;           // empty: programs/bench_loop.asm
+    double min_time = 0.5;         // seconds per benchmark
+    std::string design = "gpu";    // gpu | systolic | stepper | view
+    std::string trace;             // stepper, view: a trace directory (empty: record a long kernel)
+    bool model_only = false;       // systolic: no RTL and cosim (no 16x16 and 32x32 RTL builds)
+};
+int bench_command(const BenchArgs& args);
 
 }  // namespace lockstep

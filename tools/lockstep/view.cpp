@@ -1,5 +1,6 @@
 // `lockstep view TRACE_DIR`: writes TRACE_DIR/view.html, one self-contained page (inline
-// CSS and JS, no network) to step through a recorded GPU or systolic run in a browser.
+// CSS and JS, no network) to step through a recorded GPU or systolic run in a browser. The
+// page is view/view.html with the CSS and scripts it names inlined, embedded at build time.
 //
 // The page gets, as JSON inside a <script> tag:
 // - per-cycle arrays for the timelines and charts (base64 little-endian typed arrays), drawn
@@ -11,17 +12,16 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/isa.h"
+#include "embedded_view_page.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
-#include "view_page.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -326,16 +326,12 @@ std::string write_view(const std::string& dir) {
     const std::string path = dir + "/view.html";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(path + ": cannot write");
-    out << view_page::kHead << script_safe(data);
-    for (const char* piece : view_page::kTail) out << piece;
+    out.write(view_page::kHead, sizeof view_page::kHead);
+    out << script_safe(data);
+    out.write(view_page::kTail, sizeof view_page::kTail);
     out.close();
     if (!out) throw Error(path + ": cannot write");
     return path;
-}
-
-int view_command(const std::string& dir) {
-    std::cout << write_view(dir) << "\n";
-    return 0;
 }
 
 }  // namespace lockstep

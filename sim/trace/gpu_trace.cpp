@@ -1,4 +1,4 @@
-#include "trace/trace_writer.h"
+#include "trace/gpu_trace.h"
 
 #include "common/error.h"
 #include "common/isa.h"
@@ -43,19 +43,15 @@ double pct(uint64_t part, uint64_t whole) {
 
 }  // namespace
 
-TraceWriter::TraceWriter(const std::string& dir, const GpuConfig& config, const Program& program)
-    : dir_(dir), config_(config), program_path_(program.path), ring_(kRecent), ring_cycle_(kRecent, 0) {
+GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine)
+    : dir_(dir), config_(config), program_path_(program.path), engine_(engine) {
     counters_.data_channel_busy.assign(config.data_channels, 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
     previous_.resize(config);
-    if (dir_.empty()) return;
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    if (!std::filesystem::is_directory(dir_)) throw Error(fmt::format("{}: cannot create the trace directory", dir_));
-    log_.open(dir_ + "/trace.log");
-    csv_.open(dir_ + "/utilisation.csv");
-    if (ec || !log_ || !csv_) throw Error(fmt::format("{}: cannot write trace files there", dir_));
-    log_ << fmt::format("# lockstep GPU trace: {} on {} cores x {} threads\n", program.path, config.cores,
+    if (!dir_.enabled()) return;
+    log_ = &dir_.open("trace.log");
+    csv_ = &dir_.open("utilisation.csv");
+    *log_ << fmt::format("# lockstep GPU trace: {} on {} cores x {} threads\n", program.path, config.cores,
                         config.threads_per_block);
     nlohmann::json listing = nlohmann::json::array();
     for (size_t a = 0; a < program.code.size(); ++a) {
@@ -68,18 +64,18 @@ TraceWriter::TraceWriter(const std::string& dir, const GpuConfig& config, const 
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
                  {"program_addr_bits", config.program_addr_bits}}}};
-    states_ = std::make_unique<StateWriter>(dir_ + "/states.bin", meta, gpu_field_count(config));
-    csv_ << "cycle";
+    dir_.open_states(meta, gpu_field_count(config));
+    *csv_ << "cycle";
     for (unsigned c = 0; c < config.cores; ++c) {
-        csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
+        *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
                             "core{0}_lsu_busy,core{0}_fetch_stall", c);
     }
-    for (unsigned ch = 0; ch < config.data_channels; ++ch) csv_ << fmt::format(",data_ch{}_busy", ch);
-    for (unsigned ch = 0; ch < config.program_channels; ++ch) csv_ << fmt::format(",program_ch{}_busy", ch);
-    csv_ << "\n";
+    for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
+    for (unsigned ch = 0; ch < config.program_channels; ++ch) *csv_ << fmt::format(",program_ch{}_busy", ch);
+    *csv_ << "\n";
 }
 
-std::string TraceWriter::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
+std::string GpuTrace::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
     std::string line = fmt::format("cycle {:>6}", cycle);
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
@@ -94,26 +90,24 @@ std::string TraceWriter::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
     return line;
 }
 
-void TraceWriter::record(uint64_t cycle, const GpuSnapshot& s) {
-    ring_[recorded_ % kRecent] = s;
-    ring_cycle_[recorded_ % kRecent] = cycle;
-    ++recorded_;
+void GpuTrace::record(uint64_t cycle, const GpuSnapshot& s) {
+    recent_.push(cycle, s);
     if (cycle > 0) count(s);
-    if (!dir_.empty()) {
+    if (dir_.enabled()) {
         if (cycle < kLogCycles) {
             write_log(cycle, s);
         } else if (cycle == kLogCycles) {
-            log_ << fmt::format("\n# trace.log stops at cycle {} to stay small; states.bin, utilisation.csv and "
+            *log_ << fmt::format("\n# trace.log stops at cycle {} to stay small; states.bin, utilisation.csv and "
                                 "`lockstep step` cover every cycle\n", kLogCycles);
         }
         write_csv(cycle, s);
         gpu_to_fields(s, fields_);
-        states_->append(fields_);
+        dir_.append(fields_);
     }
     previous_ = s;
 }
 
-void TraceWriter::count(const GpuSnapshot& s) {
+void GpuTrace::count(const GpuSnapshot& s) {
     GpuCounters& k = counters_;
     ++k.cycles;
     for (const CoreView& c : s.cores) {
@@ -138,12 +132,13 @@ void TraceWriter::count(const GpuSnapshot& s) {
     }
 }
 
-void TraceWriter::write_log(uint64_t cycle, const GpuSnapshot& s) {
-    log_ << "\n" << cycle_line(cycle, s) << "\n";
+void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
+    std::ofstream& log = *log_;
+    log << "\n" << cycle_line(cycle, s) << "\n";
     const unsigned tpb = config_.threads_per_block;
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
-        log_ << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}\n", c, core.block_id,
+        log << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}\n", c, core.block_id,
                             core.thread_count, name(core.state), core.pc, name(core.fetcher),
                             isa::disassemble(core.instruction));
         if (!running(core)) continue;
@@ -154,7 +149,7 @@ void TraceWriter::write_log(uint64_t cycle, const GpuSnapshot& s) {
             for (unsigned r = 0; r < isa::kFirstReadOnly; ++r) {
                 regs += fmt::format(" R{}={}{}", r, th.regs[r], th.regs[r] != before.regs[r] ? "*" : "");
             }
-            log_ << fmt::format("    t{:<2}{} | blockIdx={} blockDim={} threadIdx={} | nzp={:03b} alu={} "
+            log << fmt::format("    t{:<2}{} | blockIdx={} blockDim={} threadIdx={} | nzp={:03b} alu={} "
                                 "lsu={}/{} next_pc={}\n",
                                 t, regs, th.regs[isa::kBlockIdx], th.regs[isa::kBlockDim],
                                 th.regs[isa::kThreadIdx], th.nzp, th.alu_out, name(th.lsu), th.lsu_out,
@@ -163,9 +158,10 @@ void TraceWriter::write_log(uint64_t cycle, const GpuSnapshot& s) {
     }
 }
 
-void TraceWriter::write_csv(uint64_t cycle, const GpuSnapshot& s) {
+void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
     const unsigned tpb = config_.threads_per_block;
-    csv_ << cycle;
+    std::ofstream& csv = *csv_;
+    csv << cycle;
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
         unsigned lsu_busy = 0;
@@ -175,15 +171,15 @@ void TraceWriter::write_csv(uint64_t cycle, const GpuSnapshot& s) {
         }
         const unsigned active = active_threads(core);
         const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);
-        csv_ << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
+        csv << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
                             lsu_busy, running(core) && core.state == CoreState::Fetch ? 1 : 0);
     }
-    for (const MemRequest& r : s.data_requests) csv_ << "," << (r.read_valid || r.write_valid ? 1 : 0);
-    for (const MemRequest& r : s.program_requests) csv_ << "," << (r.read_valid ? 1 : 0);
-    csv_ << "\n";
+    for (const MemRequest& r : s.data_requests) csv << "," << (r.read_valid || r.write_valid ? 1 : 0);
+    for (const MemRequest& r : s.program_requests) csv << "," << (r.read_valid ? 1 : 0);
+    csv << "\n";
 }
 
-nlohmann::json TraceWriter::utilisation() const {
+nlohmann::json GpuTrace::utilisation() const {
     const GpuCounters& k = counters_;
     const uint64_t slots = static_cast<uint64_t>(config_.cores) * config_.threads_per_block;
     nlohmann::json states = nlohmann::json::object();
@@ -206,24 +202,12 @@ nlohmann::json TraceWriter::utilisation() const {
     };
 }
 
-std::vector<std::string> TraceWriter::recent_lines() const {
-    std::vector<std::string> lines;
-    const uint64_t n = std::min<uint64_t>(recorded_, kRecent);
-    for (uint64_t i = recorded_ - n; i < recorded_; ++i) {
-        lines.push_back(cycle_line(ring_cycle_[i % kRecent], ring_[i % kRecent]));
-    }
-    return lines;
-}
+std::vector<std::string> GpuTrace::recent_lines() const { return recent_.lines(cycle_line); }
 
-void TraceWriter::finish(const std::string& engine, const nlohmann::json& extra) {
-    if (dir_.empty()) return;
-    nlohmann::json summary = {{"program", program_path_}, {"engine", engine}, {"utilisation", utilisation()}};
+void GpuTrace::finish(const nlohmann::json& extra) {
+    nlohmann::json summary = {{"program", program_path_}, {"engine", engine_}, {"utilisation", utilisation()}};
     summary.update(extra);
-    std::ofstream out(dir_ + "/summary.json");
-    out << summary.dump(2) << "\n";
-    states_->finish(summary);
-    log_.close();
-    csv_.close();
+    dir_.finish(summary);
 }
 
 }  // namespace lockstep::trace

@@ -1,9 +1,12 @@
-// Runs a program on the model, the RTL, or both in lock-step, and reports what happened.
+// The GPU as a design of the lock-step driver: runs a program on the model, the RTL, or both
+// in lock-step, and reports what happened.
 #pragma once
 
 #include "common/assembler.h"
 #include "common/config.h"
 #include "cosim/compare.h"
+#include "cosim/driver.h"
+#include "cosim/rtl_cache.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,10 +17,6 @@
 
 namespace lockstep::cosim {
 
-enum class Engine { Model, Rtl, Cosim };
-const char* name(Engine e);
-std::optional<Engine> engine_from_name(const std::string& name);
-
 // Overwrites one register of the model after a given cycle: how tests prove the comparator works.
 struct Fault {
     uint64_t cycle = 0;
@@ -25,12 +24,8 @@ struct Fault {
     uint32_t value = 0;
 };
 
-struct RunOptions {
-    Engine engine = Engine::Cosim;
-    uint64_t max_cycles = 0;          // 0: the config's sim.max_cycles
-    std::string trace_dir;            // empty: no trace files
+struct RunOptions : DriverOptions<Fault> {
     unsigned launches = 1;            // >1: drop start for a cycle after done and launch again
-    std::optional<Fault> fault;
 };
 
 struct RunResult {
@@ -46,9 +41,13 @@ struct RunResult {
 };
 
 // Throws lockstep::Error for a runaway program, a divergent branch, an address out of range
-// or an RTL build failure; a lock-step mismatch is reported in the result instead.
+// or an RTL build failure; a lock-step mismatch or a failed assertion is reported in the
+// result instead.
 RunResult run_gpu(const Config& config, const Program& program, const RunOptions& options);
 
 nlohmann::json to_json(const RunResult& result);
+
+// The GPU's RTL at this shape, for the RTL cache.
+RtlDesign gpu_design(const GpuConfig& config);
 
 }  // namespace lockstep::cosim

@@ -1,10 +1,10 @@
-// Base of every model unit: a named SystemC module whose state is a plain struct,
-// computed next-from-current by evaluate() and committed once per clock edge.
+// Base of every model unit of every design: a named SystemC module whose state is a plain
+// struct, computed next-from-current by evaluate() and committed once per clock edge.
 #pragma once
 
 #include <systemc>
 
-namespace lockstep::gpu {
+namespace lockstep {
 
 template <typename State>
 class Unit : public sc_core::sc_module {
@@ -18,6 +18,4 @@ protected:
     State d_;                      // next value, built by evaluate()
 };
 
-inline uint32_t mask_bits(unsigned bits) { return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u; }
-
-}  // namespace lockstep::gpu
+}  // namespace lockstep

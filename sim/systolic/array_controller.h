@@ -1,7 +1,7 @@
-// Controller: runs one GEMM fold by fold (StIdle -> StRun -> [StDrain] -> StDone).
+// Array controller (rtl/systolic/array_controller.sv): runs one GEMM fold by fold (StIdle -> StRun -> [StDrain] -> StDone).
 #pragma once
 
-#include "gpu/unit.h"
+#include "common/unit.h"
 #include "systolic/systolic_types.h"
 
 namespace lockstep::systolic {
@@ -15,9 +15,9 @@ struct ControllerRegs {
     uint32_t r0 = 0, c0 = 0;          // the fold's tile origin along array rows and columns
 };
 
-class Controller : public gpu::Unit<ControllerRegs> {
+class ArrayController : public Unit<ControllerRegs> {
 public:
-    Controller(const sc_core::sc_module_name& name, unsigned rows, unsigned cols)
+    ArrayController(const sc_core::sc_module_name& name, unsigned rows, unsigned cols)
         : Unit(name), rows_(rows), cols_(cols) {}
 
     const Mapping& mapping() const { return mapping_; }   // of the GEMM latched at start

@@ -1,10 +1,12 @@
 // `lockstep gemm`: one GEMM (or every layer of a SCALE-Sim topology) on the systolic array.
-#include "build_info.h"
+#include "command_line.h"
+#include "command_support.h"
 #include "commands.h"
 #include "common/error.h"
-#include "cosim/gemm_engine.h"
+#include "cosim/systolic_engine.h"
 #include "trace/pictures.h"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -157,8 +160,7 @@ void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const co
 }  // namespace
 
 int gemm_command(const GemmArgs& args) {
-    Config config = args.config.empty() ? Config{} : load_config(args.config);
-    if (args.config.empty()) config.path = "<defaults>";
+    Config config = read_config(args.config);
     SystolicConfig& sa = config.systolic;
     const long rows = args.rows >= 0 ? args.rows : sa.rows, cols = args.cols >= 0 ? args.cols : sa.cols;
     if (rows < 1 || rows > 256 || cols < 1 || cols > 256) {
@@ -169,12 +171,11 @@ int gemm_command(const GemmArgs& args) {
     if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
     const auto dataflow = systolic::dataflow_from_name(sa.dataflow);
     if (!dataflow) throw Error(fmt::format("--dataflow '{}': expected os, ws or is", sa.dataflow));
-    const auto engine = cosim::engine_from_name(args.engine);
-    if (!engine) throw Error(fmt::format("--engine '{}': expected model, rtl or cosim", args.engine));
     cosim::GemmOptions options;
-    options.engine = *engine;
+    options.engine = engine_named(args.engine);
     options.trace_dir = args.trace;
     options.max_cycles = args.max_cycles;
+    options.launches = args.launches;
     if (!args.fault.empty()) {
         options.fault = parse_pe_fault(args.fault);
         if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
@@ -245,6 +246,34 @@ int gemm_command(const GemmArgs& args) {
                    trace::trace_files(args.trace), args.trace, args.trace);
     }
     return all_ok ? 0 : 1;
+}
+
+void add_gemm_command(CLI::App& app, CommandTable& table) {
+    auto args = std::make_shared<GemmArgs>();
+    args->config = source_file("configs/systolic.yaml");
+    CLI::App* cli = app.add_subcommand("gemm", "Run a GEMM on the systolic array (SCALE-Sim compatible timing)");
+    cli->add_option("--config", args->config, "Config with a systolic: section")->capture_default_str();
+    cli->add_option("--rows", args->rows, "PE rows (overrides the config)");
+    cli->add_option("--cols", args->cols, "PE columns (overrides the config)");
+    cli->add_option("--dataflow", args->dataflow, "os | ws | is (overrides the config)");
+    cli->add_option("--m", args->m, "Rows of A and C");
+    cli->add_option("--k", args->k, "Columns of A, rows of B");
+    cli->add_option("--n", args->n, "Columns of B and C");
+    cli->add_option("--seed", args->seed, "Seed of the random int8 inputs")->capture_default_str();
+    cli->add_option("--a", args->a, "A as CSV (M rows of K integers)");
+    cli->add_option("--b", args->b, "B as CSV (K rows of N integers)");
+    cli->add_option("--out", args->out, "Write C as CSV");
+    cli->add_option("--engine", args->engine, "model | rtl | cosim")->capture_default_str();
+    cli->add_option("--trace", args->trace, "Write per-cycle traces here");
+    cli->add_option("--topology", args->topology, "SCALE-Sim GEMM topology CSV: run every layer");
+    cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+    cli->add_option("--inject-fault", args->fault,
+                    "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
+    cli->add_option("--launches", args->launches, "Run the GEMM this many times without a reset (start dropped in between)")
+        ->check(CLI::Range(1u, 1000u));
+    cli->add_flag("--json", args->json, "Print one JSON object on stdout");
+    table.push_back({cli, [args] { return gemm_command(*args); }, [args] { return args->json; }});
 }
 
 }  // namespace lockstep

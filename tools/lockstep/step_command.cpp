@@ -1,14 +1,17 @@
 // `lockstep step TRACE_DIR`: step through a recorded run (GPU or systolic), forwards and
 // backwards, with breakpoints. Full-screen on a terminal; one command per line otherwise, so
 // a session can be scripted: printf 'goto 40\nshow\nquit\n' | lockstep step DIR
+#include "command_line.h"
 #include "commands.h"
 #include "common/error.h"
 #include "step_screen.h"
 #include "stepper.h"
 
+#include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 
 namespace lockstep {
 
@@ -43,6 +46,20 @@ int step_command(const std::string& dir, const std::vector<std::string>& command
         if (!one(line)) break;
     }
     return rejected && !terminal ? 2 : 0;
+}
+
+void add_step_command(CLI::App& app, CommandTable& table) {
+    struct StepArgs {
+        std::string trace_dir;
+        std::vector<std::string> commands;
+        bool plain = false;
+    };
+    auto args = std::make_shared<StepArgs>();
+    CLI::App* cli = app.add_subcommand("step", "Step through a recorded run (a --trace directory) cycle by cycle");
+    cli->add_option("trace_dir", args->trace_dir, "Directory written by run/gemm --trace")->required();
+    cli->add_option("-e,--execute", args->commands, "Run these commands instead of reading stdin");
+    cli->add_flag("--plain", args->plain, "On a terminal, read typed commands line by line instead of full-screen keys");
+    table.push_back({cli, [args] { return step_command(args->trace_dir, args->commands, args->plain); }});
 }
 
 }  // namespace lockstep

@@ -6,12 +6,12 @@
 #include "common/config.h"
 #include "gpu/gpu_types.h"
 #include "trace/state_file.h"
+#include "trace/trace_dir.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,20 +29,21 @@ struct GpuCounters {
     std::vector<uint64_t> data_channel_busy, program_channel_busy;
 };
 
-class TraceWriter {
+class GpuTrace {
 public:
     static constexpr unsigned kRecent = 16;   // lines kept for mismatch reports
     static constexpr uint64_t kLogCycles = kTextLogCycles;   // trace.log stops here (850 bytes a cycle)
 
-    // `dir` empty: count and keep recent lines only, write no files.
-    TraceWriter(const std::string& dir, const GpuConfig& config, const Program& program);
+    // `dir` empty: count and keep recent lines only, write no files. `engine` goes into the summary.
+    GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine);
 
     // The state after edge `cycle` (0 = as start is raised).
     void record(uint64_t cycle, const gpu::GpuSnapshot& snapshot);
-    // Writes summary.json (when tracing) and closes the files.
-    void finish(const std::string& engine, const nlohmann::json& extra);
+    // Writes summary.json (program, engine, utilisation, then `extra`) and states.bin's
+    // trailer when tracing, and closes the files.
+    void finish(const nlohmann::json& extra);
 
-    uint64_t records() const { return recorded_; }   // so far; the stepper numbers cycles by record
+    uint64_t records() const { return recent_.count(); }   // so far; the stepper numbers cycles by record
     nlohmann::json utilisation() const;       // the summary object, also part of --json
     std::vector<std::string> recent_lines() const;
     const GpuCounters& counters() const { return counters_; }
@@ -55,16 +56,14 @@ private:
     void write_log(uint64_t cycle, const gpu::GpuSnapshot& s);
     void write_csv(uint64_t cycle, const gpu::GpuSnapshot& s);
 
-    std::string dir_;
+    TraceDir dir_;
     GpuConfig config_;
-    std::string program_path_;
+    std::string program_path_, engine_;
     GpuCounters counters_;
-    std::ofstream log_, csv_;
-    std::vector<gpu::GpuSnapshot> ring_;      // last kRecent snapshots, by cycle % kRecent
-    std::vector<uint64_t> ring_cycle_;
-    uint64_t recorded_ = 0;
+    std::ofstream* log_ = nullptr;            // trace.log
+    std::ofstream* csv_ = nullptr;            // utilisation.csv
+    RecentRecords<gpu::GpuSnapshot> recent_{kRecent};
     gpu::GpuSnapshot previous_;               // to mark what changed in the log
-    std::unique_ptr<StateWriter> states_;     // states.bin, for the stepper and viewer
     std::vector<uint32_t> fields_;            // scratch
 };
 

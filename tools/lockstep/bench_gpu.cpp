@@ -1,10 +1,12 @@
-// `lockstep bench`: simulated cycles per second of model, RTL and cosim, measured with
-// Google Benchmark on one long kernel.
-#include "build_info.h"
-#include "commands.h"
+// `lockstep bench` (--design gpu): simulated cycles per second of model, RTL and cosim,
+// measured with Google Benchmark on one long kernel.
+#include "bench.h"
+#include "command_support.h"
 #include "common/assembler.h"
-#include "cosim/engine.h"
+#include "cosim/gpu_engine.h"
+#include "cosim/gpu_engine.h"
 #include "cosim/rtl_cache.h"
+#include "cosim/systolic_engine.h"
 #include "gpu/gpu_model.h"
 
 #include <benchmark/benchmark.h>
@@ -25,23 +27,9 @@ struct Rate {
 
 }  // namespace
 
-void run_registered_benchmarks(double min_time) {
-    std::string min_time_flag = fmt::format("--benchmark_min_time={}", min_time);
-    std::vector<char*> argv = {const_cast<char*>("lockstep-bench"), min_time_flag.data()};
-    int argc = static_cast<int>(argv.size());
-    benchmark::Initialize(&argc, argv.data());
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-}
-
-int bench_command(const BenchArgs& args, const Config& config) {
-    const std::string path =
-        args.program.empty() ? std::string(build_info::kSourceDir) + "/programs/bench_loop.asm" : args.program;
-    AsmLimits limits;
-    limits.program_words = 1u << config.gpu.program_addr_bits;
-    limits.data_words = 1u << config.gpu.data_addr_bits;
-    limits.data_bits = config.gpu.data_width;
-    const Program program = assemble_file(path, limits);
+int bench_gpu(const BenchArgs& args, const Config& config) {
+    const std::string path = args.program.empty() ? source_file("programs/bench_loop.asm") : args.program;
+    const Program program = assemble_file(path, limits_for(config.gpu));
     gpu::GpuModel::instance(config.gpu);        // SystemC: build the model before any run
     cosim::ensure_rtl_library(cosim::gpu_design(config.gpu));      // and the RTL, outside the timed loop
 

@@ -1,9 +1,11 @@
-// Runs one GEMM on the systolic model, the RTL, or both in lock-step.
+// The systolic array as a design of the lock-step driver: runs one GEMM on the model, the
+// RTL, or both in lock-step.
 #pragma once
 
 #include "common/config.h"
 #include "cosim/compare.h"
-#include "cosim/engine.h"
+#include "cosim/driver.h"
+#include "cosim/rtl_cache.h"
 #include "systolic/systolic_types.h"
 
 #include <nlohmann/json.hpp>
@@ -29,18 +31,15 @@ struct PeFault {
     int32_t value = 0;
 };
 
-struct GemmOptions {
-    Engine engine = Engine::Cosim;
-    std::string trace_dir;
-    uint64_t max_cycles = 0;          // 0: the config's sim.max_cycles
-    std::optional<PeFault> fault;
+struct GemmOptions : DriverOptions<PeFault> {
+    unsigned launches = 1;            // >1: drop start after done and run the GEMM again, without a reset
     bool check_result = true;         // compare C with a plain GEMM (benchmarks skip it)
     bool read_back = true;            // read C through the host port afterwards
 };
 
 struct GemmResult {
     Engine engine = Engine::Cosim;
-    uint64_t cycles = 0;              // compute cycles (StRun), SCALE-Sim's figure
+    uint64_t cycles = 0;              // compute cycles (StRun) of the last launch, SCALE-Sim's figure
     uint64_t drain_cycles = 0;        // os: output drain after the last fold (StDrain)
     uint64_t load_cycles = 0;         // host-port cycles writing A and B (one word a cycle)
     uint64_t unload_cycles = 0;       // host-port cycles reading C
@@ -64,5 +63,8 @@ std::vector<int32_t> reference_gemm(const GemmRequest& request, unsigned acc_bit
 GemmResult run_gemm(const Config& config, const GemmRequest& request, const GemmOptions& options);
 
 nlohmann::json to_json(const GemmResult& result, const SystolicConfig& array, const GemmRequest& request);
+
+// The array's RTL at this shape, for the RTL cache.
+RtlDesign systolic_design(const systolic::ArrayShape& shape);
 
 }  // namespace lockstep::cosim

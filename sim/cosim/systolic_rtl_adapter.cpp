@@ -16,6 +16,8 @@
 namespace {
 
 using namespace lockstep::systolic;
+using lockstep::RtlStop;
+using lockstep::sign_extend;
 using lockstep::cosim::get;
 using lockstep::cosim::set;
 
@@ -50,7 +52,9 @@ public:
         top_.edge();
     }
 
-    int32_t host_read(unsigned sel, uint32_t addr) override {
+    const RtlStop* stopped() const override { return top_.stopped(); }
+
+    int32_t host_read(HostSel sel, uint32_t addr) override {
         top_->host_we_i = 0;
         top_->host_sel_i = static_cast<uint8_t>(sel);
         set(top_->host_addr_i, 0, kAddr, addr);
@@ -87,4 +91,4 @@ private:
 
 }  // namespace
 
-extern "C" SystolicDevice* lockstep_make_rtl_systolic(const char* vcd_path) { return new RtlSystolic(vcd_path); }
+extern "C" SystolicDevice* lockstep_make_rtl(const char* vcd_path) { return new RtlSystolic(vcd_path); }

@@ -1,8 +1,8 @@
-#include "systolic/controller.h"
+#include "systolic/array_controller.h"
 
 namespace lockstep::systolic {
 
-void Controller::evaluate(bool reset, const SystolicInputs& in, bool drain_finishing) {
+void ArrayController::evaluate(bool reset, const SystolicInputs& in, bool drain_finishing) {
     d_ = q;
     if (reset) {
         d_ = ControllerRegs{};
@@ -40,7 +40,7 @@ void Controller::evaluate(bool reset, const SystolicInputs& in, bool drain_finis
     }
 }
 
-void Controller::commit_with_mapping() {
+void ArrayController::commit_with_mapping() {
     const bool started = q.state == SaState::Idle && d_.state == SaState::Run;
     commit();
     if (started) mapping_ = Mapping(q.dataflow, q.size, rows_, cols_);

@@ -45,6 +45,8 @@ public:
         top_.edge();
     }
 
+    const RtlStop* stopped() const override { return top_.stopped(); }
+
     void observe(GpuSnapshot& out) const override {
         const Vgpu& t = *top_;
         out.done = t.done_o;
@@ -92,6 +94,6 @@ private:
 
 }  // namespace
 
-extern "C" lockstep::gpu::GpuDevice* lockstep_make_rtl_gpu(const char* vcd_path) {
+extern "C" lockstep::gpu::GpuDevice* lockstep_make_rtl(const char* vcd_path) {
     return new RtlGpu(vcd_path);
 }

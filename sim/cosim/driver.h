@@ -1,0 +1,183 @@
+// The one lock-step driver. A design plugs in by providing a Design type (gpu_engine.cpp
+// and systolic_engine.cpp are the two today); the driver runs it on the model, the RTL or
+// both, clocks every engine one edge at a time, injects a fault, stops on a failed RTL
+// assertion, compares the snapshots after every edge, records the trace, and reports the
+// first difference. Adding a design adds a Design type, never an edit here.
+//
+// A Design provides (see GpuDesign for a complete one):
+//   Device, Bench, Trace                      types (a Fault type for DriverOptions)
+//   Bench(Device&, const Design&)             one engine and what surrounds it (memories, host port),
+//                                             with edge(cycle), device(), observe()
+//   Device& model()                           the SystemC model (one per shape and process)
+//   std::unique_ptr<Device> rtl(vcd_path)     a fresh Verilated model; vcd_name() names its VCD
+//   void prologue(Bench&)                     reset and load, before the counted cycles
+//   bool run_fast(Bench& model)               optional shortcut for an untraced model run
+//   unsigned launches()                       how many times the work is started
+//   void begin_launch(Bench&, unsigned)       raise start (and whatever precedes it)
+//   bool records_start_state()                whether cycle 0 is the state before the first edge
+//   bool finished(const Bench&)               the launch is over
+//   void after_edge(uint64_t cycle, Bench&)   count what the design counts
+//   void check(uint64_t cycle, const Bench&)  throw lockstep::Error on a failed run (divergence)
+//   void epilogue(Bench&)                     after the last launch (read-back preparations)
+//   std::optional<Mismatch> compare(const Bench& rtl, const Bench& model)
+//   std::optional<Mismatch> compare_final(Bench& rtl, Bench& model)   memories, buffers
+//   std::string in_flight(const Bench&)       for a failed assertion
+//   void inject(Device& model, const Fault&)  and a Fault has `cycle`
+//   std::string runaway(uint64_t max_cycles, const Bench&)   the error when max_cycles is hit
+//   std::unique_ptr<Trace> trace(dir)         the trace writer ("" : no files), with recent_lines(),
+//                                             records(), finish(json); record(Trace&, cycle, const Bench&)
+//   Result finish(const Outcome&, Bench& main, Trace&): the design's result, and its summary
+#pragma once
+
+#include "common/error.h"
+#include "cosim/compare.h"
+#include "trace/pictures.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lockstep::cosim {
+
+enum class Engine { Model, Rtl, Cosim };
+const char* name(Engine e);
+std::optional<Engine> engine_from_name(const std::string& name);
+
+// How to run, for every design.
+template <typename Fault>
+struct DriverOptions {
+    Engine engine = Engine::Cosim;
+    uint64_t max_cycles = 0;          // per launch; 0: the config's sim.max_cycles
+    std::string trace_dir;            // empty: no trace files
+    std::optional<Fault> fault;       // changes the model after fault->cycle
+};
+
+// What the driver found, for the design to turn into its result.
+struct Outcome {
+    Engine engine = Engine::Cosim;
+    uint64_t cycles = 0;                       // counted edges of the last launch
+    std::vector<uint64_t> launch_cycles;       // per launch
+    bool fast = false;                         // run_fast() ran it: no per-cycle record
+    std::optional<Mismatch> first_mismatch;    // a difference or a failed assertion
+    uint64_t mismatch_record = 0;              // its record in states.bin (the stepper's breakpoint)
+};
+
+template <typename Design>
+class Driver {
+public:
+    using Bench = typename Design::Bench;
+    using Device = typename Design::Device;
+
+    template <typename Options>
+    static auto run(Design& design, const Options& options) {
+        Driver driver(design, options.engine, options.trace_dir);
+        return driver.execute(options.max_cycles, options.fault);
+    }
+
+private:
+    Driver(Design& design, Engine engine, const std::string& trace_dir)
+        : design_(design), trace_dir_(trace_dir) {
+        outcome_.engine = engine;
+        if (engine != Engine::Rtl) model_ = std::make_unique<Bench>(design.model(), design);
+        if (!trace_dir.empty()) trace::prepare_trace_dir(trace_dir);
+        if (engine != Engine::Model) {
+            rtl_device_ = design.rtl(trace_dir.empty() ? "" : trace_dir + "/" + design.vcd_name());
+            rtl_ = std::make_unique<Bench>(*rtl_device_, design);
+        }
+        for (Bench* b : {model_.get(), rtl_.get()}) {
+            if (b) benches_.push_back(b);
+        }
+    }
+
+    Bench& main() { return model_ ? *model_ : *rtl_; }   // whose state is traced and reported
+
+    template <typename Fault>
+    auto execute(uint64_t max_cycles, const std::optional<Fault>& fault) {
+        for (Bench* b : benches_) design_.prologue(*b);
+        if (!rtl_ && trace_dir_.empty() && !fault && design_.run_fast(*model_)) {
+            outcome_.fast = true;
+            design_.epilogue(*model_);
+            return design_.finish(outcome_, main(), *design_.trace(""));
+        }
+        const auto trace_owner = design_.trace(trace_dir_);
+        auto& trace = *trace_owner;
+        uint64_t cycle = 0;
+        try {
+            for (unsigned launch = 0; launch < design_.launches() && !outcome_.first_mismatch; ++launch) {
+                for (Bench* b : benches_) design_.begin_launch(*b, launch);
+                cycle = 0;
+                uint64_t counted = 0;   // edges clocked in this launch
+                if (design_.records_start_state()) observe(0, trace);
+                while (!outcome_.first_mismatch && !design_.finished(main())) {
+                    if (counted >= max_cycles) throw Error(design_.runaway(max_cycles, main()));
+                    if (design_.records_start_state() || counted > 0) ++cycle;
+                    ++counted;
+                    for (Bench* b : benches_) b->edge(cycle);
+                    if (fault && fault->cycle == cycle && model_) {
+                        design_.inject(model_->device(), *fault);
+                        model_->observe();
+                    }
+                    design_.after_edge(cycle, main());
+                    observe(cycle, trace);
+                    if (!outcome_.first_mismatch) design_.check(cycle, main());
+                }
+                outcome_.launch_cycles.push_back(counted);
+                outcome_.cycles = counted;
+            }
+        } catch (const Error& e) {
+            if (trace_dir_.empty()) throw;
+            // A run that stops with an error still leaves a complete trace, to step to where it stopped.
+            trace.finish({{"cycles", cycle}, {"mismatches", 0}, {"first_mismatch", nullptr}, {"error", e.what()}});
+            trace::write_pictures(trace_dir_);
+            throw Error(fmt::format("{}\nThe trace up to there is in {}/ (lockstep step {})", e.what(), trace_dir_,
+                                    trace_dir_));
+        }
+        for (Bench* b : benches_) design_.epilogue(*b);
+        if (model_ && rtl_ && !outcome_.first_mismatch) {
+            if (auto m = design_.compare_final(*rtl_, *model_)) {   // shows on the last record
+                m->cycle = outcome_.cycles;
+                m->recent_trace = trace.recent_lines();
+                outcome_.first_mismatch = m;
+                outcome_.mismatch_record = trace.records() ? trace.records() - 1 : 0;
+            }
+        }
+        auto result = design_.finish(outcome_, main(), trace);
+        if (!trace_dir_.empty()) trace::write_pictures(trace_dir_);
+        return result;
+    }
+
+    // After the edge of `cycle`: a failed assertion, else the comparison; then the record
+    // (of the failing cycle too: the stepper shows it; the report's lines end before it).
+    template <typename Trace>
+    void observe(uint64_t cycle, Trace& trace) {
+        std::optional<Mismatch> found;
+        if (rtl_) {
+            if (const RtlStop* stop = rtl_device_->stopped()) {
+                found = assertion_mismatch(*stop);
+                found->in_flight = design_.in_flight(*rtl_);
+            }
+        }
+        if (!found && model_ && rtl_) found = design_.compare(*rtl_, *model_);
+        if (found) {
+            found->cycle = cycle;
+            found->recent_trace = trace.recent_lines();
+            outcome_.mismatch_record = trace.records();   // the record about to be written
+            outcome_.first_mismatch = found;
+        }
+        design_.record(trace, cycle, main());
+    }
+
+    Design& design_;
+    std::string trace_dir_;
+    Outcome outcome_;
+    std::unique_ptr<Device> rtl_device_;
+    std::unique_ptr<Bench> model_, rtl_;
+    std::vector<Bench*> benches_;
+};
+
+}  // namespace lockstep::cosim

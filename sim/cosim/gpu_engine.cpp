@@ -1,0 +1,230 @@
+#include "cosim/gpu_engine.h"
+
+#include "common/error.h"
+#include "common/isa.h"
+#include "common/memory.h"
+#include "cosim/gpu_compare.h"
+#include "gpu/gpu_model.h"
+#include "trace/gpu_trace.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace lockstep::cosim {
+
+using gpu::GpuSnapshot;
+
+RtlDesign gpu_design(const GpuConfig& c) {
+    return RtlDesign{"gpu", "gpu-" + gpu::shape_key(c),
+                     {{"NumCores", c.cores}, {"ThreadsPerBlock", c.threads_per_block}, {"DataChannels", c.data_channels},
+                      {"ProgramChannels", c.program_channels}, {"DataBits", c.data_width},
+                      {"ProgramAddrBits", c.program_addr_bits}},
+                     "gpu_rtl_adapter.cpp",
+                     {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
+}
+
+namespace {
+
+// Names the threads behind a data address the memory does not have: those whose LSU is
+// loading or storing through a register that holds such an address.
+std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, unsigned tpb) {
+    std::string who;
+    for (unsigned c = 0; c < s.cores.size(); ++c) {
+        const gpu::CoreView& core = s.cores[c];
+        const isa::Instruction in = isa::decode(static_cast<uint16_t>(core.instruction));
+        if (in.op != isa::Opcode::Ldr && in.op != isa::Opcode::Str) continue;
+        for (unsigned t = 0; t < core.thread_count; ++t) {
+            const gpu::ThreadView& th = s.threads[c * tpb + t];
+            const bool busy = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
+            if (!busy || th.regs[in.rs] < words) continue;
+            who += fmt::format("{}core {} thread {} (block {}) at PC {}: {} with {} = {}", who.empty() ? "" : ", ", c, t,
+                               core.block_id, core.pc, isa::disassemble(static_cast<uint16_t>(core.instruction)),
+                               isa::register_name(in.rs), th.regs[in.rs]);
+        }
+    }
+    return who.empty() ? "" : "; asked by " + who;
+}
+
+std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, unsigned tpb) {
+    const gpu::CoreView& c = s.cores[core];
+    std::string threads;
+    for (unsigned t = 0; t < c.thread_count; ++t) {
+        threads += fmt::format("{}thread {} -> PC {}", t ? ", " : "", t, s.threads[core * tpb + t].next_pc);
+    }
+    return fmt::format("cycle {}: divergent branch on core {} (block {}) at PC {} ({}): {}; "
+                       "threads of one block must take the same branch",
+                       cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), threads);
+}
+
+// The GPU plugged into the lock-step driver (cosim/driver.h lists what a design provides).
+class GpuDesign {
+public:
+    using Device = gpu::GpuDevice;
+    using Snapshot = GpuSnapshot;
+    using Trace = trace::GpuTrace;
+
+    // One engine with its own data and program memories, stepped one clock edge at a time.
+    class Bench {
+    public:
+        Bench(Device& device, const GpuDesign& design)
+            : device_(device),
+              data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
+                    design.shape().data_channels, design.config_.memory.latency, true),
+              program_("program", 1u << design.shape().program_addr_bits, 16, design.shape().program_channels,
+                       design.config_.memory.latency, false),
+              threads_per_block_(design.shape().threads_per_block) {
+            data_.load(design.program_.data);
+            initial_ = data_.words();
+            program_.load(std::vector<uint32_t>(design.program_.code.begin(), design.program_.code.end()));
+            snapshot_.resize(design.shape());
+            inputs_.data.assign(design.shape().data_channels, {});
+            inputs_.program.assign(design.shape().program_channels, {});
+        }
+
+        void edge(uint64_t cycle) {
+            try {
+                inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
+            } catch (const Error& e) {
+                throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), threads_per_block_));
+            }
+            inputs_.program = program_.respond(snapshot_.program_requests, cycle);
+            device_.tick(inputs_);
+            data_.clock(snapshot_.data_requests);
+            program_.clock(snapshot_.program_requests);
+            device_.observe(snapshot_);
+        }
+
+        gpu::GpuInputs& inputs() { return inputs_; }
+        const Snapshot& snapshot() const { return snapshot_; }
+        const Memory& data() const { return data_; }
+        const std::vector<uint32_t>& initial_data() const { return initial_; }   // before the run
+        Device& device() { return device_; }
+        void observe() { device_.observe(snapshot_); }   // after the device was changed behind our back
+
+    private:
+        Device& device_;
+        Memory data_, program_;
+        unsigned threads_per_block_;
+        std::vector<uint32_t> initial_;
+        Snapshot snapshot_;
+        gpu::GpuInputs inputs_;
+    };
+
+    GpuDesign(const Config& config, const Program& program, const RunOptions& options)
+        : config_(config), program_(program), options_(options) {}
+
+    const GpuConfig& shape() const { return config_.gpu; }
+    Device& model() { return gpu::GpuModel::instance(shape()); }
+    std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(gpu_design(shape()), vcd); }
+    const char* vcd_name() const { return "gpu.vcd"; }
+    std::unique_ptr<Trace> trace(const std::string& dir) const {
+        return std::make_unique<Trace>(dir, shape(), program_, name(options_.engine));
+    }
+    void record(Trace& trace, uint64_t cycle, const Bench& bench) const { trace.record(cycle, bench.snapshot()); }
+
+    // Reset for one cycle, then one cycle writing the thread count into the DCR.
+    void prologue(Bench& b) const {
+        gpu::GpuInputs& in = b.inputs();
+        in.rst_n = false;
+        b.edge(0);
+        in.rst_n = true;
+        in.dcr_we = true;
+        in.dcr_data = static_cast<uint8_t>(program_.threads);
+        b.edge(0);
+        in.dcr_we = false;
+    }
+    bool run_fast(Bench&) const { return false; }
+    unsigned launches() const { return options_.launches; }
+    void begin_launch(Bench& b, unsigned launch) const {
+        if (launch > 0) {   // drop start for one cycle to re-arm the dispatcher
+            b.inputs().start = false;
+            b.edge(0);
+        }
+        b.inputs().start = true;
+    }
+    bool records_start_state() const { return true; }
+    bool finished(const Bench& main) const { return main.snapshot().done; }
+    void after_edge(uint64_t, const Bench&) const {}
+    void check(uint64_t cycle, const Bench& main) const {
+        const Snapshot& s = main.snapshot();
+        for (unsigned c = 0; c < s.cores.size(); ++c) {
+            if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, shape().threads_per_block));
+        }
+    }
+    void epilogue(Bench&) const {}
+
+    std::optional<Mismatch> compare(const Bench& rtl, const Bench& model) const {
+        return compare_gpu(rtl.snapshot(), model.snapshot(), shape().threads_per_block);
+    }
+    std::optional<Mismatch> compare_final(Bench& rtl, Bench& model) const {
+        const auto& r = rtl.data().words();
+        const auto& m = model.data().words();
+        for (size_t a = 0; a < r.size(); ++a) {
+            if (r[a] != m[a]) {
+                return difference("data_memory", fmt::format("[{}]", a), std::to_string(r[a]), std::to_string(m[a]));
+            }
+        }
+        return std::nullopt;
+    }
+    std::string in_flight(const Bench& b) const {
+        std::string flight;
+        const Snapshot& s = b.snapshot();
+        for (size_t c = 0; c < s.cores.size(); ++c) flight += (c ? "; " : "") + gpu_in_flight(c, s.cores[c]);
+        return flight;
+    }
+    void inject(Device& model, const Fault& f) const {
+        auto& gpu = static_cast<gpu::GpuModel&>(model).gpu();
+        gpu.cores.at(f.core)->threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
+    }
+    std::string runaway(uint64_t max_cycles, const Bench& main) const {
+        return fmt::format("{}: did not finish within {} cycles (raise --max-cycles or sim.max_cycles in {}); last state: {}",
+                           program_.path, max_cycles, config_.path, Trace::cycle_line(max_cycles, main.snapshot()));
+    }
+    RunResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
+        RunResult result;
+        result.engine = outcome.engine;
+        result.cycles = outcome.cycles;
+        result.launch_cycles = outcome.launch_cycles;
+        result.initial_memory = main.initial_data();
+        result.memory = main.data().words();
+        result.first_mismatch = outcome.first_mismatch;
+        result.mismatches = outcome.first_mismatch ? 1 : 0;
+        result.utilisation = trace.utilisation();
+        result.trace_dir = options_.trace_dir;
+        nlohmann::json mismatch = to_json(result)["first_mismatch"];
+        if (mismatch.is_object()) mismatch["record"] = outcome.mismatch_record;
+        trace.finish({{"cycles", result.cycles}, {"mismatches", result.mismatches}, {"first_mismatch", mismatch}});
+        return result;
+    }
+
+private:
+    const Config& config_;
+    const Program& program_;
+    const RunOptions& options_;
+};
+
+}  // namespace
+
+RunResult run_gpu(const Config& config, const Program& program, const RunOptions& options) {
+    GpuDesign design(config, program, options);
+    RunOptions run = options;
+    if (!run.max_cycles) run.max_cycles = config.sim.max_cycles;
+    return Driver<GpuDesign>::run(design, run);
+}
+
+nlohmann::json to_json(const RunResult& r) {
+    const nlohmann::json mismatch = to_json(r.first_mismatch);
+    return {
+        {"cycles", r.cycles},
+        {"launch_cycles", r.launch_cycles},
+        {"engine", name(r.engine)},
+        {"memory", r.memory},
+        {"mismatches", r.mismatches},
+        {"first_mismatch", mismatch},
+        {"utilisation", r.utilisation},
+        {"trace_dir", r.trace_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.trace_dir)},
+    };
+}
+
+}  // namespace lockstep::cosim

@@ -1,0 +1,139 @@
+// The commands called in-process, as the lockstep executable calls them (no child process):
+// asm and disasm, the stepper on a recorded trace, the viewer's page, and the command table
+// main.cpp dispatches through. None of these starts SystemC; the trace is recorded by the
+// binary, since a simulation in this process would fix its model shape.
+#include "gpu_testing.h"
+
+#include "common/error.h"
+#include "lockstep/command_line.h"
+#include "lockstep/commands.h"
+#include "lockstep/stepper.h"
+
+#include <CLI/CLI.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+namespace lockstep::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+// The message of the Error `run` throws ("" when it throws none).
+template <typename Run>
+std::string error_of(Run run) {
+    try {
+        run();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+const char* const kSmallKernel = ".threads 4\nCONST R0, #7\nADD R1, R0, R0\nRET\n";
+
+TEST(AsmCommand, ListsAndWritesWordsThatDisasmReadsBack) {
+    const std::string program = write_temp("commands_small.asm", kSmallKernel);
+    const std::string hex = temp_path("commands_small.hex");
+    std::ostringstream listing;
+    EXPECT_EQ(asm_command(AsmArgs{program, source_path("configs/tiny-gpu.yaml"), hex}, listing), 0);
+    EXPECT_EQ(listing.str(),
+              "  0  9007  CONST R0, #7                   ; line 2\n"
+              "  1  3100  ADD R1, R0, R0                 ; line 3\n"
+              "  2  F000  RET                            ; line 4\n");
+    EXPECT_EQ(read_text(hex), "9007\n3100\nF000\n");
+
+    std::ostringstream words;
+    EXPECT_EQ(disasm_command(hex, words), 0);
+    EXPECT_EQ(words.str(), "  0  9007  CONST R0, #7\n  1  3100  ADD R1, R0, R0\n  2  F000  RET\n");
+}
+
+TEST(AsmCommand, EmptyConfigMeansTheBuiltInDefaults) {
+    const std::string program = write_temp("commands_defaults.asm", kSmallKernel);
+    std::ostringstream listing;
+    EXPECT_EQ(asm_command(AsmArgs{program, "", ""}, listing), 0);
+    EXPECT_TRUE(contains(listing.str(), "F000  RET")) << listing.str();
+}
+
+TEST(AsmCommand, MistakesAreErrorsNamingFileAndLine) {
+    const std::string program = write_temp("commands_bad.asm", ".threads 4\nRET R1\n");
+    std::ostringstream out;
+    EXPECT_EQ(error_of([&] { asm_command(AsmArgs{program, "", ""}, out); }),
+              program + ":2: RET takes no operands, got 'R1'");
+    const std::string hex = write_temp("commands_bad.hex", "F000 ; fine\n0000 XYZ\n");
+    EXPECT_EQ(error_of([&] { disasm_command(hex, out); }), hex + ":2: 'XYZ' is not a 16-bit hex word");
+    EXPECT_EQ(error_of([&] { disasm_command("/nonexistent.hex", out); }), "/nonexistent.hex: cannot open file");
+}
+
+class RecordedRun : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { ASSERT_EQ(record_gpu_trace("matmul.asm", dir()), 0); }
+    static std::string dir() { return temp_path("commands_matmul"); }
+};
+
+TEST_F(RecordedRun, StepperMovesAndStopsAtBreakpoints) {
+    Stepper stepper(dir());
+    EXPECT_EQ(stepper.kind(), "gpu");
+    EXPECT_EQ(stepper.last(), 444u);
+    std::ostringstream out;
+    EXPECT_TRUE(stepper.execute("goto 40", out));
+    EXPECT_EQ(stepper.cycle(), 40u);
+    EXPECT_TRUE(contains(out.str(), "== cycle 40 of 444 ==")) << out.str();
+    EXPECT_TRUE(contains(out.str(), "core0 EXECUTE  pc 3   CONST R2, #2")) << out.str();
+
+    EXPECT_TRUE(stepper.execute("break instr=LDR", out));
+    EXPECT_EQ(stepper.breakpoints(), 1u);
+    EXPECT_TRUE(stepper.execute("continue", out));
+    EXPECT_EQ(stepper.cycle(), 157u) << "the first LDR decodes at cycle 157";
+    EXPECT_TRUE(stepper.execute("prev 7", out));
+    EXPECT_EQ(stepper.cycle(), 150u);
+    EXPECT_THROW(stepper.execute("goto x", out), Error);
+    EXPECT_EQ(stepper.cycle(), 150u) << "a refused command does not move";
+    EXPECT_FALSE(stepper.execute("quit", out));
+}
+
+TEST_F(RecordedRun, WriteViewMakesOnePageFromTheTrace) {
+    const std::string page = write_view(dir());
+    EXPECT_EQ(page, dir() + "/view.html");
+    const std::string html = read_text(page);
+    EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0u);
+    EXPECT_EQ(html.substr(html.size() - 8), "</html>\n");
+    EXPECT_TRUE(contains(html, "\"kind\":\"gpu\""));
+    EXPECT_TRUE(contains(html, "\"cycles\":444"));
+    EXPECT_TRUE(contains(html, "<span id=\"cycle\">"));
+    EXPECT_EQ(error_of([] { write_view("/nonexistent"); }), "/nonexistent/states.bin: cannot open file");
+}
+
+// main.cpp's dispatch: the subcommand the line names is the one parsed, with its options.
+TEST(CommandTable, TheParsedRowRunsWithItsOptions) {
+    CLI::App app;
+    CommandTable table;
+    add_run_command(app, table);
+    add_disasm_command(app, table);
+    ASSERT_EQ(table.size(), 2u);
+    EXPECT_EQ(table[0].cli->get_name(), "run");
+    EXPECT_EQ(table[1].cli->get_name(), "disasm");
+
+    const std::string hex = write_temp("commands_table.hex", "F000\n");
+    app.parse("disasm " + hex, false);
+    EXPECT_FALSE(table[0].cli->parsed());
+    ASSERT_TRUE(table[1].cli->parsed());
+    EXPECT_FALSE(table[1].json());
+    EXPECT_EQ(table[1].execute(), 0);
+}
+
+TEST(CommandTable, JsonRunsReportErrorsAsJson) {
+    CLI::App app;
+    CommandTable table;
+    add_run_command(app, table);
+    app.parse("run kernel.asm --json", false);
+    ASSERT_TRUE(table[0].cli->parsed());
+    EXPECT_TRUE(table[0].json()) << "main prints errors of a --json run as one JSON object";
+}
+
+}  // namespace
+}  // namespace lockstep::testing

@@ -1,0 +1,66 @@
+// `lockstep fuzz`: random kernels in lock-step; a failure prints its seed and how to rerun it.
+#include "command_line.h"
+#include "command_support.h"
+#include "commands.h"
+#include "common/error.h"
+#include "common/program_generator.h"
+#include "cosim/gpu_engine.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace lockstep {
+
+int fuzz_command(const FuzzArgs& args) {
+    const Config config = read_config(args.config);
+    const cosim::Engine engine = engine_named(args.engine);
+    const uint64_t start = args.start_seed;
+    if (start > UINT64_MAX - args.seeds) throw Error("--start-seed + --seeds is beyond the largest seed");
+    unsigned passed = 0, failed = 0;
+    for (uint64_t seed = start; seed < start + args.seeds; ++seed) {
+        const std::string text = generate_program(seed, config.gpu);
+        const std::string name = fmt::format("fuzz-seed-{}.asm", seed);
+        std::string problem;
+        try {
+            const Program program = assemble(text, name, limits_for(config.gpu));
+            cosim::RunOptions options;
+            options.engine = engine;
+            const cosim::RunResult result = cosim::run_gpu(config, program, options);
+            if (result.first_mismatch) problem = cosim::format_report(*result.first_mismatch);
+        } catch (const Error& e) {
+            problem = e.what();
+        }
+        if (problem.empty()) {
+            ++passed;
+            continue;
+        }
+        ++failed;
+        fmt::print("seed {} FAILED (rerun: lockstep fuzz --start-seed {} --seeds 1 --config {} --engine {})\n{}\n",
+                   seed, seed, config.path, args.engine, problem);
+        if (!args.save.empty()) {
+            std::filesystem::create_directories(args.save);
+            std::ofstream(args.save + "/" + name) << text;
+        }
+    }
+    fmt::print("fuzz: {} passed, {} failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
+
+void add_fuzz_command(CLI::App& app, CommandTable& table) {
+    auto args = std::make_shared<FuzzArgs>();
+    args->config = default_config();
+    CLI::App* cli = app.add_subcommand("fuzz", "Run random kernels in lock-step; report any mismatch with its seed");
+    cli->add_option("--start-seed", args->start_seed, "First seed")->capture_default_str();
+    cli->add_option("--seeds", args->seeds, "How many seeds")->capture_default_str();
+    cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
+    cli->add_option("--engine", args->engine, "model | rtl | cosim")->capture_default_str();
+    cli->add_option("--save", args->save, "Write failing kernels to this directory");
+    table.push_back({cli, [args] { return fuzz_command(*args); }});
+}
+
+}  // namespace lockstep

@@ -1,0 +1,134 @@
+// `lockstep run`: a kernel on the SystemC model, the Verilated RTL, or both in lock-step.
+#include "command_line.h"
+#include "command_support.h"
+#include "commands.h"
+#include "common/error.h"
+#include "common/isa.h"
+#include "cosim/gpu_engine.h"
+#include "trace/pictures.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace lockstep {
+
+namespace {
+
+// tiny-gpu style memory table, eight words a row.
+void print_memory(const std::string& title, const std::vector<uint32_t>& words, size_t rows_of_8) {
+    fmt::print("{}\n  addr |", title);
+    for (unsigned i = 0; i < 8; ++i) fmt::print(" {:>5}", fmt::format("+{}", i));
+    fmt::print("\n  -----+{}\n", std::string(48, '-'));
+    for (size_t row = 0; row < rows_of_8; ++row) {
+        fmt::print("  {:>4} |", row * 8);
+        for (size_t i = row * 8; i < row * 8 + 8 && i < words.size(); ++i) fmt::print(" {:>5}", words[i]);
+        fmt::print("\n");
+    }
+}
+
+size_t rows_to_show(const std::vector<uint32_t>& before, const std::vector<uint32_t>& after) {
+    size_t last = 0;
+    for (size_t i = 0; i < after.size(); ++i) {
+        if (after[i] != 0 || before[i] != 0) last = i + 1;
+    }
+    return std::max<size_t>(2, (last + 7) / 8);
+}
+
+std::string pct_list(const nlohmann::json& values) {
+    std::string out;
+    for (const auto& v : values) out += fmt::format("{}{:.1f}%", out.empty() ? "" : " ", v.get<double>());
+    return out;
+}
+
+cosim::Fault parse_fault(const std::string& text) {
+    // CYCLE:CORE.THREAD:R<reg>=VALUE, e.g. 40:0.1:R5=7
+    unsigned long long cycle = 0;
+    unsigned core = 0, thread = 0, reg = 0, value = 0;
+    if (std::sscanf(text.c_str(), "%llu:%u.%u:R%u=%u", &cycle, &core, &thread, &reg, &value) != 5 || reg > 15) {
+        throw Error(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7", text));
+    }
+    return cosim::Fault{cycle, core, thread, reg, value};
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+    const Config config = read_config(args.config);
+    const Program program = assemble_file(args.program, limits_for(config.gpu));
+    cosim::RunOptions options;
+    options.engine = engine_named(args.engine);
+    options.max_cycles = args.max_cycles;
+    options.trace_dir = args.trace;
+    options.launches = args.launches;
+    if (!args.fault.empty()) {
+        options.fault = parse_fault(args.fault);
+        const cosim::Fault& f = *options.fault;
+        if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
+        if (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
+            f.value > (1ull << config.gpu.data_width) - 1) {
+            throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
+                                    args.fault, config.gpu.cores, config.gpu.threads_per_block, config.gpu.data_width));
+        }
+    }
+    const cosim::RunResult result = cosim::run_gpu(config, program, options);
+
+    if (args.json) {
+        std::cout << cosim::to_json(result).dump() << std::endl;
+    } else {
+        const GpuConfig& g = config.gpu;
+        fmt::print("lockstep: {} on {} ({} cores x {} threads, {} data channels), engine {}\n\n", program.path,
+                   config.path, g.cores, g.threads_per_block, g.data_channels, cosim::name(result.engine));
+        const size_t rows = rows_to_show(result.initial_memory, result.memory);
+        print_memory("DATA MEMORY before", result.initial_memory, rows);
+        fmt::print("\nCompleted in {} cycles\n\n", result.cycles);
+        print_memory("DATA MEMORY after", result.memory, rows);
+        const nlohmann::json& u = result.utilisation;
+        fmt::print("\nUtilisation: {} instructions issued, {} thread-instructions, SIMT efficiency {:.1f}%\n",
+                   u["instructions_issued"].get<uint64_t>(), u["thread_instructions"].get<uint64_t>(),
+                   u["simt_efficiency_pct"].get<double>());
+        fmt::print("  cores active {:.1f}%, ALU busy {:.1f}%, LSU busy {:.1f}%, fetch stall {:.1f}%\n",
+                   u["core_active_pct"].get<double>(), u["alu_busy_pct"].get<double>(),
+                   u["lsu_busy_pct"].get<double>(), u["fetch_stall_pct"].get<double>());
+        fmt::print("  data channels busy {}, program channels busy {}\n", pct_list(u["data_channel_busy_pct"]),
+                   pct_list(u["program_channel_busy_pct"]));
+        if (!args.trace.empty()) {
+            fmt::print("Traces: {}/ ({})\n  step through the run: lockstep step {} (or lockstep view {})\n",
+                       args.trace, trace::trace_files(args.trace), args.trace, args.trace);
+        }
+    }
+    if (result.first_mismatch) {
+        std::cerr << cosim::format_report(*result.first_mismatch);
+        return 1;
+    }
+    if (!args.json && result.engine == cosim::Engine::Cosim) {
+        fmt::print("Lock-step: model and RTL agreed on every cycle ({} cycles) and on the final data memory\n",
+                   result.cycles);
+    }
+    return 0;
+}
+
+void add_run_command(CLI::App& app, CommandTable& table) {
+    auto args = std::make_shared<RunArgs>();
+    args->config = default_config();
+    CLI::App* cli = app.add_subcommand("run", "Run a kernel (.asm) and print memory, cycles and utilisation");
+    cli->add_option("program", args->program, "Assembly file (tiny-gpu syntax)")->required();
+    cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
+    cli->add_option("--engine", args->engine, "model | rtl | cosim (both in lock-step)")->capture_default_str();
+    cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles (default: sim.max_cycles)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+    cli->add_option("--trace", args->trace, "Write trace.log, utilisation.csv, summary.json (and gpu.vcd) here");
+    cli->add_flag("--json", args->json, "Print one JSON object on stdout");
+    cli->add_option("--launches", args->launches, "Launch the kernel this many times without reset")
+        ->check(CLI::Range(1u, 1000u));
+    cli->add_option("--inject-fault", args->fault,
+                    "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE (tests the comparator)");
+    table.push_back({cli, [args] { return run_command(*args); }, [args] { return args->json; }});
+}
+
+}  // namespace lockstep

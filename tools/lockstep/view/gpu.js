@@ -1,0 +1,223 @@
+// ---------------------------------------------------------------- GPU
+// Core-state timeline and utilisation chart over the run; cores, threads, channels and listing at the cycle.
+const STATE_COLORS = ['#e0e0e0', '#ffb74d', '#ba68c8', '#4fc3f7', '#e57373', '#66bb6a', '#26a69a', '#90a4ae'];
+function setupGpu() {
+  const G = META.gpu, L = D.layout, names = D.names;
+  const C = G.cores, T = G.threads_per_block, RO = L.read_only;
+  $('title').textContent = 'GPU trace: ' + (META.program || '');
+  $('subtitle').textContent = C + ' cores x ' + T + ' threads, ' + G.data_channels + ' data channels, ' +
+      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + LAST + ' cycles';
+  document.title = 'lockstep view: ' + (META.program || 'GPU');
+
+  // Timeline: one row per core, coloured by scheduler state.
+  const tl = section('Core states over time (a pixel column covering several cycles shows each state by its share)', 'timeline-section');
+  const rowH = Math.max(4, Math.min(18, Math.floor(260 / C)));
+  const states = A.core_state;
+  new Chart(tl, C * rowH + 8 + 14, (ctx, ch) => {
+    const counts = new Uint32Array(8);
+    for (let c = 0; c < C; c++) {
+      const y = 4 + c * rowH, base = c * N;
+      if (rowH >= 8) {
+        ctx.fillStyle = '#424242';
+        ctx.font = Math.min(12, rowH - 2) + 'px ui-monospace, monospace';
+        ctx.textBaseline = 'middle';
+        ctx.fillText('core' + c, 4, y + rowH / 2);
+      }
+      // One state per pixel column: merged into runs; several: stacked by their share of the cycles.
+      let runStart = 0, runState = -1;
+      for (let px = 0; px <= ch.plotW; px++) {
+        let s = -1, mixed = false;
+        if (px < ch.plotW) {
+          const [a, b] = ch.bucket(px);
+          s = states[base + a] & 7;
+          if (b - a > 1) {
+            counts.fill(0);
+            for (let i = a; i < b && i < N; i++) counts[states[base + i] & 7]++;
+            mixed = counts[s] !== Math.min(b, N) - a;
+          }
+        }
+        if (s !== runState || mixed) {
+          if (runState >= 0) {
+            ctx.fillStyle = STATE_COLORS[runState];
+            ctx.fillRect(GUTTER + runStart, y, px - runStart, rowH - 1);
+          }
+          runState = mixed ? -1 : s;
+          runStart = px;
+        }
+        if (mixed) {
+          let total = 0, at = 0;
+          for (let k = 0; k < 8; k++) total += counts[k];
+          for (let k = 0; k < 8; k++) {
+            if (!counts[k]) continue;
+            const top = Math.round(at * (rowH - 1) / total), bottom = Math.round((at + counts[k]) * (rowH - 1) / total);
+            at += counts[k];
+            ctx.fillStyle = STATE_COLORS[k];
+            ctx.fillRect(GUTTER + px, y + top, 1, bottom - top);
+          }
+          runStart = px + 1;
+        }
+      }
+    }
+    mismatchMark(ctx, ch, C * rowH + 8);
+  });
+  legend(tl, names.state.map((n, i) => [n, STATE_COLORS[i]]));
+
+  // Utilisation over time.
+  const us = section('Utilisation over time', 'util-section');
+  const slots = C * T;
+  new Chart(us, 110, (ctx, ch) => {
+    const top = 6, h = 110 - 6 - 16;
+    axisLabels(ctx, top, h, '100%', '0%');
+    plotLine(ctx, ch, columnMeans(ch, A.active, slots), top, h, null, 'rgba(102,187,106,0.45)');
+    plotLine(ctx, ch, columnMeans(ch, A.lsu, slots), top, h, '#1e88e5');
+    plotLine(ctx, ch, columnMeans(ch, A.channels, G.data_channels), top, h, '#e53935');
+    mismatchMark(ctx, ch, 110 - 14);
+  });
+  legend(us, [['active threads / ' + slots, 'rgba(102,187,106,0.6)'], ['LSU busy / ' + slots, '#1e88e5'],
+              ['data channels busy / ' + G.data_channels, '#e53935']]);
+  const utilNow = el('div', { class: 'mono', id: 'util-now' });
+  us.appendChild(utilNow);
+
+  // Cores now.
+  const cs = section('Cores at this cycle', 'cores-section');
+  const cores = el('table', { id: 'cores' });
+  const head = el('tr');
+  for (const h of ['core', 'state', 'pc', 'instruction', 'fetcher', 'block', 'threads', 'flags']) head.appendChild(el('th', { class: 'l' }, h));
+  cores.appendChild(head);
+  const coreCells = [];
+  for (let c = 0; c < C; c++) {
+    const tr = el('tr');
+    const cells = {};
+    tr.appendChild(el('td', { class: 'l' }, 'core' + c));
+    for (const k of ['state', 'pc', 'instr', 'fetcher', 'block', 'threads', 'flags']) {
+      const td = el('td', { class: 'l', id: 'core' + c + '-' + k });
+      tr.appendChild(td);
+      cells[k] = td;
+    }
+    cells.state.className = 'l chip';
+    cores.appendChild(tr);
+    coreCells.push(cells);
+  }
+  cs.appendChild(cores);
+  const chans = el('pre', { id: 'channels' });
+  cs.appendChild(chans);
+
+  // Threads now.
+  const ts = section('Threads at this cycle (changed since the cycle before: highlighted)', 'threads-section');
+  const wrap = el('div', { class: 'scroll' });
+  const threads = el('table', { id: 'threads' });
+  const th = el('tr');
+  const cols = ['core', 'thread'];
+  for (let r = 0; r < RO; r++) cols.push('R' + r);
+  cols.push('blockIdx', 'blockDim', 'threadIdx', 'nzp', 'lsu', 'lsu_out', 'alu', 'next_pc');
+  for (const h of cols) th.appendChild(el('th', null, h));
+  threads.appendChild(th);
+  const rows = [];
+  for (let c = 0; c < C; c++) {
+    for (let t = 0; t < T; t++) {
+      const tr = el('tr', { id: 'c' + c + 't' + t });
+      tr.appendChild(el('td', null, String(c)));
+      tr.appendChild(el('td', null, String(t)));
+      const cells = [];
+      for (let k = 2; k < cols.length; k++) {
+        const td = el('td', { id: 'c' + c + 't' + t + '-' + cols[k] });
+        tr.appendChild(td);
+        cells.push(td);
+      }
+      threads.appendChild(tr);
+      rows.push({ tr: tr, cells: cells });
+    }
+  }
+  wrap.appendChild(threads);
+  ts.appendChild(wrap);
+
+  // Program listing with each running core's PC.
+  const listing = META.listing || [];
+  const ls = section('Program', 'listing-section');
+  const lwrap = el('div', { class: 'scroll' });
+  const lt = el('table', { id: 'listing' });
+  const lh = el('tr');
+  for (const h of ['addr', 'word', 'instruction', 'line', 'cores']) lh.appendChild(el('th', { class: 'l' }, h));
+  lt.appendChild(lh);
+  const listRows = [];
+  for (const line of listing) {
+    const tr = el('tr');
+    tr.appendChild(el('td', null, String(line.address)));
+    tr.appendChild(el('td', { class: 'l' }, line.word.toString(16).padStart(4, '0')));
+    tr.appendChild(el('td', { class: 'l' }, line.text));
+    tr.appendChild(el('td', null, String(line.line)));
+    const who = el('td', { class: 'l' });
+    tr.appendChild(who);
+    lt.appendChild(tr);
+    listRows.push({ tr: tr, who: who });
+  }
+  lwrap.appendChild(lt);
+  ls.appendChild(lwrap);
+
+  const nzpText = (v) => (v & 4 ? 'n' : '-') + (v & 2 ? 'z' : '-') + (v & 1 ? 'p' : '-');
+  const u32 = (v) => String(v >>> 0);
+  let marked = [];
+  renderView = (cyc) => {
+    const s = S.state, p = S.prev, fresh = cyc > 0;
+    const running = [];
+    for (let c = 0; c < C; c++) {
+      const o = L.core + c * L.core_fields;
+      const st = s[o], start = s[o + 4] !== 0, reset = s[o + 5] !== 0;
+      const run = start && !reset && st !== 0 && st !== 7;
+      running.push({ start: start, run: run, threads: s[o + 8], pc: s[o + 2] });
+      const cells = coreCells[c];
+      setText(cells.state, names.state[st] || String(st));
+      cells.state.style.background = STATE_COLORS[st] || '#fff';
+      setText(cells.pc, String(s[o + 2]));
+      const decoded = run && st !== 1;
+      setText(cells.instr, decoded ? (D.instructions[String(s[o + 3] & 0xffff)] || '?') : '');
+      setText(cells.fetcher, names.fetcher[s[o + 1]] || String(s[o + 1]));
+      setText(cells.block, String(s[o + 7] >>> 0));
+      setText(cells.threads, String(s[o + 8]));
+      setText(cells.flags, (start ? '' : 'no block ') + (reset ? 'reset ' : '') + (s[o + 6] ? 'DIVERGED' : ''));
+    }
+    for (let c = 0; c < C; c++) {
+      for (let t = 0; t < T; t++) {
+        const row = rows[c * T + t];
+        const on = running[c].start && t < running[c].threads;
+        setClass(row.tr, 'off', !on);
+        const o = L.thread + (c * T + t) * L.thread_fields;
+        let k = 0;
+        const put = (text, f) => {
+          const td = row.cells[k++];
+          setText(td, text);
+          setClass(td, 'chg', on && fresh && s[f] !== p[f]);
+        };
+        for (let r = 0; r < 16; r++) put(u32(s[o + r]), o + r);
+        put(nzpText(s[o + 19]), o + 19);
+        put(names.lsu[s[o + 16]] || String(s[o + 16]), o + 16);
+        put(u32(s[o + 17]), o + 17);
+        put(u32(s[o + 18]), o + 18);
+        put(u32(s[o + 20]), o + 20);
+      }
+    }
+    let text = 'data memory:   ';
+    for (let ch = 0; ch < G.data_channels; ch++) {
+      const o = L.data + ch * L.data_fields;
+      text += ' ch' + ch + ' ' + (s[o] ? 'read @' + u32(s[o + 1]) : s[o + 2] ? 'write @' + u32(s[o + 3]) + '=' + u32(s[o + 4]) : '-');
+    }
+    text += '\nprogram memory:';
+    for (let ch = 0; ch < G.program_channels; ch++) {
+      const o = L.program + ch * L.program_fields;
+      text += ' ch' + ch + ' ' + (s[o] ? 'read @' + u32(s[o + 1]) : '-');
+    }
+    if (s[0]) text += '\nDONE';
+    setText(chans, text);
+    setText(utilNow, 'this cycle: ' + A.active[cyc] + ' active threads, ' + A.lsu[cyc] + ' LSUs busy, ' +
+        A.channels[cyc] + ' data channels busy');
+    for (const r of marked) { setText(r.who, ''); setClass(r.tr, 'pcrow', false); }
+    marked = [];
+    for (let c = 0; c < C; c++) {
+      const r = listRows[running[c].pc];
+      if (!running[c].run || !r) continue;
+      setText(r.who, (r.who.textContent ? r.who.textContent + ' ' : '') + 'core' + c);
+      setClass(r.tr, 'pcrow', true);
+      marked.push(r);
+    }
+  };
+}
