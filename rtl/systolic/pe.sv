@@ -137,12 +137,13 @@ module pe import systolic_pkg::*; #(
   // The os accumulator changes only while an os GEMM runs (clear_i zeroes it through the flop).
   PeAccOnlyInOs: assert property (@(posedge clk_i) disable iff (!rst_ni)
       acc_d != acc_q |-> run_i && dataflow_i == DfOs)
-    else $error("acc changed %0d -> %0d outside an os run", acc_q, acc_d);
+    else $error("acc changed %0d -> %0d outside an os run", $signed(acc_q), $signed(acc_d));
 
   // The stationary operand changes only in the ws/is preload; it holds while streaming.
   PeWeightOnlyInPreload: assert property (@(posedge clk_i) disable iff (!rst_ni)
       w_d != w_q || wv_d != wv_q |-> run_i && preload_i && dataflow_i != DfOs)
-    else $error("stationary operand changed %0d -> %0d outside the preload", w_q, w_d);
+    else $error("stationary operand changed %0d -> %0d outside the preload", $signed(w_q),
+                $signed(w_d));
 
   // Outside StRun every PE register holds.
   PeHoldOutsideRun: assert property (@(posedge clk_i) disable iff (!rst_ni)
