@@ -177,4 +177,56 @@ module controller import gpu_pkg::*; #(
   assign mem_write_address_o    = mem_write_address_q;
   assign mem_write_data_o       = mem_write_data_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // The channels whose next state serves consumer j (at most one may).
+  function automatic logic [NumChannels-1:0] channels_serving(
+      ctrl_state_e [NumChannels-1:0] state, logic [NumChannels-1:0][ConsumerBits-1:0] consumer,
+      int unsigned j);
+    logic [NumChannels-1:0] serving;
+    for (int unsigned i = 0; i < NumChannels; i++) begin
+      serving[i] = state[i] != CtrlIdle && 32'(consumer[i]) == j;
+    end
+    return serving;
+  endfunction
+
+  for (genvar i = 0; i < NumChannels; i++) begin : g_channel_check
+    // IDLE -> READ_WAITING -> READ_RELAYING -> IDLE, or the same through the write states.
+    ControllerLegalTransition: assert property (@(posedge clk_i) disable iff (reset_i)
+        (state_q[i] == CtrlIdle
+         && state_d[i] inside {CtrlIdle, CtrlReadWaiting, CtrlWriteWaiting})      ||
+        (state_q[i] == CtrlReadWaiting
+         && state_d[i] inside {CtrlReadWaiting, CtrlReadRelaying})                ||
+        (state_q[i] == CtrlWriteWaiting
+         && state_d[i] inside {CtrlWriteWaiting, CtrlWriteRelaying})              ||
+        (state_q[i] == CtrlReadRelaying
+         && state_d[i] inside {CtrlReadRelaying, CtrlIdle})                       ||
+        (state_q[i] == CtrlWriteRelaying
+         && state_d[i] inside {CtrlWriteRelaying, CtrlIdle}))
+      else $error("channel %0d state %0d -> %0d is not a legal step", i, state_q[i], state_d[i]);
+
+    // A memory read stays valid with the same address until the memory's ready.
+    ControllerMemReadHeld: assert property (@(posedge clk_i) disable iff (reset_i)
+        mem_read_valid_q[i] && !mem_read_ready_i[i]
+        |-> mem_read_valid_d[i] && mem_read_address_d[i] == mem_read_address_q[i])
+      else $error("channel %0d read of %0d changed or dropped before the memory answered",
+                  i, mem_read_address_q[i]);
+
+    // A memory write stays valid with the same address and data until the memory's ready.
+    ControllerMemWriteHeld: assert property (@(posedge clk_i) disable iff (reset_i)
+        mem_write_valid_q[i] && !mem_write_ready_i[i]
+        |-> mem_write_valid_d[i] && mem_write_address_d[i] == mem_write_address_q[i]
+            && mem_write_data_d[i] == mem_write_data_q[i])
+      else $error("channel %0d write of %0d changed or dropped before the memory answered",
+                  i, mem_write_address_q[i]);
+  end
+
+  // A consumer is served by at most one channel at a time (one grant per request).
+  for (genvar j = 0; j < NumConsumers; j++) begin : g_consumer_check
+    ControllerOneChannelPerConsumer: assert property (@(posedge clk_i) disable iff (reset_i)
+        $onehot0(channels_serving(state_d, consumer_d, j)))
+      else $error("consumer %0d granted to channels %b at once", j,
+                  channels_serving(state_d, consumer_d, j));
+  end
+
 endmodule

@@ -167,4 +167,11 @@ module decoder import gpu_pkg::*; (
   assign pc_branch_o = pc_branch_q;
   assign ret_o       = ret_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // An instruction is a load or a store, never both: the LSU would raise two requests.
+  DecoderNoReadAndWrite: assert property (@(posedge clk_i) disable iff (reset_i)
+      !(mem_read_q && mem_write_q))
+    else $error("decoder latched mem_read and mem_write together (rd %0d, rs %0d)", rd_q, rs_q);
+
 endmodule

@@ -112,4 +112,29 @@ module dispatcher #(
   assign core_thread_count_o = core_thread_count_q;
   assign done_o              = done_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // Never more blocks handed out than the launch has.
+  DispatcherNoExtraBlocks: assert property (@(posedge clk_i) disable iff (reset_i)
+      blocks_dispatched_d <= total_blocks)
+    else $error("%0d blocks dispatched, the launch has %0d", blocks_dispatched_d, total_blocks);
+
+  // Never more blocks finished than handed out.
+  DispatcherFinishedNotAboveDispatched: assert property (@(posedge clk_i) disable iff (reset_i)
+      blocks_done_d <= blocks_dispatched_d)
+    else $error("%0d blocks finished, %0d dispatched", blocks_done_d, blocks_dispatched_d);
+
+  // A core is either held in reset or started, never both.
+  DispatcherNoStartWhileReset: assert property (@(posedge clk_i) disable iff (reset_i)
+      (core_start_d & core_reset_d) == '0)
+    else $error("cores %b started and held in reset at once", core_start_d & core_reset_d);
+
+  // A started core runs 1 .. ThreadsPerBlock threads (the last block may be partial).
+  for (genvar c = 0; c < NumCores; c++) begin : g_core_check
+    DispatcherThreadCountInRange: assert property (@(posedge clk_i) disable iff (reset_i)
+        core_start_d[c] |-> core_thread_count_d[c] >= CountBits'(1)
+                            && core_thread_count_d[c] <= CountBits'(ThreadsPerBlock))
+      else $error("core %0d started with %0d threads", c, core_thread_count_d[c]);
+  end
+
 endmodule

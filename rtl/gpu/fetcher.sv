@@ -71,4 +71,18 @@ module fetcher import gpu_pkg::*; #(
   assign state_o            = state_q;
   assign instruction_o      = instruction_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // IDLE -> FETCHING -> FETCHED -> IDLE, or stay.
+  FetcherLegalTransition: assert property (@(posedge clk_i) disable iff (reset_i)
+      (state_q == FetchIdle     && state_d inside {FetchIdle, FetchFetching})    ||
+      (state_q == FetchFetching && state_d inside {FetchFetching, FetchFetched}) ||
+      (state_q == FetchFetched  && state_d inside {FetchFetched, FetchIdle}))
+    else $error("fetcher state %0d -> %0d is not a legal step", state_q, state_d);
+
+  // A program-memory request stays valid with the same address until the controller's ready.
+  FetcherRequestHeld: assert property (@(posedge clk_i) disable iff (reset_i)
+      read_valid_q && !mem_read_ready_i |-> read_valid_d && read_address_d == read_address_q)
+    else $error("fetch request at %0d changed or dropped before it was accepted", read_address_q);
+
 endmodule

@@ -129,4 +129,25 @@ module lsu import gpu_pkg::*; #(
   assign state_o             = state_q;
   assign out_o               = out_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // IDLE -> REQUESTING -> WAITING -> DONE -> IDLE; a disabled slot holds its state.
+  LsuLegalTransition: assert property (@(posedge clk_i) disable iff (reset_i)
+      (state_q == LsuIdle       && state_d inside {LsuIdle, LsuRequesting}) ||
+      (state_q == LsuRequesting && state_d == LsuWaiting)                   ||
+      (state_q == LsuWaiting    && state_d inside {LsuWaiting, LsuDone})    ||
+      (state_q == LsuDone       && state_d inside {LsuDone, LsuIdle}))
+    else $error("LSU state %0d -> %0d is not a legal step", state_q, state_d);
+
+  // A load request stays valid with the same address until the controller's ready.
+  LsuReadRequestHeld: assert property (@(posedge clk_i) disable iff (reset_i)
+      read_valid_q && !mem_read_ready_i |-> read_valid_d && read_address_d == read_address_q)
+    else $error("load request at %0d changed or dropped before it was accepted", read_address_q);
+
+  // A store request stays valid with the same address and data until the controller's ready.
+  LsuWriteRequestHeld: assert property (@(posedge clk_i) disable iff (reset_i)
+      write_valid_q && !mem_write_ready_i
+      |-> write_valid_d && write_address_d == write_address_q && write_data_d == write_data_q)
+    else $error("store request at %0d changed or dropped before it was accepted", write_address_q);
+
 endmodule

@@ -73,4 +73,14 @@ module registers import gpu_pkg::*; #(
   assign rt_o   = rt_q;
   assign regs_o = regs_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // A thread never writes R13..R15: R14 and R15 keep their reset values, and R13 only takes
+  // the block id (every enabled edge).
+  RegistersReadOnlyKept: assert property (@(posedge clk_i) disable iff (reset_i)
+      regs_d[15] == regs_q[15] && regs_d[14] == regs_q[14]
+      && regs_d[RegBlockIdx] == (enable_i ? DataBits'(block_id_i) : regs_q[RegBlockIdx]))
+    else $error("a read-only register changed: R13 %0d -> %0d, R14 %0d -> %0d, R15 %0d -> %0d",
+                regs_q[13], regs_d[13], regs_q[14], regs_d[14], regs_q[15], regs_d[15]);
+
 endmodule

@@ -115,4 +115,28 @@ module scheduler import gpu_pkg::*; #(
   assign done_o     = done_q;
   assign diverged_o = diverged_q;
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // Per instruction FETCH -> DECODE -> REQUEST -> WAIT -> EXECUTE -> UPDATE, then FETCH or DONE;
+  // IDLE only leaves for FETCH and DONE stays until the core is reset.
+  SchedulerLegalTransition: assert property (@(posedge clk_i) disable iff (reset_i)
+      (state_q == CoreIdle    && state_d inside {CoreIdle, CoreFetch})    ||
+      (state_q == CoreFetch   && state_d inside {CoreFetch, CoreDecode})  ||
+      (state_q == CoreDecode  && state_d == CoreRequest)                  ||
+      (state_q == CoreRequest && state_d == CoreWait)                     ||
+      (state_q == CoreWait    && state_d inside {CoreWait, CoreExecute})  ||
+      (state_q == CoreExecute && state_d == CoreUpdate)                   ||
+      (state_q == CoreUpdate  && state_d inside {CoreFetch, CoreDone})    ||
+      (state_q == CoreDone    && state_d == CoreDone))
+    else $error("core state %0d -> %0d is not a legal step", state_q, state_d);
+
+  // WAIT lasts until no enabled thread's LSU is requesting or waiting (checked per thread,
+  // independently of lsu_busy).
+  for (genvar t = 0; t < ThreadsPerBlock; t++) begin : g_wait_check
+    SchedulerWaitsForLsus: assert property (@(posedge clk_i) disable iff (reset_i)
+        state_q == CoreWait && state_d != CoreWait && thread_enable_i[t]
+        |-> lsu_state_i[t] inside {LsuIdle, LsuDone})
+      else $error("core left WAIT while thread %0d's LSU is in state %0d", t, lsu_state_i[t]);
+  end
+
 endmodule

@@ -46,4 +46,28 @@ module buffer #(
     end
   end
 
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // Two write ports never write one address in one cycle. (The ports are copied to packed
+  // vectors first: Verilator 5.006 cannot take an element of an unpacked port array inside a
+  // property.)
+  if (NumWritePorts > 1) begin : g_write_check
+    logic [NumWritePorts-1:0]               wr_valid;
+    logic [NumWritePorts-1:0][AddrBits-1:0] wr_addr;
+    always_comb begin
+      for (int unsigned p = 0; p < NumWritePorts; p++) begin
+        wr_valid[p] = wr_valid_i[p];
+        wr_addr[p]  = wr_addr_i[p];
+      end
+    end
+
+    for (genvar p = 0; p < NumWritePorts; p++) begin : g_port
+      for (genvar q = p + 1; q < NumWritePorts; q++) begin : g_other
+        BufferNoDoubleWrite: assert property (@(posedge clk_i)
+            wr_valid[p] && wr_valid[q] |-> wr_addr[p] != wr_addr[q])
+          else $error("write ports %0d and %0d both write word %0d", p, q, wr_addr[p]);
+      end
+    end
+  end
+
 endmodule

@@ -10,7 +10,10 @@ module feeder import systolic_pkg::*; #(
   // Buffer address width; addresses are computed at 32 bits and keep the low bits.
   parameter int unsigned BufAddrBits = 14
 ) (
-  // From the controller.
+  // Only the assertions use the clock and reset: the feeder is combinational.
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  // From the array controller.
   input  dataflow_e              dataflow_i,
   input  logic                   preload_i,
   input  logic                   stream_i,
@@ -73,6 +76,51 @@ module feeder import systolic_pkg::*; #(
       endcase
       top_addr_o[j] = top_valid_o[j] ? addr : '0;
     end
+  end
+
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // Words of the operand each side reads: A is M x K, B is K x N. Left ports read A (os: M =
+  // rows_dim; ws: M = stream_len) or B (is: K = rows_dim); top ports read B (os, ws) or A (is:
+  // M = cols_dim).
+  logic [31:0] left_words, top_words;
+  always_comb begin : p_words
+    unique case (dataflow_i)
+      DfWs: begin
+        left_words = 32'(stream_len_i) * 32'(k_i);
+        top_words  = 32'(k_i) * 32'(n_i);
+      end
+      DfIs: begin
+        left_words = 32'(rows_dim_i) * 32'(n_i);
+        top_words  = 32'(cols_dim_i) * 32'(k_i);
+      end
+      default: begin  // DfOs
+        left_words = 32'(rows_dim_i) * 32'(k_i);
+        top_words  = 32'(k_i) * 32'(n_i);
+      end
+    endcase
+  end
+
+  // A valid port reads inside its operand.
+  // (Each port is copied to a plain signal first: Verilator 5.006 cannot take an element of an
+  // unpacked output array inside a property.)
+  for (genvar i = 0; i < Rows; i++) begin : g_left_check
+    logic                   valid;
+    logic [BufAddrBits-1:0] addr;
+    assign valid = left_valid_o[i];
+    assign addr  = left_addr_o[i];
+    FeederLeftAddrInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        valid |-> 32'(addr) < left_words)
+      else $error("left port %0d reads word %0d of a %0d-word operand", i, addr, left_words);
+  end
+  for (genvar j = 0; j < Cols; j++) begin : g_top_check
+    logic                   valid;
+    logic [BufAddrBits-1:0] addr;
+    assign valid = top_valid_o[j];
+    assign addr  = top_addr_o[j];
+    FeederTopAddrInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        valid |-> 32'(addr) < top_words)
+      else $error("top port %0d reads word %0d of a %0d-word operand", j, addr, top_words);
   end
 
 endmodule

@@ -16,7 +16,7 @@ module output_writer import systolic_pkg::*; #(
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
-  // From the controller.
+  // From the array controller.
   input  logic                   clear_i,
   input  dataflow_e              dataflow_i,
   input  logic                   stream_i,
@@ -152,5 +152,27 @@ module output_writer import systolic_pkg::*; #(
   end
 
   assign drain_done_o = drain_done;
+
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // C writes stay inside C's M x N words.
+  // (Each port is copied to a plain signal first: Verilator 5.006 cannot take an element of an
+  // unpacked output array inside a property.)
+  for (genvar j = 0; j < Cols; j++) begin : g_out_check
+    logic                   valid;
+    logic [BufAddrBits-1:0] addr;
+    assign valid = out_valid_o[j];
+    assign addr  = out_addr_o[j];
+    OutputWriterAddrInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        valid |-> 32'(addr) < 32'(m_i) * 32'(n_i))
+      else $error("out port %0d writes word %0d of %0d x %0d C", j, addr, m_i, n_i);
+  end
+
+  // An os fold's last edge starts the drain of its tile from row 0, even when the previous
+  // drain ends at the same edge.
+  OutputWriterLoadStartsDrain: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      shadow_load |-> drain_active_d && drain_row_d == '0 && drain_r0_d == r0_i
+                      && drain_c0_d == c0_i)
+    else $error("fold end at r0 %0d, c0 %0d did not start a drain from row 0", r0_i, c0_i);
 
 endmodule

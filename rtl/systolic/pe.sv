@@ -9,7 +9,7 @@ module pe import systolic_pkg::*; #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  // Control, from the controller.
+  // Control, from the array controller.
   input  logic               clear_i,
   input  logic               run_i,
   input  dataflow_e          dataflow_i,
@@ -131,5 +131,24 @@ module pe import systolic_pkg::*; #(
   assign mac_o     = mac_q;
   assign acc_sum_o = acc_sum;
   assign psum_o    = psum;
+
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // The os accumulator changes only while an os GEMM runs (clear_i zeroes it through the flop).
+  PeAccOnlyInOs: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      acc_d != acc_q |-> run_i && dataflow_i == DfOs)
+    else $error("acc changed %0d -> %0d outside an os run", $signed(acc_q), $signed(acc_d));
+
+  // The stationary operand changes only in the ws/is preload; it holds while streaming.
+  PeWeightOnlyInPreload: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      w_d != w_q || wv_d != wv_q |-> run_i && preload_i && dataflow_i != DfOs)
+    else $error("stationary operand changed %0d -> %0d outside the preload", $signed(w_q),
+                $signed(w_d));
+
+  // Outside StRun every PE register holds.
+  PeHoldOutsideRun: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !run_i |-> h_d == h_q && hv_d == hv_q && v_d == v_q && vv_d == vv_q && acc_d == acc_q
+                 && w_d == w_q && wv_d == wv_q && mac_d == mac_q)
+    else $error("a PE register changed outside StRun");
 
 endmodule

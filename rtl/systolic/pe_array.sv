@@ -16,7 +16,7 @@ module pe_array import systolic_pkg::*; #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  // Control, from the controller.
+  // Control, from the array controller.
   input  logic               clear_i,
   input  logic               run_i,
   input  dataflow_e          dataflow_i,

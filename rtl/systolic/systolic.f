@@ -2,7 +2,7 @@
 // (make lint, the CMake lint tests, the RTL cache). Paths are relative to this file:
 // verilator -F rtl/systolic/systolic.f --top-module systolic
 systolic_pkg.sv
-controller.sv
+array_controller.sv
 feeder.sv
 buffer.sv
 pe.sv

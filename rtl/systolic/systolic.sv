@@ -1,4 +1,4 @@
-// Top level of the tensor core (docs/systolic.md): controller, feeder, PE array, output
+// Top level of the tensor core (docs/systolic.md): array controller, feeder, PE array, output
 // writer and the A, B and C buffers, plus the registered observation of the edge ports.
 // Runs one GEMM C[M x N] = A[M x K] * B[K x N] per start in os, ws or is dataflow.
 module systolic import systolic_pkg::*; #(
@@ -52,7 +52,7 @@ module systolic import systolic_pkg::*; #(
   output logic [AccBits-1:0]     dbg_out_data_o   [Cols]
 );
 
-  // Controller outputs.
+  // Array controller outputs (instance u_controller).
   sa_state_e   state;
   dataflow_e   dataflow;
   logic [15:0] m, k, n, rows_dim, cols_dim, stream_len;
@@ -95,7 +95,7 @@ module systolic import systolic_pkg::*; #(
   logic [BufAddrBits-1:0] dbg_out_addr_q   [Cols];
   logic [AccBits-1:0]     dbg_out_data_q   [Cols];
 
-  controller #(
+  array_controller #(
     .Rows(Rows),
     .Cols(Cols)
   ) u_controller (
@@ -133,6 +133,8 @@ module systolic import systolic_pkg::*; #(
     .Cols       (Cols),
     .BufAddrBits(BufAddrBits)
   ) u_feeder (
+    .clk_i,
+    .rst_ni,
     .dataflow_i  (dataflow),
     .preload_i   (preload),
     .stream_i    (stream),

@@ -1,7 +1,7 @@
-// Controller: the GEMM's state machine, sizes and fold walk (docs/systolic.md, "Controller",
+// Array controller: the GEMM's state machine, sizes and fold walk (docs/systolic.md, "Controller",
 // "Mapping"). Folds visit row tiles (r0) outer and column tiles (c0) inner; each fold is L
 // StRun cycles. Also derives the per-cycle control the PEs, feeder and output writer share.
-module controller import systolic_pkg::*; #(
+module array_controller import systolic_pkg::*; #(
   // PE rows.
   parameter int unsigned Rows = 4,
   // PE columns.
@@ -197,5 +197,25 @@ module controller import systolic_pkg::*; #(
   assign stream_o     = run && t_q >= preload_len;
   assign last_o       = run && fold_end;
   assign done_o       = state_q == SaDone;
+
+  // Assertions (checked at every rising edge when the RTL runs with --assert).
+
+  // IDLE -> RUN -> [DRAIN] -> DONE -> IDLE.
+  ArrayControllerLegalTransition: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (state_q == SaIdle  && state_d inside {SaIdle, SaRun})          ||
+      (state_q == SaRun   && state_d inside {SaRun, SaDrain, SaDone}) ||
+      (state_q == SaDrain && state_d inside {SaDrain, SaDone})        ||
+      (state_q == SaDone  && state_d inside {SaDone, SaIdle}))
+    else $error("array state %0d -> %0d is not a legal step", state_q, state_d);
+
+  // Only os drains: ws/is results leave the array while it streams.
+  ArrayControllerDrainOnlyOs: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      state_d == SaDrain |-> dataflow_q == DfOs)
+    else $error("StDrain entered in dataflow %0d", dataflow_q);
+
+  // While it keeps running, the cycle stays below L and the fold below F.
+  ArrayControllerFoldInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == SaRun && state_d == SaRun |-> t_d < fold_len && fold_d < fold_count)
+    else $error("fold %0d cycle %0d is past F = %0d, L = %0d", fold_d, t_d, fold_count, fold_len);
 
 endmodule
