@@ -26,9 +26,9 @@ namespace lockstep::cosim {
 // How the RTL and its adapter are compiled; part of the cache key.
 // Assertions are on: a failed one stops the run (verilated_hooks.cpp catches Verilator's
 // $stop and its messages, which would otherwise go to stdout and abort()).
-constexpr const char* kVerilatorFlags = "-O3 --x-assign fast --x-initial fast --assert -Wno-fatal -CFLAGS '-fPIC -O2'";
+constexpr const char* kVerilatorFlags = "-O3 --x-assign fast --x-initial fast --assert -Wno-fatal";
 constexpr const char* kAdapterFlags =
-    "-std=c++17 -O2 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 "
+    "-std=c++17 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 "
     "-DVL_USER_STOP -DVL_USER_FATAL -DVL_PRINTF=lockstep_vl_printf";
 
 namespace {
@@ -42,6 +42,18 @@ fs::path env_path(const char* name, const fs::path& fallback) {
 // builds changed copies of it).
 fs::path rtl_root() { return env_path("LOCKSTEP_RTL_DIR", fs::path(build_info::kSourceDir) / "rtl"); }
 bool rtl_overridden() { return std::getenv("LOCKSTEP_RTL_DIR") != nullptr; }
+
+// How hard the C++ compiler optimises the RTL: -O2, or LOCKSTEP_RTL_OPT (-O0..-O3); mutation
+// testing builds many short-lived RTL libraries at -O1, where compiling dominates running.
+std::string rtl_opt() {
+    const char* value = std::getenv("LOCKSTEP_RTL_OPT");
+    if (value == nullptr || *value == '\0') return "-O2";
+    const std::string opt = value;
+    if (opt != "-O0" && opt != "-O1" && opt != "-O2" && opt != "-O3") {
+        throw Error("LOCKSTEP_RTL_OPT='" + opt + "': expected -O0, -O1, -O2 or -O3");
+    }
+    return opt;
+}
 
 // The files a design is built from, by path relative to the source tree, and their bytes.
 using Snapshot = std::vector<std::pair<std::string, std::string>>;
@@ -89,6 +101,7 @@ std::string content_hash(const Snapshot& files, const RtlDesign& design) {
     mix(read_all(verilator_include() / "verilated_config.h"));   // the Verilator version
     mix(kVerilatorFlags);
     mix(kAdapterFlags);
+    mix(rtl_opt());
     return fmt::format("{:016x}", h).substr(0, 12);
 }
 
@@ -122,7 +135,8 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) 
         defines += fmt::format(" -DLS_{}={}", name, value);
     }
     std::string verilate = fmt::format("{} --cc --build -j 2 --trace {} --top-module {} -Mdir {}{}",
-                                       build_info::kVerilator, kVerilatorFlags, design.top, quote(tmp / "obj"), generics);
+                                       build_info::kVerilator, fmt::format("{} -CFLAGS '-fPIC {}'", kVerilatorFlags, rtl_opt()),
+                                       design.top, quote(tmp / "obj"), generics);
     for (const auto& file : files) {
         const bool rtl = file.first.rfind("rtl/", 0) == 0, list = fs::path(file.first).extension() == ".f";
         if (rtl && !list) verilate += " " + quote(src / file.first);
@@ -141,7 +155,8 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) 
                                          ? std::string(build_info::kCxx)
                                          : std::string(build_info::kCcache) + " " + build_info::kCxx;
         const std::string link = fmt::format("{} {} -include {} -o {} -I{} -I{} -I{} -I{}{} {}{} {} -pthread", compiler,
-                                             kAdapterFlags, quote(src / "sim/cosim/verilated_hooks.h"),
+                                             std::string(kAdapterFlags) + " " + rtl_opt(),
+                                             quote(src / "sim/cosim/verilated_hooks.h"),
                                              quote(tmp / "librtl.so"), quote(tmp / "obj"),
                                              quote(include), quote(include / "vltstd"), quote(src / "sim"), defines,
                                              quote(src / "sim/cosim" / design.adapter), runtime,

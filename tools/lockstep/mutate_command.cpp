@@ -121,9 +121,11 @@ int mutate_command(const MutateArgs& args) {
     options.jobs = args.jobs;
     options.timeout = args.timeout;
     options.verbose = !args.quiet;
+    const auto count = [&](auto pick) { return std::count_if(chosen.begin(), chosen.end(), pick); };
     fmt::print(stderr, "lockstep mutate: {} mutants ({} automatic of {}, {} hand-written, {} assertion breakers), {} job(s)\n",
-               chosen.size(), chosen.size() - std::min(chosen.size(), hand.size() + breakers.size()), automatic.size(),
-               hand.size(), breakers.size(), options.jobs);
+               chosen.size(), count([](const Mutant& m) { return m.op != "hand"; }), automatic.size(),
+               count([](const Mutant& m) { return m.op == "hand" && m.expect.empty(); }),
+               count([](const Mutant& m) { return !m.expect.empty(); }), options.jobs);
     const std::vector<Verdict> verdicts = mutation::run(chosen, inputs, options);
 
     std::vector<Row> rows;
@@ -139,6 +141,8 @@ int mutate_command(const MutateArgs& args) {
                 ++breaker_failures;
                 r.note = fmt::format("expected assertion {} to fire", m.expect);
             }
+            rows.push_back(r);
+            continue;   // made to break an invariant: not part of the kill rate
         } else if (eq && r.verdict.outcome == "survived") {
             r.verdict.outcome = "equivalent";
             r.note = eq->why;
@@ -155,16 +159,17 @@ int mutate_command(const MutateArgs& args) {
         rows.push_back(r);
     }
     const unsigned counted = killed + survived;
+    const unsigned run_breakers =
+        static_cast<unsigned>(std::count_if(chosen.begin(), chosen.end(), [](const Mutant& m) { return !m.expect.empty(); }));
     std::string by_text;
     for (const auto& [how, n] : by) by_text += fmt::format("{}{} by {}", by_text.empty() ? "" : ", ", n, how);
     const std::string summary = fmt::format(
         "{} mutants: {} killed ({}), {} survived, {} equivalent, {} did not build. Kill rate {:.1f}% of the {} "
         "non-equivalent mutants that built.{}",
-        rows.size(), killed, by_text.empty() ? "none" : by_text, survived, equivalents, stillborn,
+        rows.size() - run_breakers, killed, by_text.empty() ? "none" : by_text, survived, equivalents, stillborn,
         counted ? 100.0 * killed / counted : 0.0, counted,
-        breakers.empty() ? "" : fmt::format(" Assertion breakers: {} of {} fired their assertion.",
-                                            breakers.size() - std::min<size_t>(breaker_failures, breakers.size()),
-                                            breakers.size()));
+        run_breakers == 0 ? "" : fmt::format(" Assertion breakers: {} of {} fired their assertion.",
+                                             run_breakers - std::min(breaker_failures, run_breakers), run_breakers));
     for (const Row& r : rows) {
         fmt::print("{:<58} {:<5} {:<10} {:<10} {}{}\n", r.mutant->id, mutation::name(r.mutant->side), r.mutant->op,
                    r.verdict.outcome, killed_by(r), r.note.empty() ? "" : "  [" + r.note + "]");

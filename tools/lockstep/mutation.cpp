@@ -461,7 +461,7 @@ public:
             write_file(file, mutation::apply(read_file(file), m));
             fs::remove_all(dir_ / "rtl-cache");   // one mutant's builds at a time
             env = "LOCKSTEP_RTL_DIR=" + quote((dir_ / "rtl").string()) + " LOCKSTEP_RTL_CACHE=" +
-                  quote((dir_ / "rtl-cache").string()) + " ";
+                  quote((dir_ / "rtl-cache").string()) + " LOCKSTEP_RTL_OPT=-O1 ";   // built once, run briefly
         } else {
             const fs::path tree = model_tree();
             restore_path = tree / m.file;
