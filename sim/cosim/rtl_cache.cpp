@@ -184,7 +184,10 @@ void drop_stale(const fs::path& cache, const RtlDesign& design, const fs::path& 
         const std::string lock_path = path.string() + ".lock";
         const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
         if (lock < 0) continue;
-        if (::flock(lock, LOCK_EX | LOCK_NB) == 0) fs::remove_all(path, ec);
+        if (::flock(lock, LOCK_EX | LOCK_NB) == 0) {
+            fs::remove_all(path, ec);
+            fs::remove(lock_path, ec);   // nobody can be waiting on it: its build is gone
+        }
         ::close(lock);
     }
 }
