@@ -161,8 +161,15 @@ void mutate_file(const std::string& root, const std::string& file, Side side, co
                  const Enums& enums, std::vector<Mutant>& out) {
     const std::vector<std::string> lines = split_lines(read_file(fs::path(root) / file));
     const bool rtl = side == Side::Rtl;
+    bool in_assertion = false;   // an assertion's property and message: the checker, not the design
     for (size_t index = 0; index < lines.size(); ++index) {
         const std::string& line = lines[index];
+        const std::string stripped = line.substr(0, line.find("//"));
+        if (stripped.find("assert") != std::string::npos) in_assertion = true;
+        if (in_assertion) {
+            if (stripped.find(';') != std::string::npos) in_assertion = false;
+            continue;
+        }
         const std::string code = code_of(line, rtl);
         if (code.empty()) continue;
         std::map<std::string, unsigned> seen;   // per operator on this line
