@@ -78,11 +78,6 @@ int mutate_command(const MutateArgs& args) {
                                               (args.design != "both" && args.design != m.design);
                                    }),
                     automatic.end());
-    if (args.list) {
-        for (const Mutant& m : automatic) fmt::print("{}\n  - {}\n  + {}\n", m.id, m.find, m.replace);
-        fmt::print("{} automatic mutants\n", automatic.size());
-        return 0;
-    }
 
     std::vector<Mutant> chosen;
     const std::vector<Mutant> hand = args.hand.empty() ? std::vector<Mutant>{} : mutation::read_mutants(root, file(args.hand));
@@ -109,6 +104,11 @@ int mutate_command(const MutateArgs& args) {
         chosen.insert(chosen.end(), breakers.begin(), breakers.end());
     }
     if (chosen.empty()) throw Error("no mutants to run");
+    if (args.list) {
+        for (const Mutant& m : chosen) fmt::print("{}\n  - {}\n  + {}\n", m.id, m.find, m.replace);
+        fmt::print("{} mutants ({} automatic mutants in all)\n", chosen.size(), automatic.size());
+        return 0;
+    }
 
     const std::vector<mutation::Equivalent> equivalents_listed =
         args.equivalent.empty() ? std::vector<mutation::Equivalent>{} : mutation::read_equivalents(file(args.equivalent));
@@ -221,7 +221,7 @@ void add_mutate_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--work", args->work, "Scratch directory (default: build/mutants)");
     cli->add_option("--markdown", args->markdown, "Write the kill table as Markdown");
     cli->add_option("--json", args->json_path, "Write every verdict as JSON");
-    cli->add_flag("--list", args->list, "List the automatic mutants and exit");
+    cli->add_flag("--list", args->list, "List the mutants these options choose (--all: every one) and exit");
     cli->add_flag("--fail-on-survivor", args->fail_on_survivor, "Exit 1 when a mutant not known to be equivalent survives");
     cli->add_flag("--quiet", args->quiet, "No line per mutant as it finishes");
     table.push_back({cli, [args] { return mutate_command(*args); }});

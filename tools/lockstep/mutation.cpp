@@ -298,11 +298,18 @@ std::vector<Mutant> sample(const std::vector<Mutant>& mutants, size_t count, uin
     if (count >= mutants.size()) return mutants;
     std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;
     for (size_t i = 0; i < mutants.size(); ++i) groups[{mutants[i].file, mutants[i].op}].push_back(i);
+    // The groups in a seeded order too: with fewer picks than groups, every file and
+    // operator has the same chance, not just the first ones by name.
     std::mt19937_64 rng(seed);
-    for (auto& [key, members] : groups) std::shuffle(members.begin(), members.end(), rng);
+    std::vector<std::vector<size_t>> order;
+    for (auto& [key, members] : groups) {
+        std::shuffle(members.begin(), members.end(), rng);
+        order.push_back(members);
+    }
+    std::shuffle(order.begin(), order.end(), rng);
     std::vector<size_t> picked;
     for (size_t round = 0; picked.size() < count; ++round) {
-        for (auto& [key, members] : groups) {
+        for (const auto& members : order) {
             if (round < members.size() && picked.size() < count) picked.push_back(members[round]);
         }
     }
