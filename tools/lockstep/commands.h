@@ -89,6 +89,7 @@ struct MutateArgs {
     std::string inputs = "tests/mutants/inputs.yaml";
     unsigned jobs = 1, timeout = 120;
     std::string work, markdown, json_path;
+    std::string from;              // report an earlier run's --json instead of running
     bool list = false, fail_on_survivor = false, quiet = false;
 };
 int mutate_command(const MutateArgs& args);

@@ -21,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
+#include <utility>
 
 namespace lockstep {
 
@@ -66,6 +68,41 @@ std::string markdown(const std::vector<Row>& rows, const std::string& summary) {
     return out + "\n" + summary + "\n";
 }
 
+// The mutants and verdicts that --json wrote, for --from.
+std::pair<std::vector<Mutant>, std::vector<Verdict>> read_verdicts(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(path + ": cannot open file");
+    const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+    if (!doc.is_object() || !doc.contains("mutants")) throw Error(path + ": not a file that lockstep mutate --json wrote");
+    std::vector<Mutant> mutants;
+    std::vector<Verdict> verdicts;
+    for (const nlohmann::json& j : doc["mutants"]) {
+        Mutant m;
+        m.id = j.value("id", "");
+        m.side = j.value("side", "rtl") == "rtl" ? mutation::Side::Rtl : mutation::Side::Model;
+        m.op = j.value("operator", "");
+        m.file = j.value("file", "");
+        m.line = j.value("line", 0u);
+        m.find = j.value("find", "");
+        m.replace = j.value("replace", "");
+        m.expect = j.value("expect", "");
+        m.design = j.value("design", "");
+        Verdict v;
+        v.outcome = j.value("outcome", "");
+        if (v.outcome == "equivalent") v.outcome = "survived";   // judged again
+        v.by = j.value("by", "");
+        v.detail = j.value("detail", "");
+        v.input = j.value("input", "");
+        v.seconds = j.value("seconds", 0.0);
+        mutants.push_back(m);
+        verdicts.push_back(v);
+    }
+    return {mutants, verdicts};
+}
+
+template <typename File>
+int report(const MutateArgs& args, const std::vector<Mutant>& chosen, const std::vector<Verdict>& verdicts, File file);
+
 }  // namespace
 
 int mutate_command(const MutateArgs& args) {
@@ -80,6 +117,11 @@ int mutate_command(const MutateArgs& args) {
                     automatic.end());
 
     std::vector<Mutant> chosen;
+    std::vector<Verdict> verdicts;
+    if (!args.from.empty()) {   // the verdicts of an earlier run, judged again against equivalent.yaml
+        std::tie(chosen, verdicts) = read_verdicts(args.from);
+        return report(args, chosen, verdicts, file);
+    }
     const std::vector<Mutant> hand = args.hand.empty() ? std::vector<Mutant>{} : mutation::read_mutants(root, file(args.hand));
     const std::vector<Mutant> breakers =
         args.breakers.empty() ? std::vector<Mutant>{} : mutation::read_mutants(root, file(args.breakers));
@@ -110,8 +152,6 @@ int mutate_command(const MutateArgs& args) {
         return 0;
     }
 
-    const std::vector<mutation::Equivalent> equivalents_listed =
-        args.equivalent.empty() ? std::vector<mutation::Equivalent>{} : mutation::read_equivalents(file(args.equivalent));
     const mutation::Inputs inputs = mutation::read_inputs(file(args.inputs));
     mutation::Options options;
     options.source_root = root;
@@ -126,7 +166,17 @@ int mutate_command(const MutateArgs& args) {
                chosen.size(), count([](const Mutant& m) { return m.op != "hand"; }), automatic.size(),
                count([](const Mutant& m) { return m.op == "hand" && m.expect.empty(); }),
                count([](const Mutant& m) { return !m.expect.empty(); }), options.jobs);
-    const std::vector<Verdict> verdicts = mutation::run(chosen, inputs, options);
+    verdicts = mutation::run(chosen, inputs, options);
+    return report(args, chosen, verdicts, file);
+}
+
+namespace {
+
+template <typename File>
+int report(const MutateArgs& args, const std::vector<Mutant>& chosen, const std::vector<Verdict>& verdicts, File file) {
+    // Read after the run, so that survivors explained while it ran count as equivalent.
+    const std::vector<mutation::Equivalent> equivalents_listed =
+        args.equivalent.empty() ? std::vector<mutation::Equivalent>{} : mutation::read_equivalents(file(args.equivalent));
 
     std::vector<Row> rows;
     unsigned killed = 0, survived = 0, equivalents = 0, stillborn = 0, breaker_failures = 0;
@@ -185,6 +235,7 @@ int mutate_command(const MutateArgs& args) {
         for (const Row& r : rows) {
             j.push_back({{"id", r.mutant->id}, {"side", mutation::name(r.mutant->side)}, {"operator", r.mutant->op},
                          {"file", r.mutant->file}, {"line", r.mutant->line}, {"find", r.mutant->find},
+                         {"expect", r.mutant->expect}, {"design", r.mutant->design},
                          {"replace", r.mutant->replace}, {"outcome", r.verdict.outcome}, {"by", r.verdict.by},
                          {"detail", r.verdict.detail}, {"input", r.verdict.input}, {"note", r.note},
                          {"seconds", r.verdict.seconds}});
@@ -197,6 +248,8 @@ int mutate_command(const MutateArgs& args) {
     if (args.fail_on_survivor && survived > 0) return 1;
     return 0;
 }
+
+}  // namespace
 
 void add_mutate_command(CLI::App& app, CommandTable& table) {
     auto args = std::make_shared<MutateArgs>();
@@ -221,6 +274,7 @@ void add_mutate_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--work", args->work, "Scratch directory (default: build/mutants)");
     cli->add_option("--markdown", args->markdown, "Write the kill table as Markdown");
     cli->add_option("--json", args->json_path, "Write every verdict as JSON");
+    cli->add_option("--from", args->from, "Report the verdicts an earlier --json wrote, judged again against --equivalent");
     cli->add_flag("--list", args->list, "List the mutants these options choose (--all: every one) and exit");
     cli->add_flag("--fail-on-survivor", args->fail_on_survivor, "Exit 1 when a mutant not known to be equivalent survives");
     cli->add_flag("--quiet", args->quiet, "No line per mutant as it finishes");
