@@ -26,7 +26,7 @@ module systolic import systolic_pkg::*; #(
   output logic                   done_o,
   // Host port: 0 A, 1 B, 2 C; A and B keep the low InBits and read back sign-extended.
   input  logic                   host_we_i,
-  input  logic [1:0]             host_sel_i,
+  input  host_sel_e              host_sel_i,
   input  logic [BufAddrBits-1:0] host_addr_i,
   input  logic [AccBits-1:0]     host_wdata_i,
   output logic [AccBits-1:0]     host_rdata_o,
@@ -174,7 +174,7 @@ module systolic import systolic_pkg::*; #(
     .wr_valid_i  ('{default: 1'b0}),
     .wr_addr_i   ('{default: '0}),
     .wr_data_i   ('{default: '0}),
-    .host_we_i   (host_we_i && host_sel_i == 2'd0),
+    .host_we_i   (host_we_i && host_sel_i == HostA),
     .host_addr_i,
     .host_wdata_i(host_wdata_i[InBits-1:0]),
     .host_rdata_o(a_host_rdata)
@@ -192,7 +192,7 @@ module systolic import systolic_pkg::*; #(
     .wr_valid_i  ('{default: 1'b0}),
     .wr_addr_i   ('{default: '0}),
     .wr_data_i   ('{default: '0}),
-    .host_we_i   (host_we_i && host_sel_i == 2'd1),
+    .host_we_i   (host_we_i && host_sel_i == HostB),
     .host_addr_i,
     .host_wdata_i(host_wdata_i[InBits-1:0]),
     .host_rdata_o(b_host_rdata)
@@ -283,7 +283,7 @@ module systolic import systolic_pkg::*; #(
     .wr_valid_i  (out_valid),
     .wr_addr_i   (out_addr),
     .wr_data_i   (out_data),
-    .host_we_i   (host_we_i && host_sel_i == 2'd2),
+    .host_we_i   (host_we_i && host_sel_i == HostC),
     .host_addr_i,
     .host_wdata_i,
     .host_rdata_o(c_host_rdata)
@@ -291,9 +291,9 @@ module systolic import systolic_pkg::*; #(
 
   always_comb begin
     unique case (host_sel_i)
-      2'd0:    host_rdata_o = AccBits'($signed(a_host_rdata));
-      2'd1:    host_rdata_o = AccBits'($signed(b_host_rdata));
-      2'd2:    host_rdata_o = c_host_rdata;
+      HostA:   host_rdata_o = AccBits'($signed(a_host_rdata));
+      HostB:   host_rdata_o = AccBits'($signed(b_host_rdata));
+      HostC:   host_rdata_o = c_host_rdata;
       default: host_rdata_o = '0;
     endcase
   end

@@ -17,4 +17,11 @@ package systolic_pkg;
     DfIs = 2'd2
   } dataflow_e;
 
+  // Which buffer the host port reaches (sim/systolic: HostSel).
+  typedef enum logic [1:0] {
+    HostA = 2'd0,
+    HostB = 2'd1,
+    HostC = 2'd2
+  } host_sel_e;
+
 endpackage
