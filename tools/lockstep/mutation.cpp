@@ -523,30 +523,50 @@ public:
 private:
     // A copy of the source tree with its own build directory, made once per worker: a model
     // mutant rebuilds only the file it changes.
+    // A copy kept from an earlier run is brought up to date first: only files whose bytes
+    // differ are written, so the rebuild is incremental.
     fs::path model_tree() {
         const fs::path tree = dir_ / "tree";
-        if (fs::exists(tree / "build" / "lockstep")) return tree;
-        fs::remove_all(tree);
-        fs::create_directories(tree);
+        if (tree_ready_) return tree;
+        const fs::path root = options_.source_root;
         for (const char* part : {"CMakeLists.txt", "cmake", "sim", "tools", "tests", "rtl", "configs", "programs"}) {
-            fs::copy(fs::path(options_.source_root) / part, tree / part, fs::copy_options::recursive);
+            std::vector<fs::path> files;
+            if (fs::is_directory(root / part)) {
+                for (const auto& entry : fs::recursive_directory_iterator(root / part)) {
+                    if (entry.is_regular_file()) files.push_back(entry.path());
+                }
+            } else {
+                files.push_back(root / part);
+            }
+            for (const fs::path& from : files) {
+                const fs::path to = tree / fs::relative(from, root);
+                const std::string text = read_file(from);
+                if (fs::exists(to) && read_file(to) == text) continue;
+                fs::create_directories(to.parent_path());
+                write_file(to, text);
+            }
         }
         // The standard library's own checks are on: a model mutant that indexes past a vector
         // stops with a crash instead of corrupting memory unseen.
-        const Outcome configured = shell(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release "
-                                                     "-DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS -DLOCKSTEP_WERROR=OFF",
-                                                     quote(tree.string()), quote((tree / "build").string())),
-                                         dir_ / "scratch");
+        const Outcome configured =
+            fs::exists(tree / "build" / "CMakeCache.txt")
+                ? Outcome{}
+                : shell(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release "
+                                    "-DCMAKE_CXX_FLAGS=-D_GLIBCXX_ASSERTIONS -DLOCKSTEP_WERROR=OFF",
+                                    quote(tree.string()), quote((tree / "build").string())),
+                        dir_ / "scratch");
         const Outcome built = configured.status != 0 ? configured
                                                      : shell(fmt::format("cmake --build {} --target lockstep -j {}",
                                                                          quote((tree / "build").string()), 2),
                                                              dir_ / "scratch");
         if (built.status != 0) throw Error("building the unmutated copy of the tree for model mutants failed:\n" + built.err);
+        tree_ready_ = true;
         return tree;
     }
 
     const Options& options_;
     fs::path dir_;
+    bool tree_ready_ = false;   // brought up to date and built in this run
 };
 
 }  // namespace
