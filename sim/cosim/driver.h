@@ -56,6 +56,7 @@ struct DriverOptions {
     uint64_t max_cycles = 0;          // per launch; 0: the config's sim.max_cycles
     std::string trace_dir;            // empty: no trace files
     std::optional<Fault> fault;       // changes the model after fault->cycle
+    unsigned launches = 1;            // >1: start again after done, without a reset
     uint64_t reset_at = 0;            // >0: reset the design after this many cycles of a first,
                                       // abandoned launch, then run as usual (a reset mid-run
                                       // must leave no trace)

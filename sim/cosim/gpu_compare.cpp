@@ -10,13 +10,6 @@ namespace {
 
 using namespace gpu;
 
-std::string in_flight_of(size_t index, const CoreView& core) {
-    if (core.state == CoreState::Idle || core.state == CoreState::Fetch || core.state == CoreState::Done) {
-        return fmt::format("core{} {} at PC {} (no instruction decoded)", index, name(core.state), core.pc);
-    }
-    return fmt::format("core{} PC {}: {} ({})", index, core.pc, isa::disassemble(core.instruction), name(core.state));
-}
-
 std::string show_request(const MemRequest& r) {
     if (r.read_valid) return fmt::format("read @{}", r.read_address);
     if (r.write_valid) return fmt::format("write @{} = {}", r.write_address, r.write_data);
@@ -33,7 +26,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         const CoreView& r = rtl.cores[i];
         const CoreView& m = model.cores[i];
         const std::string core = fmt::format("core{}", i);
-        const std::string flight = in_flight_of(i, r);
+        const std::string flight = gpu_in_flight(i, r);
         c.check(core + ".scheduler", "state", r.state, m.state, flight,
                 [](CoreState s) { return std::string(name(s)); });
         c.check(core + ".scheduler", "pc", r.pc, m.pc, flight);
@@ -51,7 +44,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         const ThreadView& r = rtl.threads[i];
         const ThreadView& m = model.threads[i];
         const std::string thread = fmt::format("core{}.thread{}", i / tpb, i % tpb);
-        const std::string flight = in_flight_of(i / tpb, rtl.cores[i / tpb]);
+        const std::string flight = gpu_in_flight(i / tpb, rtl.cores[i / tpb]);
         for (unsigned reg = 0; reg < kRegisters; ++reg) {
             c.check(thread + ".registers", isa::register_name(static_cast<uint8_t>(reg)), r.regs[reg],
                     m.regs[reg], flight);
@@ -73,6 +66,11 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
     return c.found;
 }
 
-std::string gpu_in_flight(size_t core, const gpu::CoreView& view) { return in_flight_of(core, view); }
+std::string gpu_in_flight(size_t index, const CoreView& core) {
+    if (core.state == CoreState::Idle || core.state == CoreState::Fetch || core.state == CoreState::Done) {
+        return fmt::format("core{} {} at PC {} (no instruction decoded)", index, name(core.state), core.pc);
+    }
+    return fmt::format("core{} PC {}: {} ({})", index, core.pc, isa::disassemble(core.instruction), name(core.state));
+}
 
 }  // namespace lockstep::cosim

@@ -24,9 +24,8 @@ struct Fault {
     uint32_t value = 0;
 };
 
-struct RunOptions : DriverOptions<Fault> {
-    unsigned launches = 1;            // >1: drop start for a cycle after done and launch again
-};
+// launches > 1: start drops for a cycle after done, then the kernel is launched again.
+using RunOptions = DriverOptions<Fault>;
 
 struct RunResult {
     Engine engine = Engine::Cosim;

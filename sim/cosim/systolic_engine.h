@@ -31,8 +31,8 @@ struct PeFault {
     int32_t value = 0;
 };
 
+// launches > 1: start drops after done and the GEMM runs again on what the buffers hold.
 struct GemmOptions : DriverOptions<PeFault> {
-    unsigned launches = 1;            // >1: drop start after done and run the GEMM again, without a reset
     bool check_result = true;         // compare C with a plain GEMM (benchmarks skip it)
     bool read_back = true;            // read C through the host port afterwards
 };

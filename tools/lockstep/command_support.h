@@ -3,7 +3,9 @@
 #pragma once
 
 #include "common/assembler.h"
+#include "commands.h"
 #include "common/config.h"
+#include "common/error.h"
 #include "cosim/gpu_engine.h"
 
 #include <string>
@@ -24,5 +26,20 @@ AsmLimits limits_for(const GpuConfig& gpu);
 
 // The engine an --engine value names; throws Error unless model, rtl or cosim.
 cosim::Engine engine_named(const std::string& name);
+
+// The driver's options from the command line; the command parses its own --inject-fault.
+template <typename Options>
+Options driver_options(const LockstepArgs& args) {
+    Options options;
+    options.engine = engine_named(args.engine);
+    options.trace_dir = args.trace;
+    options.max_cycles = args.max_cycles;
+    options.launches = args.launches;
+    options.reset_at = args.reset_at;
+    if (!args.fault.empty() && options.engine == cosim::Engine::Rtl) {
+        throw Error("--inject-fault changes the model: use --engine cosim or model");
+    }
+    return options;
+}
 
 }  // namespace lockstep

@@ -14,16 +14,20 @@ namespace lockstep {
 
 // `run`: a kernel on the model, the RTL or both in lock-step; prints the data memory before
 // and after, the cycles and the utilisation, or one JSON object. 1 on a lock-step mismatch.
-struct RunArgs {
-    std::string program;           // assembly file
-    std::string config;
+// What every lock-step command (run, gemm) takes from its command line.
+struct LockstepArgs {
     std::string engine = "cosim";  // model | rtl | cosim
     std::string trace;             // write the traces into this directory
-    std::string fault;             // --inject-fault CYCLE:CORE.THREAD:R<n>=VALUE
+    std::string fault;             // --inject-fault, in the command's own form
     uint64_t max_cycles = 0;       // 0: sim.max_cycles of the config
     unsigned launches = 1;
     uint64_t reset_at = 0;         // reset mid-run after this many cycles, then run as usual
     bool json = false;
+};
+
+struct RunArgs : LockstepArgs {
+    std::string program;           // assembly file
+    std::string config;
 };
 int run_command(const RunArgs& args);
 
@@ -49,17 +53,13 @@ struct BuildRtlArgs {
 int build_rtl_command(const BuildRtlArgs& args);
 
 // `gemm`: one GEMM (or every layer of a SCALE-Sim topology) on the systolic array.
-struct GemmArgs {
+struct GemmArgs : LockstepArgs {
     std::string config;
     long rows = -1, cols = -1;     // -1: from the config
     std::string dataflow;          // empty: from the config
     uint32_t m = 0, k = 0, n = 0;
     uint64_t seed = 1;
-    std::string a, b, out, engine = "cosim", trace, topology, fault;
-    uint64_t max_cycles = 0;
-    unsigned launches = 1;
-    uint64_t reset_at = 0;         // reset mid-run after this many cycles, then run as usual
-    bool json = false;
+    std::string a, b, out, topology;
 };
 int gemm_command(const GemmArgs& args);
 

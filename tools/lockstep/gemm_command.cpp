@@ -171,15 +171,9 @@ int gemm_command(const GemmArgs& args) {
     if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
     const auto dataflow = systolic::dataflow_from_name(sa.dataflow);
     if (!dataflow) throw Error(fmt::format("--dataflow '{}': expected os, ws or is", sa.dataflow));
-    cosim::GemmOptions options;
-    options.engine = engine_named(args.engine);
-    options.trace_dir = args.trace;
-    options.max_cycles = args.max_cycles;
-    options.launches = args.launches;
-    options.reset_at = args.reset_at;
+    cosim::GemmOptions options = driver_options<cosim::GemmOptions>(args);
     if (!args.fault.empty()) {
         options.fault = parse_pe_fault(args.fault);
-        if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
         if (options.fault->row >= sa.rows || options.fault->col >= sa.cols) {
             throw Error(fmt::format("--inject-fault '{}': the array has rows 0..{} and cols 0..{}", args.fault,
                                     sa.rows - 1, sa.cols - 1));

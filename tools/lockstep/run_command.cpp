@@ -61,16 +61,10 @@ cosim::Fault parse_fault(const std::string& text) {
 int run_command(const RunArgs& args) {
     const Config config = read_config(args.config);
     const Program program = assemble_file(args.program, limits_for(config.gpu));
-    cosim::RunOptions options;
-    options.engine = engine_named(args.engine);
-    options.max_cycles = args.max_cycles;
-    options.trace_dir = args.trace;
-    options.launches = args.launches;
-    options.reset_at = args.reset_at;
+    cosim::RunOptions options = driver_options<cosim::RunOptions>(args);
     if (!args.fault.empty()) {
         options.fault = parse_fault(args.fault);
         const cosim::Fault& f = *options.fault;
-        if (options.engine == cosim::Engine::Rtl) throw Error("--inject-fault changes the model: use --engine cosim or model");
         if (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
             f.value > (1ull << config.gpu.data_width) - 1) {
             throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
