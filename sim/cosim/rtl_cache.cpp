@@ -2,6 +2,7 @@
 
 #include "build_info.h"
 #include "common/error.h"
+#include "common/status_line.h"
 
 #include <fmt/format.h>
 
@@ -11,12 +12,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <map>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -31,6 +36,9 @@ constexpr const char* kAdapterFlags =
     "-std=c++17 -fPIC -shared -DVM_TRACE=1 -DVM_TRACE_VCD=1 -DVM_COVERAGE=0 -DVM_SC=0 "
     "-DVL_USER_STOP -DVL_USER_FATAL -DVL_PRINTF=lockstep_vl_printf";
 
+// Bumped when build_makefile() changes how the library is compiled: older builds are stale.
+constexpr const char* kBuildRecipe = "recipe 2: one make, slow code at -O0, runtime at -O2";
+
 namespace {
 
 fs::path env_path(const char* name, const fs::path& fallback) {
@@ -43,11 +51,12 @@ fs::path env_path(const char* name, const fs::path& fallback) {
 fs::path rtl_root() { return env_path("LOCKSTEP_RTL_DIR", fs::path(build_info::kSourceDir) / "rtl"); }
 bool rtl_overridden() { return std::getenv("LOCKSTEP_RTL_DIR") != nullptr; }
 
-// How hard the C++ compiler optimises the RTL: -O2, or LOCKSTEP_RTL_OPT (-O0..-O3); mutation
-// testing builds many short-lived RTL libraries at -O1, where compiling dominates running.
+// How hard the C++ compiler optimises the Verilated design's per-cycle code: -O1, or
+// LOCKSTEP_RTL_OPT (-O0..-O3). At 16x16, -O2 compiles 2.4 times longer for runs about 10%
+// faster; -O1 keeps a new shape's first build near a minute.
 std::string rtl_opt() {
     const char* value = std::getenv("LOCKSTEP_RTL_OPT");
-    if (value == nullptr || *value == '\0') return "-O2";
+    if (value == nullptr || *value == '\0') return "-O1";
     const std::string opt = value;
     if (opt != "-O0" && opt != "-O1" && opt != "-O2" && opt != "-O3") {
         throw Error("LOCKSTEP_RTL_OPT='" + opt + "': expected -O0, -O1, -O2 or -O3");
@@ -102,24 +111,101 @@ std::string content_hash(const Snapshot& files, const RtlDesign& design) {
     mix(kVerilatorFlags);
     mix(kAdapterFlags);
     mix(rtl_opt());
+    mix(kBuildRecipe);
     return fmt::format("{:016x}", h).substr(0, 12);
 }
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
-void run(const std::string& command, const fs::path& log, const std::string& top) {
+std::string log_tail(const fs::path& log) {
+    std::ifstream in(log);
+    std::string line, tail;
+    std::vector<std::string> lines;
+    while (std::getline(in, line)) lines.push_back(line);
+    for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) tail += lines[i] + "\n";
+    return tail;
+}
+
+// Runs `command` (output appended to `log`) while `progress` is called a few times a second
+// with the seconds elapsed; throws with the log's tail if it fails.
+void run(const std::string& command, const fs::path& log, const std::string& top,
+         const std::function<void(double)>& progress) {
     const std::string full = command + " >>" + quote(log) + " 2>&1";
-    if (std::system(full.c_str()) != 0) {
-        std::ifstream in(log);
-        std::string line, tail;
-        std::vector<std::string> lines;
-        while (std::getline(in, line)) lines.push_back(line);
-        for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) tail += lines[i] + "\n";
-        throw Error(fmt::format("building the {} RTL failed; full log in {}\n{}", top, log.string(), tail));
+    const auto begin = std::chrono::steady_clock::now();
+    auto status = std::async(std::launch::async, [&full] { return std::system(full.c_str()); });
+    while (status.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+        progress(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+    }
+    if (status.get() != 0) {
+        throw Error(fmt::format("building the {} RTL failed; full log in {}\n{}", top, log.string(), log_tail(log)));
     }
 }
 
-void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) {
+// How many objects Verilator's makefile compiles: one per generated file when it splits the
+// design (VM_PARALLEL_BUILDS), else one.
+size_t verilated_objects(const fs::path& classes_mk) {
+    std::ifstream in(classes_mk);
+    std::string line;
+    bool parallel = false, listing = false;
+    size_t count = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("VM_PARALLEL_BUILDS = 1", 0) == 0) parallel = true;
+        if (line.rfind("VM_CLASSES_", 0) == 0 || line.rfind("VM_SUPPORT_", 0) == 0) {
+            listing = true;
+        } else if (line.rfind("VM_", 0) == 0 || line.empty()) {
+            listing = false;
+        } else if (listing && line[0] == '\t') {
+            ++count;
+        }
+    }
+    return parallel ? count : 1;
+}
+
+size_t objects_in(const fs::path& dir) {
+    std::error_code ec;
+    size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) count += entry.path().extension() == ".o";
+    return count;
+}
+
+// The makefile that turns Verilator's output, its runtime, our hooks and the adapter into
+// librtl.so. One `make -j` over all of it, so both cores compile; each object goes through
+// ccache, so the runtime (the same for every shape) compiles once per machine. Code Verilator
+// marks slow (construction, trace set-up: it runs once) is compiled without optimisation:
+// at -O2 it took most of a big shape's build.
+std::string build_makefile(const RtlDesign& design, const fs::path& src, const std::string& defines) {
+    const fs::path include = verilator_include();
+    const std::string cache = build_info::kCcache;
+    const std::string cxx = (cache.empty() ? "" : cache + " ") + build_info::kCxx;
+    const std::string flags =
+        fmt::format("{} -O2 -include {} -I{} -I{} -I{} -Iobj", kAdapterFlags,
+                    quote(src / "sim/cosim/verilated_hooks.h"), quote(include), quote(include / "vltstd"),
+                    quote(src / "sim"));
+    const std::string archive = "obj/V" + design.top + "__ALL.a";
+    std::string text = "# Written by lockstep (sim/cosim/rtl_cache.cpp).\nall: librtl.so\n";
+    text += fmt::format("{}:\n\t+$(MAKE) -C obj -f V{}.mk V{}__ALL.a OPT_FAST={} OPT_GLOBAL={} OPT_SLOW=-O0{}\n",
+                        archive, design.top, design.top, rtl_opt(), rtl_opt(),
+                        cache.empty() ? "" : " OBJCACHE=" + cache);
+    std::vector<std::pair<std::string, fs::path>> objects;
+    for (const char* file : {"verilated", "verilated_vcd_c", "verilated_threads"}) {
+        objects.emplace_back(std::string("rt/") + file + ".o", include / (std::string(file) + ".cpp"));
+    }
+    objects.emplace_back("rt/verilated_hooks.o", src / "sim/cosim/verilated_hooks.cpp");
+    std::string all;
+    for (const auto& [object, source] : objects) {
+        text += fmt::format("{}:\n\t@mkdir -p rt\n\t{} {} -c -o {} {}\n", object, cxx, flags, object, quote(source));
+        all += " " + object;
+    }
+    // The adapter includes the Verilated class's header, so it waits for Verilator's build.
+    text += fmt::format("rt/adapter.o: {}\n\t@mkdir -p rt\n\t{} {}{} -c -o rt/adapter.o {}\n", archive, cxx, flags,
+                        defines, quote(src / "sim/cosim" / design.adapter));
+    text += fmt::format("librtl.so:{} rt/adapter.o {}\n\t{} -shared -o librtl.so{} rt/adapter.o {} -pthread\n", all,
+                        archive, build_info::kCxx, all, archive);
+    return text;
+}
+
+void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files, StatusLine& status) {
+    const auto begin = std::chrono::steady_clock::now();
     const fs::path tmp = dir.string() + ".tmp";
     fs::remove_all(tmp);
     fs::create_directories(tmp);
@@ -134,39 +220,42 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files) 
         generics += fmt::format(" -G{}={}", name, value);
         defines += fmt::format(" -DLS_{}={}", name, value);
     }
-    std::string verilate = fmt::format("{} --cc --build -j 2 --trace {} --top-module {} -Mdir {}{}",
-                                       build_info::kVerilator, fmt::format("{} -CFLAGS '-fPIC {}'", kVerilatorFlags, rtl_opt()),
-                                       design.top, quote(tmp / "obj"), generics);
+    std::string verilate = fmt::format("{} --cc --trace {} -CFLAGS -fPIC --top-module {} -Mdir {}{}",
+                                       build_info::kVerilator, kVerilatorFlags, design.top, quote(tmp / "obj"), generics);
     for (const auto& file : files) {
         const bool rtl = file.first.rfind("rtl/", 0) == 0, list = fs::path(file.first).extension() == ".f";
         if (rtl && !list) verilate += " " + quote(src / file.first);
     }
-    if (std::string(build_info::kCcache).size() > 0) verilate = "OBJCACHE=" + std::string(build_info::kCcache) + " " + verilate;
+    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+    double verilator_seconds = 0;
     try {
-        run(verilate, log, design.top);
-        // Without --exe Verilator builds only the design's archive; its runtime is compiled here.
-        const fs::path include = verilator_include();
-        std::string runtime;
-        for (const char* file : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
-            runtime += " " + quote(include / file);
-        }
-        runtime += " " + quote(src / "sim/cosim/verilated_hooks.cpp");
-        const std::string compiler = std::string(build_info::kCcache).empty()
-                                         ? std::string(build_info::kCxx)
-                                         : std::string(build_info::kCcache) + " " + build_info::kCxx;
-        const std::string link = fmt::format("{} {} -include {} -o {} -I{} -I{} -I{} -I{}{} {}{} {} -pthread", compiler,
-                                             std::string(kAdapterFlags) + " " + rtl_opt(),
-                                             quote(src / "sim/cosim/verilated_hooks.h"),
-                                             quote(tmp / "librtl.so"), quote(tmp / "obj"),
-                                             quote(include), quote(include / "vltstd"), quote(src / "sim"), defines,
-                                             quote(src / "sim/cosim" / design.adapter), runtime,
-                                             quote(tmp / "obj" / ("V" + design.top + "__ALL.a")));
-        run(link, log, design.top);
+        run(verilate, log, design.top, [&](double seconds) {
+            verilator_seconds = seconds;
+            status.show(fmt::format("  Verilator: translating the {} RTL to C++ ({})", design.top, duration_text(seconds)));
+        });
+        std::ofstream(tmp / "build.mk") << build_makefile(design, src, defines);
+        const size_t total = verilated_objects(tmp / "obj" / ("V" + design.top + "_classes.mk")) + 5;
+        // A make that runs us (CMake's build) would hand its job server down; ours is our own.
+        const std::string make = fmt::format("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C {} -f build.mk -j {}",
+                                             quote(tmp), jobs);
+        run(make, log, design.top, [&](double seconds) {
+            const size_t done = objects_in(tmp / "obj") + objects_in(tmp / "rt");
+            status.show(done < total ? fmt::format("  C++ compiler: {} of {} objects ({})", done, total,
+                                                   duration_text(seconds))
+                                     : fmt::format("  linking ({})", duration_text(seconds)));
+        });
     } catch (...) {
+        status.clear();
         fs::remove_all(tmp / "obj");   // keep the log for the error message, not 50 MB of objects
+        fs::remove_all(tmp / "rt");
         throw;
     }
+    status.clear();
+    const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    fmt::print(stderr, "lockstep: built in {} (Verilator {}, C++ compiler {})\n", duration_text(total_seconds),
+               duration_text(verilator_seconds), duration_text(total_seconds - verilator_seconds));
     fs::remove_all(tmp / "obj");   // keep the cache small: the library, its sources and the log
+    fs::remove_all(tmp / "rt");
     fs::remove_all(dir);
     fs::rename(tmp, dir);
 }
@@ -216,10 +305,24 @@ std::vector<std::string> rtl_file_list(const std::string& top) {
     return files;
 }
 
+namespace {
+
+fs::path cache_dir() { return env_path("LOCKSTEP_RTL_CACHE", build_info::kRtlCacheDir); }
+
+fs::path library_dir(const RtlDesign& design, const Snapshot& files) {
+    return cache_dir() / (design.key + "-" + content_hash(files, design));
+}
+
+}  // namespace
+
+bool rtl_library_cached(const RtlDesign& design) {
+    return fs::exists(library_dir(design, snapshot(design)) / "librtl.so");
+}
+
 std::string ensure_rtl_library(const RtlDesign& design) {
     const Snapshot files = snapshot(design);
-    const fs::path cache = env_path("LOCKSTEP_RTL_CACHE", build_info::kRtlCacheDir);
-    const fs::path dir = cache / (design.key + "-" + content_hash(files, design));
+    const fs::path cache = cache_dir();
+    const fs::path dir = library_dir(design, files);
     const fs::path library = dir / "librtl.so";
     if (fs::exists(library)) return library.string();
 
@@ -230,9 +333,12 @@ std::string ensure_rtl_library(const RtlDesign& design) {
     ::flock(lock, LOCK_EX);   // another process may be building the same design
     try {
         if (!fs::exists(library)) {
-            fmt::print(stderr, "lockstep: building the {} RTL for {} (once; cached in {})\n", design.top, design.key,
-                       dir.string());
-            build(design, dir, files);
+            fmt::print(stderr,
+                       "lockstep: building the {} RTL for {} (once, a minute or more; cached in {}). "
+                       "--engine model needs no build.\n",
+                       design.top, design.key, dir.string());
+            StatusLine status;
+            build(design, dir, files, status);
             if (!rtl_overridden()) drop_stale(cache, design, dir);   // mutants keep the real builds
         }
     } catch (...) {

@@ -22,9 +22,13 @@ struct RtlDesign {
 // Throws lockstep::Error naming the list's line for a bad or missing entry.
 std::vector<std::string> rtl_file_list(const std::string& top);
 
-// Path of the shared library of this design, building it first if needed (one line on
-// stderr says so). Throws lockstep::Error if Verilator or the compiler fails.
+// Path of the shared library of this design, building it first if needed (a line on stderr
+// says so, then progress on a terminal, then how long it took). Throws lockstep::Error if
+// Verilator or the compiler fails.
 std::string ensure_rtl_library(const RtlDesign& design);
+
+// Whether ensure_rtl_library would return at once, without building.
+bool rtl_library_cached(const RtlDesign& design);
 
 // Every adapter exports this factory: `Device* lockstep_make_rtl(const char* vcd_path)`.
 inline constexpr const char* kRtlFactorySymbol = "lockstep_make_rtl";
