@@ -31,12 +31,14 @@
 #pragma once
 
 #include "common/error.h"
+#include "common/status_line.h"
 #include "cosim/compare.h"
 #include "trace/pictures.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -60,6 +62,7 @@ struct DriverOptions {
     uint64_t reset_at = 0;            // >0: reset the design after this many cycles of a first,
                                       // abandoned launch, then run as usual (a reset mid-run
                                       // must leave no trace)
+    bool progress = false;            // a line on a terminal (stderr) while a long run goes on
 };
 
 // What the driver found, for the design to turn into its result.
@@ -81,6 +84,7 @@ public:
     template <typename Options>
     static auto run(Design& design, const Options& options) {
         Driver driver(design, options.engine, options.trace_dir);
+        driver.progress_ = options.progress;
         return driver.execute(options.max_cycles, options.fault, options.reset_at);
     }
 
@@ -111,6 +115,7 @@ private:
         const auto trace_owner = design_.trace(trace_dir_);
         auto& trace = *trace_owner;
         uint64_t cycle = 0;
+        Progress progress(progress_, max_cycles);
         try {
             // With reset_at, a first pass of launch 0 is cut short; the real launch 0 after it
             // starts from its reset again.
@@ -126,6 +131,7 @@ private:
                     if (counted >= max_cycles) throw Error(design_.runaway(max_cycles, main()));
                     if (design_.records_start_state() || counted > 0) ++cycle;
                     ++counted;
+                    progress.tick(counted);
                     for (Bench* b : benches_) b->edge(cycle);
                     if (fault && fault->cycle == cycle && model_) {
                         design_.inject(model_->device(), *fault);
@@ -140,6 +146,7 @@ private:
                 outcome_.cycles = counted;
             }
         } catch (const Error& e) {
+            progress.clear();
             if (trace_dir_.empty()) throw;
             // A run that stops with an error still leaves a complete trace, to step to where it stopped.
             trace.finish({{"cycles", cycle}, {"mismatches", 0}, {"first_mismatch", nullptr}, {"error", e.what()}});
@@ -147,6 +154,7 @@ private:
             throw Error(fmt::format("{}\nThe trace up to there is in {}/ (lockstep step {})", e.what(), trace_dir_,
                                     trace_dir_));
         }
+        progress.clear();
         for (Bench* b : benches_) design_.epilogue(*b);
         if (model_ && rtl_ && !outcome_.first_mismatch) {
             if (auto m = design_.compare_final(*rtl_, *model_)) {   // shows on the last record
@@ -204,8 +212,29 @@ private:
         design_.record(trace, cycle, main());
     }
 
+    // After a second or so of running: cycles so far, the limit and the rate.
+    class Progress {
+    public:
+        Progress(bool enabled, uint64_t limit) : line_(enabled), limit_(limit) {}
+        void tick(uint64_t cycles) {
+            if (!line_.active() || cycles % 4096 != 0) return;
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
+            if (seconds < 1.5) return;
+            line_.show(fmt::format("  cycle {} of at most {} ({:.0f} k cycles/s, {})", thousands(cycles),
+                                   thousands(limit_), cycles / seconds / 1000, duration_text(seconds)));
+        }
+        void clear() { line_.clear(); }
+
+    private:
+        StatusLine line_;
+        uint64_t limit_;
+        std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();
+    };
+
     Design& design_;
     std::string trace_dir_;
+    bool progress_ = false;
     Outcome outcome_;
     std::unique_ptr<Device> rtl_device_;
     std::unique_ptr<Bench> model_, rtl_;

@@ -36,6 +36,7 @@ Options driver_options(const LockstepArgs& args) {
     options.max_cycles = args.max_cycles;
     options.launches = args.launches;
     options.reset_at = args.reset_at;
+    options.progress = !args.json;   // and only on a terminal: StatusLine checks
     if (!args.fault.empty() && options.engine == cosim::Engine::Rtl) {
         throw Error("--inject-fault changes the model: use --engine cosim or model");
     }
