@@ -11,7 +11,8 @@ int bench_systolic(const BenchArgs& args);                         // bench_syst
 int bench_stepper(const BenchArgs& args, const Config& config);    // bench_traces.cpp
 int bench_view(const BenchArgs& args, const Config& config);       // bench_traces.cpp
 
-// Runs every Google Benchmark registered so far, each for at least `min_time` seconds.
+// Runs every Google Benchmark registered since the last call, each for at least `min_time`
+// seconds (the first call's), printing each row as it is ready.
 void run_registered_benchmarks(double min_time);
 
 }  // namespace lockstep
