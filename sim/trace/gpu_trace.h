@@ -17,6 +17,11 @@
 
 namespace lockstep::trace {
 
+// A core runs a block: started, out of reset, neither IDLE nor DONE.
+bool running(const gpu::CoreView& c);
+// The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
+bool is_alu_op(uint16_t word);
+
 // Counters behind the utilisation summary.
 struct GpuCounters {
     uint64_t cycles = 0;

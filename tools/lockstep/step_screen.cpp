@@ -178,8 +178,8 @@ private:
         }
         const std::vector<std::string> lines = wrap(split_lines(help_ ? kKeyHelp + std::string(kStepperHelp) : view.str()));
 
-        const std::string title = " lockstep step " + dir_ + "   cycle " + std::to_string(stepper_.cycle()) + " of " +
-                                  std::to_string(stepper_.last()) + "   " + std::to_string(stepper_.breakpoints()) +
+        const std::string title = " lockstep step " + dir_ + "   cycle " + std::to_string(stepper_.cycle()) + " (of 0.." +
+                                  std::to_string(stepper_.last()) + ")" + "   " + std::to_string(stepper_.breakpoints()) +
                                   " breakpoint" + (stepper_.breakpoints() == 1 ? "" : "s");
         attron(COLOR_PAIR(kTitle) | A_BOLD);
         mvhline(0, 0, ' ', COLS);

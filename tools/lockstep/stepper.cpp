@@ -263,7 +263,7 @@ bool Stepper::any_core(uint64_t c, const std::function<bool(const gpu::CoreView&
 void Stepper::show_gpu(std::ostream& out) {
     load(cycle_);
     const unsigned tpb = gpu_.threads_per_block;
-    out << fmt::format("== cycle {} of {} == {} on {} cores x {} threads{}\n", cycle_, last(),
+    out << fmt::format("== cycle {} (of 0..{}) == {} on {} cores x {} threads{}\n", cycle_, last(),
                        reader_.meta().value("program", ""), gpu_.cores, tpb, now_.done ? "  [DONE]" : "");
     for (unsigned c = 0; c < gpu_.cores; ++c) {
         const gpu::CoreView& k = now_.cores[c];
@@ -306,7 +306,7 @@ void Stepper::show_systolic(std::ostream& out) {
     load(cycle_);
     const nlohmann::json& m = reader_.meta();
     const double pes = static_cast<double>(shape_.rows) * shape_.cols;
-    out << fmt::format("== cycle {} of {} == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
+    out << fmt::format("== cycle {} (of 0..{}) == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
                        shape_.cols, m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     uint64_t active = 0;
     for (uint8_t x : sa_.after.mac) active += x;
