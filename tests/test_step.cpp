@@ -56,6 +56,46 @@ TEST_F(GpuStepper, BreakpointsForwardAndBackward) {
     EXPECT_NE(run.out.find("== cycle 441 (of 0..444)"), std::string::npos);
 }
 
+// matmul's four threads store C = [7 10; 15 22] at 8..11 together: the requests go out on
+// the four data channels in cycle 426 and the words land at the edge into cycle 427.
+TEST_F(GpuStepper, MemShowsTheDataMemoryAsCIsWritten) {
+    const CliRun run = run_cli("step " + trace_dir("matmul") + " -e 'goto 426' -e 'mem 8..11' -e next -e next -e 'mem off' -e first");
+    ASSERT_EQ(run.status, 0) << run.err;
+    const size_t at426 = run.out.find("data memory at cycle 426, words 8..11 (* written at the edge into this cycle)");
+    ASSERT_NE(at426, std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("data memory: ch0 write @8=7 ch1 write @9=10 ch2 write @10=15 ch3 write @11=22"), std::string::npos);
+    EXPECT_LT(run.out.find("     8 |      0       0       0       0 \n", at426), run.out.find("== cycle 427")) << run.out.substr(at426);
+    const size_t at427 = run.out.find("data memory at cycle 427, words 8..11");
+    ASSERT_NE(at427, std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("     8 |      7*     10*     15*     22*\n", at427), std::string::npos) << run.out.substr(at427);
+    const size_t at428 = run.out.find("data memory at cycle 428, words 8..11");
+    ASSERT_NE(at428, std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("     8 |      7      10      15      22 \n", at428), std::string::npos) << run.out.substr(at428);
+    EXPECT_EQ(run.out.find("data memory at cycle 0"), std::string::npos) << "mem off: the view leaves the memory out";
+
+    // Without a range: every word the run starts with (A and B at 0..7) or writes (C at 8..11).
+    const CliRun all = run_cli("step " + trace_dir("matmul") + " -e 'goto 300' -e mem");
+    EXPECT_NE(all.out.find("data memory at cycle 300, words 0..15 (* written"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("     0 |      1       2       3       4       1       2       3       4 \n"
+                           "     8 |      0       0       0       0       0       0       0       0 \n"),
+              std::string::npos) << all.out;
+}
+
+TEST(Stepper, MemShowsSignedValuesAndChecksItsRange) {
+    const std::string dir = trace_dir("signed");
+    const std::string program = write_temp("signed.asm", ".threads 1\n.data 255 128 1\nRET\n");
+    ASSERT_EQ(run_cli("run " + program + " --engine model --trace " + dir).status, 0);
+    const CliRun run = run_cli("step " + dir + " -e 'mem 0..2 -s' -e 'mem 0..2' -e 'mem 0..256' -e 'mem 5..2'");
+    EXPECT_EQ(run.status, 2) << "the bad ranges are rejected";
+    EXPECT_NE(run.out.find("     0 |     -1    -128       1 \n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("     0 |    255     128       1 \n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("error: mem 0..256: the data memory has words 0..255"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("error: mem 5..2: the data memory has words 0..255"), std::string::npos) << run.out;
+    const std::string gemm = trace_dir("mem_gemm");
+    ASSERT_EQ(record_gemm_trace("--m 4 --k 4 --n 4", gemm), 0);
+    EXPECT_NE(run_cli("step " + gemm + " -e mem").out.find("error: mem: an array trace has no data memory"), std::string::npos);
+}
+
 TEST_F(GpuStepper, BadCommandsAreReportedAndTheSessionGoesOn) {
     const CliRun run = step(trace_dir("matmul"), "jump 4\nbreak pe=1,1\ngoto x\ncontinue\ngoto 5\n");
     EXPECT_EQ(run.status, 2) << "a script with a rejected command fails, after running the rest";

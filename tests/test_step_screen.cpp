@@ -98,6 +98,10 @@ TEST_F(StepScreen, KeysMoveThroughTheGpuRun) {
     screen = term.wait_for("== cycle 40 (of 0..444) ==");
     EXPECT_TRUE(shows(screen, "core0 EXECUTE  pc 3   CONST R2, #2")) << screen;
     EXPECT_TRUE(shows(screen, "  t3  R0=3 R1=1 R2=0")) << screen;
+    // The data memory fits under the view: C lands at the edge into cycle 427 (marks become colour).
+    term.keys("g 427 Enter");
+    screen = term.wait_for("data memory at cycle 427");
+    EXPECT_TRUE(shows(screen, "     8 |      7      10      15      22")) << screen;
 
     term.keys("q");
     EXPECT_EQ(term.exit_status(), 0);

@@ -43,7 +43,8 @@ bool is_alu_op(uint16_t word) {
            op == isa::Opcode::Div || op == isa::Opcode::Cmp;
 }
 
-GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine)
+GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
+                   unsigned memory_latency)
     : dir_(dir), config_(config), program_path_(program.path), engine_(engine) {
     counters_.data_channel_busy.assign(config.data_channels, 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
@@ -60,6 +61,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     }
     const nlohmann::json meta = {
         {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
+        {"data", program.data}, {"memory_latency", memory_latency},
         {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
