@@ -149,7 +149,7 @@ ActivityMap::ActivityMap(std::vector<std::string> rows, std::vector<Kind> kinds,
     : rows_(std::move(rows)),
       kinds_(std::move(kinds)),
       records_(std::max<uint64_t>(records, 1)),
-      columns_(static_cast<size_t>(std::min<uint64_t>(records_, kWidth - kActivityLeft - kRight))),
+      columns_(static_cast<size_t>(std::min<uint64_t>(records_, (kWidth - kActivityLeft - kRight) / 2))),
       counts_(rows_.size() * columns_ * kinds_.size(), 0) {}
 
 std::string ActivityMap::svg(const std::string& title) const {
@@ -176,8 +176,8 @@ std::string ActivityMap::svg(const std::string& title) const {
                 for (size_t ch = 0; ch < 3; ++ch) mix[ch] += n[k] * channel(kinds_[k].colour, ch);
             }
             if (total == 0) continue;
-            const std::string colour = fmt::format("rgb({},{},{})", std::lround(mix[0] / total), std::lround(mix[1] / total),
-                                                   std::lround(mix[2] / total));
+            const std::string colour = fmt::format("#{:02x}{:02x}{:02x}", std::lround(mix[0] / total),
+                                                   std::lround(mix[1] / total), std::lround(mix[2] / total));
             if (runs[r].empty() || runs[r].back().colour != colour || runs[r].back().to != from) {
                 runs[r].push_back({from, from, colour, std::vector<uint64_t>(kinds_.size(), 0)});
                 ++total_runs;
@@ -186,7 +186,7 @@ std::string ActivityMap::svg(const std::string& title) const {
             for (size_t k = 0; k < kinds_.size(); ++k) runs[r].back().cycles[k] += n[k];
         }
     }
-    const bool titles = total_runs <= 4000;
+    const bool titles = total_runs <= 1500;   // tooltips, while the file stays small
     for (size_t r = 0; r < rows_.size(); ++r) {
         const int y = top + row_h * static_cast<int>(r);
         if (row_h >= 9) {

@@ -33,8 +33,8 @@ std::string utilisation_svg(const std::string& title, const std::vector<Series>&
 std::string heatmap_svg(const std::string& title, const std::string& row_label, const std::string& col_label,
                         const std::vector<std::vector<double>>& cells);
 
-// Rows (thread slots) over time: each column covers a few cycles and takes the colours of
-// what the row did in them, mixed by their share.
+// Rows (thread slots) over time: each 2-pixel column covers one or more cycles and takes the
+// colours of what the row did in them, mixed by their share.
 class ActivityMap {
 public:
     struct Kind {

@@ -6,7 +6,7 @@ function setupGpu() {
   const C = G.cores, T = G.threads_per_block, RO = L.read_only;
   $('title').textContent = 'GPU trace: ' + (META.program || '');
   $('subtitle').textContent = C + ' cores x ' + T + ' threads, ' + G.data_channels + ' data channels, ' +
-      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles, ' : '') + 'cycles 0..' + LAST;
+      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles, ' : '') + 'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + (META.program || 'GPU');
 
   // Timeline: one row per core, coloured by scheduler state.
