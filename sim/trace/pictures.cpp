@@ -187,7 +187,7 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
                          {active, moving}, records, folds));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
     perfetto.write(dir + "/perfetto.json", {{"time_unit", "1 us = 1 clock cycle"}, {"array", what}});
-    if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape);
+    if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape, m.value("load_cycles", uint64_t{0}));
 }
 
 }  // namespace
