@@ -89,8 +89,11 @@ TEST_F(GpuPictures, PerfettoHasStateAndThreadTracksPerCore) {
     EXPECT_EQ(tracks.at(std::make_pair(2, 1)), "instructions");
     EXPECT_EQ(tracks.at(std::make_pair(2, 2)), "scheduler state");
     EXPECT_EQ(tracks.at(std::make_pair(3, 13)), "thread 3");
-    // 41 instructions on core 0: each a fetch and the instruction, and six scheduler states.
-    EXPECT_EQ(slices[std::make_pair(2, 1)].size(), 82u);
+    // 41 instructions on core 0, each a slice from its fetch and six scheduler states.
+    EXPECT_EQ(slices[std::make_pair(2, 1)].size(), 41u);
+    EXPECT_EQ(slices[std::make_pair(2, 1)][0]["name"], "MUL R0, %blockIdx, %blockDim");
+    EXPECT_EQ(slices[std::make_pair(2, 1)][0]["ts"], 2);
+    EXPECT_EQ(slices[std::make_pair(2, 1)][0]["dur"], 10);
     EXPECT_EQ(slices[std::make_pair(2, 2)].size(), 246u);
     const auto& states = slices[std::make_pair(2, 2)];
     EXPECT_EQ(states[0]["name"], "FETCH");

@@ -38,6 +38,8 @@ public:
     // opened here, to fill in, or null when the open slice goes on.
     nlohmann::json* at(uint64_t cycle, const std::string& name, uint64_t key);
     void close(uint64_t cycle);
+    bool open() const { return open_; }
+    void rename(const std::string& name) { name_ = name; }   // the open slice's name, once known
 
 private:
     PerfettoWriter* out_;

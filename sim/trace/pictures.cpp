@@ -22,7 +22,7 @@ namespace {
 
 // The per-state and per-thread tracks of perfetto.json stop here (the per-instruction track
 // and the counters go on), so a long run's file stays a size the UI opens.
-constexpr uint64_t kPerfettoDetailCycles = 100000;
+constexpr uint64_t kPerfettoDetailCycles = 50000;
 
 void save(const std::string& path, const std::string& text) {
     std::ofstream out(path);
@@ -87,8 +87,11 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
             const bool alu = on && core.state == gpu::CoreState::Execute && is_alu_op(core.instruction);
             if (on) run += core.thread_count;
             fetching += on && core.state == gpu::CoreState::Fetch;
-            if (nlohmann::json* args = instructions[k].at(c, on ? (decoded ? text(core.instruction) : "fetch") : "",
-                                                          core.pc)) {
+            // One slice per instruction, from its fetch to the next, named once it is decoded.
+            if (decoded && instructions[k].open()) {
+                instructions[k].rename(text(core.instruction));
+            } else if (nlohmann::json* args = instructions[k].at(c, on ? (decoded ? text(core.instruction) : "fetch") : "",
+                                                                 core.pc)) {
                 *args = {{"pc", core.pc}, {"block", core.block_id}};
             }
             if (c < detail) {
