@@ -26,7 +26,7 @@ std::vector<std::string> saved_signals(const std::string& gtkw) {
     std::ifstream in(gtkw);
     std::vector<std::string> names;
     for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line[0] != '[' && line[0] != '@' && line[0] != '-') names.push_back(line);
+        if (!line.empty() && line[0] != '[' && line[0] != '@' && line[0] != '-' && line[0] != '*') names.push_back(line);
     }
     return names;
 }
@@ -94,6 +94,18 @@ TEST(SaveFiles, GroupTheSignalsAPersonWantsFirst) {
         << systolic;
     EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.g_row[1].g_col[1].u_pe.acc_q[31:0]\n"), std::string::npos);
     EXPECT_NE(systolic.find("systolic.dbg_left_valid_o[2:0]\n@24\nsystolic.dbg_left_addr_o[0][13:0]\n"), std::string::npos);
+    // 4x3 A and 3x6 B are 30 host-port writes: edge 0 resets, edges 1..30 load, edge 31 (at
+    // 31.5 ns) samples start and begins GEMM cycle 0, where the marker goes.
+    EXPECT_EQ(systolic.rfind("[dumpfile] \"systolic.vcd\"\n[timestart] 29500\n*-6.000000 31500 -1 ", 0), 0u) << systolic;
+    const std::string vcd = read_text(dir + "/systolic.vcd");
+    const std::string var = " dbg_state_o [1:0] $end";
+    const size_t declared = vcd.find(var);
+    ASSERT_NE(declared, std::string::npos);
+    const size_t id_at = vcd.rfind(' ', declared - 1) + 1;
+    const std::string id = vcd.substr(id_at, declared - id_at);
+    const size_t run = vcd.find("\nb01 " + id + "\n");
+    ASSERT_NE(run, std::string::npos) << "the controller enters RUN";
+    EXPECT_EQ(vcd.substr(vcd.rfind("\n#", run) + 2, 6), "31500\n") << "RUN from the edge that starts cycle 0";
     ASSERT_EQ(run_cli("run " + source_path("programs/matmul.asm") + " --engine rtl --trace " + dir + "_gpu").status, 0);
     const std::string gpu = read_text(dir + "_gpu/gpu.gtkw");
     for (const char* group : {"-clock and launch\n", "-program memory\n", "-data memory\n"}) {

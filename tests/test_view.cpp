@@ -156,6 +156,26 @@ TEST_F(GpuView, ChromiumStepsToACycleAndShowsCoresAndThreads) {
     EXPECT_TRUE(contains(dom, "<canvas")) << "timeline and utilisation charts";
 }
 
+// C = [7 10; 15 22] is asked for on the four channels in cycle 426 and lands at the edge into 427.
+TEST_F(GpuView, MemoryPanelShowsCBeingWritten) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string before = loaded(page(), "cycle=426");
+    EXPECT_TRUE(contains(before, "<td id=\"mem-8\" class=\"wreq\">0</td>")) << without_data(before);
+    EXPECT_TRUE(contains(before, "<td id=\"mem-11\" class=\"wreq\">0</td>"));
+    EXPECT_TRUE(contains(before, "<td id=\"mem-0\">1</td>")) << "A and B from the program's .data";
+    const std::string after = loaded(page(), "cycle=426&click=btn-p1");
+    EXPECT_TRUE(contains(after, "<span id=\"cycle\">427</span>")) << without_data(after);
+    for (const char* word : {"<td id=\"mem-8\" class=\"chg\">7</td>", "<td id=\"mem-9\" class=\"chg\">10</td>",
+                             "<td id=\"mem-10\" class=\"chg\">15</td>", "<td id=\"mem-11\" class=\"chg\">22</td>",
+                             "<td id=\"mem-12\">0</td>"}) {
+        EXPECT_TRUE(contains(after, word)) << word << "\n" << without_data(after);
+    }
+    const std::string end = loaded(page(), "keys=End");
+    EXPECT_TRUE(contains(end, "<td id=\"mem-11\" class=\"\">22</td>") || contains(end, "<td id=\"mem-11\">22</td>"))
+        << without_data(end);
+    EXPECT_EQ(element_text(end, "last-cycle"), "444");
+}
+
 TEST_F(GpuView, LastCycleAndKeySteps) {
     ASSERT_NO_FATAL_FAILURE(require_chromium());
     const std::string end = loaded(page(), "keys=End");

@@ -119,7 +119,7 @@ public:
     std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(gpu_design(shape()), vcd); }
     const char* vcd_name() const { return "gpu.vcd"; }
     std::unique_ptr<Trace> trace(const std::string& dir) const {
-        return std::make_unique<Trace>(dir, shape(), program_, name(options_.engine));
+        return std::make_unique<Trace>(dir, shape(), program_, name(options_.engine), config_.memory.latency);
     }
     void record(Trace& trace, uint64_t cycle, const Bench& bench) const { trace.record(cycle, bench.snapshot()); }
 

@@ -14,22 +14,12 @@ namespace {
 
 using namespace gpu;
 
-bool running(const CoreView& c) {
-    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
-}
-
 // From DECODE to UPDATE the fetcher's register holds the instruction being executed.
 bool decoded(const CoreView& c) {
     return running(c) && c.state != CoreState::Fetch;
 }
 
 unsigned active_threads(const CoreView& c) { return running(c) ? c.thread_count : 0; }
-
-bool is_alu_op(uint16_t word) {
-    const auto op = static_cast<isa::Opcode>(word >> 12);
-    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
-           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
-}
 
 std::string request_text(const MemRequest& r) {
     if (r.read_valid) return fmt::format("R@{}", r.read_address);
@@ -43,7 +33,18 @@ double pct(uint64_t part, uint64_t whole) {
 
 }  // namespace
 
-GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine)
+bool running(const CoreView& c) {
+    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
+}
+
+bool is_alu_op(uint16_t word) {
+    const auto op = static_cast<isa::Opcode>(word >> 12);
+    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
+           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
+}
+
+GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
+                   unsigned memory_latency)
     : dir_(dir), config_(config), program_path_(program.path), engine_(engine) {
     counters_.data_channel_busy.assign(config.data_channels, 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
@@ -60,6 +61,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     }
     const nlohmann::json meta = {
         {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
+        {"data", program.data}, {"memory_latency", memory_latency},
         {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
@@ -207,6 +209,7 @@ std::vector<std::string> GpuTrace::recent_lines() const { return recent_.lines(c
 void GpuTrace::finish(const nlohmann::json& extra) {
     nlohmann::json summary = {{"program", program_path_}, {"engine", engine_}, {"utilisation", utilisation()}};
     summary.update(extra);
+    summary["last_cycle"] = records() ? records() - 1 : 0;   // records are cycles 0..last_cycle
     dir_.finish(summary);
 }
 

@@ -17,6 +17,11 @@
 
 namespace lockstep::trace {
 
+// A core runs a block: started, out of reset, neither IDLE nor DONE.
+bool running(const gpu::CoreView& c);
+// The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
+bool is_alu_op(uint16_t word);
+
 // Counters behind the utilisation summary.
 struct GpuCounters {
     uint64_t cycles = 0;
@@ -34,8 +39,11 @@ public:
     static constexpr unsigned kRecent = 16;   // lines kept for mismatch reports
     static constexpr uint64_t kLogCycles = kTextLogCycles;   // trace.log stops here (850 bytes a cycle)
 
-    // `dir` empty: count and keep recent lines only, write no files. `engine` goes into the summary.
-    GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine);
+    // `dir` empty: count and keep recent lines only, write no files. `engine` goes into the
+    // summary; the program's data image and the memory latency into states.bin's header (the
+    // stepper and viewer rebuild the data memory from them).
+    GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
+             unsigned memory_latency);
 
     // The state after edge `cycle` (0 = as start is raised).
     void record(uint64_t cycle, const gpu::GpuSnapshot& snapshot);

@@ -17,6 +17,13 @@ constexpr unsigned kHex = 0x22, kDecimal = 0x24, kBinary = 0x28, kSigned = 0x424
 class SaveFile {
 public:
     explicit SaveFile(const std::string& vcd) { text_ = fmt::format("[dumpfile] \"{}\"\n[timestart] 0\n", vcd); }
+    // Opens the view at `start` (ps) with the primary marker at `marker`: the '*' line is
+    // zoom, marker, then the 26 named markers (unset).
+    SaveFile(const std::string& vcd, uint64_t start, uint64_t marker) {
+        text_ = fmt::format("[dumpfile] \"{}\"\n[timestart] {}\n*-6.000000 {}", vcd, start, marker);
+        for (int i = 0; i < 26; ++i) text_ += " -1";
+        text_ += "\n";
+    }
 
     void group(const std::string& label) {
         flags(kLabel);
@@ -49,6 +56,8 @@ std::string bits(const std::string& name, unsigned width) {
 }
 
 }  // namespace
+
+uint64_t gemm_cycle0_ps(uint64_t load_cycles) { return kClockPs / 2 + kClockPs * (load_cycles + 1); }
 
 void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
     SaveFile f("gpu.vcd");
@@ -87,8 +96,9 @@ void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
     f.save(dir + "/gpu.gtkw");
 }
 
-void write_systolic_gtkw(const std::string& dir, const systolic::ArrayShape& s) {
-    SaveFile f("systolic.vcd");
+void write_systolic_gtkw(const std::string& dir, const systolic::ArrayShape& s, uint64_t load_cycles) {
+    const uint64_t cycle0 = gemm_cycle0_ps(load_cycles);
+    SaveFile f("systolic.vcd", cycle0 - 2 * kClockPs, cycle0);
     f.group("clock and launch");
     for (const char* name : {"systolic.clk_i", "systolic.rst_ni", "systolic.start_i", "systolic.done_o"}) {
         f.signal(kBinary, name);

@@ -2,9 +2,12 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "trace/gpu_trace.h"
 #include "trace/gtkwave.h"
+#include "trace/perfetto.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
+#include "trace/svg_charts.h"
 #include "trace/systolic_trace.h"
 
 #include <fmt/format.h>
@@ -12,93 +15,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
 
 namespace lockstep::trace {
 
 namespace {
 
-constexpr int kWidth = 720, kPlotHeight = 160, kBins = 600;
-
-struct Series {
-    std::string name, colour;
-    std::vector<double> values;   // per cycle, 0..1
-};
-
-// Averages each series into at most kBins bins so long runs stay small.
-std::string utilisation_svg(const std::string& title, const std::vector<Series>& series, uint64_t cycles) {
-    const size_t bins = std::min<uint64_t>(kBins, std::max<uint64_t>(cycles, 1));
-    const int left = 50, top = 30, plot_w = kWidth - left - 20;
-    std::string svg = fmt::format(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='11'>\n"
-        "<rect width='100%' height='100%' fill='white'/>\n<text x='{}' y='18' font-size='13'>{}</text>\n",
-        kWidth, top + kPlotHeight + 40 + 16 * static_cast<int>(series.size()), left, title);
-    svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='#888'/>\n", left, top, plot_w,
-                       kPlotHeight);
-    for (int pct : {0, 50, 100}) {
-        const int y = top + kPlotHeight - kPlotHeight * pct / 100;
-        svg += fmt::format("<text x='{}' y='{}' text-anchor='end'>{}%</text>\n", left - 4, y + 4, pct);
-    }
-    svg += fmt::format("<text x='{}' y='{}'>0</text><text x='{}' y='{}' text-anchor='end'>cycle {}</text>\n", left,
-                       top + kPlotHeight + 14, left + plot_w, top + kPlotHeight + 14, cycles);
-    for (size_t s = 0; s < series.size(); ++s) {
-        const Series& line = series[s];
-        std::string points;
-        for (size_t b = 0; b < bins; ++b) {
-            const uint64_t from = b * cycles / bins, to = std::max<uint64_t>((b + 1) * cycles / bins, from + 1);
-            double sum = 0;
-            for (uint64_t c = from; c < to && c < line.values.size(); ++c) sum += line.values[c];
-            const double avg = sum / static_cast<double>(to - from);
-            points += fmt::format("{:.1f},{:.1f} ", left + plot_w * (b + 0.5) / static_cast<double>(bins),
-                                  top + kPlotHeight * (1.0 - avg));
-        }
-        svg += fmt::format("<polyline fill='none' stroke='{}' stroke-width='1.5' points='{}'/>\n", line.colour, points);
-        const int y = top + kPlotHeight + 32 + 16 * static_cast<int>(s);
-        svg += fmt::format("<rect x='{}' y='{}' width='12' height='4' fill='{}'/><text x='{}' y='{}'>{}</text>\n", left,
-                           y - 4, line.colour, left + 18, y, line.name);
-    }
-    return svg + "</svg>\n";
-}
-
-// A grid of cells coloured from white (0) to dark blue (1), labelled with percentages and
-// with row and column numbers along the edges (every one, or every 4th/8th on big grids).
-std::string heatmap_svg(const std::string& title, const std::string& row_label, const std::string& col_label,
-                        const std::vector<std::vector<double>>& cells) {
-    const size_t rows = cells.size(), cols = rows ? cells[0].size() : 0;
-    const int cell = std::max(8, std::min(40, 600 / static_cast<int>(std::max<size_t>({rows, cols, 1}))));
-    const size_t every = cell >= 16 ? 1 : cell >= 10 ? 4 : 8;
-    const int left = 80, top = 52;
-    std::string svg = fmt::format(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='10'>\n"
-        "<rect width='100%' height='100%' fill='white'/>\n<text x='10' y='18' font-size='13'>{}</text>\n"
-        "<text x='10' y='{}'>{}</text><text x='{}' y='34'>{}</text>\n",
-        std::max<int>(left + cell * static_cast<int>(cols) + 20, 10 + 7 * static_cast<int>(title.size())),
-        top + cell * static_cast<int>(rows) + 20, title, top + cell / 2 + 4, row_label, left, col_label);
-    for (size_t c = 0; c < cols; c += every) {
-        svg += fmt::format("<text x='{}' y='{}' text-anchor='middle'>{}</text>\n", left + cell * static_cast<int>(c) + cell / 2,
-                           top - 4, c);
-    }
-    for (size_t r = 0; r < rows; r += every) {
-        svg += fmt::format("<text x='{}' y='{}' text-anchor='end'>{}</text>\n", left - 4,
-                           top + cell * static_cast<int>(r) + cell / 2 + 4, r);
-    }
-    for (size_t r = 0; r < rows; ++r) {
-        for (size_t c = 0; c < cols; ++c) {
-            const double v = std::clamp(cells[r][c], 0.0, 1.0);
-            const int shade = static_cast<int>(255 - 200 * v);
-            svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='rgb({},{},255)' stroke='#ccc'>"
-                               "<title>{} {}, {} {}: {:.1f}%</title></rect>\n",
-                               left + cell * static_cast<int>(c), top + cell * static_cast<int>(r), cell, cell, shade,
-                               shade, row_label, r, col_label, c, 100 * v);
-            if (cell >= 28) {
-                svg += fmt::format("<text x='{}' y='{}' text-anchor='middle' fill='{}'>{:.0f}</text>\n",
-                                   left + cell * static_cast<int>(c) + cell / 2, top + cell * static_cast<int>(r) + cell / 2 + 4,
-                                   v > 0.6 ? "white" : "black", 100 * v);
-            }
-        }
-    }
-    return svg + "</svg>\n";
-}
+// The per-state and per-thread tracks of perfetto.json stop here (the per-instruction track
+// and the counters go on), so a long run's file stays a size the UI opens.
+constexpr uint64_t kPerfettoDetailCycles = 50000;
 
 void save(const std::string& path, const std::string& text) {
     std::ofstream out(path);
@@ -106,80 +30,92 @@ void save(const std::string& path, const std::string& text) {
     if (!out) throw Error(path + ": cannot write file");
 }
 
-// Chrome trace-event JSON: one slice per stretch of equal state, one counter per series.
-class Perfetto {
-public:
-    void slice(unsigned tid, const std::string& name, uint64_t begin, uint64_t end, const nlohmann::json& args) {
-        events_.push_back({{"ph", "X"}, {"pid", 1}, {"tid", tid}, {"name", name}, {"ts", begin}, {"dur", end - begin}, {"args", args}});
-    }
-    // Emitted only when the value changes, so long runs stay small.
-    void counter(const std::string& name, uint64_t ts, double value) {
-        auto [it, fresh] = last_.emplace(name, value);
-        if (!fresh && it->second == value) return;
-        it->second = value;
-        events_.push_back({{"ph", "C"}, {"pid", 1}, {"name", name}, {"ts", ts}, {"args", {{"value", value}}}});
-    }
-    void thread_name(unsigned tid, const std::string& name) {
-        events_.push_back({{"ph", "M"}, {"pid", 1}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}});
-    }
-    void write(const std::string& path, const std::string& process) {
-        events_.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", process}}}});
-        save(path, nlohmann::json{{"traceEvents", events_}, {"displayTimeUnit", "ns"},
-                                  {"otherData", {{"time_unit", "1 us = 1 clock cycle"}}}}.dump() + "\n");
-    }
+// "cycles 0..L": the range every picture, the stepper and view.html show (docs/traces.md).
+std::string cycle_range(uint64_t records) { return fmt::format("cycles 0..{}", records ? records - 1 : 0); }
 
-private:
-    nlohmann::json events_ = nlohmann::json::array();
-    std::map<std::string, double> last_;
-};
+// What a thread slot does in a cycle, for the heatmap (the order of ActivityMap's kinds).
+enum ThreadActivity : size_t { kAlu, kLsu, kFetch, kOtherRunning, kNoBlock };
 
 void gpu_pictures(const std::string& dir, StateReader& reader) {
     const nlohmann::json& m = reader.meta();
+    const std::string program = m.value("program", "");
     const GpuConfig g = gpu_config_of(reader);
+    const unsigned tpb = g.threads_per_block;
     gpu::GpuSnapshot s;
     s.resize(g);
-    const uint64_t cycles = reader.cycles();
-    const double slots = static_cast<double>(g.cores) * g.threads_per_block;
-    Series active{"threads running a block", "#1f77b4", {}}, lsu{"LSUs waiting for memory", "#d62728", {}},
-        channels{"data channels busy", "#2ca02c", {}}, fetch{"cores fetching", "#9467bd", {}};
-    std::vector<std::vector<double>> busy(g.cores, std::vector<double>(g.threads_per_block, 0));
-    Perfetto perfetto;
-    for (unsigned c = 0; c < g.cores; ++c) perfetto.thread_name(c + 1, fmt::format("core {}", c));
-    // One slice per instruction per core: from entering FETCH to the next FETCH (or the end
-    // of the block), named by the instruction and carrying its PC and block.
-    struct Open {
-        bool open = false;
-        uint64_t since = 0;
-        std::string name;
-        nlohmann::json args;
+    const uint64_t records = reader.cycles();
+    const double slots = static_cast<double>(g.cores) * tpb;
+    Series active{"threads running a block", "#1f77b4", {}}, lsu{"LSUs requesting or waiting for memory", "#d62728", {}},
+        channels{"data channels busy", "#2ca02c", {}}, fetch{"cores fetching an instruction", "#9467bd", {}};
+    std::vector<std::string> rows;
+    for (unsigned c = 0; c < g.cores; ++c) {
+        for (unsigned t = 0; t < tpb; ++t) rows.push_back(fmt::format("core{} t{}", c, t));
+    }
+    ActivityMap activity(rows, {{"ALU", "#ff7f0e"}, {"LSU", "#d62728"}, {"fetch", "#c6dbef"},
+                                {"other running", "#6baed6"}, {"no block", "#f4f4f4"}}, records);
+
+    // perfetto.json: counters in process 1; per core a process with an instruction track,
+    // a scheduler-state track and a track per thread slot (ALU operations, LSU states).
+    PerfettoWriter perfetto;
+    perfetto.process(1, "GPU: " + program, 0);
+    std::vector<SliceTrack> instructions, states, threads;
+    for (unsigned c = 0; c < g.cores; ++c) {
+        perfetto.process(2 + c, fmt::format("core {}", c), 1 + static_cast<int>(c));
+        perfetto.track(2 + c, 1, "instructions", 0);
+        perfetto.track(2 + c, 2, "scheduler state", 1);
+        instructions.emplace_back(perfetto, 2 + c, 1);
+        states.emplace_back(perfetto, 2 + c, 2);
+        for (unsigned t = 0; t < tpb; ++t) {
+            perfetto.track(2 + c, 10 + t, fmt::format("thread {}", t), 2 + static_cast<int>(t));
+            threads.emplace_back(perfetto, 2 + c, 10 + t);
+        }
+    }
+    std::vector<std::string> texts(1u << 16);   // disassembly by instruction word, filled as met
+    auto text = [&](uint16_t word) -> const std::string& {
+        if (texts[word].empty()) texts[word] = isa::disassemble(word);
+        return texts[word];
     };
-    std::vector<Open> slices(g.cores);
-    auto close = [&](unsigned k, uint64_t at) {
-        if (slices[k].open) perfetto.slice(k + 1, slices[k].name, slices[k].since, at, slices[k].args);
-        slices[k].open = false;
-    };
-    for (uint64_t c = 0; c < cycles; ++c) {
+    const uint64_t detail = std::min(records, kPerfettoDetailCycles);
+
+    for (uint64_t c = 0; c < records; ++c) {
         gpu_from_fields(reader.at(c), s);
         double run = 0, waiting = 0, fetching = 0, used = 0;
         for (unsigned k = 0; k < g.cores; ++k) {
             const gpu::CoreView& core = s.cores[k];
-            const bool running = core.start && core.state != gpu::CoreState::Idle && core.state != gpu::CoreState::Done;
-            if (running) run += core.thread_count;
-            fetching += running && core.state == gpu::CoreState::Fetch;
-            for (unsigned t = 0; t < g.threads_per_block; ++t) {
-                const gpu::LsuState l = s.threads[k * g.threads_per_block + t].lsu;
-                const bool waits = l == gpu::LsuState::Requesting || l == gpu::LsuState::Waiting;
-                waiting += waits;
-                if (running && t < core.thread_count) busy[k][t] += 1;
+            const bool on = running(core);
+            const bool decoded = on && core.state != gpu::CoreState::Fetch;
+            const bool alu = on && core.state == gpu::CoreState::Execute && is_alu_op(core.instruction);
+            if (on) run += core.thread_count;
+            fetching += on && core.state == gpu::CoreState::Fetch;
+            // One slice per instruction, from its fetch to the next, named once it is decoded.
+            if (decoded && instructions[k].open()) {
+                instructions[k].rename(text(core.instruction));
+            } else if (nlohmann::json* args = instructions[k].at(c, on ? (decoded ? text(core.instruction) : "fetch") : "",
+                                                                 core.pc)) {
+                *args = {{"pc", core.pc}, {"block", core.block_id}};
             }
-            Open& open = slices[k];
-            if (!running) {
-                close(k, c);
-            } else if (core.state == gpu::CoreState::Fetch && (!open.open || open.name != "fetch")) {
-                close(k, c);
-                open = Open{true, c, "fetch", {{"pc", core.pc}, {"block", core.block_id}}};
-            } else if (core.state == gpu::CoreState::Decode && open.open) {
-                open.name = isa::disassemble(core.instruction);
+            if (c < detail) {
+                if (nlohmann::json* args = states[k].at(c, on ? gpu::name(core.state) : "", core.pc)) {
+                    *args = {{"pc", core.pc}, {"block", core.block_id}};
+                    if (decoded) (*args)["instruction"] = text(core.instruction);
+                }
+            }
+            const isa::Instruction in = isa::decode(core.instruction);
+            for (unsigned t = 0; t < tpb; ++t) {
+                const gpu::ThreadView& th = s.threads[k * tpb + t];
+                const bool enabled = on && t < core.thread_count;
+                const bool memory = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
+                waiting += memory;
+                activity.add(k * tpb + t, c,
+                             !enabled ? kNoBlock : alu ? kAlu : memory ? kLsu
+                                                    : core.state == gpu::CoreState::Fetch ? kFetch : kOtherRunning);
+                if (c >= detail) continue;
+                const std::string name = !enabled ? "" : alu ? isa::mnemonic(in.op) : memory ? fmt::format("LSU {}", gpu::name(th.lsu)) : "";
+                if (nlohmann::json* args = threads[k * tpb + t].at(c, name, uint64_t{core.pc} << 2 | static_cast<unsigned>(th.lsu))) {
+                    *args = {{"instruction", text(core.instruction)}, {"pc", core.pc}, {"block", core.block_id}};
+                    if (memory) (*args)["address"] = th.regs[in.rs];
+                    if (memory && in.op == isa::Opcode::Str) (*args)["value"] = th.regs[in.rt];
+                }
             }
         }
         for (const MemRequest& r : s.data_requests) used += r.read_valid || r.write_valid;
@@ -187,19 +123,21 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         lsu.values.push_back(waiting / slots);
         channels.values.push_back(used / g.data_channels);
         fetch.values.push_back(fetching / g.cores);
-        perfetto.counter("active threads", c, run);
-        perfetto.counter("LSUs waiting", c, waiting);
-        perfetto.counter("data channels busy", c, used);
+        perfetto.counter(1, "active threads", c, run);
+        perfetto.counter(1, "LSUs waiting", c, waiting);
+        perfetto.counter(1, "data channels busy", c, used);
+        if (c + 1 == detail) {
+            for (SliceTrack& track : states) track.close(detail);
+            for (SliceTrack& track : threads) track.close(detail);
+        }
     }
-    for (unsigned k = 0; k < g.cores; ++k) close(k, cycles);
-    for (auto& row : busy) {
-        for (double& v : row) v /= static_cast<double>(std::max<uint64_t>(cycles, 1));
-    }
+    for (SliceTrack& track : instructions) track.close(records);
     save(dir + "/utilisation.svg",
-         utilisation_svg(fmt::format("{}: GPU utilisation over {} cycles", m.value("program", ""), cycles),
-                         {active, lsu, channels, fetch}, cycles));
-    save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block (%)", "core", "thread slot", busy));
-    perfetto.write(dir + "/perfetto.json", "lockstep GPU: " + m.value("program", std::string()));
+         utilisation_svg(fmt::format("{}: GPU utilisation, {}", program, cycle_range(records)), {active, lsu, channels, fetch},
+                         records, {}));
+    save(dir + "/heatmap.svg", activity.svg(fmt::format("{}: what each thread slot did, {}", program, cycle_range(records))));
+    perfetto.write(dir + "/perfetto.json", {{"time_unit", "1 us = 1 clock cycle"}, {"program", program},
+                                            {"detail_cycles", detail}});
     if (std::filesystem::exists(dir + "/gpu.vcd")) write_gpu_gtkw(dir, g);   // the RTL ran
 }
 
@@ -208,16 +146,19 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
     const systolic::ArrayShape shape = array_shape_of(reader);
     SystolicCycle cycle;
     cycle.after.resize(shape);
-    const uint64_t cycles = reader.cycles();
+    const uint64_t records = reader.cycles();
     const double pes = static_cast<double>(shape.rows) * shape.cols;
     Series active{"PEs multiplying", "#1f77b4", {}}, moving{"PEs holding a moving operand", "#ff7f0e", {}};
     std::vector<std::vector<double>> macs(shape.rows, std::vector<double>(shape.cols, 0));
-    Perfetto perfetto;
-    perfetto.thread_name(1, "folds");
-    perfetto.thread_name(2, "phases");
-    uint64_t fold_since = 0, phase_since = 0;
-    uint32_t fold = 0, phase = 0;
-    for (uint64_t c = 0; c < cycles; ++c) {
+    std::vector<CycleMark> folds;
+    const std::string what = fmt::format("{}x{} {} array, M={} K={} N={}", shape.rows, shape.cols,
+                                         m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
+    PerfettoWriter perfetto;
+    perfetto.process(1, "systolic array: " + what, 0);
+    perfetto.track(1, 1, "folds", 0);
+    perfetto.track(1, 2, "phases", 1);
+    SliceTrack fold_track(perfetto, 1, 1), phase_track(perfetto, 1, 2);
+    for (uint64_t c = 0; c < records; ++c) {
         systolic_from_fields(reader.at(c), cycle);
         double n = 0, holding = 0;
         for (size_t p = 0; p < cycle.after.mac.size(); ++p) {
@@ -227,34 +168,29 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
         }
         active.values.push_back(n / pes);
         moving.values.push_back(holding / pes);
-        perfetto.counter("PEs multiplying", c, n);
-        if (c == 0) {
-            fold = cycle.fold;
-            phase = cycle.phase;
+        perfetto.counter(1, "PEs multiplying", c, n);
+        const bool drain = cycle.state == systolic::SaState::Drain;
+        const std::string fold_name = drain ? "output drain" : fmt::format("fold {}", cycle.fold);
+        if (nlohmann::json* args = fold_track.at(c, fold_name, drain ? UINT64_MAX : cycle.fold)) {
+            if (!drain) *args = {{"fold", cycle.fold}, {"folds", m.value("folds", 0)}};
+            folds.push_back({c, drain ? "drain" : fmt::format("fold {}", cycle.fold)});
         }
-        if (cycle.fold != fold || cycle.state == systolic::SaState::Drain) {
-            if (c > fold_since) perfetto.slice(1, fmt::format("fold {}", fold), fold_since, c, {});
-            fold_since = c;
-            fold = cycle.state == systolic::SaState::Drain ? UINT32_MAX : cycle.fold;
-        }
-        if (cycle.phase != phase) {
-            perfetto.slice(2, phase_name(static_cast<Phase>(phase)), phase_since, c, {});
-            phase_since = c;
-            phase = cycle.phase;
+        if (nlohmann::json* args = phase_track.at(c, phase_name(static_cast<Phase>(cycle.phase)),
+                                                  static_cast<uint64_t>(cycle.fold) << 8 | cycle.phase)) {
+            *args = {{"fold", cycle.fold}};
         }
     }
-    if (fold != UINT32_MAX) perfetto.slice(1, fmt::format("fold {}", fold), fold_since, cycles, {});
-    perfetto.slice(2, phase_name(static_cast<Phase>(phase)), phase_since, cycles, {});
+    fold_track.close(records);
+    phase_track.close(records);
     for (auto& row : macs) {
-        for (double& v : row) v /= static_cast<double>(std::max<uint64_t>(cycles, 1));
+        for (double& v : row) v /= static_cast<double>(std::max<uint64_t>(records, 1));
     }
-    const std::string what = fmt::format("{}x{} {} array, M={} K={} N={}", shape.rows, shape.cols,
-                                         m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     save(dir + "/utilisation.svg",
-         utilisation_svg(fmt::format("{}: utilisation over {} cycles", what, cycles), {active, moving}, cycles));
+         utilisation_svg(fmt::format("{}: utilisation, {} (dashed: a fold starts)", what, cycle_range(records)),
+                         {active, moving}, records, folds));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
-    perfetto.write(dir + "/perfetto.json", "lockstep systolic array: " + what);
-    if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape);
+    perfetto.write(dir + "/perfetto.json", {{"time_unit", "1 us = 1 clock cycle"}, {"array", what}});
+    if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape, m.value("load_cycles", uint64_t{0}));
 }
 
 }  // namespace

@@ -124,6 +124,7 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
 void SystolicTrace::finish(const nlohmann::json& summary) {
     nlohmann::json out = summary;
     out["mac_count"] = macs_;
+    out["last_cycle"] = recorded_ ? recorded_ - 1 : 0;   // records are cycles 0..last_cycle
     dir_.finish(out);
 }
 

@@ -20,7 +20,7 @@ int step_command(const std::string& dir, const std::vector<std::string>& command
     const bool terminal = commands.empty() && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (terminal && !plain && run_step_screen(stepper, dir)) return 0;
 
-    if (terminal) std::cout << "lockstep step: " << dir << " (" << stepper.last() + 1 << " cycles); help lists the commands\n";
+    if (terminal) std::cout << "lockstep step: " << dir << " (cycles 0.." << stepper.last() << "); help lists the commands\n";
     stepper.show(std::cout);
     bool rejected = false;   // a script with a bad command exits 2, after running the rest
     auto one = [&](const std::string& line) {

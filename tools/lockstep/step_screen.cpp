@@ -176,17 +176,30 @@ private:
         } catch (const Error& e) {   // a damaged record: say so, and let the user move elsewhere
             view << "error: " << e.what() << "\n";
         }
-        const std::vector<std::string> lines = wrap(split_lines(help_ ? kKeyHelp + std::string(kStepperHelp) : view.str()));
+        std::vector<std::string> lines = wrap(split_lines(help_ ? kKeyHelp + std::string(kStepperHelp) : view.str()));
+        const int messages_shown = std::min<int>(static_cast<int>(message_.size()), std::max(0, LINES / 3));
+        if (!help_ && stepper_.memory_recorded() && !stepper_.memory_shown()) {   // the data memory, if it fits
+            std::ostringstream memory;
+            try {
+                stepper_.show_memory(memory);
+            } catch (const Error& e) {
+                memory << "data memory: " << e.what() << "\n";
+            }
+            const std::vector<std::string> more = wrap(split_lines(memory.str()));
+            if (lines.size() + more.size() + 2 <= static_cast<size_t>(std::max(0, LINES - 2 - messages_shown))) {
+                lines.insert(lines.end(), more.begin(), more.end());
+            }
+        }
 
-        const std::string title = " lockstep step " + dir_ + "   cycle " + std::to_string(stepper_.cycle()) + " of " +
-                                  std::to_string(stepper_.last()) + "   " + std::to_string(stepper_.breakpoints()) +
+        const std::string title = " lockstep step " + dir_ + "   cycle " + std::to_string(stepper_.cycle()) + " (of 0.." +
+                                  std::to_string(stepper_.last()) + ")" + "   " + std::to_string(stepper_.breakpoints()) +
                                   " breakpoint" + (stepper_.breakpoints() == 1 ? "" : "s");
         attron(COLOR_PAIR(kTitle) | A_BOLD);
         mvhline(0, 0, ' ', COLS);
         mvaddnstr(0, 0, title.c_str(), COLS);
         attroff(COLOR_PAIR(kTitle) | A_BOLD);
 
-        const int messages = std::min<int>(static_cast<int>(message_.size()), std::max(0, LINES / 3));
+        const int messages = messages_shown;
         const int rows = std::max(0, LINES - 2 - messages);
         const int most = std::max(0, static_cast<int>(lines.size()) - rows);
         scroll_ = std::min(scroll_, most);

@@ -17,6 +17,9 @@ const char* const kStepperHelp = R"(commands:
   n, next [N]        forward one (or N) cycles        p, prev [N]   back one (or N) cycles
   g, goto N          go to cycle N                    first, last   first or last cycle
   s, show            print the current cycle again
+  mem [A..B] [-s]    gpu: show data memory words A..B (default: those the run uses) at every
+                     cycle from now, * marking words written at the edge into this cycle;
+                     -s signed values; mem off stops
   b, break COND      stop at cycles where COND holds:
                        gpu:      pc=N, instr=LDR (a core decodes it)   state=WAIT|... (a core enters it)
                                  lsu=WAITING|... (a thread's LSU enters it)   mismatch
@@ -52,6 +55,7 @@ Stepper::Stepper(const std::string& dir) : reader_(dir + "/states.bin") {
         gpu_ = trace::gpu_config_of(reader_);
         now_.resize(gpu_);
         before_.resize(gpu_);
+        if (trace::DataMemoryLog::recorded(m)) memory_ = std::make_unique<trace::DataMemoryLog>(reader_, gpu_);
     } else if (kind_ == "systolic") {
         shape_ = trace::array_shape_of(reader_);
         sa_.after.resize(shape_);
@@ -85,6 +89,8 @@ bool Stepper::execute(const std::string& line, std::ostream& out) {
         move(last(), out);
     } else if (verb == "s" || verb == "show") {
         show(out);
+    } else if (verb == "mem" || verb == "memory") {
+        memory_command(arg, out);
     } else if (verb == "b" || verb == "break") {
         add_break(arg, out);
     } else if (verb == "breaks") {
@@ -109,6 +115,7 @@ bool Stepper::execute(const std::string& line, std::ostream& out) {
 void Stepper::show(std::ostream& out) {
     if (kind_ == "gpu") {
         show_gpu(out);
+        if (mem_shown_) show_memory(out);
     } else {
         show_systolic(out);
     }
@@ -263,7 +270,7 @@ bool Stepper::any_core(uint64_t c, const std::function<bool(const gpu::CoreView&
 void Stepper::show_gpu(std::ostream& out) {
     load(cycle_);
     const unsigned tpb = gpu_.threads_per_block;
-    out << fmt::format("== cycle {} of {} == {} on {} cores x {} threads{}\n", cycle_, last(),
+    out << fmt::format("== cycle {} (of 0..{}) == {} on {} cores x {} threads{}\n", cycle_, last(),
                        reader_.meta().value("program", ""), gpu_.cores, tpb, now_.done ? "  [DONE]" : "");
     for (unsigned c = 0; c < gpu_.cores; ++c) {
         const gpu::CoreView& k = now_.cores[c];
@@ -302,11 +309,83 @@ void Stepper::show_gpu(std::ostream& out) {
     out << "data memory:" << channels << "\nprogram memory:" << program << "\n";
 }
 
+void Stepper::memory_command(const std::string& arg, std::ostream& out) {
+    if (kind_ != "gpu") throw Error("mem: an array trace has no data memory (its C writes are in the view)");
+    if (!memory_) {
+        trace::DataMemoryLog check(reader_, gpu_);   // throws, saying why
+    }
+    std::istringstream words(lower(arg));
+    bool is_signed = false, off = false;
+    std::string range;
+    for (std::string w; words >> w;) {
+        if (w == "-s" || w == "signed") {
+            is_signed = true;
+        } else if (w == "off") {
+            off = true;
+        } else if (range.empty()) {
+            range = w;
+        } else {
+            throw Error("mem takes one range, e.g. mem 8..15");
+        }
+    }
+    if (off) {
+        mem_shown_ = false;
+        return;
+    }
+    uint64_t from = 0, to = 0;
+    if (!range.empty()) {
+        const size_t dots = range.find("..");
+        from = number(range.substr(0, dots), "mem A..B needs word addresses, e.g. mem 8..15");
+        to = dots == std::string::npos ? from : number(range.substr(dots + 2), "mem A..B needs word addresses, e.g. mem 8..15");
+        if (from > to || to >= memory_->words()) {
+            throw Error(fmt::format("mem {}: the data memory has words 0..{}", range, memory_->words() - 1));
+        }
+    }
+    mem_from_ = from;
+    mem_to_ = range.empty() ? 0 : to + 1;
+    mem_signed_ = is_signed;
+    mem_shown_ = true;
+    show_memory(out);
+}
+
+void Stepper::show_memory(std::ostream& out) {
+    if (!memory_) return;
+    uint64_t from = mem_from_, to = mem_to_;
+    if (to == 0) {   // every word the run starts with or writes, in rows of 8
+        uint64_t used = 0;
+        for (size_t a = 0; a < memory_->words(); ++a) {
+            if (memory_->initial()[a] != 0) used = a + 1;
+        }
+        for (const trace::DataMemoryLog::Write& w : memory_->all_writes()) used = std::max<uint64_t>(used, w.address + 1);
+        from = 0;
+        to = std::min<uint64_t>(std::max<uint64_t>((used + 7) / 8 * 8, 8), memory_->words());
+    }
+    const std::vector<uint32_t> words = memory_->at(cycle_);
+    std::vector<bool> landed(words.size(), false);
+    for (const trace::DataMemoryLog::Write& w : memory_->writes_until(cycle_)) landed[w.address] = landed[w.address] || w.cycle == cycle_;
+    const unsigned bits = gpu_.data_width;
+    auto text = [&](uint32_t v) {
+        if (!mem_signed_ || bits >= 32 || !(v >> (bits - 1) & 1)) return std::to_string(v);
+        return std::to_string(static_cast<int64_t>(v) - (int64_t{1} << bits));
+    };
+    out << fmt::format("data memory at cycle {}, words {}..{}{} (* written at the edge into this cycle)\n  addr |", cycle_,
+                       from, to - 1, mem_signed_ ? ", signed" : "");
+    for (unsigned i = 0; i < 8; ++i) out << fmt::format(" {:>6} ", fmt::format("+{}", i));
+    out << "\n";
+    for (uint64_t row = from / 8 * 8; row < to; row += 8) {
+        out << fmt::format("  {:>4} |", row);
+        for (uint64_t a = row; a < row + 8 && a < to; ++a) {
+            out << (a < from ? std::string(8, ' ') : fmt::format(" {:>6}{}", text(words[a]), landed[a] ? '*' : ' '));
+        }
+        out << "\n";
+    }
+}
+
 void Stepper::show_systolic(std::ostream& out) {
     load(cycle_);
     const nlohmann::json& m = reader_.meta();
     const double pes = static_cast<double>(shape_.rows) * shape_.cols;
-    out << fmt::format("== cycle {} of {} == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
+    out << fmt::format("== cycle {} (of 0..{}) == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
                        shape_.cols, m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     uint64_t active = 0;
     for (uint8_t x : sa_.after.mac) active += x;

@@ -6,11 +6,13 @@
 #include "common/config.h"
 #include "gpu/gpu_types.h"
 #include "systolic/systolic_types.h"
+#include "trace/data_memory.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -27,6 +29,11 @@ public:
     // unless print_views is off (the full-screen front end draws the view itself).
     bool execute(const std::string& line, std::ostream& out);
     void show(std::ostream& out);            // the view at the current cycle
+    // The data memory at the current cycle (GPU traces that record its image): the range set
+    // by `mem`, else every word the run starts with or writes.
+    void show_memory(std::ostream& out);
+    bool memory_recorded() const { return memory_ != nullptr; }
+    bool memory_shown() const { return mem_shown_; }   // `mem` made it part of every view
 
     uint64_t cycle() const { return cycle_; }
     uint64_t last() const { return reader_.cycles() - 1; }
@@ -47,6 +54,7 @@ private:
     bool any_core(uint64_t c, const std::function<bool(const gpu::CoreView&)>& test);
     void show_gpu(std::ostream& out);
     void show_systolic(std::ostream& out);
+    void memory_command(const std::string& arg, std::ostream& out);
 
     trace::StateReader reader_;
     std::string kind_;                       // "gpu" or "systolic"
@@ -56,6 +64,9 @@ private:
     systolic::ArrayShape shape_;
     trace::SystolicCycle sa_;
     std::vector<Break> breaks_;
+    std::unique_ptr<trace::DataMemoryLog> memory_;   // GPU traces with the initial image
+    bool mem_shown_ = false, mem_signed_ = false;
+    uint64_t mem_from_ = 0, mem_to_ = 0;             // the words `mem` shows; to 0: the default
 };
 
 }  // namespace lockstep

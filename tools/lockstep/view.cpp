@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/isa.h"
 #include "embedded_view_page.h"
+#include "trace/data_memory.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
@@ -128,6 +129,29 @@ bool running(const gpu::CoreView& c) {
     return c.start && !c.reset && c.state != gpu::CoreState::Idle && c.state != gpu::CoreState::Done;
 }
 
+// The data memory panel's data: the words the run starts with or writes (rows of 8), their
+// initial values, and every write with the record it is visible from (null for traces from
+// before states.bin carried the initial image).
+nlohmann::json memory_page_data(trace::StateReader& reader, const GpuConfig& config) {
+    if (!trace::DataMemoryLog::recorded(reader.meta())) return nullptr;
+    trace::DataMemoryLog memory(reader, config);
+    size_t used = 0;
+    for (size_t a = 0; a < memory.words(); ++a) {
+        if (memory.initial()[a] != 0) used = a + 1;
+    }
+    std::vector<uint32_t> cycle, address, value;
+    for (const trace::DataMemoryLog::Write& w : memory.all_writes()) {
+        used = std::max<size_t>(used, w.address + 1);
+        cycle.push_back(static_cast<uint32_t>(w.cycle));
+        address.push_back(w.address);
+        value.push_back(w.value);
+    }
+    const size_t shown = std::min(std::max<size_t>((used + 7) / 8 * 8, 8), memory.words());
+    return {{"words", shown}, {"size", memory.words()}, {"width", config.data_width},
+            {"initial", std::vector<uint32_t>(memory.initial().begin(), memory.initial().begin() + static_cast<long>(shown))},
+            {"writes", {{"cycle", typed(cycle, "u32")}, {"address", typed(address, "u32")}, {"value", typed(value, "u32")}}}};
+}
+
 nlohmann::json gpu_page_data(trace::StateReader& reader) {
     const nlohmann::json& m = reader.meta();
     const GpuConfig config = trace::gpu_config_of(reader);
@@ -217,6 +241,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
         {"names", {{"state", state_names}, {"fetcher", fetcher_names}, {"lsu", lsu_names}}},
         {"instructions", instructions},
         {"stream", stream.json()},
+        {"memory", memory_page_data(reader, config)},
     };
 }
 

@@ -34,12 +34,14 @@ function Chart(parent, height, drawFn) {
     const ctx = base.getContext('2d');
     ctx.clearRect(0, 0, this.w, height);
     drawFn(ctx, this);
-    const ticks = Math.max(2, Math.min(10, Math.floor(this.plotW / 90)));
+    const step = tickStep(LAST, Math.max(2, Math.min(10, Math.floor(this.plotW / 90))));
     ctx.fillStyle = '#757575';
     ctx.font = '10px ui-monospace, monospace';
     ctx.textBaseline = 'bottom';
-    for (let i = 0; i <= ticks; i++) {
-      const c = Math.round(i * LAST / ticks);
+    const ticks = [];
+    for (let c = 0; c < LAST; c += step) if (this.x(LAST) - this.x(c) >= 40) ticks.push(c);
+    ticks.push(LAST);                                             // the axis names the last cycle
+    for (const c of ticks) {
       const x = this.x(c);
       ctx.fillRect(Math.round(x), height - 12, 1, 3);
       const label = String(c);
@@ -70,6 +72,12 @@ function Chart(parent, height, drawFn) {
   window.addEventListener('mouseup', () => { dragging = false; });
   base.style.cursor = 'crosshair';
   charts.push(this);
+}
+// Ticks at 1-2-5 steps (as the SVG pictures have them): at most `most` up to `last`.
+function tickStep(last, most) {
+  for (let scale = 1; ; scale *= 10) {
+    for (const m of [1, 2, 5]) if (Math.floor(last / (m * scale)) < most) return m * scale;
+  }
 }
 // Average of series[a..b) per pixel column, as 0..1 of `scale`.
 function columnMeans(chart, series, scale) {

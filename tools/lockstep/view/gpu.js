@@ -6,7 +6,7 @@ function setupGpu() {
   const C = G.cores, T = G.threads_per_block, RO = L.read_only;
   $('title').textContent = 'GPU trace: ' + (META.program || '');
   $('subtitle').textContent = C + ' cores x ' + T + ' threads, ' + G.data_channels + ' data channels, ' +
-      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + LAST + ' cycles';
+      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles, ' : '') + 'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + (META.program || 'GPU');
 
   // Timeline: one row per core, coloured by scheduler state.
@@ -101,6 +101,9 @@ function setupGpu() {
   cs.appendChild(cores);
   const chans = el('pre', { id: 'channels' });
   cs.appendChild(chans);
+
+  // Data memory now: the initial image plus every write that has landed by this cycle.
+  const mem = D.memory ? setupMemory(D.memory) : null;
 
   // Threads now.
   const ts = section('Threads at this cycle (changed since the cycle before: highlighted)', 'threads-section');
@@ -208,6 +211,14 @@ function setupGpu() {
     }
     if (s[0]) text += '\nDONE';
     setText(chans, text);
+    if (mem) {
+      const requested = new Set();
+      for (let ch = 0; ch < G.data_channels; ch++) {
+        const o = L.data + ch * L.data_fields;
+        if (s[o + 2]) requested.add(s[o + 3] >>> 0);
+      }
+      mem(cyc, requested);
+    }
     setText(utilNow, 'this cycle: ' + A.active[cyc] + ' active threads, ' + A.lsu[cyc] + ' LSUs busy, ' +
         A.channels[cyc] + ' data channels busy');
     for (const r of marked) { setText(r.who, ''); setClass(r.tr, 'pcrow', false); }
@@ -220,4 +231,54 @@ function setupGpu() {
       marked.push(r);
     }
   };
+}
+
+// The data memory panel: a table of the words the run uses, rows of 8; returns the function
+// that shows cycle `cyc` (words landed at the edge into it highlighted, words a channel is
+// asked to write during it outlined).
+function setupMemory(M) {
+  const sec = section('Data memory at this cycle (written at the edge into this cycle: highlighted; ' +
+                      'being written during it: outlined)', 'memory-section');
+  const signedBox = el('input', { type: 'checkbox', id: 'mem-signed' });
+  const lab = el('label', { class: 'mono' });
+  lab.appendChild(signedBox);
+  lab.appendChild(document.createTextNode(' signed (' + M.width + '-bit)'));
+  sec.appendChild(lab);
+  const table = el('table', { id: 'memory' });
+  const head = el('tr');
+  head.appendChild(el('th', null, 'addr'));
+  for (let i = 0; i < 8; i++) head.appendChild(el('th', null, '+' + i));
+  table.appendChild(head);
+  const cells = [];
+  for (let row = 0; row < M.words; row += 8) {
+    const tr = el('tr');
+    tr.appendChild(el('th', null, String(row)));
+    for (let a = row; a < row + 8 && a < M.words; a++) {
+      const td = el('td', { id: 'mem-' + a });
+      tr.appendChild(td);
+      cells.push(td);
+    }
+    table.appendChild(tr);
+  }
+  sec.appendChild(table);
+  const wc = typed(M.writes.cycle), wa = typed(M.writes.address), wv = typed(M.writes.value);
+  const words = new Uint32Array(M.words);
+  const text = (v) => (signedBox.checked && M.width < 32 && (v >>> (M.width - 1)) & 1) ? String(v - 2 ** M.width) : String(v);
+  let last = { cyc: 0, requested: new Set() };
+  const show = (cyc, requested) => {
+    last = { cyc: cyc, requested: requested };
+    for (let a = 0; a < M.words; a++) words[a] = M.initial[a];
+    const landed = new Set();
+    for (let i = 0; i < wc.length && wc[i] <= cyc; i++) {
+      if (wa[i] < M.words) words[wa[i]] = wv[i];
+      if (wc[i] === cyc) landed.add(wa[i]);
+    }
+    for (let a = 0; a < M.words; a++) {
+      setText(cells[a], text(words[a]));
+      setClass(cells[a], 'chg', landed.has(a));
+      setClass(cells[a], 'wreq', requested.has(a));
+    }
+  };
+  signedBox.addEventListener('change', () => show(last.cyc, last.requested));
+  return show;
 }

@@ -10,7 +10,7 @@ function renderSummary() {
     table.appendChild(tr);
   };
   row('trace', D.trace_dir);
-  row('cycles recorded', N + ' (0 .. ' + LAST + ')');
+  row('cycles shown', '0..' + LAST + ' (' + N + ' records)');
   for (const k of Object.keys(META)) {
     if (skip.has(k)) continue;
     const v = META[k];

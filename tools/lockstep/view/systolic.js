@@ -9,7 +9,7 @@ function setupSystolic() {
   const df = META.dataflow || '', stationary = df !== 'os';
   $('title').textContent = 'Systolic array ' + R + ' x ' + Cc + ' ' + df + ': GEMM M=' + META.m + ' K=' + META.k + ' N=' + META.n;
   $('subtitle').textContent = (META.folds || '?') + ' folds of ' + (META.fold_length || '?') + ' cycles; ' +
-      (META.engine || '') + ' engine; ' + N + ' cycles recorded';
+      (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles' + (META.drain_cycles ? ' + ' + META.drain_cycles + ' drain' : '') + ', ' : '') + 'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + R + 'x' + Cc + ' ' + df + ' GEMM';
   const cumulative = new Float64Array(N);
   let sum = 0;
