@@ -138,7 +138,8 @@ TEST(ReadmePictures, AreWhatTheCurrentBuildMakes) {
     }
     EXPECT_EQ(compared, 5u);
     const std::string readme = read_text(source_path("README.md"));
-    for (const char* name : {"gemm-8x8-os-utilisation.svg", "gemm-8x8-os-heatmap.svg", "matmul4x4-utilisation.svg"}) {
+    for (const char* name : {"gemm-8x8-os-utilisation.svg", "gemm-8x8-os-heatmap.svg", "matmul4x4-utilisation.svg",
+                             "matmul4x4-heatmap.svg", "view-matmul.png"}) {
         EXPECT_NE(readme.find(std::string("docs/images/") + name), std::string::npos) << name << " is embedded";
     }
     fs::remove_all(out);
