@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <tuple>
 
 namespace lockstep::testing {
 namespace {
@@ -71,6 +72,33 @@ TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
                 EXPECT_EQ(r.c, cosim::reference_gemm(request, 32)) << what;
                 EXPECT_EQ(r.drain_cycles, std::string(df) == "os" ? rows : 0u) << what;
             }
+        }
+    }
+}
+
+// The blocked, vectorised check against the plain definition, on shapes that end inside a
+// block (4 rows, 512 columns), with sums that wrap at 32 and at 16 bits.
+TEST(ReferenceGemm, EqualsTheDefinition) {
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<int32_t> any(-32768, 32767);
+    for (const auto& [m, k, n] : {std::tuple{1u, 1u, 1u}, std::tuple{5u, 3u, 513u}, std::tuple{9u, 70u, 1030u},
+                                  std::tuple{4u, 200u, 512u}}) {
+        cosim::GemmRequest request;
+        request.size = {m, k, n};
+        for (size_t i = 0; i < size_t{m} * k; ++i) request.a.push_back(any(rng));
+        for (size_t i = 0; i < size_t{k} * n; ++i) request.b.push_back(any(rng));
+        for (unsigned bits : {32u, 16u}) {
+            std::vector<int32_t> expected;
+            for (uint32_t row = 0; row < m; ++row) {
+                for (uint32_t col = 0; col < n; ++col) {
+                    int64_t sum = 0;
+                    for (uint32_t i = 0; i < k; ++i) sum += int64_t{request.a[row * k + i]} * request.b[i * n + col];
+                    const uint64_t low = static_cast<uint64_t>(sum) & ((uint64_t{1} << bits) - 1);
+                    const int64_t wrapped = low >= (uint64_t{1} << (bits - 1)) ? int64_t(low) - (int64_t{1} << bits) : int64_t(low);
+                    expected.push_back(static_cast<int32_t>(wrapped));
+                }
+            }
+            EXPECT_EQ(cosim::reference_gemm(request, bits), expected) << m << "x" << k << "x" << n << " at " << bits << " bits";
         }
     }
 }
