@@ -14,37 +14,51 @@ bool DataMemoryLog::recorded(const nlohmann::json& meta) {
            meta["memory_latency"].is_number_unsigned();
 }
 
-DataMemoryLog::DataMemoryLog(StateReader& reader, const GpuConfig& config)
-    : reader_(reader), config_(config), waited_(config.data_channels, 0) {
-    const nlohmann::json& meta = reader.meta();
-    if (!recorded(meta)) {
+namespace {
+
+const nlohmann::json& checked_meta(const StateReader& reader) {
+    if (!DataMemoryLog::recorded(reader.meta())) {
         throw Error(reader.path() + ": this trace does not record the initial data memory (it was written by an "
                                     "older Lockstep): run it again to see the memory");
     }
-    latency_ = meta["memory_latency"].get<unsigned>();
+    return reader.meta();
+}
+
+}  // namespace
+
+DataMemoryLog::DataMemoryLog(StateReader& reader, const GpuConfig& config)
+    : reader_(reader),
+      config_(config),
+      memory_("data memory", 1u << config.data_addr_bits, config.data_width, config.data_channels,
+              checked_meta(reader)["memory_latency"].get<unsigned>(), true) {
+    const nlohmann::json& data = reader.meta()["data"];
     initial_.assign(size_t{1} << config.data_addr_bits, 0);
-    const nlohmann::json& data = meta["data"];
     if (data.size() > initial_.size()) throw Error(reader.path() + ": the initial data memory is larger than the memory");
     const uint32_t mask = config.data_width >= 32 ? 0xFFFFFFFFu : (1u << config.data_width) - 1u;
     for (size_t a = 0; a < data.size(); ++a) initial_[a] = data[a].get<uint32_t>() & mask;
+    memory_.load(initial_);
 }
 
 const std::vector<DataMemoryLog::Write>& DataMemoryLog::writes_until(uint64_t cycle) {
-    // Record j's requests meet the memory during cycle j; an answered write lands at the edge
-    // ending it. The wait counts follow Memory::respond/clock, so latency > 0 is honoured.
+    // Record j's requests meet the memory during cycle j, and the Memory model itself (the one
+    // the run used) says which are answered; an answered write lands at the edge ending it.
     gpu::GpuSnapshot s;
     s.resize(config_);
-    const uint32_t mask = config_.data_width >= 32 ? 0xFFFFFFFFu : (1u << config_.data_width) - 1u;
     for (; scanned_ + 1 <= cycle && scanned_ < reader_.cycles(); ++scanned_) {
         gpu_from_fields(reader_.at(scanned_), s);
-        for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
-            const MemRequest& r = s.data_requests[ch];
-            const bool answered_now = waited_[ch] >= latency_;
-            const bool pending = r.read_valid || r.write_valid;
-            if (answered_now && r.write_valid && r.write_address < initial_.size()) {
-                writes_.push_back({scanned_ + 1, r.write_address, r.write_data & mask});
+        try {
+            const std::vector<MemResponse>& answers = memory_.respond(s.data_requests, scanned_);
+            for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
+                const MemRequest& r = s.data_requests[ch];
+                if (r.write_valid && answers[ch].write_ready) writes_.push_back({scanned_ + 1, r.write_address, 0});
             }
-            waited_[ch] = pending && !(answered_now && pending) ? waited_[ch] + 1 : 0;
+            memory_.clock(s.data_requests);
+        } catch (const Error&) {   // the run stopped here on an address out of range
+            scanned_ = reader_.cycles();
+            break;
+        }
+        for (size_t i = writes_.size(); i-- > 0 && writes_[i].cycle == scanned_ + 1;) {
+            writes_[i].value = memory_.read(writes_[i].address);   // as stored: cut to the data width
         }
     }
     return writes_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/config.h"
+#include "common/memory.h"
 #include "trace/state_file.h"
 
 #include <cstdint>
@@ -36,11 +37,10 @@ public:
 private:
     StateReader& reader_;
     GpuConfig config_;
-    unsigned latency_;
+    Memory memory_;                  // replays the recorded requests with the run's own timing
     std::vector<uint32_t> initial_;
     std::vector<Write> writes_;
-    uint64_t scanned_ = 0;      // records whose requests have been replayed
-    std::vector<unsigned> waited_;   // the Memory model's per-channel wait counts after `scanned_`
+    uint64_t scanned_ = 0;           // records whose requests have been replayed
 };
 
 }  // namespace lockstep::trace
