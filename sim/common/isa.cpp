@@ -108,8 +108,10 @@ std::string disassemble(uint16_t word) {
     const Instruction in = decode(word, &known);
     const Form form = form_of(in.op);
     // Words the assembler cannot write as an instruction (free opcodes, bits the form
-    // ignores, a read-only destination) print as raw words so the round trip is exact.
-    if (!known || encode(in) != word || (writes_rd(form) && in.rd >= kFirstReadOnly)) {
+    // ignores, a read-only destination, a branch with no condition, which never jumps)
+    // print as raw words so the round trip is exact.
+    if (!known || encode(in) != word || (writes_rd(form) && in.rd >= kFirstReadOnly) ||
+        (form == Form::Branch && in.nzp == 0)) {
         return raw_word(word);
     }
     const std::string name = mnemonic(in.op);

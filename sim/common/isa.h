@@ -46,7 +46,8 @@ uint16_t encode(const Instruction& instr);
 Instruction decode(uint16_t word, bool* known = nullptr);
 
 std::string register_name(uint8_t reg);           // "R4", "%blockIdx", ...
-// "ADD R0, R0, %threadIdx", "BRn #12", "CONST R1, #16"; unknown opcodes ".word 0xA123".
+// "ADD R0, R0, %threadIdx", "BRn #12", "CONST R1, #16"; unknown opcodes ".word 0xA123", and
+// so is a branch with no condition bits (never taken; the assembler refuses a bare "BR").
 // The output assembles back to the same word.
 std::string disassemble(uint16_t word);
 
