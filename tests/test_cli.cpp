@@ -33,6 +33,12 @@ TEST(Cli, UnknownYamlKeyNamesFileAndLine) {
                  path + ":3: unknown key 'coers' in 'gpu'");
 }
 
+TEST(Cli, TabInYamlNamesFileLineAndTheFix) {
+    const std::string path = write_temp("tab.yaml", "gpu:\n  cores: 2\n\tthreads_per_block: 4\n");
+    expect_error(run_cli("asm " + source_path("programs/matadd.asm") + " --config " + path),
+                 path + ":3: a tab indents this line; YAML indents with spaces\n");
+}
+
 TEST(Cli, OutOfRangeYamlValue) {
     const std::string path = write_temp("range.yaml", "gpu:\n  data_width: 12\n");
     expect_error(run_cli("run " + source_path("programs/matadd.asm") + " --config " + path),
