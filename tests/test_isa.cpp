@@ -181,6 +181,29 @@ TEST(Isa, EveryWordRoundTripsThroughTheAssembler) {
     EXPECT_EQ(raw_words, free + none + branch + rs_rt + rd_rs_rt + ldr + constant);
 }
 
+// Branch targets inside the program (or just past its end) become labels; others stay numbers,
+// and the never-taken branch stays a raw word with no label for its target.
+TEST(Isa, DisassembledProgramHasLabelsForBranchTargets) {
+    EXPECT_EQ(disassemble_program({0x9101, 0x2011, 0x1A00, 0x1403, 0x1E10, 0x1002, 0xF000}, 4),
+              "; 7 words, disassembled; the words do not hold the thread count\n"
+              ".threads 4\n"
+              "L0:\n"
+              "    CONST R1, #1                   ;   0  9101\n"
+              "    CMP R1, R1                     ;   1  2011\n"
+              "    BRnp L0                        ;   2  1A00\n"
+              "L3:\n"
+              "    BRz L3                         ;   3  1403\n"
+              "    BRnzp #16                      ;   4  1E10\n"
+              "    .word 0x1002                   ;   5  1002\n"
+              "    RET                            ;   6  F000\n");
+    EXPECT_EQ(disassemble_program({0x1402, 0x0000}),
+              "; 2 words, disassembled; the words do not hold the thread count\n"
+              ".threads 1\n"
+              "    BRz L2                         ;   0  1402\n"
+              "    NOP                            ;   1  0000\n"
+              "L2:\n");
+}
+
 TEST(Isa, EncodeOfDecodeKeepsOnlyUsedBits) {
     EXPECT_EQ(encode(decode(0x0FFF)), 0x0000);
     EXPECT_EQ(encode(decode(0x1FFF)), 0x1EFF);
