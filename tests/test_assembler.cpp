@@ -230,6 +230,7 @@ TEST(AssemblerErrors, HashAndSlashComments) {
     EXPECT_EQ(error_of(".threads 1\n// setup\n"), "k.asm:2: " + slash);
     EXPECT_EQ(error_of(".threads 1\nCONST R1, #16 // sixteen\n"), "k.asm:2: " + slash);
     EXPECT_EQ(assemble_text(".threads 1\nCONST R1, #16 ; '#' and '//' in a comment\n").code, (Words{0x9110}));
+    EXPECT_EQ(error_of(".threads 1\nCONST R1, # 16\n"), "k.asm:2: unexpected '16' after '#'");
 }
 
 TEST(AssemblerErrors, ImmediateWhereARegisterGoes) {

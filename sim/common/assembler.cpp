@@ -110,7 +110,10 @@ bool has_hash_comment(const std::string& text) {
     for (size_t at = text.find('#'); at != std::string::npos; at = text.find('#', at + 1)) {
         const bool alone_before = at == 0 || text[at - 1] == ' ' || text[at - 1] == '\t';
         const bool alone_after = at + 1 == text.size() || text[at + 1] == ' ' || text[at + 1] == '\t';
-        if (alone_before && alone_after) return true;
+        // "# 16" is an immediate with a space in it, not a comment.
+        const size_t next = text.find_first_not_of(" \t", at + 1);
+        const bool number_next = next != std::string::npos && std::isdigit(static_cast<unsigned char>(text[next]));
+        if (alone_before && alone_after && !number_next) return true;
     }
     return false;
 }
