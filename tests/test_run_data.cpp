@@ -125,6 +125,15 @@ TEST(RunData, SignedAndDumpInJson) {
     EXPECT_EQ(run.json["memory"].size(), 256u);
 }
 
+TEST(RunData, DumpRangeInHexOrWithLeadingZeros) {
+    for (const char* range : {"0x10..0x11", "016..017"}) {
+        const CliRun run = run_cli("run " + kMatadd + " --engine model --dump " + range + " --json");
+        ASSERT_EQ(run.status, 0) << run.err;
+        EXPECT_EQ(run.json["dump"], nlohmann::json::parse(R"({"from":16,"to":17,"before":[0,0],"after":[0,2]})"))
+            << range;
+    }
+}
+
 TEST(RunData, DefaultsUnchanged) {
     const CliRun run = run_cli("run " + kMatadd + " --engine model --json");
     ASSERT_EQ(run.status, 0) << run.err;

@@ -59,7 +59,8 @@ MemoryView dump_range(const std::string& text, size_t words) {
     auto number = [](const std::string& part, size_t* value) {
         try {
             size_t used = 0;
-            *value = std::stoul(part, &used, 0);
+            const bool hex = part.rfind("0x", 0) == 0 || part.rfind("0X", 0) == 0;
+            *value = std::stoul(part, &used, hex ? 16 : 10);   // not base 0: "010" is ten, not octal
             return !part.empty() && std::isdigit(static_cast<unsigned char>(part[0])) && used == part.size();
         } catch (const std::exception&) {
             return false;
