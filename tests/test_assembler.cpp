@@ -51,8 +51,20 @@ TEST(Assembler, EveryInstructionForm) {
 
 TEST(Assembler, EveryBranchCondition) {
     const Program p = assemble_text(
-        ".threads 1\nBR 1\nBRn 1\nBRz 1\nBRp 1\nBRnz 1\nBRnp 1\nBRzp 1\nBRnzp 1\nbrNZp 1\n");
-    EXPECT_EQ(p.code, (Words{0x1001, 0x1801, 0x1401, 0x1201, 0x1C01, 0x1A01, 0x1601, 0x1E01, 0x1E01}));
+        ".threads 1\nBRn 1\nBRz 1\nBRp 1\nBRnz 1\nBRnp 1\nBRzp 1\nBRnzp 1\nbrNZp 1\n");
+    EXPECT_EQ(p.code, (Words{0x1801, 0x1401, 0x1201, 0x1C01, 0x1A01, 0x1601, 0x1E01, 0x1E01}));
+}
+
+// A bare BR would never jump (NZP & 000 = 0), so it is an error that says how to jump; the
+// never-taken encoding is still there as a raw word.
+TEST(Assembler, BranchWithoutConditionIsAnErrorThatSaysHowToJump) {
+    const std::string hint =
+        "without condition letters never jumps: write BRn, BRz, BRp or a mix such as BRnz; "
+        "to jump always, set Z first: 'CMP R0, R0' then 'BRz LABEL'";
+    EXPECT_EQ(error_of(".threads 1\nL: NOP\nBR L\n"), "k.asm:3: BR " + hint);
+    EXPECT_EQ(error_of(".threads 1\nbr 1\n"), "k.asm:2: br " + hint);
+    EXPECT_EQ(error_of(".threads 1\nBR\n"), "k.asm:2: BR " + hint);
+    EXPECT_EQ(assemble_text(".threads 1\n.word 0x1001\n").code, (Words{0x1001}));
 }
 
 TEST(Assembler, BranchTargetsAsNumbersWithOrWithoutHash) {
@@ -144,7 +156,8 @@ TEST(Assembler, ReadsMatmulFromFile) {
 TEST(Assembler, EveryProgramAssemblesAndHasExpectations) {
     const std::pair<const char*, unsigned> programs[] = {{"matadd", 8},         {"matmul", 4},
                                                          {"vecadd_blocks", 32}, {"matmul4x4", 16},
-                                                         {"reduce", 8},         {"partial_block", 10}};
+                                                         {"reduce", 8},         {"partial_block", 10},
+                                                         {"jump", 4}};
     for (const auto& [name, threads] : programs) {
         const std::string path = testing::source_path(std::string("programs/") + name + ".asm");
         const Program p = assemble_file(path, AsmLimits{});
@@ -159,15 +172,83 @@ TEST(Assembler, EveryProgramAssemblesAndHasExpectations) {
 }
 
 TEST(AssemblerErrors, UnknownMnemonic) {
-    EXPECT_EQ(error_of(".threads 1\nRET\nADDD R1, R2, R3\n"), "k.asm:3: unknown mnemonic 'ADDD'");
-    EXPECT_EQ(error_of(".threads 1\nBRpn 3\n"), "k.asm:2: unknown mnemonic 'BRpn'");
-    EXPECT_EQ(error_of(".threads 1\nBRnn 3\n"), "k.asm:2: unknown mnemonic 'BRnn'");
+    EXPECT_EQ(error_of(".threads 1\nRET\nXOR R1, R2, R3\n"), "k.asm:3: unknown mnemonic 'XOR'");
+    EXPECT_EQ(error_of(".threads 1\nFOO R1\n"), "k.asm:2: unknown mnemonic 'FOO'");
+}
+
+// A mnemonic one or two edits from a known one (swapped neighbours count once) names it.
+TEST(AssemblerErrors, MisspeltMnemonicSuggestsTheNearest) {
+    EXPECT_EQ(error_of(".threads 1\nRET\nADDD R1, R2, R3\n"),
+              "k.asm:3: unknown mnemonic 'ADDD': did you mean 'ADD'?");
+    EXPECT_EQ(error_of(".threads 1\nCNOST R1, #2\n"), "k.asm:2: unknown mnemonic 'CNOST': did you mean 'CONST'?");
+    EXPECT_EQ(error_of(".threads 1\nSTORE R1, R2\n"), "k.asm:2: unknown mnemonic 'STORE': did you mean 'STR'?");
+    EXPECT_EQ(error_of(".threads 1\nmull R1, R2, R3\n"), "k.asm:2: unknown mnemonic 'mull': did you mean 'MUL'?");
+    EXPECT_EQ(error_of(".threads 1\nBRx 3\n"), "k.asm:2: unknown mnemonic 'BRx': did you mean 'BRn', 'BRz' or 'BRp'?");
+    EXPECT_EQ(error_of(".threads 1\n.thread 4\n"), "k.asm:2: unknown directive '.thread': did you mean '.threads'?");
+}
+
+TEST(AssemblerErrors, BranchLettersOutOfOrderOrTwice) {
+    EXPECT_EQ(error_of(".threads 1\nBRpn 3\n"),
+              "k.asm:2: unknown mnemonic 'BRpn': write each condition letter once, in the order n, z, p: 'BRnp'");
+    EXPECT_EQ(error_of(".threads 1\nBRnn 3\n"),
+              "k.asm:2: unknown mnemonic 'BRnn': write each condition letter once, in the order n, z, p: 'BRn'");
+    EXPECT_EQ(error_of(".threads 1\nbrPZN 3\n"),
+              "k.asm:2: unknown mnemonic 'brPZN': write each condition letter once, in the order n, z, p: 'BRnzp'");
+}
+
+TEST(AssemblerErrors, JumpMnemonicsOfOtherMachinesSayHowToJump) {
+    for (const char* jump : {"JMP", "jump", "B", "BRA", "GOTO"}) {
+        EXPECT_EQ(error_of(std::string(".threads 1\nL: NOP\n") + jump + " L\n"),
+                  std::string("k.asm:3: unknown mnemonic '") + jump +
+                      "': there is no unconditional jump; to jump always, set Z first: 'CMP R0, R0' then "
+                      "'BRz LABEL'");
+    }
+}
+
+TEST(AssemblerErrors, LabelWithoutItsColon) {
+    EXPECT_EQ(error_of(".threads 1\nloop\nRET\n"), "k.asm:2: unknown mnemonic 'loop': a label needs a colon, 'loop:'");
+    EXPECT_EQ(error_of(".threads 1\nloop ADD R1, R2, R3\n"),
+              "k.asm:2: unknown mnemonic 'loop': a label needs a colon, 'loop:'");
+    EXPECT_EQ(error_of(".threads 1\nDONE BRnzp 0\n"), "k.asm:2: unknown mnemonic 'DONE': a label needs a colon, 'DONE:'");
+    // Alone on its line and one letter from a mnemonic: either.
+    EXPECT_EQ(error_of(".threads 1\nRETS\n"),
+              "k.asm:2: unknown mnemonic 'RETS': a label needs a colon, 'RETS:', or did you mean 'RET'?");
+}
+
+// The comment character is ';' only: '#' starts immediates.
+TEST(AssemblerErrors, HashAndSlashComments) {
+    const std::string hash = "comments start with ';', not '#'";
+    EXPECT_EQ(error_of(".threads 1\n# setup\n"), "k.asm:2: " + hash);
+    EXPECT_EQ(error_of(".threads 1\n#setup: first\n"), "k.asm:2: " + hash);
+    EXPECT_EQ(error_of(".threads 1\nADD R1, R2, R3 # sum\n"), "k.asm:2: " + hash);
+    EXPECT_EQ(error_of(".threads 1\nLOOP: #top\n"), "k.asm:2: " + hash);
+    EXPECT_EQ(error_of(".threads 1\n.data 1 2 # inputs\n"), "k.asm:2: " + hash);
+    EXPECT_EQ(error_of(".threads 1\nADD R1, R2, R3 #sum\n"), "k.asm:2: unexpected '#sum' after 'R3' (" + hash + ")");
+    EXPECT_EQ(error_of(".threads 1\nRET #done\n"), "k.asm:2: RET takes no operands, got '#done' (" + hash + ")");
+    EXPECT_EQ(error_of(".threads 1\n.data 1 #two\n"), "k.asm:2: bad data value '#two' (" + hash + ")");
+    const std::string slash = "comments start with ';', not '//'";
+    EXPECT_EQ(error_of(".threads 1\n// setup\n"), "k.asm:2: " + slash);
+    EXPECT_EQ(error_of(".threads 1\nCONST R1, #16 // sixteen\n"), "k.asm:2: " + slash);
+    EXPECT_EQ(assemble_text(".threads 1\nCONST R1, #16 ; '#' and '//' in a comment\n").code, (Words{0x9110}));
+    EXPECT_EQ(error_of(".threads 1\nCONST R1, # 16\n"), "k.asm:2: unexpected '16' after '#'");
+}
+
+TEST(AssemblerErrors, ImmediateWhereARegisterGoes) {
+    EXPECT_EQ(error_of(".threads 1\nADD R0, R0, #1\n"),
+              "k.asm:2: ADD takes registers only, got '#1': put the value in a register with CONST first "
+              "('CONST Rn, #1')");
+    EXPECT_EQ(error_of(".threads 1\nsub R0, 2, R1\n"),
+              "k.asm:2: sub takes registers only, got '2': put the value in a register with CONST first "
+              "('CONST Rn, #2')");
+    EXPECT_EQ(error_of(".threads 1\nLDR R1, #0x10\n"),
+              "k.asm:2: LDR takes registers only, got '#0x10': put the value in a register with CONST first "
+              "('CONST Rn, #0x10')");
 }
 
 TEST(AssemblerErrors, BadRegister) {
     EXPECT_EQ(error_of(".threads 1\nADD R1, R16, R2\n"), "k.asm:2: bad register 'R16'");
     EXPECT_EQ(error_of(".threads 1\nLDR R1, %warpIdx\n"), "k.asm:2: bad register '%warpIdx'");
-    EXPECT_EQ(error_of(".threads 1\nCMP R1, #3\n"), "k.asm:2: bad register '#3'");
+    EXPECT_EQ(error_of(".threads 1\nCMP R1, R2x\n"), "k.asm:2: bad register 'R2x'");
 }
 
 TEST(AssemblerErrors, ReadOnlyDestination) {

@@ -33,6 +33,12 @@ TEST(Cli, UnknownYamlKeyNamesFileAndLine) {
                  path + ":3: unknown key 'coers' in 'gpu'");
 }
 
+TEST(Cli, TabInYamlNamesFileLineAndTheFix) {
+    const std::string path = write_temp("tab.yaml", "gpu:\n  cores: 2\n\tthreads_per_block: 4\n");
+    expect_error(run_cli("asm " + source_path("programs/matadd.asm") + " --config " + path),
+                 path + ":3: a tab indents this line; YAML indents with spaces\n");
+}
+
 TEST(Cli, OutOfRangeYamlValue) {
     const std::string path = write_temp("range.yaml", "gpu:\n  data_width: 12\n");
     expect_error(run_cli("run " + source_path("programs/matadd.asm") + " --config " + path),
@@ -91,8 +97,9 @@ TEST(Cli, AsmAndDisasmRoundTrip) {
     EXPECT_NE(run.out.find("5  9404  CONST R4, #4"), std::string::npos) << run.out;
     run = run_cli("disasm " + hex);
     ASSERT_EQ(run.status, 0) << run.err;
-    EXPECT_NE(run.out.find("24  180C  BRn #12"), std::string::npos) << run.out;
-    EXPECT_NE(run.out.find("27  F000  RET"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("L12:\n    MUL R10, R6, R2                ;  12  5A62\n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("    BRn L12                        ;  24  180C\n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("    RET                            ;  27  F000\n"), std::string::npos) << run.out;
 }
 
 TEST(Cli, HelpListsTheSubcommands) {

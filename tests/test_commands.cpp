@@ -49,7 +49,34 @@ TEST(AsmCommand, ListsAndWritesWordsThatDisasmReadsBack) {
 
     std::ostringstream words;
     EXPECT_EQ(disasm_command(hex, words), 0);
-    EXPECT_EQ(words.str(), "  0  9007  CONST R0, #7\n  1  3100  ADD R1, R0, R0\n  2  F000  RET\n");
+    EXPECT_EQ(words.str(),
+              "; 3 words, disassembled; the words do not hold the thread count\n"
+              ".threads 1\n"
+              "    CONST R0, #7                   ;   0  9007\n"
+              "    ADD R1, R0, R0                 ;   1  3100\n"
+              "    RET                            ;   2  F000\n");
+}
+
+// asm -o, disasm, asm again: the same words, for every shipped program (labels and all).
+TEST(AsmCommand, DisasmOutputAssemblesToTheSameWordsForEveryProgram) {
+    int programs = 0;
+    for (const auto& entry : fs::directory_iterator(source_path("programs"))) {
+        if (entry.path().extension() != ".asm") continue;
+        ++programs;
+        const std::string name = entry.path().stem().string();
+        const std::string hex = temp_path("roundtrip_" + name + ".hex");
+        const std::string again = temp_path("roundtrip_" + name + "_again.hex");
+        std::ostringstream listing, text;
+        ASSERT_EQ(asm_command(AsmArgs{entry.path().string(), "", hex}, listing), 0) << name;
+        ASSERT_EQ(disasm_command(hex, text), 0) << name;
+        const std::string source = write_temp("roundtrip_" + name + ".asm", text.str());
+        ASSERT_EQ(asm_command(AsmArgs{source, "", again}, listing), 0) << name << "\n" << text.str();
+        EXPECT_EQ(read_text(again), read_text(hex)) << name;
+        if (contains(read_text(entry.path().string()), "BRn LOOP")) {
+            EXPECT_TRUE(contains(text.str(), "BRn L")) << name;
+        }
+    }
+    EXPECT_GE(programs, 10);
 }
 
 TEST(AsmCommand, EmptyConfigMeansTheBuiltInDefaults) {

@@ -95,17 +95,23 @@ TEST(Config, Gpu4x8File) {
 }
 
 TEST(ConfigErrors, UnknownKeysAndSections) {
+    // The nearest known key (swapped letters count as one edit), or one the name is part of.
     EXPECT_EQ(error_of("gpu:\n  cores: 2\n  coers: 2\n"),
-              "c.yaml:3: unknown key 'coers' in 'gpu' (known: cores, threads_per_block, data_channels, "
-              "program_channels, data_width, data_addr_bits, program_addr_bits)");
+              "c.yaml:3: unknown key 'coers' in 'gpu': did you mean 'cores'? (known: cores, threads_per_block, "
+              "data_channels, program_channels, data_width, data_addr_bits, program_addr_bits)");
     EXPECT_EQ(error_of("memory:\n  latncy: 2\n"),
-              "c.yaml:2: unknown key 'latncy' in 'memory' (known: latency)");
+              "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency)");
     EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
-              "c.yaml:2: unknown key 'cycles' in 'sim' (known: max_cycles)");
+              "c.yaml:2: unknown key 'cycles' in 'sim': did you mean 'max_cycles'? (known: max_cycles)");
+    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor' (known: gpu, memory, sim, systolic)");
-    // A key of a section written at the top level is an unknown section.
-    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores' (known: gpu, memory, sim, systolic)");
+    EXPECT_EQ(error_of("gpus:\n  cores: 2\n"),
+              "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic)");
+    // A key of a section written at the top level says which section it belongs in.
+    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\nlatency: 3\n"),
+              "c.yaml:3: unknown section 'latency': it is a key of 'memory', indent it under 'memory:'");
 }
 
 TEST(ConfigErrors, DuplicateKeys) {
@@ -171,8 +177,18 @@ TEST(ConfigErrors, OutOfRange) {
 }
 
 TEST(ConfigErrors, YamlSyntax) {
-    EXPECT_EQ(error_of("gpu:\n\tcores: 2\n"), "c.yaml:2: YAML syntax error: illegal map value");
     EXPECT_EQ(error_of("gpu: {cores: 2\n"), "c.yaml:2: YAML syntax error: end of map flow not found");
+}
+
+// yaml-cpp says "illegal map value" or "illegal tab when looking for indentation"; the
+// loader names the line and the fix instead. Tabs elsewhere (after a colon, in a comment) are fine.
+TEST(ConfigErrors, TabIndents) {
+    const std::string tab = "a tab indents this line; YAML indents with spaces";
+    EXPECT_EQ(error_of("gpu:\n\tcores: 2\n"), "c.yaml:2: " + tab);
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  \tthreads_per_block: 4\n"), "c.yaml:3: " + tab);
+    EXPECT_EQ(error_of("# a config\n\n\tgpu:\n"), "c.yaml:3: " + tab);
+    EXPECT_EQ(error_of("gpu:\n  cores: 3\n\t\n"), "c.yaml:3: " + tab);   // yaml-cpp finds this one
+    EXPECT_EQ(error_of("gpu:\t# the GPU\n\t# a tab-indented comment\n\t\n  cores:\t3\n"), "no error");
 }
 
 TEST(ConfigErrors, MissingFile) {
@@ -231,8 +247,8 @@ TEST(SystolicConfig, Errors) {
               "s.yaml:2: systolic.dataflow: expected one of os, ws, is, got 'rs'");
     EXPECT_EQ(systolic_error("systolic:\n  rows: 0\n"), "s.yaml:2: systolic.rows: 0 out of range (1..256)");
     EXPECT_EQ(systolic_error("systolic:\n  colls: 4\n"),
-              "s.yaml:2: unknown key 'colls' in 'systolic' (known: rows, cols, dataflow, in_bits, acc_bits, "
-              "buffer_addr_bits)");
+              "s.yaml:2: unknown key 'colls' in 'systolic': did you mean 'cols'? (known: rows, cols, dataflow, "
+              "in_bits, acc_bits, buffer_addr_bits)");
     EXPECT_EQ(systolic_error("systolic:\n  acc_bits: 40\n"), "s.yaml:2: systolic.acc_bits: 40 out of range (16..32)");
 }
 

@@ -2,7 +2,9 @@
 // two engines write identical traces.
 #include "cli_testing.h"
 
+#include "common/assembler.h"
 #include "common/config.h"
+#include "common/isa.h"
 #include "common/program_generator.h"
 
 #include <gtest/gtest.h>
@@ -71,6 +73,22 @@ TEST(RandomPrograms, SomeBranchesReadFlagsSetInstructionsEarlier) {
     }
     EXPECT_GT(branches, 100);
     EXPECT_GT(stale, branches / 4) << "branches not right after their CMP";
+}
+
+// The encoding no mnemonic writes, a branch with no condition bits, is in the random kernels
+// (as .word) after a real branch, so it runs with NZP set; its target is the CMP before it.
+TEST(RandomPrograms, SomeKernelsHaveANeverTakenBranch) {
+    int never = 0;
+    for (uint64_t seed = 1; seed <= 100; ++seed) {
+        const Program program = assemble(generate_program(seed, GpuConfig{}), "<random>", AsmLimits{});
+        for (uint16_t word : program.code) {
+            const isa::Instruction branch = isa::decode(word);
+            if (branch.op != isa::Opcode::Br || branch.nzp != 0) continue;
+            ++never;
+            EXPECT_EQ(isa::decode(program.code.at(branch.imm)).op, isa::Opcode::Cmp) << "seed " << seed;
+        }
+    }
+    EXPECT_GT(never, 20);
 }
 
 // A reset in the middle of a run (--reset-at) leaves nothing behind: the run that follows

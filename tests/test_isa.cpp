@@ -128,7 +128,6 @@ TEST(Isa, DisassemblesEveryForm) {
 }
 
 TEST(Isa, BranchMnemonicListsTheMaskLetters) {
-    EXPECT_EQ(disassemble(0x1000), "BR #0");
     EXPECT_EQ(disassemble(0x1205), "BRp #5");
     EXPECT_EQ(disassemble(0x1405), "BRz #5");
     EXPECT_EQ(disassemble(0x1605), "BRzp #5");
@@ -142,6 +141,8 @@ TEST(Isa, WordsWithIgnoredBitsPrintAsWords) {
     EXPECT_EQ(disassemble(0x0001), ".word 0x0001");  // NOP with low bits
     EXPECT_EQ(disassemble(0xF800), ".word 0xF800");  // RET with rd bits
     EXPECT_EQ(disassemble(0x1105), ".word 0x1105");  // BR with bit 8
+    EXPECT_EQ(disassemble(0x1000), ".word 0x1000");  // BR with no condition: never taken
+    EXPECT_EQ(disassemble(0x1005), ".word 0x1005");
     EXPECT_EQ(disassemble(0x2192), ".word 0x2192");  // CMP with rd bits
     EXPECT_EQ(disassemble(0x7AA1), ".word 0x7AA1");  // LDR with rt bits
     EXPECT_EQ(disassemble(0x8198), ".word 0x8198");  // STR with rd bits
@@ -172,12 +173,35 @@ TEST(Isa, EveryWordRoundTripsThroughTheAssembler) {
     // 5 free opcodes, plus the words whose ignored bits or read-only rd cannot be written.
     const int free = 5 * 4096;
     const int none = 2 * 4095;               // NOP, RET with any low bit set
-    const int branch = 8 * 256;              // bit 8 set
+    const int branch = 8 * 256 + 256;        // bit 8 set; no condition (never taken)
     const int rs_rt = 2 * 15 * 256;          // CMP, STR with rd bits
     const int rd_rs_rt = 4 * 3 * 256;        // ADD..DIV to R13..R15
     const int ldr = 13 * 15 * 16 + 3 * 256;  // rt bits with a writable rd; any read-only rd
     const int constant = 3 * 256;            // CONST to R13..R15
     EXPECT_EQ(raw_words, free + none + branch + rs_rt + rd_rs_rt + ldr + constant);
+}
+
+// Branch targets inside the program (or just past its end) become labels; others stay numbers,
+// and the never-taken branch stays a raw word with no label for its target.
+TEST(Isa, DisassembledProgramHasLabelsForBranchTargets) {
+    EXPECT_EQ(disassemble_program({0x9101, 0x2011, 0x1A00, 0x1403, 0x1E10, 0x1002, 0xF000}, 4),
+              "; 7 words, disassembled; the words do not hold the thread count\n"
+              ".threads 4\n"
+              "L0:\n"
+              "    CONST R1, #1                   ;   0  9101\n"
+              "    CMP R1, R1                     ;   1  2011\n"
+              "    BRnp L0                        ;   2  1A00\n"
+              "L3:\n"
+              "    BRz L3                         ;   3  1403\n"
+              "    BRnzp #16                      ;   4  1E10\n"
+              "    .word 0x1002                   ;   5  1002\n"
+              "    RET                            ;   6  F000\n");
+    EXPECT_EQ(disassemble_program({0x1402, 0x0000}),
+              "; 2 words, disassembled; the words do not hold the thread count\n"
+              ".threads 1\n"
+              "    BRz L2                         ;   0  1402\n"
+              "    NOP                            ;   1  0000\n"
+              "L2:\n");
 }
 
 TEST(Isa, EncodeOfDecodeKeepsOnlyUsedBits) {

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/spelling.h"
 
 namespace lockstep {
 namespace {
@@ -87,6 +88,36 @@ std::pair<size_t, const char*> operand_shape(Form form) {
     return {0, ""};
 }
 
+// Every spelling the assembler takes for an instruction, for "did you mean" hints.
+const std::vector<std::string>& mnemonic_spellings() {
+    static const std::vector<std::string> names = {"NOP", "BRn", "BRz", "BRp", "BRnz", "BRnp", "BRzp", "BRnzp",
+                                                   "CMP", "ADD", "SUB", "MUL", "DIV", "LDR", "STR", "CONST", "RET"};
+    return names;
+}
+
+// tiny-gpu resets NZP to 000 and CMP sets exactly one bit, so a jump needs a CMP before it.
+constexpr const char* kHowToJump = "to jump always, set Z first: 'CMP R0, R0' then 'BRz LABEL'";
+
+// Words other assemblers use for an unconditional jump.
+bool is_jump_word(const std::string& upper) {
+    return upper == "JMP" || upper == "JUMP" || upper == "J" || upper == "B" || upper == "BRA" ||
+           upper == "BAL" || upper == "GOTO";
+}
+
+// A '#' that is a word of its own ("ADD R1, R2, R3 # sum") or starts the line: a comment.
+bool has_hash_comment(const std::string& text) {
+    if (!text.empty() && text[0] == '#') return true;
+    for (size_t at = text.find('#'); at != std::string::npos; at = text.find('#', at + 1)) {
+        const bool alone_before = at == 0 || text[at - 1] == ' ' || text[at - 1] == '\t';
+        const bool alone_after = at + 1 == text.size() || text[at + 1] == ' ' || text[at + 1] == '\t';
+        // "# 16" is an immediate with a space in it, not a comment.
+        const size_t next = text.find_first_not_of(" \t", at + 1);
+        const bool number_next = next != std::string::npos && std::isdigit(static_cast<unsigned char>(text[next]));
+        if (alone_before && alone_after && !number_next) return true;
+    }
+    return false;
+}
+
 class Assembler {
 public:
     Assembler(const std::string& path, const AsmLimits& limits) : limits_(limits) {
@@ -96,12 +127,15 @@ public:
     void read_line(std::string_view text, int line) {
         line_ = line;
         std::string rest = trim(text.substr(0, text.find(';')));
+        if (rest.find("//") != std::string::npos) throw fail("comments start with ';', not '//'");
+        if (has_hash_comment(rest)) throw fail("comments start with ';', not '#'");
         // Any number of "NAME:" prefixes, alone or before an instruction.
         for (size_t colon; (colon = rest.find(':')) != std::string::npos;) {
             define_label(trim(std::string_view(rest).substr(0, colon)));
             rest = trim(std::string_view(rest).substr(colon + 1));
         }
         if (rest.empty()) return;
+        if (rest[0] == '#') throw fail("comments start with ';', not '#'");
         const size_t space = std::min(rest.find_first_of(" \t"), rest.size());
         const std::string head = rest.substr(0, space);
         const std::string operands = trim(std::string_view(rest).substr(space));
@@ -158,8 +192,11 @@ private:
             for (const std::string& value : values) add_data(value);
             return;
         }
-        if (name != ".THREADS" && name != ".WORD")
-            throw fail(fmt::format("unknown directive '{}'", head));
+        if (name != ".THREADS" && name != ".WORD") {
+            const auto near = nearest_names(head, {".threads", ".data", ".word"});
+            throw fail(fmt::format("unknown directive '{}'{}", head,
+                                   near.empty() ? "" : ": did you mean " + quoted_choices(near) + "?"));
+        }
         if (values.empty()) throw fail(fmt::format("{} needs a value", head));
         if (values.size() > 1)
             throw fail(fmt::format("unexpected '{}' after {} value", values[1], head));
@@ -183,7 +220,7 @@ private:
 
     void add_data(const std::string& text) {
         const auto value = parse_number(text[0] == '#' ? text.substr(1) : text);
-        if (!value) throw fail(fmt::format("bad data value '{}'", text));
+        if (!value) throw fail(fmt::format("bad data value '{}'{}", text, comment_hint(text)));
         const long long lowest = -(1LL << (limits_.data_bits - 1));
         const long long highest = (1LL << limits_.data_bits) - 1;
         if (*value < lowest || *value > highest) {
@@ -199,13 +236,18 @@ private:
     void instruction(const std::string& head, const std::string& operand_text) {
         isa::Instruction instr;
         const std::string name = upper(head);
+        head_ = head;
+        if (name == "BR") {
+            throw fail(fmt::format("{} without condition letters never jumps: write BRn, BRz, BRp or a mix "
+                                   "such as BRnz; {}", head, kHowToJump));
+        }
         if (const auto nzp = branch_condition(name)) {
             instr.op = isa::Opcode::Br;
             instr.nzp = *nzp;
         } else if (const auto op = isa::opcode_from_mnemonic(name)) {
             instr.op = *op;
         } else {
-            throw fail(fmt::format("unknown mnemonic '{}'", head));
+            throw fail(unknown_mnemonic(head, operand_text));
         }
         const Form form = isa::form_of(instr.op);
         const std::vector<std::string> ops = operands(head, operand_text, form);
@@ -234,7 +276,36 @@ private:
         emit(isa::encode(instr));
     }
 
-    // "BR" plus any of n, z, p in that order; nullopt if `name` is not a branch.
+    // What `head` may have meant: a branch's letters in order, a jump, a label without its
+    // colon, a known mnemonic a few letters away.
+    std::string unknown_mnemonic(const std::string& head, const std::string& operand_text) const {
+        const std::string name = upper(head);
+        const std::string message = fmt::format("unknown mnemonic '{}'", head);
+        if (is_jump_word(name)) return fmt::format("{}: there is no unconditional jump; {}", message, kHowToJump);
+        const bool condition_letters =
+            name.size() > 2 && name.rfind("BR", 0) == 0 && name.find_first_not_of("NZP", 2) == std::string::npos;
+        if (condition_letters) {
+            std::string ordered = "BR";
+            for (const char letter : {'n', 'z', 'p'}) {
+                if (name.find(static_cast<char>(std::toupper(letter)), 2) != std::string::npos) ordered += letter;
+            }
+            return fmt::format("{}: write each condition letter once, in the order n, z, p: '{}'", message, ordered);
+        }
+        // A word alone on its line is more likely a label: only a one-letter slip suggests more.
+        const std::vector<std::string> near = nearest_names(head, mnemonic_spellings(), operand_text.empty() ? 1 : 2);
+        const std::string first_operand = upper(operand_text.substr(0, operand_text.find_first_of(" \t")));
+        const bool before_instruction =
+            isa::opcode_from_mnemonic(first_operand).has_value() || branch_condition(first_operand).has_value();
+        if (is_identifier(head) && (operand_text.empty() || before_instruction)) {
+            const std::string label = fmt::format("{}: a label needs a colon, '{}:'", message, head);
+            if (before_instruction || near.empty()) return label;
+            return fmt::format("{}, or did you mean {}?", label, quoted_choices(near));
+        }
+        if (!near.empty()) return fmt::format("{}: did you mean {}?", message, quoted_choices(near));
+        return message;
+    }
+
+    // "BR" plus one or more of n, z, p in that order; nullopt if `name` is not such a branch.
     static std::optional<uint8_t> branch_condition(const std::string& name) {
         if (name.rfind("BR", 0) != 0) return std::nullopt;
         static const char kLetters[] = "NZP";
@@ -245,13 +316,16 @@ private:
             if (next == 3) return std::nullopt;
             mask |= static_cast<uint8_t>(0b100 >> next++);
         }
+        if (mask == 0) return std::nullopt;
         return mask;
     }
 
     std::vector<std::string> operands(const std::string& head, const std::string& text, Form form) {
         const auto [count, shape] = operand_shape(form);
         if (count == 0) {
-            if (!text.empty()) throw fail(fmt::format("{} takes no operands, got '{}'", head, text));
+            if (!text.empty()) {
+                throw fail(fmt::format("{} takes no operands, got '{}'{}", head, text, comment_hint(text)));
+            }
             return {};
         }
         std::vector<std::string> ops;
@@ -264,8 +338,9 @@ private:
             if (ops[i].empty()) throw fail(fmt::format("operand {} of {} is empty", i + 1, head));
             const size_t space = ops[i].find_first_of(" \t");
             if (space != std::string::npos) {
-                throw fail(fmt::format("unexpected '{}' after '{}'", trim(ops[i].substr(space)),
-                                       ops[i].substr(0, space)));
+                const std::string extra = trim(ops[i].substr(space));
+                throw fail(fmt::format("unexpected '{}' after '{}'{}", extra, ops[i].substr(0, space),
+                                       comment_hint(extra)));
             }
         }
         if (ops.size() != count) {
@@ -275,8 +350,19 @@ private:
         return ops;
     }
 
+    // '#' and then words, where no immediate can be, is most likely a comment.
+    static std::string comment_hint(const std::string& text) {
+        const bool words = text[0] == '#' && !parse_number(text.substr(1));
+        return words ? " (comments start with ';', not '#')" : "";
+    }
+
     uint8_t reg(const std::string& text) const {
         const std::string name = upper(text);
+        if (text[0] == '#' || parse_number(text)) {
+            const std::string value = text[0] == '#' ? text : "#" + text;
+            throw fail(fmt::format("{} takes registers only, got '{}': put the value in a register with "
+                                   "CONST first ('CONST Rn, {}')", head_, text, value));
+        }
         if (name == "%BLOCKIDX") return isa::kBlockIdx;
         if (name == "%BLOCKDIM") return isa::kBlockDim;
         if (name == "%THREADIDX") return isa::kThreadIdx;
@@ -347,6 +433,7 @@ private:
     AsmLimits limits_;
     Program program_;
     int line_ = 0;                // source line being read, for messages
+    std::string head_;            // mnemonic being read, as written, for messages
     int threads_line_ = 0;        // line of .threads, 0 while none seen
     int data_overflow_line_ = 0;  // line of the first .data word that did not fit
     std::map<std::string, Label> labels_;

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
+#include "common/spelling.h"
 
 namespace lockstep {
 namespace {
@@ -36,6 +37,33 @@ std::string join(const std::vector<std::string>& names) {
     std::string out;
     for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
     return out;
+}
+
+// " (did you mean 'cores'?)" for a misspelt name, or a name that is part of a known one
+// ("cycles" in "max_cycles"); "" when nothing is near.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+    std::vector<std::string> near = nearest_names(name, known);
+    if (near.empty() && name.size() >= 3) {
+        for (const std::string& key : known) {
+            if (key.find(name) != std::string::npos) near.push_back(key);
+        }
+    }
+    return near.empty() ? "" : ": did you mean " + quoted_choices(near) + "?";
+}
+
+constexpr const char* kTabIndent = "a tab indents this line; YAML indents with spaces";
+
+// yaml-cpp's message for a tab in the indentation ("illegal map value") names neither the
+// tab nor the fix. Blank lines are left to yaml-cpp, which refuses only some of them.
+void refuse_tab_indents(const std::string& yaml_text, const std::string& path) {
+    std::istringstream lines(yaml_text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++number;
+        const size_t text = line.find_first_not_of(" \t\r");
+        if (text == std::string::npos || line[text] == '#') continue;   // blank or a comment
+        if (line.find('\t') < text) throw error_at(path, number, kTabIndent);
+    }
 }
 
 int line_of(const YAML::Node& node) { return node.Mark().line + 1; }  // Mark is 0-based
@@ -73,8 +101,13 @@ public:
             if (known == kSchema.end()) {
                 std::vector<std::string> names;
                 for (const auto& s : kSchema) names.push_back(s.first);
-                throw error_at(path_, line,
-                               fmt::format("unknown section '{}' (known: {})", section, join(names)));
+                for (const auto& [owner, keys] : kSchema) {   // a key written at the top level
+                    if (std::find(keys.begin(), keys.end(), section) == keys.end()) continue;
+                    throw error_at(path_, line, fmt::format("unknown section '{}': it is a key of '{}', indent it "
+                                                            "under '{}:'", section, owner, owner));
+                }
+                throw error_at(path_, line, fmt::format("unknown section '{}'{} (known: {})", section,
+                                                        did_you_mean(section, names), join(names)));
             }
             if (const auto [it, fresh] = seen.emplace(section, line); !fresh) {
                 throw error_at(
@@ -126,7 +159,8 @@ private:
             if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
                 throw error_at(
                     path_, key_line,
-                    fmt::format("unknown key '{}' in '{}' (known: {})", key, section, join(keys)));
+                    fmt::format("unknown key '{}' in '{}'{} (known: {})", key, section, did_you_mean(key, keys),
+                                join(keys)));
             }
             const std::string name = section + "." + key;
             if (const auto it = settings_.find(name); it != settings_.end()) {
@@ -172,11 +206,14 @@ private:
 }  // namespace
 
 Config parse_config(const std::string& yaml_text, const std::string& path) {
+    refuse_tab_indents(yaml_text, path);
     YAML::Node root;
     try {
         root = YAML::Load(yaml_text);
     } catch (const YAML::Exception& e) {
-        throw error_at(path, std::max(1, e.mark.line + 1), "YAML syntax error: " + e.msg);
+        const int line = std::max(1, e.mark.line + 1);
+        if (e.msg.find("tab") != std::string::npos) throw error_at(path, line, kTabIndent);
+        throw error_at(path, line, "YAML syntax error: " + e.msg);
     }
     ConfigReader reader(path);
     reader.read(root);

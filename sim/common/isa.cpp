@@ -108,8 +108,10 @@ std::string disassemble(uint16_t word) {
     const Instruction in = decode(word, &known);
     const Form form = form_of(in.op);
     // Words the assembler cannot write as an instruction (free opcodes, bits the form
-    // ignores, a read-only destination) print as raw words so the round trip is exact.
-    if (!known || encode(in) != word || (writes_rd(form) && in.rd >= kFirstReadOnly)) {
+    // ignores, a read-only destination, a branch with no condition, which never jumps)
+    // print as raw words so the round trip is exact.
+    if (!known || encode(in) != word || (writes_rd(form) && in.rd >= kFirstReadOnly) ||
+        (form == Form::Branch && in.nzp == 0)) {
         return raw_word(word);
     }
     const std::string name = mnemonic(in.op);
@@ -124,6 +126,29 @@ std::string disassemble(uint16_t word) {
         case Form::RdImm: return fmt::format("{} {}, #{}", name, reg(in.rd), in.imm);
     }
     return raw_word(word);
+}
+
+std::string disassemble_program(const std::vector<uint16_t>& words, unsigned threads) {
+    // A target one past the last word is still a label (after the last line); beyond, a number.
+    std::vector<bool> target(words.size() + 1, false);
+    auto is_branch = [](uint16_t word) { return disassemble(word).rfind("BR", 0) == 0; };
+    for (uint16_t word : words) {
+        const Instruction in = decode(word);
+        if (is_branch(word) && in.imm < target.size()) target[in.imm] = true;
+    }
+    std::string out = fmt::format("; {} words, disassembled; the words do not hold the thread count\n"
+                                  ".threads {}\n", words.size(), threads);
+    for (size_t address = 0; address <= words.size(); ++address) {
+        if (target[address]) out += fmt::format("L{}:\n", address);
+        if (address == words.size()) break;
+        const uint16_t word = words[address];
+        const Instruction in = decode(word);
+        std::string text = disassemble(word);
+        if (is_branch(word) && in.imm < target.size())
+            text = fmt::format("{} L{}", text.substr(0, text.find(' ')), in.imm);
+        out += fmt::format("    {:<30} ; {:>3}  {:04X}\n", text, address, word);
+    }
+    return out;
 }
 
 }  // namespace lockstep::isa

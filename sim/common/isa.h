@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lockstep::isa {
 
@@ -46,8 +47,14 @@ uint16_t encode(const Instruction& instr);
 Instruction decode(uint16_t word, bool* known = nullptr);
 
 std::string register_name(uint8_t reg);           // "R4", "%blockIdx", ...
-// "ADD R0, R0, %threadIdx", "BRn #12", "CONST R1, #16"; unknown opcodes ".word 0xA123".
+// "ADD R0, R0, %threadIdx", "BRn #12", "CONST R1, #16"; unknown opcodes ".word 0xA123", and
+// so is a branch with no condition bits (never taken; the assembler refuses a bare "BR").
 // The output assembles back to the same word.
 std::string disassemble(uint16_t word);
+
+// A program as assembly the assembler takes back: a label "L<address>:" before each branch
+// target inside the program, "BRn L12" for the branch, each line's address and word in a
+// trailing comment. `threads` goes into the .threads line (the words do not say it).
+std::string disassemble_program(const std::vector<uint16_t>& words, unsigned threads = 1);
 
 }  // namespace lockstep::isa

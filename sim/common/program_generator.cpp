@@ -1,6 +1,7 @@
 #include "common/program_generator.h"
 
 #include "common/error.h"
+#include "common/isa.h"
 
 #include <fmt/format.h>
 
@@ -58,6 +59,13 @@ private:
         lines_.push_back(fmt::format(format, std::forward<Args>(args)...));
     }
 
+    // Program address of the next instruction: every line so far but labels, .threads and .data.
+    unsigned next_address() const {
+        return static_cast<unsigned>(std::count_if(lines_.begin(), lines_.end(), [](const std::string& line) {
+            return line.back() != ':' && line.rfind(".threads", 0) != 0 && line.rfind(".data", 0) != 0;
+        }));
+    }
+
     unsigned pick(unsigned lo, unsigned hi) { return std::uniform_int_distribution<unsigned>(lo, hi)(rng_); }
     unsigned scratch() { return pick(2, 10); }
 
@@ -90,9 +98,13 @@ private:
         const unsigned a = scratch(), b = scratch();
         emit("CONST R{}, #{}", a, pick(0, 3));
         emit("CONST R{}, #{}", b, pick(0, 3));
+        const unsigned compare = next_address();
         emit("CMP R{}, R{}", a, b);
         for (unsigned i = 0, n = pick(0, 3); i < n; ++i) arithmetic();
         emit("{} SKIP{}", conditions[pick(0, 6)], index);
+        // A branch with no condition bits never jumps, whatever NZP holds; the assembler has no
+        // mnemonic for it, so it goes in raw. Were it taken, it would loop back to the CMP.
+        emit(".word 0x{:04X}", isa::encode({isa::Opcode::Br, 0, 0, 0, static_cast<uint8_t>(compare), 0}));
         for (unsigned i = 0, n = pick(1, 3); i < n; ++i) arithmetic();
         emit("SKIP{}:", index);
     }

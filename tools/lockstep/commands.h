@@ -28,6 +28,10 @@ struct LockstepArgs {
 struct RunArgs : LockstepArgs {
     std::string program;           // assembly file
     std::string config;
+    std::string data;              // --data FILE: words laid over the program's .data
+    std::vector<std::string> data_values;   // --data-values "ADDR: v v ...", laid over after --data
+    bool signed_words = false;     // --signed: memory shown (and in JSON) as two's complement
+    std::string dump;              // --dump FROM..TO: the words shown; empty: those in use
 };
 int run_command(const RunArgs& args);
 

@@ -1,4 +1,5 @@
-// `lockstep disasm`: disassemble a file of hex words, as `asm -o` writes them.
+// `lockstep disasm`: disassemble a file of hex words, as `asm -o` writes them, into assembly
+// that `asm` takes back (labels for branch targets).
 #include "command_line.h"
 #include "commands.h"
 #include "common/error.h"
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace lockstep {
 
@@ -21,7 +23,7 @@ int disasm_command(const std::string& path, std::ostream& out) {
     std::string token;
     int line = 0;
     std::string text;
-    unsigned address = 0;
+    std::vector<uint16_t> program;
     while (std::getline(in, text)) {
         ++line;
         std::istringstream words(text.substr(0, text.find(';')));
@@ -36,9 +38,10 @@ int disasm_command(const std::string& path, std::ostream& out) {
             if (used != token.size() || value > 0xFFFF) {
                 throw error_at(path, line, fmt::format("'{}' is not a 16-bit hex word", token));
             }
-            out << fmt::format("{:>3}  {:04X}  {}\n", address++, value, isa::disassemble(static_cast<uint16_t>(value)));
+            program.push_back(static_cast<uint16_t>(value));
         }
     }
+    out << isa::disassemble_program(program);
     return 0;
 }
 

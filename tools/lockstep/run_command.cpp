@@ -2,6 +2,7 @@
 #include "command_line.h"
 #include "command_support.h"
 #include "commands.h"
+#include "common/data_file.h"
 #include "common/error.h"
 #include "common/isa.h"
 #include "cosim/gpu_engine.h"
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -20,24 +22,69 @@ namespace lockstep {
 
 namespace {
 
+// Which data words the tables show, and how.
+struct MemoryView {
+    size_t from = 0, count = 16;  // words from address `from`, in rows of eight
+    bool is_signed = false;       // two's complement of data_bits
+    unsigned data_bits = 8;
+
+    long long value(uint32_t word) const {
+        const bool negative = is_signed && (word >> (data_bits - 1)) & 1;
+        return negative ? static_cast<long long>(word) - (1LL << data_bits) : word;
+    }
+    nlohmann::json values(const std::vector<uint32_t>& words) const {
+        nlohmann::json out = nlohmann::json::array();
+        for (uint32_t word : words) out.push_back(value(word));
+        return out;
+    }
+};
+
 // tiny-gpu style memory table, eight words a row.
-void print_memory(const std::string& title, const std::vector<uint32_t>& words, size_t rows_of_8) {
+void print_memory(const std::string& title, const std::vector<uint32_t>& words, const MemoryView& view) {
+    const int width = view.is_signed && view.data_bits > 8 ? 6 : 5;   // -32768
     fmt::print("{}\n  addr |", title);
-    for (unsigned i = 0; i < 8; ++i) fmt::print(" {:>5}", fmt::format("+{}", i));
-    fmt::print("\n  -----+{}\n", std::string(48, '-'));
-    for (size_t row = 0; row < rows_of_8; ++row) {
-        fmt::print("  {:>4} |", row * 8);
-        for (size_t i = row * 8; i < row * 8 + 8 && i < words.size(); ++i) fmt::print(" {:>5}", words[i]);
+    for (unsigned i = 0; i < 8; ++i) fmt::print(" {:>{}}", fmt::format("+{}", i), width);
+    fmt::print("\n  -----+{}\n", std::string(8 * (width + 1), '-'));
+    const size_t end = view.from + view.count;
+    for (size_t row = view.from; row < end; row += 8) {
+        fmt::print("  {:>4} |", row);
+        for (size_t i = row; i < row + 8 && i < end && i < words.size(); ++i) fmt::print(" {:>{}}", view.value(words[i]), width);
         fmt::print("\n");
     }
 }
 
-size_t rows_to_show(const std::vector<uint32_t>& before, const std::vector<uint32_t>& after) {
+// --dump FROM..TO (inclusive; decimal or 0x hex) within the data memory.
+MemoryView dump_range(const std::string& text, size_t words) {
+    const size_t dots = text.find("..");
+    auto number = [](const std::string& part, size_t* value) {
+        try {
+            size_t used = 0;
+            const bool hex = part.rfind("0x", 0) == 0 || part.rfind("0X", 0) == 0;
+            *value = std::stoul(part, &used, hex ? 16 : 10);   // not base 0: "010" is ten, not octal
+            return !part.empty() && std::isdigit(static_cast<unsigned char>(part[0])) && used == part.size();
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    size_t from = 0, to = 0;
+    if (dots == std::string::npos || !number(text.substr(0, dots), &from) || !number(text.substr(dots + 2), &to) ||
+        from > to || to >= words) {
+        throw Error(fmt::format("--dump '{}': expected FROM..TO with FROM <= TO <= {} (the last data address), e.g. 0..31",
+                                text, words - 1));
+    }
+    MemoryView view;
+    view.from = from;
+    view.count = to - from + 1;
+    return view;
+}
+
+// Words from 0 to the last one that is not zero before or after, in whole rows, two at least.
+size_t words_to_show(const std::vector<uint32_t>& before, const std::vector<uint32_t>& after) {
     size_t last = 0;
     for (size_t i = 0; i < after.size(); ++i) {
         if (after[i] != 0 || before[i] != 0) last = i + 1;
     }
-    return std::max<size_t>(2, (last + 7) / 8);
+    return std::max<size_t>(2, (last + 7) / 8) * 8;
 }
 
 std::string pct_list(const nlohmann::json& values) {
@@ -60,7 +107,17 @@ cosim::Fault parse_fault(const std::string& text) {
 
 int run_command(const RunArgs& args) {
     const Config config = read_config(args.config);
-    const Program program = assemble_file(args.program, limits_for(config.gpu));
+    Program program = assemble_file(args.program, limits_for(config.gpu));
+    if (!args.data.empty()) overlay_data(&program, read_data_file(args.data, limits_for(config.gpu)));
+    if (!args.data_values.empty()) {   // one line each: "--data-values 8: 1 2" is "8:", "1", "2"
+        std::string lines;
+        for (const std::string& values : args.data_values) lines += values + "\n";
+        overlay_data(&program, parse_data_words(lines, "--data-values", limits_for(config.gpu), 0));
+    }
+    MemoryView view;
+    if (!args.dump.empty()) view = dump_range(args.dump, size_t{1} << config.gpu.data_addr_bits);
+    view.is_signed = args.signed_words;
+    view.data_bits = config.gpu.data_width;
     cosim::RunOptions options = driver_options<cosim::RunOptions>(args);
     if (!args.fault.empty()) {
         options.fault = parse_fault(args.fault);
@@ -74,15 +131,25 @@ int run_command(const RunArgs& args) {
     const cosim::RunResult result = cosim::run_gpu(config, program, options);
 
     if (args.json) {
-        std::cout << cosim::to_json(result).dump() << std::endl;
+        nlohmann::json json = cosim::to_json(result);
+        if (args.signed_words) json["memory"] = view.values(result.memory);
+        if (!args.dump.empty()) {
+            auto range = [&](const std::vector<uint32_t>& words) {
+                const auto first = words.begin() + static_cast<std::ptrdiff_t>(view.from);
+                return view.values({first, first + static_cast<std::ptrdiff_t>(view.count)});
+            };
+            json["dump"] = {{"from", view.from}, {"to", view.from + view.count - 1},
+                            {"before", range(result.initial_memory)}, {"after", range(result.memory)}};
+        }
+        std::cout << json.dump() << std::endl;
     } else {
         const GpuConfig& g = config.gpu;
         fmt::print("lockstep: {} on {} ({} cores x {} threads, {} data channels), engine {}\n\n", program.path,
                    config.path, g.cores, g.threads_per_block, g.data_channels, cosim::name(result.engine));
-        const size_t rows = rows_to_show(result.initial_memory, result.memory);
-        print_memory("DATA MEMORY before", result.initial_memory, rows);
+        if (args.dump.empty()) view.count = words_to_show(result.initial_memory, result.memory);
+        print_memory("DATA MEMORY before", result.initial_memory, view);
         fmt::print("\nCompleted in {} cycles\n\n", result.cycles);
-        print_memory("DATA MEMORY after", result.memory, rows);
+        print_memory("DATA MEMORY after", result.memory, view);
         const nlohmann::json& u = result.utilisation;
         fmt::print("\nUtilisation: {} instructions issued, {} thread-instructions, SIMT efficiency {:.1f}%\n",
                    u["instructions_issued"].get<uint64_t>(), u["thread_instructions"].get<uint64_t>(),
@@ -125,6 +192,13 @@ void add_run_command(CLI::App& app, CommandTable& table) {
                     "Reset the GPU after this many cycles of a first launch, then run the kernel from the start "
                     "(checks that a reset mid-run leaves nothing behind)")
         ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+    cli->add_option("--data", args->data,
+                    "Data words laid over the program's .data: values by spaces or commas, decimal or 0x hex, "
+                    "'ADDR:' to move, ';' comments (docs/isa.md)");
+    cli->add_option("--data-values", args->data_values,
+                    "Data words as lines of a --data file, e.g. \"8: 1 2 -3\"; laid over --data");
+    cli->add_flag("--signed", args->signed_words, "Show data words as signed (two's complement), also in --json");
+    cli->add_option("--dump", args->dump, "Data addresses to show, FROM..TO (e.g. 0..31); in --json as \"dump\"");
     cli->add_option("--inject-fault", args->fault,
                     "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE (tests the comparator)");
     table.push_back({cli, [args] { return run_command(*args); }, [args] { return args->json; }});
