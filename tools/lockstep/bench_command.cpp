@@ -41,7 +41,8 @@ void add_bench_command(CLI::App& app, CommandTable& table) {
     CLI::App* cli = app.add_subcommand("bench", "Simulated cycles per second: model, RTL and cosim (Google Benchmark)");
     cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
     cli->add_option("--program", args->program, "Kernel to run (default: programs/bench_loop.asm)");
-    cli->add_option("--min-time", args->min_time, "Seconds per benchmark")->capture_default_str();
+    cli->add_option("--min-time", args->min_time, "Seconds per benchmark")->capture_default_str()
+        ->check(CLI::Range(0.01, 3600.0));
     cli->add_option("--design", args->design, "gpu, systolic, stepper (opening and seeking a trace) or view (view.html in Chromium)")
         ->capture_default_str()
         ->check(CLI::IsMember({"gpu", "systolic", "stepper", "view"}));
