@@ -70,6 +70,7 @@ struct Outcome {
     bool fast = false;                         // run_fast() ran it: no per-cycle record
     std::optional<Mismatch> first_mismatch;    // a difference or a failed assertion
     uint64_t mismatch_record = 0;              // its record in states.bin (the stepper's breakpoint)
+    bool stopped = false;                      // the mismatch ended the work early: the counts are of what ran
 };
 
 template <typename Design>
@@ -147,6 +148,7 @@ private:
             throw Error(fmt::format("{}\nThe trace up to there is in {}/ (lockstep step {})", e.what(), trace_dir_,
                                     trace_dir_));
         }
+        outcome_.stopped = outcome_.first_mismatch.has_value();   // compare_final's comes after a complete run
         for (Bench* b : benches_) design_.epilogue(*b);
         if (model_ && rtl_ && !outcome_.first_mismatch) {
             if (auto m = design_.compare_final(*rtl_, *model_)) {   // shows on the last record
