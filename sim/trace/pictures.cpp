@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "trace/gtkwave.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
@@ -196,7 +197,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         for (double& v : row) v /= static_cast<double>(std::max<uint64_t>(cycles, 1));
     }
     save(dir + "/utilisation.svg",
-         utilisation_svg(fmt::format("{}: GPU utilisation over {} cycles", m.value("program", ""), cycles),
+         utilisation_svg(fmt::format("{}: GPU utilisation over {}", m.value("program", ""), plural(cycles, "cycle")),
                          {active, lsu, channels, fetch}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each thread slot ran a block (%)", "core", "thread slot", busy));
     perfetto.write(dir + "/perfetto.json", "lockstep GPU: " + m.value("program", std::string()));
@@ -251,7 +252,7 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
     const std::string what = fmt::format("{}x{} {} array, M={} K={} N={}", shape.rows, shape.cols,
                                          m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     save(dir + "/utilisation.svg",
-         utilisation_svg(fmt::format("{}: utilisation over {} cycles", what, cycles), {active, moving}, cycles));
+         utilisation_svg(fmt::format("{}: utilisation over {}", what, plural(cycles, "cycle")), {active, moving}, cycles));
     save(dir + "/heatmap.svg", heatmap_svg("Share of cycles each PE multiplied, % (" + what + ")", "row", "column", macs));
     perfetto.write(dir + "/perfetto.json", "lockstep systolic array: " + what);
     if (std::filesystem::exists(dir + "/systolic.vcd")) write_systolic_gtkw(dir, shape);
