@@ -47,7 +47,8 @@ int usage_error(const CLI::ParseError& e, const CommandTable& commands, int argc
     int at = 0;
     const Command* command = named_command(commands, argc, argv, &at);
     bool json = false;
-    if (command && command->cli->get_option_no_throw("--json")) {
+    const CLI::Option* flag = command ? command->cli->get_option_no_throw("--json") : nullptr;
+    if (flag && flag->get_expected_max() == 0) {   // a flag: mutate's --json names a file
         for (int i = at + 1; i < argc && std::string(argv[i]) != "--"; ++i) json |= std::string(argv[i]) == "--json";
     }
     const std::string help = command ? "lockstep " + command->cli->get_name() + " --help" : "lockstep --help";
