@@ -118,7 +118,11 @@ private:
             for (unsigned pass = reset_at ? 0 : 1; pass <= design_.launches() && !outcome_.first_mismatch; ++pass) {
                 const unsigned launch = pass == 0 ? 0 : pass - 1;
                 set_up(launch, trace);
-                if (outcome_.first_mismatch) break;
+                if (outcome_.first_mismatch) {   // stopped before this launch's first counted edge
+                    if (pass > 0) outcome_.launch_cycles.push_back(0);
+                    outcome_.cycles = 0;
+                    break;
+                }
                 cycle = 0;
                 uint64_t counted = 0;   // edges clocked in this launch
                 if (design_.records_start_state()) observe(0, trace);

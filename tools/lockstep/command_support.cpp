@@ -63,6 +63,12 @@ std::optional<int32_t> parse_int32(const std::string& text) {
     return static_cast<int32_t>(negative ? -static_cast<int64_t>(*magnitude) : static_cast<int64_t>(*magnitude));
 }
 
+std::string comma_list(const std::vector<uint64_t>& values) {
+    std::string out;
+    for (uint64_t v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);
+    return out;
+}
+
 std::vector<std::string> split(const std::string& text, char separator) {
     std::vector<std::string> parts(1);
     for (char c : text) {

@@ -32,6 +32,8 @@ CLI::Validator whole_number(uint64_t lo, uint64_t hi);
 std::optional<uint64_t> parse_whole(const std::string& text);
 // The same with an optional leading '-', within int32.
 std::optional<int32_t> parse_int32(const std::string& text);
+// "72, 72, 72": each launch's cycles, as run and gemm print them.
+std::string comma_list(const std::vector<uint64_t>& values);
 // `text` cut at every `separator`: "a:b:" gives {"a", "b", ""}.
 std::vector<std::string> split(const std::string& text, char separator);
 

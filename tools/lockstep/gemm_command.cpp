@@ -174,13 +174,6 @@ cosim::PeFault parse_pe_fault(const std::string& text) {
     return cosim::PeFault{*cycle, static_cast<unsigned>(*row), static_cast<unsigned>(*col), assign[0], *value};
 }
 
-// "72, 72, 72"
-std::string list(const std::vector<uint64_t>& values) {
-    std::string out;
-    for (uint64_t v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);
-    return out;
-}
-
 void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const cosim::GemmRequest& req,
                   const std::string& label) {
     fmt::print("{}M={} K={} N={} on a {}x{} {} array, engine {}\n", label, req.size.m, req.size.k, req.size.n, sa.rows,
@@ -197,7 +190,7 @@ void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const co
                    100 * r.mapping_efficiency);
     }
     if (r.launch_cycles.size() > 1) {
-        fmt::print("  {}: {} cycles\n", plural(r.launch_cycles.size(), "launch"), list(r.launch_cycles));
+        fmt::print("  {}: {} cycles\n", plural(r.launch_cycles.size(), "launch"), comma_list(r.launch_cycles));
     }
     fmt::print("  not counted above: {} loading A and B, {} reading C{}\n", plural(r.load_cycles, "host-port cycle"),
                r.unload_cycles, r.drain_cycles ? fmt::format(", {} draining the last os tile", r.drain_cycles) : "");

@@ -70,13 +70,6 @@ cosim::Fault parse_fault(const std::string& text) {
 // " over 3 launches", or "" for one.
 std::string ran_over(size_t launches) { return launches > 1 ? " over " + plural(launches, "launch") : ""; }
 
-// "53, 50, 50"
-std::string list(const std::vector<uint64_t>& values) {
-    std::string out;
-    for (uint64_t v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);
-    return out;
-}
-
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -108,7 +101,7 @@ int run_command(const RunArgs& args) {
             fmt::print("\nStopped by a mismatch after {}{}\n\n", plural(result.cycles, "cycle"),
                        args.launches > 1 ? fmt::format(" of launch {} of {}", std::max<size_t>(ran, 1), args.launches) : "");
         } else if (ran > 1) {
-            fmt::print("\nCompleted {}: {} cycles\n\n", plural(ran, "launch"), list(result.launch_cycles));
+            fmt::print("\nCompleted {}: {} cycles\n\n", plural(ran, "launch"), comma_list(result.launch_cycles));
         } else {
             fmt::print("\nCompleted in {}\n\n", plural(result.cycles, "cycle"));
         }
