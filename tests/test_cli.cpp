@@ -1,7 +1,11 @@
 // Bad input through the command line: one clear message, a non-zero exit, no crash or hang.
 #include "cli_testing.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
 
 namespace lockstep::testing {
 namespace {
@@ -108,6 +112,226 @@ TEST(Cli, HelpListsTheSubcommands) {
     for (const char* word : {"run", "asm", "disasm", "build-rtl", "fuzz", "bench"}) {
         EXPECT_NE(run.out.find(word), std::string::npos) << word;
     }
+}
+
+// Issue #12: every numeric option of every command takes digits only, within its range; a
+// mistake is a usage error (exit 2) naming the option, never CLI11's 105/106 or a wrapped value.
+TEST(Cli, NumericOptionsTakeWholeNumbersInRange) {
+    const std::string kernel = source_path("programs/matadd.asm") + " --config " + kTiny;
+    const std::string sizes = " --m 4 --k 4 --n 4";
+    const std::pair<std::string, std::string> cases[] = {
+        {"gemm --rows -1" + sizes, "lockstep: error: --rows: '-1' is not a whole number in 1..256\n"},
+        {"gemm --cols 257" + sizes, "lockstep: error: --cols: '257' is not a whole number in 1..256\n"},
+        {"gemm --seed -1" + sizes, "lockstep: error: --seed: '-1' is not a whole number\n"},
+        {"gemm --m -1 --k 4 --n 4", "lockstep: error: --m: '-1' is not a whole number in 1..65535\n"},
+        {"gemm --launches 0" + sizes, "lockstep: error: --launches: '0' is not a whole number in 1..1000\n"},
+        {"run " + kernel + " --max-cycles 0", "lockstep: error: --max-cycles: '0' is not a whole number in 1..1000000000\n"},
+        {"run " + kernel + " --launches 0", "lockstep: error: --launches: '0' is not a whole number in 1..1000\n"},
+        {"run " + kernel + " --reset-at 5x", "lockstep: error: --reset-at: '5x' is not a whole number in 1..1000000000\n"},
+        {"fuzz --seeds 0", "lockstep: error: --seeds: '0' is not a whole number in 1..1000000000\n"},
+        {"fuzz --start-seed +3", "lockstep: error: --start-seed: '+3' is not a whole number\n"},
+        {"build-rtl --design systolic --rows 0", "lockstep: error: --rows: '0' is not a whole number in 1..256\n"},
+        {"mutate --jobs 0", "lockstep: error: --jobs: '0' is not a whole number in 1..64\n"},
+        {"mutate --seed 18446744073709551616", "lockstep: error: --seed: '18446744073709551616' is not a whole number\n"},
+        {"bench --min-time -1", "lockstep: error: --min-time: '-1' is not a number of seconds in 0.01..3600\n"},
+    };
+    for (const auto& [args, message] : cases) {
+        const CliRun run = run_cli(args);
+        EXPECT_EQ(run.status, 2) << args;
+        EXPECT_EQ(run.err.substr(0, run.err.find('\n') + 1), message) << args;
+        EXPECT_EQ(run.out, "") << args;
+    }
+}
+
+TEST(Cli, UsageErrorsExitTwoAndPointAtHelp) {
+    CliRun run = run_cli("run --bogus");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: program is required\n(lockstep run --help lists the options)\n");
+    run = run_cli("run k.asm --bogus");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: The following argument was not expected: --bogus\n"
+                       "(lockstep run --help lists the options)\n");
+    run = run_cli("frobnicate");
+    EXPECT_EQ(run.status, 2) << run.err;
+    EXPECT_NE(run.err.find("(lockstep --help lists the options)"), std::string::npos) << run.err;
+}
+
+TEST(Cli, FaultsAreParsedWhole) {
+    const std::string kernel = "run " + source_path("programs/matadd.asm") + " --config " + kTiny;
+    for (const char* fault : {"40:0.1:R5=7junk", "40:0.1:R5=7:", " 40:0.1:R5=7", "40:0.1:R5=-7", "40:0.1:R16=7",
+                              "0:0.1:R5=7", "40:0.1.2:R5=7", "40:0.1:r5=7"}) {
+        expect_error(run_cli(kernel + " --inject-fault '" + fault + "'"),
+                     fmt::format("lockstep: error: --inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, "
+                                 "e.g. 40:0.1:R5=7 (CYCLE from 1)\n", fault));
+    }
+    const std::string gemm = "gemm --config " + source_path("configs/systolic.yaml") + " --m 4 --k 4 --n 4";
+    for (const char* fault : {"10:1.1:acc=5x", "10:1.1:acc=", "10:1.1:accu=5", "10:-1.1:acc=5", "10:1.1:acc=2147483648"}) {
+        expect_error(run_cli(gemm + " --inject-fault '" + fault + "'"),
+                     fmt::format("lockstep: error: --inject-fault '{}': expected CYCLE:ROW.COL:(h|v|w|acc)=VALUE, "
+                                 "e.g. 12:1.2:acc=5\n", fault));
+    }
+}
+
+// With --json, every error is one JSON object on stdout, the parser's too, wherever --json is.
+TEST(Cli, EveryErrorInJsonModeIsOneJsonObject) {
+    CliRun run = run_cli("gemm --json --m -1 --k 4 --n 4");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.out, "{\"error\":\"--m: '-1' is not a whole number in 1..65535\"}\n");
+    run = run_cli("run " + source_path("programs/matadd.asm") + " --bogus --json");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.out, "{\"error\":\"The following argument was not expected: --bogus\"}\n");
+    run = run_cli("gemm --config " + source_path("configs/systolic.yaml") + " --json");   // an Error from the command
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.out, "{\"error\":\"gemm needs the sizes (missing --m, --k, --n): give --m/--k/--n, or --a/--b, "
+                       "or --topology\"}\n");
+    run = run_cli("mutate --jobs 0 --json " + temp_path("verdicts.json"));   // mutate's --json is a file name
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.out, "");
+}
+
+TEST(Cli, HelpListsTheExitStatuses) {
+    const std::string statuses = "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed "
+                                 "or a mutant failed); 2 bad input or usage; 3 internal error\n";
+    for (const char* args : {"--help", "run --help", "gemm --help", "step --help", "mutate --help"}) {
+        const CliRun run = run_cli(args);
+        EXPECT_EQ(run.status, 0) << args;
+        EXPECT_NE(run.out.find(statuses), std::string::npos) << args << ": " << run.out;
+    }
+}
+
+TEST(Cli, VersionNamesTheBuildAndItsTools) {
+    const CliRun run = run_cli("--version");
+    EXPECT_EQ(run.status, 0);
+    EXPECT_EQ(run.out.rfind("lockstep 0.1 (git ", 0), 0u) << run.out;
+    EXPECT_NE(run.out.find(")\nVerilator 5."), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("\nSystemC 2.3"), std::string::npos) << run.out;
+}
+
+TEST(Cli, GemmWithoutSizesSaysWhatToGive) {
+    const std::string gemm = "gemm --config " + source_path("configs/systolic.yaml");
+    expect_error(run_cli(gemm),
+                 "lockstep: error: gemm needs the sizes (missing --m, --k, --n): give --m/--k/--n, or --a/--b, or --topology\n");
+    expect_error(run_cli(gemm + " --m 4 --n 4"),
+                 "lockstep: error: gemm needs the sizes (missing --k): give --m/--k/--n, or --a/--b, or --topology\n");
+}
+
+// A mismatch stops a GEMM 11 cycles into 4 folds of 18: it reports those 11 cycles and no
+// utilisation (which was 512 MACs / (11 x 16 PE-cycles) = 290.9%).
+TEST(Cli, StoppedGemmReportsTheCyclesItRanAndNoUtilisation) {
+    const std::string gemm = "gemm --config " + source_path("configs/systolic.yaml") +
+                             " --m 8 --k 8 --n 8 --inject-fault 10:1.1:acc=5";
+    CliRun run = run_cli(gemm);
+    EXPECT_EQ(run.status, 1) << run.err;
+    EXPECT_NE(run.out.find("  stopped by a mismatch after 11 of 72 cycles (4 folds x 18 cycles per fold)\n"
+                           "  mapping efficiency 100.0% (no utilisation: the GEMM did not finish)\n"),
+              std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("  C not compared with a plain int32 GEMM: the GEMM did not finish\n"), std::string::npos);
+    EXPECT_EQ(run.out.find("utilisation "), std::string::npos) << run.out;
+    run = run_cli(gemm + " --json");
+    EXPECT_EQ(run.status, 1);
+    ASSERT_TRUE(run.json.is_object()) << run.out;
+    EXPECT_EQ(run.json["cycles"], 11);
+    EXPECT_EQ(run.json["launch_cycles"], nlohmann::json::array({11}));
+    EXPECT_EQ(run.json["stopped"], true);
+    EXPECT_TRUE(run.json["utilisation"].is_null());
+    EXPECT_EQ(run.json["first_mismatch"]["cycle"], 10);
+}
+
+TEST(Cli, StoppedRunSaysItStopped) {
+    const std::string kernel = "run " + source_path("programs/matadd.asm") + " --config " + kTiny;
+    CliRun run = run_cli(kernel + " --inject-fault 40:0.1:R5=7");
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.out.find("\nStopped by a mismatch after 40 cycles\n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("\nUtilisation up to the stop: 7 instructions issued, 28 thread-instructions,"),
+              std::string::npos) << run.out;
+    EXPECT_EQ(run.out.find("Completed"), std::string::npos) << run.out;
+    run = run_cli(kernel + " --inject-fault 40:0.1:R5=7 --json --launches 3");
+    EXPECT_EQ(run.status, 1);
+    EXPECT_EQ(run.json["stopped"], true);
+    EXPECT_EQ(run.json["cycles"], 40);
+    EXPECT_EQ(run.json["launch_cycles"], nlohmann::json::array({40})) << "launches 2 and 3 never ran";
+}
+
+TEST(Cli, EveryLaunchsCyclesAreReported) {
+    const std::string kernel = "run " + source_path("programs/matadd.asm") + " --config " + kTiny + " --engine model";
+    CliRun run = run_cli(kernel + " --launches 3");
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("\nCompleted 3 launches: 158, 158, 158 cycles\n"), std::string::npos) << run.out;
+    run = run_cli(kernel + " --launches 3 --json");
+    EXPECT_EQ(run.json["launch_cycles"], nlohmann::json::array({158, 158, 158}));
+    EXPECT_EQ(run.json["stopped"], false);
+
+    const std::string gemm = "gemm --config " + source_path("configs/systolic.yaml") + " --m 8 --k 8 --n 8 --engine model";
+    run = run_cli(gemm + " --launches 3");
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("  4 folds x 18 cycles per fold = 72 cycles (SCALE-Sim reports 71, the last cycle's index)\n"
+                           "  utilisation 44.4%, mapping efficiency 100.0%\n"
+                           "  3 launches: 72, 72, 72 cycles\n"),
+              std::string::npos) << run.out;
+    run = run_cli(gemm + " --launches 3 --json");
+    EXPECT_EQ(run.json["launch_cycles"], nlohmann::json::array({72, 72, 72}));
+    EXPECT_DOUBLE_EQ(run.json["utilisation"].get<double>(), 512.0 / (72 * 16));
+}
+
+// One of anything is singular: 1 core, 1 thread, 1 fold, 1 data channel.
+TEST(Cli, CountsOfOneAreSingular) {
+    const std::string config = write_temp("one.yaml", "gpu:\n  cores: 1\n  threads_per_block: 1\n  data_channels: 1\n"
+                                                      "  program_channels: 1\n");
+    const std::string kernel = write_temp("one.asm", ".threads 1\nCONST R1, #1\nRET\n");
+    const std::string dir = temp_path("one_trace");
+    CliRun run = run_cli("run " + kernel + " --config " + config + " --engine model --trace " + dir);
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("(1 core x 1 thread, 1 data channel), engine model\n"), std::string::npos) << run.out;
+    run = run_cli("step " + dir + " -e show");
+    EXPECT_NE(run.out.find(" on 1 core x 1 thread\n"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("block 0 (1 thread) [no block]"), std::string::npos) << run.out;
+    run = run_cli("gemm --config " + source_path("configs/systolic.yaml") + " --m 4 --k 4 --n 4 --engine model");
+    EXPECT_NE(run.out.find("  1 fold x 14 cycles per fold = 14 cycles"), std::string::npos) << run.out;
+}
+
+// Layer names become trace folders: non-empty, unique, no way out of --trace DIR.
+TEST(Cli, TopologyLayerNamesAreSafeUniqueFolderNames) {
+    const std::string rule = "cannot be a trace folder: use letters, digits, '_', '-' and '.' (not first), at most "
+                             "100 characters\n";
+    const std::pair<std::string, std::string> cases[] = {
+        {"../escaped", "layer name '../escaped' " + rule},
+        {"a/b", "layer name 'a/b' " + rule},
+        {".hidden", "layer name '.hidden' " + rule},
+        {"tab\there", "layer name 'tab\there' " + rule},
+        {"", "a layer needs a name\n"},
+    };
+    int n = 0;
+    for (const auto& [name, message] : cases) {
+        const std::string topology = write_temp("names" + std::to_string(n++) + ".csv",
+                                                "Layer name, M, N, K,\nconv1, 4, 4, 4,\n" + name + ", 4, 4, 4,\n");
+        expect_error(run_cli("gemm --topology " + topology), "lockstep: error: " + topology + ":3: " + message);
+    }
+    const std::string twice = write_temp("twice.csv", "Layer name, M, N, K,\nconv1, 4, 4, 4,\nfc, 4, 4, 4,\nconv1, 4, 4, 4,\n");
+    expect_error(run_cli("gemm --topology " + twice),
+                 "lockstep: error: " + twice + ":4: layer 'conv1' is already on line 2: names must be unique (each is a "
+                 "trace folder)\n");
+}
+
+// gemm --topology --trace DIR writes DIR/<layer>/: gemm prints each layer's command, and
+// step and view on DIR list them instead of failing on DIR/states.bin.
+TEST(Cli, TopologyTracesAreOpenedPerLayer) {
+    const std::string topology = write_temp("layers.csv", "Layer name, M, N, K,\nconv1, 4, 4, 4,\nfc_2, 4, 4, 8,\n");
+    const std::string dir = temp_path("layers_trace");
+    CliRun run = run_cli("gemm --config " + source_path("configs/systolic.yaml") + " --topology " + topology +
+                         " --engine model --trace " + dir);
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("Traces: " + dir + "/<layer>/, one folder per layer; step through a layer's run (or view it):\n"
+                           "  lockstep step " + dir + "/conv1 (or lockstep view " + dir + "/conv1)\n"
+                           "  lockstep step " + dir + "/fc_2 (or lockstep view " + dir + "/fc_2)\n"),
+              std::string::npos) << run.out;
+    for (const char* command : {"step", "view"}) {
+        run = run_cli(std::string(command) + " " + dir);
+        EXPECT_EQ(run.status, 2) << command;
+        EXPECT_EQ(run.err, fmt::format("lockstep: error: {0} holds the traces of 2 layers, one folder each; open one:\n"
+                                       "  lockstep {1} {0}/conv1\n  lockstep {1} {0}/fc_2\n", dir, command));
+    }
+    run = run_cli("step " + dir + "/conv1 -e quit");
+    EXPECT_EQ(run.status, 0) << run.err;
 }
 
 }  // namespace

@@ -5,16 +5,21 @@
 #include "cli_testing.h"
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "lockstep/command_line.h"
+#include "lockstep/command_support.h"
 #include "lockstep/commands.h"
 #include "lockstep/stepper.h"
 
 #include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lockstep::testing {
 namespace {
@@ -160,6 +165,64 @@ TEST(CommandTable, JsonRunsReportErrorsAsJson) {
     app.parse("run kernel.asm --json", false);
     ASSERT_TRUE(table[0].cli->parsed());
     EXPECT_TRUE(table[0].json()) << "main prints errors of a --json run as one JSON object";
+}
+
+TEST(CommandSupport, PluralIsSingularForOne) {
+    EXPECT_EQ(plural(1, "core"), "1 core");
+    EXPECT_EQ(plural(0, "core"), "0 cores");
+    EXPECT_EQ(plural(2, "program channel"), "2 program channels");
+    EXPECT_EQ(plural(3, "launch"), "3 launches");
+    EXPECT_EQ(plural(1, "launch"), "1 launch");
+}
+
+TEST(CommandSupport, NumbersAreParsedWhole) {
+    EXPECT_EQ(parse_whole("0"), uint64_t{0});
+    EXPECT_EQ(parse_whole("18446744073709551615"), UINT64_MAX);
+    for (const char* bad : {"", "-1", "+1", " 1", "1 ", "7junk", "0x10", "18446744073709551616", "1e3"}) {
+        EXPECT_FALSE(parse_whole(bad)) << bad;
+    }
+    EXPECT_EQ(parse_int32("-2147483648"), INT32_MIN);
+    EXPECT_EQ(parse_int32("2147483647"), INT32_MAX);
+    for (const char* bad : {"-", "--1", "2147483648", "-2147483649", "5x"}) EXPECT_FALSE(parse_int32(bad)) << bad;
+    EXPECT_EQ(split("10:1.1:acc=5", ':'), (std::vector<std::string>{"10", "1.1", "acc=5"}));
+    EXPECT_EQ(split("a:", ':'), (std::vector<std::string>{"a", ""}));
+}
+
+// The validator every numeric option checks with: a bad value is a CLI11 ValidationError,
+// which main turns into exit 2.
+TEST(CommandSupport, WholeNumberOptionsRefuseSignsJunkAndRange) {
+    CLI::App app;
+    unsigned rows = 0;
+    app.add_option("--rows", rows)->check(whole_number(1, 256));
+    app.parse("--rows 256", false);
+    EXPECT_EQ(rows, 256u);
+    for (const auto& [value, message] : {std::pair{"-1", "--rows: '-1' is not a whole number in 1..256"},
+                                         {"0", "--rows: '0' is not a whole number in 1..256"},
+                                         {"257", "--rows: '257' is not a whole number in 1..256"},
+                                         {"4x", "--rows: '4x' is not a whole number in 1..256"}}) {
+        try {
+            app.parse(std::string("--rows ") + value, false);
+            ADD_FAILURE() << value << " was taken";
+        } catch (const CLI::ValidationError& e) {
+            EXPECT_EQ(std::string(e.what()), message);
+        }
+    }
+}
+
+// A folder of per-layer traces (gemm --topology --trace) is not a trace: step and view name
+// its layers' folders.
+TEST(CommandSupport, AFolderOfLayerTracesListsTheLayers) {
+    const std::string topology = write_temp("commands_layers.csv", "Layer name, M, N, K,\nb, 4, 4, 4,\na, 4, 4, 4,\n");
+    const std::string dir = temp_path("commands_layers");
+    ASSERT_EQ(record_gemm_trace("--topology " + topology, dir), 0);
+    const std::string listing = dir + " holds the traces of 2 layers, one folder each; open one:\n  lockstep step " +
+                                dir + "/a\n  lockstep step " + dir + "/b";
+    EXPECT_EQ(error_of([&] { step_command(dir, {"quit"}, true); }), listing);
+    EXPECT_EQ(error_of([&] { view_command(dir); }),
+              dir + " holds the traces of 2 layers, one folder each; open one:\n  lockstep view " + dir +
+                  "/a\n  lockstep view " + dir + "/b");
+    EXPECT_NO_THROW(require_trace_dir(dir + "/a", "step"));
+    EXPECT_NO_THROW(require_trace_dir("/nonexistent", "step")) << "the reader says what is wrong";
 }
 
 }  // namespace

@@ -128,7 +128,7 @@ TEST(SystolicModel, UtilisationAndMappingEfficiency) {
     // folds: ceil(6/4) * ceil(4/4) = 2 of 5 + 4 + 4 - 2 = 11 cycles; tiles use 16 and 8 PEs.
     EXPECT_EQ(r.folds, 2u);
     EXPECT_EQ(r.cycles_per_fold, 11u);
-    EXPECT_DOUBLE_EQ(r.utilisation, 6.0 * 4 * 5 / (22.0 * 16));
+    EXPECT_DOUBLE_EQ(r.utilisation.value(), 6.0 * 4 * 5 / (22.0 * 16));
     EXPECT_DOUBLE_EQ(r.mapping_efficiency, (16.0 / 16 + 8.0 / 16) / 2);
 }
 
@@ -308,14 +308,14 @@ void expect_gemm_error(const std::string& args, const std::string& message) {
 }
 
 TEST(SystolicCli, BadInput) {
-    expect_gemm_error("--m 0 --k 4 --n 4", "M, K and N must be at least 1 (got M=0 K=4 N=4)");
+    expect_gemm_error("--m 0 --k 4 --n 4", "--m: '0' is not a whole number in 1..65535");
     expect_gemm_error("--m 200 --k 100 --n 4", "GEMM M=200 K=100 N=4: A (M*K) needs 20000 words, the buffers hold 16384");
-    expect_gemm_error("--m 70000 --k 1 --n 1", "GEMM size M = 70000 out of range 1..65535");
+    expect_gemm_error("--m 70000 --k 1 --n 1", "--m: '70000' is not a whole number in 1..65535");
     expect_gemm_error("--m 4 --k 4 --n 4 --dataflow rs", "--dataflow 'rs': expected os, ws or is");
-    expect_gemm_error("--m 4 --k 4 --n 4 --rows 0", "array 0x4: rows and cols must be 1..256");
+    expect_gemm_error("--m 4 --k 4 --n 4 --rows 0", "--rows: '0' is not a whole number in 1..256");
     const std::string good = write_temp("good.csv", "1,2\n3,4\n");
     const std::string ragged = write_temp("ragged.csv", "1,2\n3\n");
-    expect_gemm_error("--a " + ragged + " --b " + good, ragged + ":2: row has 1 values, the first row has 2");
+    expect_gemm_error("--a " + ragged + " --b " + good, ragged + ":2: row has 1 value, the first row has 2");
     const std::string word = write_temp("word.csv", "1,x\n3,4\n");
     expect_gemm_error("--a " + word + " --b " + good, word + ":1: 'x' is not an integer");
     const std::string big = write_temp("big.csv", "1,2\n3,200\n");

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "common/spelling.h"
 
 namespace lockstep {
@@ -150,7 +151,7 @@ public:
         const size_t words = program_.code.size();
         if (words > limits_.program_words) {
             line_ = program_.code_lines[limits_.program_words];
-            throw fail(fmt::format("program has {} instructions, program memory holds {}", words,
+            throw fail(fmt::format("program has {}, program memory holds {}", plural(words, "instruction"),
                                    limits_.program_words));
         }
         if (data_overflow_line_ != 0) {
@@ -414,8 +415,8 @@ private:
         if (it == labels_.end()) throw fail(fmt::format("undefined label '{}'", fixup.label));
         const size_t address = it->second.address;
         if (static_cast<long long>(address) > last_target()) {
-            throw fail(fmt::format("label '{}' is at address {}, beyond program memory ({} words)",
-                                   fixup.label, address, last_target() + 1));
+            throw fail(fmt::format("label '{}' is at address {}, beyond program memory ({})",
+                                   fixup.label, address, plural(last_target() + 1, "word")));
         }
         program_.code[fixup.index] |= static_cast<uint16_t>(address);
     }

@@ -1,6 +1,7 @@
 #include "common/memory.h"
 
 #include "common/error.h"
+#include "common/plural.h"
 
 #include <fmt/format.h>
 
@@ -24,7 +25,7 @@ Memory::Memory(std::string name, unsigned words, unsigned data_bits, unsigned ch
 
 void Memory::load(const std::vector<uint32_t>& words) {
     if (words.size() > words_.size()) {
-        throw Error(fmt::format("{} memory holds {} words, got {}", name_, words_.size(), words.size()));
+        throw Error(fmt::format("{} memory holds {}, got {}", name_, plural(words_.size(), "word"), words.size()));
     }
     std::fill(words_.begin(), words_.end(), 0);
     for (size_t i = 0; i < words.size(); ++i) words_[i] = words[i] & data_mask_;

@@ -73,6 +73,7 @@ struct Outcome {
     bool fast = false;                         // run_fast() ran it: no per-cycle record
     std::optional<Mismatch> first_mismatch;    // a difference or a failed assertion
     uint64_t mismatch_record = 0;              // its record in states.bin (the stepper's breakpoint)
+    bool stopped = false;                      // the mismatch ended the work early: the counts are of what ran
 };
 
 template <typename Design>
@@ -122,7 +123,11 @@ private:
             for (unsigned pass = reset_at ? 0 : 1; pass <= design_.launches() && !outcome_.first_mismatch; ++pass) {
                 const unsigned launch = pass == 0 ? 0 : pass - 1;
                 set_up(launch, trace);
-                if (outcome_.first_mismatch) break;
+                if (outcome_.first_mismatch) {   // stopped before this launch's first counted edge
+                    if (pass > 0) outcome_.launch_cycles.push_back(0);
+                    outcome_.cycles = 0;
+                    break;
+                }
                 cycle = 0;
                 uint64_t counted = 0;   // edges clocked in this launch
                 if (design_.records_start_state()) observe(0, trace);
@@ -155,6 +160,7 @@ private:
                                     trace_dir_));
         }
         progress.clear();
+        outcome_.stopped = outcome_.first_mismatch.has_value();   // compare_final's comes after a complete run
         for (Bench* b : benches_) design_.epilogue(*b);
         if (model_ && rtl_ && !outcome_.first_mismatch) {
             if (auto m = design_.compare_final(*rtl_, *model_)) {   // shows on the last record

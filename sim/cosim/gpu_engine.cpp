@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/isa.h"
 #include "common/memory.h"
+#include "common/plural.h"
 #include "cosim/gpu_compare.h"
 #include "gpu/gpu_model.h"
 #include "trace/gpu_trace.h"
@@ -175,14 +176,15 @@ public:
         gpu.cores.at(f.core)->threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
     }
     std::string runaway(uint64_t max_cycles, const Bench& main) const {
-        return fmt::format("{}: did not finish within {} cycles (raise --max-cycles or sim.max_cycles in {}); last state: {}",
-                           program_.path, max_cycles, config_.path, Trace::cycle_line(max_cycles, main.snapshot()));
+        return fmt::format("{}: did not finish within {} (raise --max-cycles or sim.max_cycles in {}); last state: {}",
+                           program_.path, plural(max_cycles, "cycle"), config_.path, Trace::cycle_line(max_cycles, main.snapshot()));
     }
     RunResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
         RunResult result;
         result.engine = outcome.engine;
         result.cycles = outcome.cycles;
         result.launch_cycles = outcome.launch_cycles;
+        result.stopped = outcome.stopped;
         result.initial_memory = main.initial_data();
         result.memory = main.data().words();
         result.first_mismatch = outcome.first_mismatch;
@@ -215,6 +217,7 @@ nlohmann::json to_json(const RunResult& r) {
     return {
         {"cycles", r.cycles},
         {"launch_cycles", r.launch_cycles},
+        {"stopped", r.stopped},
         {"engine", name(r.engine)},
         {"memory", r.memory},
         {"mismatches", r.mismatches},

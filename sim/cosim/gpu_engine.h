@@ -30,7 +30,8 @@ using RunOptions = DriverOptions<Fault>;
 struct RunResult {
     Engine engine = Engine::Cosim;
     uint64_t cycles = 0;                       // edges from start raised to done (last launch)
-    std::vector<uint64_t> launch_cycles;       // per launch
+    std::vector<uint64_t> launch_cycles;       // per launch (the last one cut short when stopped)
+    bool stopped = false;                      // a mismatch stopped it: cycles and utilisation are of what ran
     std::vector<uint32_t> initial_memory;      // data memory before the run
     std::vector<uint32_t> memory;              // data memory after it (the model's in cosim)
     uint64_t mismatches = 0;

@@ -1,6 +1,7 @@
 #include "cosim/systolic_engine.h"
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "cosim/systolic_compare.h"
 #include "systolic/systolic_model.h"
 #include "trace/systolic_trace.h"
@@ -26,9 +27,9 @@ void check_gemm(const SystolicConfig& config, const GemmSize& g) {
                                                       {"C (M*N)", uint64_t{g.m} * g.n}};
     for (const auto& [what, count] : needs) {
         if (count > words) {
-            throw Error(fmt::format("GEMM M={} K={} N={}: {} needs {} words, the buffers hold {} "
+            throw Error(fmt::format("GEMM M={} K={} N={}: {} needs {}, the buffers hold {} "
                                     "(systolic.buffer_addr_bits = {})",
-                                    g.m, g.k, g.n, what, count, words, config.buffer_addr_bits));
+                                    g.m, g.k, g.n, what, plural(count, "word"), words, config.buffer_addr_bits));
         }
     }
 }
@@ -125,7 +126,10 @@ public:
         SystolicInputs& in = b.inputs();
         if (launch > 0) {
             if (step > 1) return false;
-            if (step == 0) run_cycles_ = drain_cycles_ = 0;   // count the last launch
+            if (step == 0) {   // once per launch, though every engine's bench steps through here
+                if (launch_cycles_.size() < launch) launch_cycles_.push_back(run_cycles_);
+                run_cycles_ = drain_cycles_ = 0;   // count the last launch
+            }
             set_start(b, step == 1);
             b.edge();
             return true;
@@ -135,6 +139,7 @@ public:
         in = SystolicInputs{};
         if (step == 0) {
             run_cycles_ = drain_cycles_ = 0;
+            launch_cycles_.clear();   // a reset (--reset-at) abandons what ran before
             in.rst_n = false;
         } else if (step <= words) {
             const bool is_a = step <= a;
@@ -168,8 +173,8 @@ public:
         top.run_cycles = top.drain_cycles = 0;
         static_cast<SystolicModel&>(b.device()).run_until_done(b.inputs(), options_.max_cycles + 1);   // +1: the edge that samples start
         if (top.controller.q.state != SaState::Done) {
-            throw Error(fmt::format("GEMM did not finish within {} cycles (raise --max-cycles or sim.max_cycles)",
-                                    options_.max_cycles));
+            throw Error(fmt::format("GEMM did not finish within {} (raise --max-cycles or sim.max_cycles)",
+                                    plural(options_.max_cycles, "cycle")));
         }
         run_cycles_ = top.run_cycles;
         drain_cycles_ = top.drain_cycles;
@@ -218,7 +223,8 @@ public:
         grid->at(p) = f.value;
     }
     std::string runaway(uint64_t max_cycles, const Bench&) const {
-        return fmt::format("GEMM did not finish within {} cycles (raise --max-cycles or sim.max_cycles)", max_cycles);
+        return fmt::format("GEMM did not finish within {} (raise --max-cycles or sim.max_cycles)",
+                           plural(max_cycles, "cycle"));
     }
 
     GemmResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
@@ -230,6 +236,9 @@ public:
         result.load_cycles = request_.a.size() + request_.b.size();
         result.unload_cycles = static_cast<uint64_t>(request_.size.m) * request_.size.n;
         result.cycles = run_cycles_;
+        result.launch_cycles = launch_cycles_;
+        result.launch_cycles.push_back(run_cycles_);
+        result.stopped = outcome.stopped;
         result.drain_cycles = drain_cycles_;
         result.first_mismatch = outcome.first_mismatch;
         result.mismatches = outcome.first_mismatch ? 1 : 0;
@@ -239,7 +248,8 @@ public:
         result.result_ok = options_.check_result && result.c == reference_gemm(request_, shape_.acc_bits);
         const double pe_cycles = static_cast<double>(result.cycles) * shape_.rows * shape_.cols;
         const GemmSize& g = request_.size;
-        result.utilisation = pe_cycles > 0 ? static_cast<double>(g.m) * g.n * g.k / pe_cycles : 0;
+        // A stopped run did part of the MACs in part of the cycles: no utilisation to report.
+        if (!result.stopped) result.utilisation = pe_cycles > 0 ? static_cast<double>(g.m) * g.n * g.k / pe_cycles : 0;
         if (!outcome.fast) {
             nlohmann::json summary = to_json(result, config_.systolic, request_);
             if (result.first_mismatch) summary["first_mismatch"]["record"] = outcome.mismatch_record;
@@ -257,6 +267,7 @@ private:
     ArrayShape shape_;
     Mapping map_;
     uint64_t run_cycles_ = 0, drain_cycles_ = 0;
+    std::vector<uint64_t> launch_cycles_;   // run cycles of the launches before the current one
 };
 
 }  // namespace
@@ -280,12 +291,14 @@ nlohmann::json to_json(const GemmResult& r, const SystolicConfig& array, const G
         {"k", request.size.k},
         {"n", request.size.n},
         {"cycles", r.cycles},
+        {"launch_cycles", r.launch_cycles},
+        {"stopped", r.stopped},
         {"folds", r.folds},
         {"cycles_per_fold", r.cycles_per_fold},
         {"drain_cycles", r.drain_cycles},
         {"load_cycles", r.load_cycles},
         {"unload_cycles", r.unload_cycles},
-        {"utilisation", r.utilisation},
+        {"utilisation", r.utilisation ? nlohmann::json(*r.utilisation) : nlohmann::json(nullptr)},
         {"mapping_efficiency", r.mapping_efficiency},
         {"result_ok", r.result_ok},
         {"mismatches", r.mismatches},

@@ -40,12 +40,14 @@ struct GemmOptions : DriverOptions<PeFault> {
 struct GemmResult {
     Engine engine = Engine::Cosim;
     uint64_t cycles = 0;              // compute cycles (StRun) of the last launch, SCALE-Sim's figure
+    std::vector<uint64_t> launch_cycles;   // the same, per launch (the last one cut short when stopped)
+    bool stopped = false;             // a mismatch stopped it: cycles are those that ran
     uint64_t drain_cycles = 0;        // os: output drain after the last fold (StDrain)
     uint64_t load_cycles = 0;         // host-port cycles writing A and B (one word a cycle)
     uint64_t unload_cycles = 0;       // host-port cycles reading C
     uint64_t folds = 0;
     uint32_t cycles_per_fold = 0;
-    double utilisation = 0;           // M*N*K / (cycles * R * C)
+    std::optional<double> utilisation;   // M*N*K / (cycles * R * C); none when stopped
     double mapping_efficiency = 0;
     std::vector<int32_t> c;           // row-major M x N
     bool result_ok = false;           // C equals a plain GEMM of A and B

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "trace/snapshot_fields.h"
 
 #include <fmt/format.h>
@@ -52,8 +53,8 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     if (!dir_.enabled()) return;
     log_ = &dir_.open("trace.log");
     csv_ = &dir_.open("utilisation.csv");
-    *log_ << fmt::format("# lockstep GPU trace: {} on {} cores x {} threads\n", program.path, config.cores,
-                        config.threads_per_block);
+    *log_ << fmt::format("# lockstep GPU trace: {} on {} x {}\n", program.path, plural(config.cores, "core"),
+                        plural(config.threads_per_block, "thread"));
     nlohmann::json listing = nlohmann::json::array();
     for (size_t a = 0; a < program.code.size(); ++a) {
         listing.push_back({{"address", a}, {"word", program.code[a]}, {"text", isa::disassemble(program.code[a])},

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "trace/gpu_trace.h"
 #include "trace/gtkwave.h"
 #include "trace/perfetto.h"

@@ -84,7 +84,22 @@ void add_bench_command(CLI::App& app, CommandTable& table) {
     CLI::App* cli = app.add_subcommand("bench", "Simulated cycles per second: model, RTL and cosim (Google Benchmark)");
     cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
     cli->add_option("--program", args->program, "Kernel to run (default: programs/bench_loop.asm)");
-    cli->add_option("--min-time", args->min_time, "Seconds per benchmark")->capture_default_str();
+    cli->add_option("--min-time", args->min_time, "Seconds per benchmark")->capture_default_str()
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                size_t used = 0;
+                double seconds = 0;
+                try {
+                    seconds = std::stod(text, &used);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                if (used == 0 || used != text.size() || !(seconds >= 0.01 && seconds <= 3600)) {
+                    return fmt::format("'{}' is not a number of seconds in 0.01..3600", text);
+                }
+                return "";
+            },
+            "0.01..3600"));
     cli->add_option("--design", args->design, "gpu, systolic, stepper (opening and seeking a trace) or view (view.html in Chromium)")
         ->capture_default_str()
         ->check(CLI::IsMember({"gpu", "systolic", "stepper", "view"}));

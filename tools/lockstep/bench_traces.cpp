@@ -7,6 +7,7 @@
 #include "command_support.h"
 #include "common/assembler.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "cosim/gpu_engine.h"
 #include "gpu/gpu_model.h"
 #include "stepper.h"
@@ -53,7 +54,7 @@ void prepare(const BenchArgs& args, const Config& config, const char* kernel, Re
     options.engine = cosim::Engine::Model;
     options.trace_dir = trace.dir;
     const cosim::RunResult result = cosim::run_gpu(config, program, options);
-    fmt::print("recorded {} ({} cycles on {}) into {}\n\n", path, result.cycles, config.path, trace.dir);
+    fmt::print("recorded {} ({} on {}) into {}\n\n", path, plural(result.cycles, "cycle"), config.path, trace.dir);
 }
 
 }  // namespace
@@ -106,7 +107,7 @@ int bench_view(const BenchArgs& args, const Config& config) {
     prepare(args, config, "mid_loop.asm", trace);
     const std::string page = fs::absolute(write_view(trace.dir)).string();
     const uint64_t last = Stepper(trace.dir).last();
-    fmt::print("view.html of {} cycles: {:.1f} MB\n\n", last + 1, static_cast<double>(fs::file_size(page)) / 1e6);
+    fmt::print("view.html of {}: {:.1f} MB\n\n", plural(last + 1, "cycle"), static_cast<double>(fs::file_size(page)) / 1e6);
 
     // Opens the page in headless Chromium with `hash` and returns what it measured itself.
     auto measure = [chromium, page](const std::string& hash) {

@@ -33,8 +33,8 @@ void add_build_rtl_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--config", args->config, "Config (YAML)")->capture_default_str();
     cli->add_option("--design", args->design, "gpu or systolic")->capture_default_str()
         ->check(CLI::IsMember({"gpu", "systolic"}));
-    cli->add_option("--rows", args->rows, "systolic: override the config's rows")->check(CLI::Range(1u, 256u));
-    cli->add_option("--cols", args->cols, "systolic: override the config's cols")->check(CLI::Range(1u, 256u));
+    cli->add_option("--rows", args->rows, "systolic: override the config's rows")->check(whole_number(1, 256));
+    cli->add_option("--cols", args->cols, "systolic: override the config's cols")->check(whole_number(1, 256));
     table.push_back({cli, [args] { return build_rtl_command(*args); }});
 }
 

@@ -1,5 +1,5 @@
 // What several commands need: the default config, reading --config, the assembler's limits
-// for a GPU, and --engine by name.
+// for a GPU, --engine by name, strict numbers, the exit statuses and trace folders.
 #pragma once
 
 #include "common/assembler.h"
@@ -8,9 +8,38 @@
 #include "common/error.h"
 #include "cosim/gpu_engine.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
+
+namespace CLI {
+class Validator;
+}
 
 namespace lockstep {
+
+// What every `--help` ends with (main.cpp returns these).
+inline constexpr const char* kExitStatuses =
+    "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed or a mutant "
+    "failed); 2 bad input or usage; 3 internal error";
+
+// Every numeric option checks with this: digits only (no sign, no junk), lo..hi; a mistake is a
+// usage error (exit 2), e.g. "--rows: '-1' is not a whole number in 1..256".
+CLI::Validator whole_number(uint64_t lo, uint64_t hi);
+
+// "123" exactly (no sign, spaces or junk; fits 64 bits), else nullopt.
+std::optional<uint64_t> parse_whole(const std::string& text);
+// The same with an optional leading '-', within int32.
+std::optional<int32_t> parse_int32(const std::string& text);
+// "72, 72, 72": each launch's cycles, as run and gemm print them.
+std::string comma_list(const std::vector<uint64_t>& values);
+// `text` cut at every `separator`: "a:b:" gives {"a", "b", ""}.
+std::vector<std::string> split(const std::string& text, char separator);
+
+// Throws Error unless `dir` holds a trace (states.bin). A folder of per-layer traces (gemm
+// --topology --trace) gets the list of its layers' folders and the command to open each.
+void require_trace_dir(const std::string& dir, const std::string& command);
 
 // A file in the source tree ("programs/bench_loop.asm"), where Lockstep was configured.
 std::string source_file(const std::string& relative);

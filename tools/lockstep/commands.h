@@ -59,9 +59,9 @@ int build_rtl_command(const BuildRtlArgs& args);
 // `gemm`: one GEMM (or every layer of a SCALE-Sim topology) on the systolic array.
 struct GemmArgs : LockstepArgs {
     std::string config;
-    long rows = -1, cols = -1;     // -1: from the config
+    unsigned rows = 0, cols = 0;   // 0: from the config
     std::string dataflow;          // empty: from the config
-    uint32_t m = 0, k = 0, n = 0;
+    uint32_t m = 0, k = 0, n = 0;  // 0: not given (--a/--b or --topology give them)
     uint64_t seed = 1;
     std::string a, b, out, topology;
 };

@@ -56,13 +56,14 @@ void add_fuzz_command(CLI::App& app, CommandTable& table) {
     auto args = std::make_shared<FuzzArgs>();
     args->config = default_config();
     CLI::App* cli = app.add_subcommand("fuzz", "Run random kernels in lock-step; report any mismatch with its seed");
-    cli->add_option("--start-seed", args->start_seed, "First seed")->capture_default_str();
-    cli->add_option("--seeds", args->seeds, "How many seeds")->capture_default_str();
+    cli->add_option("--start-seed", args->start_seed, "First seed")->capture_default_str()
+        ->check(whole_number(0, UINT64_MAX));
+    cli->add_option("--seeds", args->seeds, "How many seeds")->capture_default_str()->check(whole_number(1, 1000000000));
     cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
     cli->add_option("--engine", args->engine, "model | rtl | cosim")->capture_default_str();
     cli->add_option("--save", args->save, "Write failing kernels to this directory");
     cli->add_option("--max-cycles", args->max_cycles, "Stop a kernel with an error after this many cycles")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+        ->check(whole_number(1, 1000000000));
     table.push_back({cli, [args] { return fuzz_command(*args); }});
 }
 

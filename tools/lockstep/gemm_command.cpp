@@ -3,6 +3,7 @@
 #include "command_support.h"
 #include "commands.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "cosim/systolic_engine.h"
 #include "trace/pictures.h"
 
@@ -11,10 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -59,7 +63,7 @@ Matrix read_matrix(const std::string& path, unsigned bits) {
         const std::vector<std::string> cells = split_csv(line);
         if (m.rows == 0) m.cols = static_cast<uint32_t>(cells.size());
         if (cells.size() != m.cols) {
-            throw error_at(path, number, fmt::format("row has {} values, the first row has {}", cells.size(), m.cols));
+            throw error_at(path, number, fmt::format("row has {}, the first row has {}", plural(cells.size(), "value"), m.cols));
         }
         for (const std::string& cell : cells) {
             size_t used = 0;
@@ -102,11 +106,25 @@ struct Layer {
     GemmSize size;
 };
 
+// A layer's name becomes its trace folder: letters, digits, '_', '-' and '.', not first, at
+// most 100 characters; so no path separators, "..", hidden folders or control characters.
+std::string folder_name_problem(const std::string& name) {
+    if (name.empty()) return "a layer needs a name";
+    const bool safe = name.size() <= 100 && name[0] != '.' &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+                      });
+    if (safe) return "";
+    return fmt::format("layer name '{}' cannot be a trace folder: use letters, digits, '_', '-' and '.' "
+                       "(not first), at most 100 characters", name);
+}
+
 // SCALE-Sim GEMM topology: a header, then `name, M, N, K,` per layer.
 std::vector<Layer> read_topology(const std::string& path) {
     std::ifstream in(path);
     if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
     std::vector<Layer> layers;
+    std::map<std::string, int> named_on;   // a layer's name, and the line that named it
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
@@ -116,7 +134,7 @@ std::vector<Layer> read_topology(const std::string& path) {
         if (cells.empty()) continue;
         if (number == 1 && cells[0].find("Layer") != std::string::npos) continue;   // the header
         if (cells.size() != 4) {
-            throw error_at(path, number, fmt::format("expected 'name, M, N, K', got {} fields", cells.size()));
+            throw error_at(path, number, fmt::format("expected 'name, M, N, K', got {}", plural(cells.size(), "field")));
         }
         uint32_t dims[3] = {};
         for (int i = 0; i < 3; ++i) {
@@ -126,35 +144,58 @@ std::vector<Layer> read_topology(const std::string& path) {
             }
             dims[i] = static_cast<uint32_t>(std::stoul(cell));
         }
+        if (const std::string problem = folder_name_problem(cells[0]); !problem.empty()) {
+            throw error_at(path, number, problem);
+        }
+        if (const auto [at, fresh] = named_on.emplace(cells[0], number); !fresh) {
+            throw error_at(path, number, fmt::format("layer '{}' is already on line {}: names must be unique "
+                                                     "(each is a trace folder)", cells[0], at->second));
+        }
         layers.push_back(Layer{cells[0], GemmSize{dims[0], dims[2], dims[1]}});   // M, N, K order in the file
     }
     if (layers.empty()) throw Error(path + ": no layers");
     return layers;
 }
 
+// CYCLE:ROW.COL:(h|v|w|acc)=VALUE, the whole text: nothing before, between or after.
 cosim::PeFault parse_pe_fault(const std::string& text) {
-    unsigned long long cycle = 0;
-    unsigned row = 0, col = 0;
-    char signal[8] = {};
-    int value = 0;
+    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:ROW.COL:(h|v|w|acc)=VALUE, e.g. 12:1.2:acc=5", text));
+    const std::vector<std::string> fields = split(text, ':');
+    if (fields.size() != 3) throw bad;
+    const std::vector<std::string> where = split(fields[1], '.'), assign = split(fields[2], '=');
+    if (where.size() != 2 || assign.size() != 2) throw bad;
+    const auto cycle = parse_whole(fields[0]), row = parse_whole(where[0]), col = parse_whole(where[1]);
+    const auto value = parse_int32(assign[1]);
     const std::string known[] = {"h", "v", "w", "acc"};
-    if (std::sscanf(text.c_str(), "%llu:%u.%u:%7[a-z]=%d", &cycle, &row, &col, signal, &value) != 5 ||
-        std::find(std::begin(known), std::end(known), signal) == std::end(known)) {
-        throw Error(fmt::format("--inject-fault '{}': expected CYCLE:ROW.COL:(h|v|w|acc)=VALUE, e.g. 12:1.2:acc=5", text));
+    if (!cycle || !row || !col || !value || *row > 65535 || *col > 65535 ||
+        std::find(std::begin(known), std::end(known), assign[0]) == std::end(known)) {
+        throw bad;
     }
-    return cosim::PeFault{cycle, row, col, signal, value};
+    return cosim::PeFault{*cycle, static_cast<unsigned>(*row), static_cast<unsigned>(*col), assign[0], *value};
 }
 
 void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const cosim::GemmRequest& req,
                   const std::string& label) {
     fmt::print("{}M={} K={} N={} on a {}x{} {} array, engine {}\n", label, req.size.m, req.size.k, req.size.n, sa.rows,
                sa.cols, systolic::name(req.dataflow), cosim::name(r.engine));
-    fmt::print("  {} folds x {} cycles per fold = {} cycles (SCALE-Sim reports {}, the last cycle's index)\n",
-               r.folds, r.cycles_per_fold, r.cycles, r.cycles - 1);
-    fmt::print("  utilisation {:.1f}%, mapping efficiency {:.1f}%\n", 100 * r.utilisation, 100 * r.mapping_efficiency);
-    fmt::print("  not counted above: {} host-port cycles loading A and B, {} reading C{}\n", r.load_cycles,
+    const std::string folds = fmt::format("{} x {} per fold", plural(r.folds, "fold"), plural(r.cycles_per_fold, "cycle"));
+    if (r.stopped) {
+        fmt::print("  stopped by a mismatch after {} of {} ({})\n", r.cycles,
+                   plural(r.folds * r.cycles_per_fold, "cycle"), folds);
+        fmt::print("  mapping efficiency {:.1f}% (no utilisation: the GEMM did not finish)\n", 100 * r.mapping_efficiency);
+    } else {
+        fmt::print("  {} = {} (SCALE-Sim reports {}, the last cycle's index)\n", folds, plural(r.cycles, "cycle"),
+                   r.cycles - 1);
+        fmt::print("  utilisation {:.1f}%, mapping efficiency {:.1f}%\n", 100 * r.utilisation.value_or(0),
+                   100 * r.mapping_efficiency);
+    }
+    if (r.launch_cycles.size() > 1) {
+        fmt::print("  {}: {} cycles\n", plural(r.launch_cycles.size(), "launch"), comma_list(r.launch_cycles));
+    }
+    fmt::print("  not counted above: {} loading A and B, {} reading C{}\n", plural(r.load_cycles, "host-port cycle"),
                r.unload_cycles, r.drain_cycles ? fmt::format(", {} draining the last os tile", r.drain_cycles) : "");
-    fmt::print("  C {} a plain int32 GEMM of A and B\n", r.result_ok ? "equals" : "DIFFERS FROM");
+    if (r.stopped) fmt::print("  C not compared with a plain int32 GEMM: the GEMM did not finish\n");
+    else fmt::print("  C {} a plain int32 GEMM of A and B\n", r.result_ok ? "equals" : "DIFFERS FROM");
 }
 
 }  // namespace
@@ -162,12 +203,11 @@ void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const co
 int gemm_command(const GemmArgs& args) {
     Config config = read_config(args.config);
     SystolicConfig& sa = config.systolic;
-    const long rows = args.rows >= 0 ? args.rows : sa.rows, cols = args.cols >= 0 ? args.cols : sa.cols;
-    if (rows < 1 || rows > 256 || cols < 1 || cols > 256) {
-        throw Error(fmt::format("array {}x{}: rows and cols must be 1..256", rows, cols));
+    if (args.rows) sa.rows = args.rows;
+    if (args.cols) sa.cols = args.cols;
+    if (sa.rows < 1 || sa.rows > 256 || sa.cols < 1 || sa.cols > 256) {
+        throw Error(fmt::format("array {}x{}: rows and cols must be 1..256", sa.rows, sa.cols));
     }
-    sa.rows = static_cast<unsigned>(rows);
-    sa.cols = static_cast<unsigned>(cols);
     if (!args.dataflow.empty()) sa.dataflow = args.dataflow;
     const auto dataflow = systolic::dataflow_from_name(sa.dataflow);
     if (!dataflow) throw Error(fmt::format("--dataflow '{}': expected os, ws or is", sa.dataflow));
@@ -181,6 +221,15 @@ int gemm_command(const GemmArgs& args) {
     }
     if (!args.topology.empty() && (!args.a.empty() || !args.b.empty() || !args.out.empty() || args.m || args.k || args.n)) {
         throw Error("--topology gives every layer's sizes and random inputs: it does not go with --m/--k/--n, --a/--b or --out");
+    }
+
+    const bool from_files = !args.a.empty() || !args.b.empty();
+    if (args.topology.empty() && !from_files && (!args.m || !args.k || !args.n)) {
+        std::string missing;
+        for (const auto& [option, value] : {std::pair{"--m", args.m}, {"--k", args.k}, {"--n", args.n}}) {
+            if (!value) missing += (missing.empty() ? "" : ", ") + std::string(option);
+        }
+        throw Error(fmt::format("gemm needs the sizes (missing {}): give --m/--k/--n, or --a/--b, or --topology", missing));
     }
 
     std::vector<Layer> layers;
@@ -197,7 +246,7 @@ int gemm_command(const GemmArgs& args) {
         cosim::GemmRequest request;
         request.dataflow = *dataflow;
         request.size = layer.size;
-        if (!args.a.empty() || !args.b.empty()) {
+        if (from_files) {
             if (args.a.empty() || args.b.empty()) throw Error("--a and --b go together");
             const Matrix a = read_matrix(args.a, sa.in_bits), b = read_matrix(args.b, sa.in_bits);
             if (a.cols != b.rows) {
@@ -236,9 +285,15 @@ int gemm_command(const GemmArgs& args) {
         }
     }
     if (args.json) std::cout << (layers.size() > 1 ? nlohmann::json{{"layers", reports}} : reports[0]).dump() << std::endl;
-    if (!args.json && !args.trace.empty()) {
+    if (!args.json && !args.trace.empty() && layers.size() == 1) {
         fmt::print("Traces: {}/ ({})\n  step through the run: lockstep step {} (or lockstep view {})\n", args.trace,
                    trace::trace_files(args.trace), args.trace, args.trace);
+    } else if (!args.json && !args.trace.empty()) {
+        fmt::print("Traces: {}/<layer>/, one folder per layer; step through a layer's run (or view it):\n", args.trace);
+        for (const Layer& layer : layers) {
+            const std::string dir = args.trace + "/" + layer.name;
+            fmt::print("  lockstep step {} (or lockstep view {})\n", dir, dir);
+        }
     }
     return all_ok ? 0 : 1;
 }
@@ -248,13 +303,14 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
     args->config = source_file("configs/systolic.yaml");
     CLI::App* cli = app.add_subcommand("gemm", "Run a GEMM on the systolic array (SCALE-Sim compatible timing)");
     cli->add_option("--config", args->config, "Config with a systolic: section")->capture_default_str();
-    cli->add_option("--rows", args->rows, "PE rows (overrides the config)");
-    cli->add_option("--cols", args->cols, "PE columns (overrides the config)");
+    cli->add_option("--rows", args->rows, "PE rows (overrides the config)")->check(whole_number(1, 256));
+    cli->add_option("--cols", args->cols, "PE columns (overrides the config)")->check(whole_number(1, 256));
     cli->add_option("--dataflow", args->dataflow, "os | ws | is (overrides the config)");
-    cli->add_option("--m", args->m, "Rows of A and C");
-    cli->add_option("--k", args->k, "Columns of A, rows of B");
-    cli->add_option("--n", args->n, "Columns of B and C");
-    cli->add_option("--seed", args->seed, "Seed of the random int8 inputs")->capture_default_str();
+    cli->add_option("--m", args->m, "Rows of A and C")->check(whole_number(1, 65535));
+    cli->add_option("--k", args->k, "Columns of A, rows of B")->check(whole_number(1, 65535));
+    cli->add_option("--n", args->n, "Columns of B and C")->check(whole_number(1, 65535));
+    cli->add_option("--seed", args->seed, "Seed of the random int8 inputs")->capture_default_str()
+        ->check(whole_number(0, UINT64_MAX));
     cli->add_option("--a", args->a, "A as CSV (M rows of K integers)");
     cli->add_option("--b", args->b, "B as CSV (K rows of N integers)");
     cli->add_option("--out", args->out, "Write C as CSV");
@@ -262,15 +318,15 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--trace", args->trace, "Write per-cycle traces here");
     cli->add_option("--topology", args->topology, "SCALE-Sim GEMM topology CSV: run every layer");
     cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+        ->check(whole_number(1, 1000000000));
     cli->add_option("--inject-fault", args->fault,
                     "Overwrite a model PE register after a cycle, CYCLE:ROW.COL:(h|v|w|acc)=VALUE");
     cli->add_option("--launches", args->launches, "Run the GEMM this many times without a reset (start dropped in between)")
-        ->check(CLI::Range(1u, 1000u));
+        ->check(whole_number(1, 1000));
     cli->add_option("--reset-at", args->reset_at,
                     "Reset the array after this many cycles of a first GEMM, then run it again from the start "
                     "(checks that a reset mid-run leaves nothing behind)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+        ->check(whole_number(1, 1000000000));
     cli->add_flag("--json", args->json, "Print one JSON object on stdout");
     table.push_back({cli, [args] { return gemm_command(*args); }, [args] { return args->json; }});
 }

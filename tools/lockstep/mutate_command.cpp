@@ -5,6 +5,7 @@
 #include "command_support.h"
 #include "commands.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "mutation.h"
 
 #include "build_info.h"
@@ -148,7 +149,7 @@ int mutate_command(const MutateArgs& args) {
     if (chosen.empty()) throw Error("no mutants to run");
     if (args.list) {
         for (const Mutant& m : chosen) fmt::print("{}\n  - {}\n  + {}\n", m.id, m.find, m.replace);
-        fmt::print("{} mutants ({} automatic mutants in all)\n", chosen.size(), automatic.size());
+        fmt::print("{} ({} in all)\n", plural(chosen.size(), "mutant"), plural(automatic.size(), "automatic mutant"));
         return 0;
     }
 
@@ -162,10 +163,11 @@ int mutate_command(const MutateArgs& args) {
     options.timeout = args.timeout;
     options.verbose = !args.quiet;
     const auto count = [&](auto pick) { return std::count_if(chosen.begin(), chosen.end(), pick); };
-    fmt::print(stderr, "lockstep mutate: {} mutants ({} automatic of {}, {} hand-written, {} assertion breakers), {} job(s)\n",
-               chosen.size(), count([](const Mutant& m) { return m.op != "hand"; }), automatic.size(),
+    fmt::print(stderr, "lockstep mutate: {} ({} automatic of {}, {} hand-written, {}), {}\n",
+               plural(chosen.size(), "mutant"), count([](const Mutant& m) { return m.op != "hand"; }), automatic.size(),
                count([](const Mutant& m) { return m.op == "hand" && m.expect.empty(); }),
-               count([](const Mutant& m) { return !m.expect.empty(); }), options.jobs);
+               plural(count([](const Mutant& m) { return !m.expect.empty(); }), "assertion breaker"),
+               plural(options.jobs, "job"));
     verdicts = mutation::run(chosen, inputs, options);
     return report(args, chosen, verdicts, file);
 }
@@ -214,9 +216,9 @@ int report(const MutateArgs& args, const std::vector<Mutant>& chosen, const std:
     std::string by_text;
     for (const auto& [how, n] : by) by_text += fmt::format("{}{} by {}", by_text.empty() ? "" : ", ", n, how);
     const std::string summary = fmt::format(
-        "{} mutants: {} killed ({}), {} survived, {} equivalent, {} did not build. Kill rate {:.1f}% of the {} "
+        "{}: {} killed ({}), {} survived, {} equivalent, {} did not build. Kill rate {:.1f}% of the {} "
         "non-equivalent mutants that built.{}",
-        rows.size() - run_breakers, killed, by_text.empty() ? "none" : by_text, survived, equivalents, stillborn,
+        plural(rows.size() - run_breakers, "mutant"), killed, by_text.empty() ? "none" : by_text, survived, equivalents, stillborn,
         counted ? 100.0 * killed / counted : 0.0, counted,
         run_breakers == 0 ? "" : fmt::format(" Assertion breakers: {} of {} fired their assertion.",
                                              run_breakers - std::min(breaker_failures, run_breakers), run_breakers));
@@ -256,9 +258,9 @@ void add_mutate_command(CLI::App& app, CommandTable& table) {
     CLI::App* cli = app.add_subcommand("mutate", "Mutation testing: which single-point changes of the RTL and the "
                                                  "model does lock-step catch? Prints a kill table");
     cli->add_option("--sample", args->sample, "Run this many automatic mutants, spread over files and operators")
-        ->capture_default_str()->check(CLI::Range(0u, 100000u));
+        ->capture_default_str()->check(whole_number(0, 100000));
     cli->add_flag("--all", args->all, "Run every automatic mutant");
-    cli->add_option("--seed", args->seed, "Seed of the sample")->capture_default_str();
+    cli->add_option("--seed", args->seed, "Seed of the sample")->capture_default_str()->check(whole_number(0, UINT64_MAX));
     cli->add_option("--only", args->only, "Run only these mutants (by id or name)");
     cli->add_option("--side", args->side, "rtl, model or both")->capture_default_str()
         ->check(CLI::IsMember({"rtl", "model", "both"}));
@@ -269,8 +271,8 @@ void add_mutate_command(CLI::App& app, CommandTable& table) {
     cli->add_flag("--breakers-only", args->breakers_only, "Run only the assertion breakers");
     cli->add_option("--equivalent", args->equivalent, "Mutants known to be equivalent, with why (YAML)")->capture_default_str();
     cli->add_option("--inputs", args->inputs, "What each design's mutants run against (YAML)")->capture_default_str();
-    cli->add_option("--jobs,-j", args->jobs, "Mutants run at once")->capture_default_str()->check(CLI::Range(1u, 64u));
-    cli->add_option("--timeout", args->timeout, "Seconds per input run")->capture_default_str()->check(CLI::Range(5u, 3600u));
+    cli->add_option("--jobs,-j", args->jobs, "Mutants run at once")->capture_default_str()->check(whole_number(1, 64));
+    cli->add_option("--timeout", args->timeout, "Seconds per input run")->capture_default_str()->check(whole_number(5, 3600));
     cli->add_option("--work", args->work, "Scratch directory (default: build/mutants)");
     cli->add_option("--markdown", args->markdown, "Write the kill table as Markdown");
     cli->add_option("--json", args->json_path, "Write every verdict as JSON");

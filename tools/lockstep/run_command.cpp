@@ -5,6 +5,7 @@
 #include "common/data_file.h"
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "cosim/gpu_engine.h"
 #include "trace/pictures.h"
 
@@ -14,9 +15,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <numeric>
 
 namespace lockstep {
 
@@ -93,15 +96,27 @@ std::string pct_list(const nlohmann::json& values) {
     return out;
 }
 
+// CYCLE:CORE.THREAD:R<reg>=VALUE, e.g. 40:0.1:R5=7, the whole text; cycle 0 is the state
+// before the first edge, so the first a fault can follow is 1.
 cosim::Fault parse_fault(const std::string& text) {
-    // CYCLE:CORE.THREAD:R<reg>=VALUE, e.g. 40:0.1:R5=7
-    unsigned long long cycle = 0;
-    unsigned core = 0, thread = 0, reg = 0, value = 0;
-    if (std::sscanf(text.c_str(), "%llu:%u.%u:R%u=%u", &cycle, &core, &thread, &reg, &value) != 5 || reg > 15) {
-        throw Error(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7", text));
+    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7 "
+                                "(CYCLE from 1)", text));
+    const std::vector<std::string> fields = split(text, ':');
+    if (fields.size() != 3) throw bad;
+    const std::vector<std::string> where = split(fields[1], '.'), assign = split(fields[2], '=');
+    if (where.size() != 2 || assign.size() != 2 || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
+    const auto cycle = parse_whole(fields[0]), core = parse_whole(where[0]), thread = parse_whole(where[1]);
+    const auto reg = parse_whole(assign[0].substr(1)), value = parse_whole(assign[1]);
+    if (!cycle || !core || !thread || !reg || !value || *cycle == 0 || *core > 65535 || *thread > 65535 ||
+        *reg > 15 || *value > UINT32_MAX) {
+        throw bad;
     }
-    return cosim::Fault{cycle, core, thread, reg, value};
+    return cosim::Fault{*cycle, static_cast<unsigned>(*core), static_cast<unsigned>(*thread),
+                        static_cast<unsigned>(*reg), static_cast<uint32_t>(*value)};
 }
+
+// " over 3 launches", or "" for one.
+std::string ran_over(size_t launches) { return launches > 1 ? " over " + plural(launches, "launch") : ""; }
 
 }  // namespace
 
@@ -144,15 +159,25 @@ int run_command(const RunArgs& args) {
         std::cout << json.dump() << std::endl;
     } else {
         const GpuConfig& g = config.gpu;
-        fmt::print("lockstep: {} on {} ({} cores x {} threads, {} data channels), engine {}\n\n", program.path,
-                   config.path, g.cores, g.threads_per_block, g.data_channels, cosim::name(result.engine));
+        fmt::print("lockstep: {} on {} ({} x {}, {}), engine {}\n\n", program.path, config.path,
+                   plural(g.cores, "core"), plural(g.threads_per_block, "thread"), plural(g.data_channels, "data channel"),
+                   cosim::name(result.engine));
         if (args.dump.empty()) view.count = words_to_show(result.initial_memory, result.memory);
         print_memory("DATA MEMORY before", result.initial_memory, view);
-        fmt::print("\nCompleted in {} cycles\n\n", result.cycles);
+        const size_t ran = result.launch_cycles.size();
+        if (result.stopped) {
+            fmt::print("\nStopped by a mismatch after {}{}\n\n", plural(result.cycles, "cycle"),
+                       args.launches > 1 ? fmt::format(" of launch {} of {}", std::max<size_t>(ran, 1), args.launches) : "");
+        } else if (ran > 1) {
+            fmt::print("\nCompleted {}: {} cycles\n\n", plural(ran, "launch"), comma_list(result.launch_cycles));
+        } else {
+            fmt::print("\nCompleted in {}\n\n", plural(result.cycles, "cycle"));
+        }
         print_memory("DATA MEMORY after", result.memory, view);
         const nlohmann::json& u = result.utilisation;
-        fmt::print("\nUtilisation: {} instructions issued, {} thread-instructions, SIMT efficiency {:.1f}%\n",
-                   u["instructions_issued"].get<uint64_t>(), u["thread_instructions"].get<uint64_t>(),
+        fmt::print("\nUtilisation{}: {} issued, {}, SIMT efficiency {:.1f}%\n",
+                   result.stopped ? " up to the stop" : "", plural(u["instructions_issued"].get<uint64_t>(), "instruction"),
+                   plural(u["thread_instructions"].get<uint64_t>(), "thread-instruction"),
                    u["simt_efficiency_pct"].get<double>());
         fmt::print("  cores active {:.1f}%, ALU busy {:.1f}%, LSU busy {:.1f}%, fetch stall {:.1f}%\n",
                    u["core_active_pct"].get<double>(), u["alu_busy_pct"].get<double>(),
@@ -169,8 +194,9 @@ int run_command(const RunArgs& args) {
         return 1;
     }
     if (!args.json && result.engine == cosim::Engine::Cosim) {
-        fmt::print("Lock-step: model and RTL agreed on every cycle ({} cycles) and on the final data memory\n",
-                   result.cycles);
+        const uint64_t total = std::accumulate(result.launch_cycles.begin(), result.launch_cycles.end(), uint64_t{0});
+        fmt::print("Lock-step: model and RTL agreed on every cycle ({}{}) and on the final data memory\n",
+                   plural(total, "cycle"), ran_over(result.launch_cycles.size()));
     }
     return 0;
 }
@@ -183,15 +209,15 @@ void add_run_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--config", args->config, "GPU config (YAML)")->capture_default_str();
     cli->add_option("--engine", args->engine, "model | rtl | cosim (both in lock-step)")->capture_default_str();
     cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles (default: sim.max_cycles)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+        ->check(whole_number(1, 1000000000));
     cli->add_option("--trace", args->trace, "Write trace.log, utilisation.csv, summary.json (and gpu.vcd) here");
     cli->add_flag("--json", args->json, "Print one JSON object on stdout");
     cli->add_option("--launches", args->launches, "Launch the kernel this many times without reset")
-        ->check(CLI::Range(1u, 1000u));
+        ->check(whole_number(1, 1000));
     cli->add_option("--reset-at", args->reset_at,
                     "Reset the GPU after this many cycles of a first launch, then run the kernel from the start "
                     "(checks that a reset mid-run leaves nothing behind)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1000000000}));
+        ->check(whole_number(1, 1000000000));
     cli->add_option("--data", args->data,
                     "Data words laid over the program's .data: values by spaces or commas, decimal or 0x hex, "
                     "'ADDR:' to move, ';' comments (docs/isa.md)");

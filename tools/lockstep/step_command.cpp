@@ -2,6 +2,7 @@
 // backwards, with breakpoints. Full-screen on a terminal; one command per line otherwise, so
 // a session can be scripted: printf 'goto 40\nshow\nquit\n' | lockstep step DIR
 #include "command_line.h"
+#include "command_support.h"
 #include "commands.h"
 #include "common/error.h"
 #include "step_screen.h"
@@ -16,6 +17,7 @@
 namespace lockstep {
 
 int step_command(const std::string& dir, const std::vector<std::string>& commands, bool plain) {
+    require_trace_dir(dir, "step");   // a gemm --topology folder: name its layers' folders
     Stepper stepper(dir);
     const bool terminal = commands.empty() && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (terminal && !plain && run_step_screen(stepper, dir)) return 0;

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/plural.h"
 #include "trace/snapshot_fields.h"
 
 #include <fmt/format.h>
@@ -270,14 +271,14 @@ bool Stepper::any_core(uint64_t c, const std::function<bool(const gpu::CoreView&
 void Stepper::show_gpu(std::ostream& out) {
     load(cycle_);
     const unsigned tpb = gpu_.threads_per_block;
-    out << fmt::format("== cycle {} (of 0..{}) == {} on {} cores x {} threads{}\n", cycle_, last(),
-                       reader_.meta().value("program", ""), gpu_.cores, tpb, now_.done ? "  [DONE]" : "");
+    out << fmt::format("== cycle {} (of 0..{}) == {} on {} x {}{}\n", cycle_, last(), reader_.meta().value("program", ""),
+                       plural(gpu_.cores, "core"), plural(tpb, "thread"), now_.done ? "  [DONE]" : "");
     for (unsigned c = 0; c < gpu_.cores; ++c) {
         const gpu::CoreView& k = now_.cores[c];
         const bool decoded = k.state != CoreState::Idle && k.state != CoreState::Fetch && k.state != CoreState::Done;
-        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({} threads){}{}\n", c,
+        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({}){}{}\n", c,
                            gpu::name(k.state), k.pc, decoded ? isa::disassemble(k.instruction) : "",
-                           gpu::name(k.fetcher), k.block_id, k.thread_count, k.start ? "" : " [no block]",
+                           gpu::name(k.fetcher), k.block_id, plural(k.thread_count, "thread"), k.start ? "" : " [no block]",
                            k.diverged ? " [DIVERGED]" : "");
         if (!k.start) continue;
         for (unsigned t = 0; t < k.thread_count; ++t) {
@@ -389,9 +390,9 @@ void Stepper::show_systolic(std::ostream& out) {
                        shape_.cols, m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
     uint64_t active = 0;
     for (uint8_t x : sa_.after.mac) active += x;
-    out << fmt::format("{} fold {} of {}, cycle {} of {} ({}); {} PEs MAC; utilisation so far {:.1f}%\n",
+    out << fmt::format("{} fold {} of {}, cycle {} of {} ({}); {} MAC; utilisation so far {:.1f}%\n",
                        systolic::name(sa_.state), sa_.fold, m.value("folds", 0), sa_.t, m.value("fold_length", 0),
-                       trace::phase_name(static_cast<trace::Phase>(sa_.phase)), active,
+                       trace::phase_name(static_cast<trace::Phase>(sa_.phase)), plural(active, "PE"),
                        100.0 * static_cast<double>(sa_.macs_so_far) / (pes * static_cast<double>(cycle_ + 1)));
     const bool detailed = shape_.cols <= 6 && shape_.rows <= 8;
     const bool stationary = m.value("dataflow", "") != "os";

@@ -1,5 +1,6 @@
 // `lockstep view TRACE_DIR`: write TRACE_DIR/view.html (view.cpp) and print its path.
 #include "command_line.h"
+#include "command_support.h"
 #include "commands.h"
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 namespace lockstep {
 
 int view_command(const std::string& dir) {
+    require_trace_dir(dir, "view");   // a gemm --topology folder: name its layers' folders
     std::cout << write_view(dir) << "\n";
     return 0;
 }

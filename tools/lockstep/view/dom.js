@@ -8,6 +8,8 @@ function el(tag, attrs, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
+// "1 core", "2 cores", "3 launches", as common/plural.h writes them.
+function plural(n, noun) { return n + ' ' + noun + (n === 1 ? '' : /(s|x|ch|sh)$/.test(noun) ? 'es' : 's'); }
 function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
 function setClass(e, cls, on) { if (e.classList.contains(cls) !== on) e.classList.toggle(cls, on); }
 function fmtNum(v) {

@@ -5,8 +5,9 @@ function setupGpu() {
   const G = META.gpu, L = D.layout, names = D.names;
   const C = G.cores, T = G.threads_per_block, RO = L.read_only;
   $('title').textContent = 'GPU trace: ' + (META.program || '');
-  $('subtitle').textContent = C + ' cores x ' + T + ' threads, ' + G.data_channels + ' data channels, ' +
-      G.program_channels + ' program channels; ' + (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles, ' : '') + 'numbered 0..' + LAST;
+  $('subtitle').textContent = plural(C, 'core') + ' x ' + plural(T, 'thread') + ', ' + plural(G.data_channels, 'data channel') +
+      ', ' + plural(G.program_channels, 'program channel') + '; ' + (META.engine || '') + ' engine; ' +
+      (META.cycles !== undefined ? plural(META.cycles, 'cycle') + ', ' : '') + 'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + (META.program || 'GPU');
 
   // Timeline: one row per core, coloured by scheduler state.
@@ -219,8 +220,8 @@ function setupGpu() {
       }
       mem(cyc, requested);
     }
-    setText(utilNow, 'this cycle: ' + A.active[cyc] + ' active threads, ' + A.lsu[cyc] + ' LSUs busy, ' +
-        A.channels[cyc] + ' data channels busy');
+    setText(utilNow, 'this cycle: ' + plural(A.active[cyc], 'active thread') + ', ' + plural(A.lsu[cyc], 'LSU') + ' busy, ' +
+        plural(A.channels[cyc], 'data channel') + ' busy');
     for (const r of marked) { setText(r.who, ''); setClass(r.tr, 'pcrow', false); }
     marked = [];
     for (let c = 0; c < C; c++) {

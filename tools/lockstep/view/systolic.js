@@ -8,8 +8,10 @@ function setupSystolic() {
   const R = META.rows, Cc = META.cols, P = R * Cc, L = D.layout, names = D.names;
   const df = META.dataflow || '', stationary = df !== 'os';
   $('title').textContent = 'Systolic array ' + R + ' x ' + Cc + ' ' + df + ': GEMM M=' + META.m + ' K=' + META.k + ' N=' + META.n;
-  $('subtitle').textContent = (META.folds || '?') + ' folds of ' + (META.fold_length || '?') + ' cycles; ' +
-      (META.engine || '') + ' engine; ' + (META.cycles !== undefined ? META.cycles + ' cycles' + (META.drain_cycles ? ' + ' + META.drain_cycles + ' drain' : '') + ', ' : '') + 'numbered 0..' + LAST;
+  $('subtitle').textContent = (META.folds ? plural(META.folds, 'fold') : '? folds') + ' of ' +
+      (META.fold_length ? plural(META.fold_length, 'cycle') : '? cycles') + '; ' + (META.engine || '') + ' engine; ' +
+      (META.cycles !== undefined ? plural(META.cycles, 'cycle') + (META.drain_cycles ? ' + ' + META.drain_cycles + ' drain' : '') + ', ' : '') +
+      'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + R + 'x' + Cc + ' ' + df + ' GEMM';
   const cumulative = new Float64Array(N);
   let sum = 0;
