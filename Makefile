@@ -2,6 +2,7 @@
 # missing Debian packages are installed first (needs root, or prints the command to run).
 
 BUILD      ?= build
+ASAN_BUILD ?= build-asan
 CONFIG     ?= configs/tiny-gpu.yaml
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
@@ -10,7 +11,7 @@ PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlo
               libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium nodejs \
               gtkwave xvfb xauth
 
-.PHONY: all deps configure build test test_systolic lint bench docs-images clean help
+.PHONY: all deps configure build test asan test_systolic lint bench docs-images clean help
 .SECONDARY:
 
 all: build
@@ -19,6 +20,7 @@ help:
 	@echo "make test_<name>   build, then run programs/<name>.asm in lock-step (CONFIG=$(CONFIG))"
 	@echo "make test_systolic build, then run a small GEMM on the systolic array in lock-step"
 	@echo "make test          build, then run the whole test suite"
+	@echo "make asan          build everything with ASan and UBSan into $(ASAN_BUILD)/, then run the suite there"
 	@echo "make build         configure and build into $(BUILD)/"
 	@echo "make lint          verilator --lint-only -Wall on rtl/"
 	@echo "make bench         simulated cycles per second (model vs RTL vs cosim), and the stepper"
@@ -51,6 +53,18 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
+
+# Everything built with ASan and UBSan (cmake/Sanitizers.cmake), and the suite run on it; a
+# report stops the process, so the test fails. The RTL libraries are built without them, the
+# same way as in $(BUILD)/, so that cache is shared. The mutation tests are left out: they build
+# and run unsanitized copies of the tree and the RTL, which would only cost time here.
+ASAN_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            LOCKSTEP_RTL_CACHE=$(abspath $(BUILD))/rtl-cache
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLOCKSTEP_SANITIZE=ON
+	$(ASAN_ENV) cmake --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
+	$(ASAN_ENV) ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure --timeout 1800 \
+	  -E '^(assertion_breakers|mutation_sample)$$'
 
 # A small GEMM on the default array (configs/systolic.yaml, 4x4 ws) in lock-step.
 test_systolic: build

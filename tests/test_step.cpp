@@ -1,6 +1,7 @@
 // The stepper and its trace file: scripted sessions on GPU and systolic runs, breakpoints
 // in both directions, the mismatch breakpoint, and damaged files.
 #include "cli_testing.h"
+#include "damaged_traces.h"
 
 #include "common/error.h"
 #include "trace/snapshot_fields.h"
@@ -137,10 +138,10 @@ TEST(StateFile, RandomAccessMatchesWhatWasWritten) {
     std::mt19937 rng(5);
     std::vector<std::vector<uint32_t>> written;
     {
-        trace::StateWriter writer(path, {{"kind", "test"}}, 40);
-        std::vector<uint32_t> fields(40, 0);
+        trace::StateWriter writer(path, gpu_trace_header(), gpu_trace_fields());
+        std::vector<uint32_t> fields(gpu_trace_fields(), 0);
         for (int c = 0; c < 5000; ++c) {
-            for (int k = 0; k < 3; ++k) fields[rng() % 40] = rng() % 3 == 0 ? rng() : rng() % 100;
+            for (int k = 0; k < 3; ++k) fields[rng() % fields.size()] = rng() % 3 == 0 ? rng() : rng() % 100;
             writer.append(fields);
             written.push_back(fields);
         }
@@ -148,7 +149,7 @@ TEST(StateFile, RandomAccessMatchesWhatWasWritten) {
     }
     trace::StateReader reader(path);
     EXPECT_EQ(reader.cycles(), 5000u);
-    EXPECT_EQ(reader.meta()["kind"], "test");
+    EXPECT_EQ(reader.meta()["kind"], "gpu");
     EXPECT_EQ(reader.meta()["cycles"], 5000);
     for (uint64_t c : {0ull, 1ull, 1023ull, 1024ull, 1025ull, 4999ull, 17ull, 3000ull, 2999ull}) {
         EXPECT_EQ(reader.at(c), written[c]) << c;
@@ -168,10 +169,11 @@ TEST(StateFile, ArrayPredictionIsLosslessWhateverTheData) {
         std::mt19937 rng(7);
         std::vector<std::vector<uint32_t>> written;
         {
-            trace::StateWriter writer(path,
-                                      {{"kind", "systolic"}, {"rows", 3}, {"cols", 4}, {"acc_bits", 24},
-                                       {"dataflow", dataflow}, {"predictor", trace::kSystolicPredictor}},
-                                      fields);
+            nlohmann::json header = array_trace_header();
+            const systolic::Mapping map(*systolic::dataflow_from_name(dataflow), {6, 9, 5}, shape.rows, shape.cols);
+            header.update({{"rows", 3}, {"cols", 4}, {"acc_bits", 24}, {"dataflow", dataflow}, {"folds", map.folds()},
+                           {"fold_length", map.fold_length}, {"preload", map.preload}, {"stream", map.stream}});
+            trace::StateWriter writer(path, header, fields);
             std::vector<uint32_t> cycle(fields, 0);
             for (int c = 0; c < 3000; ++c) {
                 for (int k = 0; k < 12; ++k) cycle[rng() % fields] = rng() % 2 ? rng() : rng() % 256;
@@ -217,6 +219,55 @@ TEST(StateFile, DamagedFilesGiveClearErrors) {
     EXPECT_EQ(run.status, 2);
     EXPECT_NE(run.err.find("/nonexistent/states.bin: cannot open file"), std::string::npos) << run.err;
 }
+
+// The hand-made files of damaged_traces.h are what StateWriter writes, so the damaged ones
+// differ from a real trace only where a case breaks them.
+TEST(StateFile, HandMadeFilesAreWhatTheWriterWrites) {
+    for (const bool gpu : {true, false}) {
+        const nlohmann::json header = gpu ? gpu_trace_header() : array_trace_header();
+        const size_t fields = gpu ? gpu_trace_fields() : array_trace_fields();
+        const std::string dir = trace_dir(gpu ? "hand_made_gpu" : "hand_made_array");
+        fs::create_directories(dir);
+        {
+            trace::StateWriter writer(dir + "/states.bin", header, fields);
+            for (int r = 0; r < 3; ++r) writer.append(std::vector<uint32_t>(fields, 0));
+            writer.finish(nlohmann::json::object());
+        }
+        EXPECT_EQ(read_text(dir + "/states.bin"), states_bytes(header.dump(), fields));
+        const CliRun run = step(dir, "last\n");
+        EXPECT_EQ(run.status, 0) << run.err;
+        EXPECT_NE(run.out.find("== cycle 2 of 2 =="), std::string::npos) << run.out;
+    }
+}
+
+// Each header field is checked when the trace is opened: exit status 2 and one line naming
+// the file and the field, never a crash, an internal error or a silently wrong shape.
+class DamagedHeaderStep : public ::testing::TestWithParam<DamagedHeader> {};
+
+TEST_P(DamagedHeaderStep, NamesTheFileAndTheField) {
+    const std::string dir = trace_dir("header_" + GetParam().name);
+    const std::string bin = write_states(dir, damaged_bytes(GetParam()));
+    const CliRun run = step(dir, "last\nq\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: " + bin + ": " + GetParam().error + "\n");
+    EXPECT_EQ(run.out, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(StateFile, DamagedHeaderStep, ::testing::ValuesIn(damaged_headers()),
+                         [](const auto& info) { return info.param.name; });
+
+class DamagedFileStep : public ::testing::TestWithParam<DamagedFile> {};
+
+TEST_P(DamagedFileStep, NamesTheFileAndWhatIsWrong) {
+    const std::string dir = trace_dir("file_" + GetParam().name);
+    const std::string bin = write_states(dir, GetParam().bytes);
+    const CliRun run = step(dir, "last\nq\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: " + bin + ": " + GetParam().error + "\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(StateFile, DamagedFileStep, ::testing::ValuesIn(damaged_files()),
+                         [](const auto& info) { return info.param.name; });
 
 TEST_F(GpuStepper, BenchmarkRunsOnAGivenTrace) {
     const CliRun run = run_cli("bench --design stepper --min-time 0.01 --trace " + trace_dir("matmul"));

@@ -2,6 +2,7 @@
 // Chromium, opening it from disk at a cycle and stepping with the buttons and keys, shows
 // that cycle's state with no script errors.
 #include "cli_testing.h"
+#include "damaged_traces.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -278,6 +279,35 @@ TEST(View, MissingOrDamagedTracesGiveClearErrors) {
     EXPECT_TRUE(contains(run.err, bin + ": truncated")) << run.err;
     EXPECT_FALSE(fs::exists(dir + "/view.html")) << "no page from a damaged trace";
 }
+
+// A damaged header or file: exit status 2, one line naming the file and the field, no page.
+class DamagedHeaderView : public ::testing::TestWithParam<DamagedHeader> {};
+
+TEST_P(DamagedHeaderView, NamesTheFileAndTheField) {
+    const std::string dir = trace_dir("header_" + GetParam().name);
+    const std::string bin = write_states(dir, damaged_bytes(GetParam()));
+    const CliRun run = run_cli("view " + dir);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: " + bin + ": " + GetParam().error + "\n");
+    EXPECT_FALSE(fs::exists(dir + "/view.html"));
+}
+
+INSTANTIATE_TEST_SUITE_P(View, DamagedHeaderView, ::testing::ValuesIn(damaged_headers()),
+                         [](const auto& info) { return info.param.name; });
+
+class DamagedFileView : public ::testing::TestWithParam<DamagedFile> {};
+
+TEST_P(DamagedFileView, NamesTheFileAndWhatIsWrong) {
+    const std::string dir = trace_dir("file_" + GetParam().name);
+    const std::string bin = write_states(dir, GetParam().bytes);
+    const CliRun run = run_cli("view " + dir);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, "lockstep: error: " + bin + ": " + GetParam().error + "\n");
+    EXPECT_FALSE(fs::exists(dir + "/view.html"));
+}
+
+INSTANTIATE_TEST_SUITE_P(View, DamagedFileView, ::testing::ValuesIn(damaged_files()),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace lockstep::testing

@@ -137,11 +137,10 @@ public:
     }
 
     template <typename T>
-    void apply(const std::string& key, T* field, uint64_t lo, uint64_t hi,
-               const std::string& range = "") const {
+    void apply(const std::string& key, T* field, Range range, const std::string& text = "") const {
         apply(
-            key, field, [=](uint64_t v) { return v >= lo && v <= hi; },
-            range.empty() ? fmt::format("{}..{}", lo, hi) : range);
+            key, field, [=](uint64_t v) { return range.contains(v); },
+            text.empty() ? fmt::format("{}..{}", range.lo, range.hi) : text);
     }
 
 private:
@@ -221,26 +220,25 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     Config config;
     config.path = path;
     GpuConfig& gpu = config.gpu;
-    reader.apply("gpu.cores", &gpu.cores, 1, 16);
-    reader.apply("gpu.threads_per_block", &gpu.threads_per_block, 1, 32);
-    reader.apply("gpu.data_channels", &gpu.data_channels, 1, 32);
-    reader.apply("gpu.program_channels", &gpu.program_channels, 1, gpu.cores,
+    reader.apply("gpu.cores", &gpu.cores, limits::kCores);
+    reader.apply("gpu.threads_per_block", &gpu.threads_per_block, limits::kThreadsPerBlock);
+    reader.apply("gpu.data_channels", &gpu.data_channels, limits::kDataChannels);
+    reader.apply("gpu.program_channels", &gpu.program_channels, limits::program_channels(gpu.cores),
                  fmt::format("1..cores = {}", gpu.cores));
-    // Only the two widths the RTL is built for.
-    reader.apply(
-        "gpu.data_width", &gpu.data_width, [](uint64_t v) { return v == 8 || v == 16; }, "8 or 16");
-    reader.apply("gpu.data_addr_bits", &gpu.data_addr_bits, 1, gpu.data_width,
+    reader.apply("gpu.data_width", &gpu.data_width, limits::is_data_width,
+                 fmt::format("{} or {}", limits::kDataWidths[0], limits::kDataWidths[1]));
+    reader.apply("gpu.data_addr_bits", &gpu.data_addr_bits, limits::data_addr_bits(gpu.data_width),
                  fmt::format("1..data_width = {}", gpu.data_width));
-    reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, 1, 8);
-    reader.apply("memory.latency", &config.memory.latency, 0, 64);
-    reader.apply("sim.max_cycles", &config.sim.max_cycles, 1, 1000000000);
+    reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, limits::kProgramAddrBits);
+    reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
+    reader.apply("sim.max_cycles", &config.sim.max_cycles, limits::kMaxCycles);
     SystolicConfig& sa = config.systolic;
-    reader.apply("systolic.rows", &sa.rows, 1, 256);
-    reader.apply("systolic.cols", &sa.cols, 1, 256);
+    reader.apply("systolic.rows", &sa.rows, limits::kArrayRows);
+    reader.apply("systolic.cols", &sa.cols, limits::kArrayCols);
     reader.apply_choice("systolic.dataflow", &sa.dataflow);
-    reader.apply("systolic.in_bits", &sa.in_bits, 2, 16);
-    reader.apply("systolic.acc_bits", &sa.acc_bits, 16, 32);
-    reader.apply("systolic.buffer_addr_bits", &sa.buffer_addr_bits, 4, 24);
+    reader.apply("systolic.in_bits", &sa.in_bits, limits::kInBits);
+    reader.apply("systolic.acc_bits", &sa.acc_bits, limits::kAccBits);
+    reader.apply("systolic.buffer_addr_bits", &sa.buffer_addr_bits, limits::kBufferAddrBits);
     return config;
 }
 

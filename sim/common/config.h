@@ -6,33 +6,61 @@
 
 namespace lockstep {
 
+// The values a setting may take, lo..hi inclusive.
+struct Range {
+    uint64_t lo, hi;
+    constexpr bool contains(uint64_t value) const { return value >= lo && value <= hi; }
+};
+
+// What the config loader accepts, and with it every other reader of a shape (a trace's
+// header, sim/trace/trace_header.cpp): one place for each range.
+namespace limits {
+inline constexpr Range kCores{1, 16};
+inline constexpr Range kThreadsPerBlock{1, 32};
+inline constexpr Range kDataChannels{1, 32};
+inline constexpr Range kProgramAddrBits{1, 8};
+inline constexpr unsigned kDataWidths[] = {8, 16};   // only the two widths the RTL is built for
+inline constexpr Range kLatency{0, 64};
+inline constexpr Range kMaxCycles{1, 1000000000};
+inline constexpr Range kArrayRows{1, 256};
+inline constexpr Range kArrayCols{1, 256};
+inline constexpr Range kInBits{2, 16};
+inline constexpr Range kAccBits{16, 32};
+inline constexpr Range kBufferAddrBits{4, 24};
+
+constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
+// Ranges set by another setting: program channels by the cores, data address bits by the width.
+constexpr Range program_channels(unsigned cores) { return {1, cores}; }
+constexpr Range data_addr_bits(unsigned data_width) { return {1, data_width}; }
+}  // namespace limits
+
 // GPU shape; the RTL parameters of `rtl/gpu/gpu.sv` come from here.
 struct GpuConfig {
-    unsigned cores = 2;               // compute cores, 1..16
-    unsigned threads_per_block = 4;   // thread slots per core, 1..32
-    unsigned data_channels = 4;       // data-memory channels, 1..32
+    unsigned cores = 2;               // compute cores, limits::kCores
+    unsigned threads_per_block = 4;   // thread slots per core, limits::kThreadsPerBlock
+    unsigned data_channels = 4;       // data-memory channels, limits::kDataChannels
     unsigned program_channels = 1;    // program-memory channels, 1..cores
-    unsigned data_width = 8;          // bits per data word and register: 8 or 16
+    unsigned data_width = 8;          // bits per data word and register, limits::kDataWidths
     unsigned data_addr_bits = 8;      // data memory holds 2^data_addr_bits words, 1..data_width
-    unsigned program_addr_bits = 8;   // program memory holds 2^program_addr_bits words, 1..8
+    unsigned program_addr_bits = 8;   // program memory holds 2^program_addr_bits words, limits::kProgramAddrBits
 };
 
 struct MemoryConfig {
-    unsigned latency = 0;             // extra cycles before memory answers, 0..64
+    unsigned latency = 0;             // extra cycles before memory answers, limits::kLatency
 };
 
 struct SimConfig {
-    uint64_t max_cycles = 10000000;   // a run longer than this stops with an error, 1..1e9
+    uint64_t max_cycles = 10000000;   // a run longer than this stops with an error, limits::kMaxCycles
 };
 
 // The tensor core; the RTL parameters of `rtl/systolic/systolic.sv` come from here.
 struct SystolicConfig {
-    unsigned rows = 4;                // PE rows, 1..256
-    unsigned cols = 4;                // PE columns, 1..256
+    unsigned rows = 4;                // PE rows, limits::kArrayRows
+    unsigned cols = 4;                // PE columns, limits::kArrayCols
     std::string dataflow = "ws";      // os, ws or is (a run may override it)
-    unsigned in_bits = 8;             // A and B element width (signed), 2..16
-    unsigned acc_bits = 32;           // accumulator width (signed, wrapping), 16..32
-    unsigned buffer_addr_bits = 14;   // A, B and C buffers hold 2^bits words each, 4..24
+    unsigned in_bits = 8;             // A and B element width (signed), limits::kInBits
+    unsigned acc_bits = 32;           // accumulator width (signed, wrapping), limits::kAccBits
+    unsigned buffer_addr_bits = 14;   // A, B and C buffers hold 2^bits words each, limits::kBufferAddrBits
 };
 
 struct Config {

@@ -17,8 +17,8 @@ using namespace systolic;
 
 void check_gemm(const SystolicConfig& config, const GemmSize& g) {
     for (auto [name, value] : {std::pair{"M", g.m}, std::pair{"K", g.k}, std::pair{"N", g.n}}) {
-        if (value < 1 || value > 65535) {
-            throw Error(fmt::format("GEMM size {} = {} out of range 1..65535", name, value));
+        if (!kGemmDim.contains(value)) {
+            throw Error(fmt::format("GEMM size {} = {} out of range {}..{}", name, value, kGemmDim.lo, kGemmDim.hi));
         }
     }
     const uint64_t words = uint64_t{1} << config.buffer_addr_bits;

@@ -31,6 +31,7 @@ struct ArrayShape {
 struct GemmSize {
     uint32_t m = 1, k = 1, n = 1;
 };
+inline constexpr Range kGemmDim{1, 65535};   // M, K and N each (the RTL's size registers are 16 bits)
 
 // How a GEMM is laid over the array: the table in docs/systolic.md.
 struct Mapping {

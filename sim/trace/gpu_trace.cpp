@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace lockstep::trace {
@@ -145,7 +146,7 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
                             core.thread_count, name(core.state), core.pc, name(core.fetcher),
                             isa::disassemble(core.instruction));
         if (!running(core)) continue;
-        for (unsigned t = 0; t < core.thread_count; ++t) {
+        for (unsigned t = 0; t < std::min(core.thread_count, tpb); ++t) {   // a faulty RTL may say more
             const ThreadView& th = s.threads[c * tpb + t];
             const ThreadView& before = previous_.threads[c * tpb + t];
             std::string regs;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "trace/systolic_trace.h"
+#include "trace/trace_header.h"
 
 namespace lockstep::trace {
 
@@ -234,38 +235,9 @@ std::shared_ptr<const FieldTransform> transform_for(const nlohmann::json& meta, 
     return std::make_shared<SystolicPredictor>(shape, meta.value("dataflow", "") == "os");
 }
 
-GpuConfig gpu_config_of(const StateReader& reader) {
-    GpuConfig config;
-    try {
-        const nlohmann::json& g = reader.meta().at("gpu");
-        config.cores = g.at("cores");
-        config.threads_per_block = g.at("threads_per_block");
-        config.data_channels = g.at("data_channels");
-        config.program_channels = g.at("program_channels");
-        config.data_width = g.value("data_width", config.data_width);
-        config.data_addr_bits = g.value("data_addr_bits", config.data_addr_bits);
-        config.program_addr_bits = g.value("program_addr_bits", config.program_addr_bits);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(reader.path() + ": the header does not describe a GPU (" + e.what() + ")");
-    }
-    if (reader.fields() != gpu_field_count(config)) throw Error(reader.path() + ": field count does not match its GPU shape");
-    return config;
-}
+// The reader checked its header when it opened the file (trace_header.h).
+GpuConfig gpu_config_of(const StateReader& reader) { return gpu_header(reader.meta()); }
 
-systolic::ArrayShape array_shape_of(const StateReader& reader) {
-    systolic::ArrayShape shape;
-    try {
-        const nlohmann::json& m = reader.meta();
-        shape.rows = m.at("rows");
-        shape.cols = m.at("cols");
-        shape.in_bits = m.value("in_bits", shape.in_bits);
-        shape.acc_bits = m.value("acc_bits", shape.acc_bits);
-        shape.buffer_addr_bits = m.value("buffer_addr_bits", shape.buffer_addr_bits);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(reader.path() + ": the header does not describe an array (" + e.what() + ")");
-    }
-    if (reader.fields() != systolic_field_count(shape)) throw Error(reader.path() + ": field count does not match its array shape");
-    return shape;
-}
+systolic::ArrayShape array_shape_of(const StateReader& reader) { return array_header(reader.meta()); }
 
 }  // namespace lockstep::trace

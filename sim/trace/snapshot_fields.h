@@ -35,8 +35,8 @@ inline constexpr const char* kSystolicPredictor = "systolic-v1";
 void systolic_to_fields(const SystolicCycle& c, std::vector<uint32_t>& out);
 void systolic_from_fields(const std::vector<uint32_t>& in, SystolicCycle& c);   // c.after sized by resize()
 
-// The shape a trace was recorded with, from its states.bin header. Throws lockstep::Error
-// naming the file when the header lacks it or the records do not have its field count.
+// The shape a trace was recorded with, from its states.bin header (which the reader has
+// checked against its field count, trace_header.h).
 GpuConfig gpu_config_of(const StateReader& reader);
 systolic::ArrayShape array_shape_of(const StateReader& reader);
 

@@ -1,6 +1,7 @@
 #include "trace/state_file.h"
 
 #include "common/error.h"
+#include "trace/trace_header.h"
 
 #include <fmt/format.h>
 
@@ -114,42 +115,51 @@ StateReader::StateReader(const std::string& path) : path_(path) {
         for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[at + i])) << (8 * i);
         return v;
     };
-    const size_t end = data_.size() - sizeof kMagic;
-    const uint64_t index_at = u64_at(end - 8);
-    cycles_ = u64_at(end - 16);
-    const uint64_t trailer_size = u64_at(end - 24);
-    if (trailer_size > end || index_at > end) corrupt("bad trailer");
-    const size_t trailer_at = end - 24 - trailer_size;
+    // magic | header, field count, records | index at index_at | trailer | 3 x u64 | magic.
+    // Each offset read from the file is checked against the bytes left, never by a sum that could wrap.
+    const size_t sizes_at = data_.size() - sizeof kMagic - 24;
+    const uint64_t trailer_size = u64_at(sizes_at);
+    cycles_ = u64_at(sizes_at + 8);
+    const uint64_t index_at = u64_at(sizes_at + 16);
+    if (trailer_size > sizes_at - sizeof kMagic) corrupt(fmt::format("bad trailer (its length {} is past the file's start)", trailer_size));
+    const size_t trailer_at = sizes_at - trailer_size;
+    if (index_at < sizeof kMagic || index_at > trailer_at || trailer_at - index_at < 8) {
+        corrupt(fmt::format("bad keyframe index (at offset {})", index_at));
+    }
+    records_end_ = index_at;
     const uint64_t keyframes = u64_at(index_at);
-    if (index_at + 8 + keyframes * 8 != trailer_at || keyframes != (cycles_ + StateWriter::kKeyframe - 1) / StateWriter::kKeyframe) {
-        corrupt("bad keyframe index");
+    const uint64_t index_bytes = trailer_at - index_at - 8;
+    if (index_bytes % 8 != 0 || keyframes != index_bytes / 8 ||
+        keyframes != cycles_ / StateWriter::kKeyframe + (cycles_ % StateWriter::kKeyframe != 0)) {
+        corrupt(fmt::format("bad keyframe index ({} keyframes for {} records)", keyframes, cycles_));
     }
     for (uint64_t k = 0; k < keyframes; ++k) keyframes_.push_back(u64_at(index_at + 8 + 8 * k));
     offset_ = sizeof kMagic;
-    auto read_varint = [&]() {
-        uint64_t value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (offset_ >= data_.size()) corrupt("truncated header");
-            const uint8_t byte = static_cast<uint8_t>(data_[offset_++]);
-            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-            if (!(byte & 0x80)) return value;
-        }
-        corrupt("bad number in header");
-    };
-    const uint64_t header_size = read_varint();
-    if (offset_ + header_size > data_.size()) corrupt("truncated header");
-    meta_ = nlohmann::json::parse(data_.begin() + static_cast<long>(offset_),
-                                  data_.begin() + static_cast<long>(offset_ + header_size), nullptr, false);
-    const nlohmann::json trailer = nlohmann::json::parse(data_.begin() + static_cast<long>(trailer_at),
-                                                         data_.begin() + static_cast<long>(trailer_at + trailer_size),
+    const uint64_t header_size = read_varint("header");
+    if (header_size > records_end_ - offset_) {
+        corrupt(fmt::format("truncated header ({} bytes from offset {}, the records end at {})", header_size, offset_,
+                            records_end_));
+    }
+    const auto header_at = data_.begin() + static_cast<long>(offset_);
+    meta_ = nlohmann::json::parse(header_at, header_at + static_cast<long>(header_size), nullptr, false);
+    const auto trailer_begin = data_.begin() + static_cast<long>(trailer_at);
+    const nlohmann::json trailer = nlohmann::json::parse(trailer_begin, trailer_begin + static_cast<long>(trailer_size),
                                                          nullptr, false);
     if (meta_.is_discarded() || !meta_.is_object() || trailer.is_discarded()) corrupt("bad metadata");
     if (trailer.is_object()) meta_.update(trailer);
     offset_ += header_size;
-    fields_ = read_varint();
-    if (fields_ == 0 || fields_ > (1u << 24)) corrupt("bad field count");
+    fields_ = read_varint("header");
+    if (fields_ == 0 || fields_ > (1u << 24)) corrupt(fmt::format("bad field count {}", fields_));
+    // Keyframes in order, the first where the records start, each before the index.
+    for (uint64_t k = 0; k < keyframes; ++k) {
+        const uint64_t at = keyframes_[k];
+        if ((k == 0 && at != offset_) || (k > 0 && at <= keyframes_[k - 1]) || at >= records_end_) {
+            corrupt(fmt::format("bad keyframe index (keyframe {} at offset {})", k, at));
+        }
+    }
     state_.assign(fields_, 0);
     try {
+        check_header(meta_, fields_);
         transform_ = transform_for(meta_, fields_);
     } catch (const Error& e) {
         corrupt(e.what());
@@ -161,34 +171,38 @@ void StateReader::corrupt(const std::string& what) const {
     throw Error(fmt::format("{}: {}", path_, what));
 }
 
+uint64_t StateReader::read_varint(const char* where) {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (offset_ >= records_end_) corrupt(fmt::format("truncated {}", where));
+        const uint8_t byte = static_cast<uint8_t>(data_[offset_++]);
+        value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+        if (!(byte & 0x80)) return value;
+    }
+    corrupt(fmt::format("bad number in {}", where));
+}
+
 void StateReader::decode_from(uint64_t keyframe) {
     offset_ = keyframes_.at(keyframe);
+    if (static_cast<uint8_t>(data_[offset_]) != kKey) corrupt(fmt::format("keyframe {} is not a keyframe record", keyframe));
     current_ = keyframe * StateWriter::kKeyframe - 1;   // wraps for keyframe 0; decode_next adds one
     decode_next();
 }
 
 void StateReader::decode_next() {
-    auto varint = [&]() {
-        uint64_t value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (offset_ >= data_.size()) corrupt("truncated record");
-            const uint8_t byte = static_cast<uint8_t>(data_[offset_++]);
-            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-            if (!(byte & 0x80)) return value;
-        }
-        corrupt("bad number in a record");
-    };
-    if (offset_ >= data_.size()) corrupt("truncated record");
+    if (offset_ >= records_end_) corrupt("truncated record");
     const uint8_t kind = static_cast<uint8_t>(data_[offset_++]);
     if (kind == kKey) {
-        for (uint32_t& v : state_) v = unzigzag(varint());
+        for (uint32_t& v : state_) v = unzigzag(read_varint("record"));
     } else if (kind == kDelta) {
-        const uint64_t count = varint();
+        const uint64_t count = read_varint("record");
+        if (count > fields_) corrupt(fmt::format("{} changes in a record of {} fields", count, fields_));
         uint64_t index = 0;
         for (uint64_t c = 0; c < count; ++c) {
-            index += varint();
-            if (index >= fields_) corrupt("field index out of range");
-            state_[index] = unzigzag(varint());
+            const uint64_t gap = read_varint("record");
+            if (gap >= fields_ - index) corrupt("field index out of range");
+            index += gap;
+            state_[index] = unzigzag(read_varint("record"));
         }
     } else {
         corrupt(fmt::format("bad record kind at offset {}", offset_ - 1));

@@ -70,6 +70,7 @@ public:
 private:
     void decode_from(uint64_t keyframe);
     void decode_next();
+    uint64_t read_varint(const char* where);              // at offset_, which it moves on
     const std::vector<uint32_t>& decoded() const { return transform_ ? cycle_ : state_; }
     [[noreturn]] void corrupt(const std::string& what) const;
 
@@ -81,6 +82,7 @@ private:
     std::vector<uint64_t> keyframes_;
     uint64_t current_ = UINT64_MAX;                      // record held in state_
     size_t offset_ = 0;                                  // where the next record starts
+    size_t records_end_ = 0;                             // the keyframe index follows the records
     std::vector<uint32_t> state_;                        // the record as stored
     std::shared_ptr<const FieldTransform> transform_;
     std::vector<uint32_t> cycle_, next_cycle_;            // with a transform: the cycle's fields
