@@ -55,25 +55,6 @@ std::vector<std::string> split(const std::string& text, const char* separators) 
     return parts;
 }
 
-// Decimal (optionally negative) or 0x hex; nullopt when malformed or beyond 64 bits.
-std::optional<long long> parse_number(const std::string& text) {
-    std::string_view digits = text;
-    const bool negative = !digits.empty() && digits[0] == '-';
-    if (negative) digits.remove_prefix(1);
-    int base = 10;
-    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-        digits.remove_prefix(2);
-        base = 16;
-    }
-    // Unsigned parse, so a second sign ("--5", "0x-5") is rejected.
-    unsigned long long value = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-    if (value > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
-        return std::nullopt;
-    const auto magnitude = static_cast<long long>(value);
-    return negative ? -magnitude : magnitude;
-}
 
 // The operands each form takes, for "wrong operand count" messages.
 std::pair<size_t, const char*> operand_shape(Form form) {
@@ -442,6 +423,25 @@ private:
 };
 
 }  // namespace
+
+std::optional<long long> parse_number(const std::string& text) {
+    std::string_view digits = text;
+    const bool negative = !digits.empty() && digits[0] == '-';
+    if (negative) digits.remove_prefix(1);
+    int base = 10;
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        digits.remove_prefix(2);
+        base = 16;
+    }
+    // Unsigned parse, so a second sign ("--5", "0x-5") is rejected.
+    unsigned long long value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    if (value > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
+        return std::nullopt;
+    const auto magnitude = static_cast<long long>(value);
+    return negative ? -magnitude : magnitude;
+}
 
 Program assemble(const std::string& source, const std::string& path, const AsmLimits& limits) {
     Assembler assembler(path, limits);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct Program {
 };
 
 // Throws lockstep::Error "path:line: message" on any malformed input.
+// Decimal (optionally negative) or 0x hex, the whole text; nullopt when malformed or beyond
+// 64 bits. The assembler's numbers and data files (common/data_file) both read this way.
+std::optional<long long> parse_number(const std::string& text);
+
 Program assemble(const std::string& source, const std::string& path, const AsmLimits& limits);
 Program assemble_file(const std::string& path, const AsmLimits& limits);
 

@@ -1,10 +1,10 @@
 // One reader for data files and --data-values, with the assembler's number rules.
 #include "common/data_file.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,27 +12,6 @@
 #include "common/error.h"
 
 namespace lockstep {
-namespace {
-
-// Decimal (optionally negative) or 0x hex, the whole text; false when malformed.
-bool parse_integer(const std::string& text, long long* value) {
-    std::string_view digits = text;
-    const bool negative = !digits.empty() && digits[0] == '-';
-    if (negative) digits.remove_prefix(1);
-    int base = 10;
-    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-        digits.remove_prefix(2);
-        base = 16;
-    }
-    unsigned long long magnitude = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || magnitude > (1ULL << 62))
-        return false;
-    *value = negative ? -static_cast<long long>(magnitude) : static_cast<long long>(magnitude);
-    return true;
-}
-
-}  // namespace
 
 std::vector<DataWord> parse_data_words(const std::string& text, const std::string& source, const AsmLimits& limits,
                                        int first_line) {
@@ -52,9 +31,11 @@ std::vector<DataWord> parse_data_words(const std::string& text, const std::strin
             std::istringstream head(row.substr(0, colon));
             std::string at, extra;
             head >> at >> extra;
-            if (!extra.empty() || !parse_integer(at, &address) || address < 0) {
+            const std::optional<long long> moved = parse_number(at);
+            if (!extra.empty() || !moved || *moved < 0) {
                 throw fail(fmt::format("bad address '{}' before ':' (expected ADDR: values)", row.substr(0, colon)));
             }
+            address = *moved;
             if (address >= limits.data_words) {
                 throw fail(fmt::format("address {} is past data memory (0..{})", address, limits.data_words - 1));
             }
@@ -63,8 +44,9 @@ std::vector<DataWord> parse_data_words(const std::string& text, const std::strin
         for (char& c : row) c = (c == ',' || c == '\t' || c == '\r') ? ' ' : c;
         std::istringstream values(row);
         for (std::string token; values >> token; ++address) {
-            long long value = 0;
-            if (!parse_integer(token, &value)) throw fail(fmt::format("bad value '{}' (decimal or 0x hex)", token));
+            const std::optional<long long> number = parse_number(token);
+            if (!number) throw fail(fmt::format("bad value '{}' (decimal or 0x hex)", token));
+            const long long value = *number;
             if (value < lowest || value > highest) {
                 throw fail(fmt::format("value {} out of range {}..{} for {}-bit data", value, lowest, highest,
                                        limits.data_bits));
