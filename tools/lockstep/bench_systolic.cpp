@@ -41,7 +41,12 @@ Config config_for(const Case& c) {
     Config config;
     config.systolic.rows = c.rows;
     config.systolic.cols = c.cols;
-    config.systolic.buffer_addr_bits = 21;
+    // Buffers just big enough: cosim compares every buffer word at the end, one host-port
+    // read (an RTL evaluation) each, which would dominate a small GEMM on 2^21-word buffers.
+    const uint64_t words = std::max({uint64_t{c.m} * c.k, uint64_t{c.k} * c.n, uint64_t{c.m} * c.n});
+    unsigned bits = 4;
+    while ((uint64_t{1} << bits) < words) ++bits;
+    config.systolic.buffer_addr_bits = bits;
     config.sim.max_cycles = 1000000000;
     return config;
 }
