@@ -14,12 +14,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <numeric>
+#include <optional>
 
 namespace lockstep {
 
@@ -59,15 +59,11 @@ void print_memory(const std::string& title, const std::vector<uint32_t>& words, 
 // --dump FROM..TO (inclusive; decimal or 0x hex) within the data memory.
 MemoryView dump_range(const std::string& text, size_t words) {
     const size_t dots = text.find("..");
-    auto number = [](const std::string& part, size_t* value) {
-        try {
-            size_t used = 0;
-            const bool hex = part.rfind("0x", 0) == 0 || part.rfind("0X", 0) == 0;
-            *value = std::stoul(part, &used, hex ? 16 : 10);   // not base 0: "010" is ten, not octal
-            return !part.empty() && std::isdigit(static_cast<unsigned char>(part[0])) && used == part.size();
-        } catch (const std::exception&) {
-            return false;
-        }
+    auto number = [](const std::string& part, size_t* value) {   // the assembler's number rules
+        const std::optional<long long> n = parse_number(part);
+        if (!n || *n < 0) return false;
+        *value = static_cast<size_t>(*n);
+        return true;
     };
     size_t from = 0, to = 0;
     if (dots == std::string::npos || !number(text.substr(0, dots), &from) || !number(text.substr(dots + 2), &to) ||
