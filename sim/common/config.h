@@ -27,12 +27,24 @@ inline constexpr Range kArrayCols{1, 256};
 inline constexpr Range kInBits{2, 16};
 inline constexpr Range kAccBits{16, 32};
 inline constexpr Range kBufferAddrBits{4, 24};
+inline constexpr Range kTcRows{1, 16};
+inline constexpr Range kTcCols{1, 16};
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
 // Ranges set by another setting: program channels by the cores, data address bits by the width.
 constexpr Range program_channels(unsigned cores) { return {1, cores}; }
 constexpr Range data_addr_bits(unsigned data_width) { return {1, data_width}; }
 }  // namespace limits
+
+// The per-core tensor core of the GPU (docs/architecture.md, "Tensor core"); rows == 0: none.
+struct TensorCoreConfig {
+    unsigned rows = 0;                // PE rows R (0: the GPU has no tensor core), limits::kTcRows
+    unsigned cols = 0;                // PE columns C, limits::kTcCols
+    std::string dataflow = "os";      // os, ws or is (is needs rows <= cols)
+    unsigned in_bits = 8;             // tile element width (signed), 2..data_width
+    unsigned acc_bits = 32;           // accumulator width (signed, wrapping), data_width..32
+    bool present() const { return rows != 0; }
+};
 
 // GPU shape; the RTL parameters of `rtl/gpu/gpu.sv` come from here.
 struct GpuConfig {
@@ -43,6 +55,9 @@ struct GpuConfig {
     unsigned data_width = 8;          // bits per data word and register, limits::kDataWidths
     unsigned data_addr_bits = 8;      // data memory holds 2^data_addr_bits words, 1..data_width
     unsigned program_addr_bits = 8;   // program memory holds 2^program_addr_bits words, limits::kProgramAddrBits
+    TensorCoreConfig tensor_core;     // from the config's `tensor_core:` section
+    // Data-memory channels the harness serves: the controller's, then one tile port per tensor core.
+    unsigned data_memory_channels() const { return data_channels + (tensor_core.present() ? cores : 0); }
 };
 
 struct MemoryConfig {

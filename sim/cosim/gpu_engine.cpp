@@ -6,6 +6,7 @@
 #include "common/plural.h"
 #include "cosim/gpu_compare.h"
 #include "gpu/gpu_model.h"
+#include "systolic/systolic_types.h"
 #include "trace/gpu_trace.h"
 
 #include <fmt/format.h>
@@ -16,11 +17,24 @@ namespace lockstep::cosim {
 
 using gpu::GpuSnapshot;
 
+namespace {
+
+// The RTL's TcDataflow: 0 os, 1 ws, 2 is (the loader has checked the name).
+unsigned tc_dataflow(const TensorCoreConfig& tc) {
+    return tc.present() ? static_cast<unsigned>(systolic::dataflow_from_name(tc.dataflow).value_or(systolic::Dataflow::Os))
+                        : 0;
+}
+
+}  // namespace
+
 RtlDesign gpu_design(const GpuConfig& c) {
     return RtlDesign{"gpu", "gpu-" + gpu::shape_key(c),
                      {{"NumCores", c.cores}, {"ThreadsPerBlock", c.threads_per_block}, {"DataChannels", c.data_channels},
                       {"ProgramChannels", c.program_channels}, {"DataBits", c.data_width},
-                      {"ProgramAddrBits", c.program_addr_bits}},
+                      {"ProgramAddrBits", c.program_addr_bits}, {"DataAddrBits", c.data_addr_bits},
+                      {"TcRows", c.tensor_core.rows}, {"TcCols", c.tensor_core.present() ? c.tensor_core.cols : 0},
+                      {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
+                      {"TcAccBits", c.tensor_core.acc_bits}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
 }

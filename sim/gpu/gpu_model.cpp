@@ -5,8 +5,12 @@
 namespace lockstep::gpu {
 
 std::string shape_key(const GpuConfig& c) {
-    return fmt::format("c{}_t{}_d{}_p{}_w{}_pa{}", c.cores, c.threads_per_block, c.data_channels,
-                       c.program_channels, c.data_width, c.program_addr_bits);
+    std::string key = fmt::format("c{}_t{}_d{}_p{}_w{}_pa{}_da{}", c.cores, c.threads_per_block, c.data_channels,
+                                  c.program_channels, c.data_width, c.program_addr_bits, c.data_addr_bits);
+    if (const TensorCoreConfig& tc = c.tensor_core; tc.present()) {
+        key += fmt::format("_tc{}x{}{}_i{}_a{}", tc.rows, tc.cols, tc.dataflow, tc.in_bits, tc.acc_bits);
+    }
+    return key;
 }
 
 GpuModel& GpuModel::instance(const GpuConfig& config) {

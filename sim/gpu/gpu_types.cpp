@@ -17,11 +17,42 @@ const char* name(LsuState s) {
     return names[static_cast<unsigned>(s) & 3];
 }
 
+const char* name(TcState s) {
+    static const char* const names[] = {"IDLE", "START", "LOAD", "STORE", "COMPUTE", "DONE", "FAULT", "?"};
+    return names[static_cast<unsigned>(s) & 7];
+}
+
+const char* name(TcOp s) {
+    static const char* const names[] = {"-", "TLDA", "TLDB", "TMMA", "TSTC", "TCLR", "?", "?"};
+    return names[static_cast<unsigned>(s) & 7];
+}
+
+const char* name(TcFault s) {
+    static const char* const names[] = {"none", "operands differ", "stride too small", "tile outside data memory"};
+    return names[static_cast<unsigned>(s) & 3];
+}
+
 void GpuSnapshot::resize(const GpuConfig& config) {
     cores.assign(config.cores, CoreView{});
     threads.assign(config.cores * config.threads_per_block, ThreadView{});
-    data_requests.assign(config.data_channels, MemRequest{});
+    data_requests.assign(config.data_memory_channels(), MemRequest{});
     program_requests.assign(config.program_channels, MemRequest{});
+    tensor.clear();
+    if (const TensorCoreConfig& tc = config.tensor_core; tc.present()) {
+        TensorCoreView view;
+        const size_t pes = static_cast<size_t>(tc.rows) * tc.cols;
+        view.a.assign(static_cast<size_t>(tc.rows) * tc.rows, 0);
+        for (auto* grid : {&view.b, &view.acc, &view.h, &view.v, &view.pacc, &view.w}) grid->assign(pes, 0);
+        for (auto* grid : {&view.hv, &view.vv, &view.wv, &view.mac}) grid->assign(pes, 0);
+        tensor.assign(config.cores, view);
+    }
+}
+
+bool TensorCoreView::operator==(const TensorCoreView& o) const {
+    return state == o.state && op == o.op && fault == o.fault && fault_thread == o.fault_thread && t == o.t &&
+           row == o.row && col == o.col && base == o.base && stride == o.stride && a == o.a && b == o.b &&
+           acc == o.acc && h == o.h && v == o.v && pacc == o.pacc && w == o.w && hv == o.hv && vv == o.vv &&
+           wv == o.wv && mac == o.mac;
 }
 
 bool CoreView::operator==(const CoreView& o) const {
@@ -37,7 +68,7 @@ bool ThreadView::operator==(const ThreadView& o) const {
 
 bool GpuSnapshot::operator==(const GpuSnapshot& o) const {
     return done == o.done && cores == o.cores && threads == o.threads && data_requests == o.data_requests &&
-           program_requests == o.program_requests;
+           program_requests == o.program_requests && tensor == o.tensor;
 }
 
 }  // namespace lockstep::gpu

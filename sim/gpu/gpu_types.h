@@ -25,7 +25,15 @@ enum class CtrlState : uint8_t {
 enum class AluOp : uint8_t { Add = 0, Sub = 1, Mul = 2, Div = 3 };
 enum class RegInput : uint8_t { Alu = 0, Lsu = 1, Const = 2 };
 
+// Tensor core (docs/architecture.md, "Tensor core").
+enum class TcState : uint8_t { Idle = 0, Start = 1, Load = 2, Store = 3, Compute = 4, Done = 5, Fault = 6 };
+enum class TcOp : uint8_t { None = 0, Lda = 1, Ldb = 2, Mma = 3, Stc = 4, Clr = 5 };
+enum class TcFault : uint8_t { None = 0, Operands = 1, Stride = 2, Range = 3 };
+
 const char* name(CoreState s);
+const char* name(TcState s);
+const char* name(TcOp s);
+const char* name(TcFault s);
 const char* name(FetcherState s);
 const char* name(LsuState s);
 
@@ -51,13 +59,27 @@ struct ThreadView {
     uint32_t next_pc = 0;
 };
 
+// One core's tensor core. Values are sign-extended: tiles and h, w from TcInBits, the
+// accumulators, v and the PE accumulators (pacc) from TcAccBits. PE p = i * cols + j.
+struct TensorCoreView {
+    bool operator==(const TensorCoreView& o) const;
+    TcState state = TcState::Idle;
+    TcOp op = TcOp::None;
+    TcFault fault = TcFault::None;
+    uint32_t fault_thread = 0, t = 0, row = 0, col = 0, base = 0, stride = 0;
+    std::vector<int32_t> a, b, acc;                // tiles: R x R, R x C; accumulators R x C
+    std::vector<int32_t> h, v, pacc, w;            // PE registers, R x C each
+    std::vector<uint8_t> hv, vv, wv, mac;
+};
+
 // Everything both engines expose after a clock edge.
 struct GpuSnapshot {
     bool done = false;
     std::vector<CoreView> cores;
     std::vector<ThreadView> threads;               // core-major: core * threads_per_block + slot
-    std::vector<MemRequest> data_requests;         // per data channel
+    std::vector<MemRequest> data_requests;         // per data channel, then per tile port (GpuConfig::data_memory_channels)
     std::vector<MemRequest> program_requests;      // per program channel
+    std::vector<TensorCoreView> tensor;            // per core, when the GPU has a tensor core
 
     void resize(const GpuConfig& config);
     bool operator==(const GpuSnapshot& o) const;   // what the comparator checks, field by field
@@ -69,7 +91,7 @@ struct GpuInputs {
     bool start = false;
     bool dcr_we = false;
     uint8_t dcr_data = 0;
-    std::vector<MemResponse> data;                 // per data channel
+    std::vector<MemResponse> data;                 // per data channel, then per tile port
     std::vector<MemResponse> program;              // per program channel
 };
 
