@@ -54,27 +54,28 @@ TEST(Isa, DecodeExtractsEveryField) {
 }
 
 TEST(Isa, DecodeKnowsEveryOpcode) {
-    const Opcode ops[16] = {Opcode::Nop, Opcode::Br,    Opcode::Cmp, Opcode::Add,
-                            Opcode::Sub, Opcode::Mul,   Opcode::Div, Opcode::Ldr,
-                            Opcode::Str, Opcode::Const, Opcode::Nop, Opcode::Nop,
-                            Opcode::Nop, Opcode::Nop,   Opcode::Nop, Opcode::Ret};
+    const Opcode ops[16] = {Opcode::Nop,  Opcode::Br,    Opcode::Cmp,  Opcode::Add,
+                            Opcode::Sub,  Opcode::Mul,   Opcode::Div,  Opcode::Ldr,
+                            Opcode::Str,  Opcode::Const, Opcode::Tlda, Opcode::Tldb,
+                            Opcode::Tmma, Opcode::Tstc,  Opcode::Tclr, Opcode::Ret};
     for (unsigned code = 0; code < 16; ++code) {
         bool known = false;
         EXPECT_EQ(decode(static_cast<uint16_t>(code << 12 | 0x123), &known).op, ops[code]) << code;
-        EXPECT_EQ(known, code < 0xA || code == 0xF) << code;
+        EXPECT_TRUE(known) << code;
+        EXPECT_EQ(is_tensor_op(ops[code]), code >= 0xA && code <= 0xE) << code;
     }
 }
 
-TEST(Isa, UnknownOpcodesDecodeAsNopAndPrintAsWords) {
-    bool known = true;
-    const Instruction in = decode(0xA123, &known);
-    EXPECT_FALSE(known);
-    EXPECT_EQ(in.op, Opcode::Nop);
-    EXPECT_EQ(disassemble(0xA123), ".word 0xA123");
-    EXPECT_EQ(disassemble(0xBFFF), ".word 0xBFFF");
-    EXPECT_EQ(disassemble(0xC000), ".word 0xC000");
-    EXPECT_EQ(disassemble(0xD00A), ".word 0xD00A");
-    EXPECT_EQ(disassemble(0xE001), ".word 0xE001");
+TEST(Isa, TileInstructionsPrintAndIgnoredBitsPrintAsWords) {
+    EXPECT_EQ(disassemble(0xA023), "TLDA R2, R3");
+    EXPECT_EQ(disassemble(0xB0DE), "TLDB %blockIdx, %blockDim");
+    EXPECT_EQ(disassemble(0xC000), "TMMA");
+    EXPECT_EQ(disassemble(0xD04F), "TSTC R4, %threadIdx");
+    EXPECT_EQ(disassemble(0xE000), "TCLR");
+    EXPECT_EQ(encode(Instruction{Opcode::Tstc, 9, 4, 5, 0xFF, 7}), 0xD045) << "rd is not part of a tile instruction";
+    EXPECT_EQ(disassemble(0xA123), ".word 0xA123") << "rd set";
+    EXPECT_EQ(disassemble(0xC001), ".word 0xC001");
+    EXPECT_EQ(disassemble(0xE100), ".word 0xE100");
 }
 
 TEST(Isa, FormsAndMnemonics) {

@@ -57,7 +57,8 @@ std::vector<std::string> split(const std::string& text, const char* separators) 
 
 
 // The operands each form takes, for "wrong operand count" messages.
-std::pair<size_t, const char*> operand_shape(Form form) {
+std::pair<size_t, const char*> operand_shape(Form form, isa::Opcode op) {
+    if (isa::is_tensor_op(op) && form == Form::RsRt) return {2, "base, stride registers"};
     switch (form) {
         case Form::None: return {0, ""};
         case Form::Branch: return {1, "target"};
@@ -73,7 +74,8 @@ std::pair<size_t, const char*> operand_shape(Form form) {
 // Every spelling the assembler takes for an instruction, for "did you mean" hints.
 const std::vector<std::string>& mnemonic_spellings() {
     static const std::vector<std::string> names = {"NOP", "BRn", "BRz", "BRp", "BRnz", "BRnp", "BRzp", "BRnzp",
-                                                   "CMP", "ADD", "SUB", "MUL", "DIV", "LDR", "STR", "CONST", "RET"};
+                                                   "CMP", "ADD", "SUB", "MUL", "DIV", "LDR", "STR", "CONST", "RET",
+                                                   "TLDA", "TLDB", "TMMA", "TSTC", "TCLR"};
     return names;
 }
 
@@ -232,7 +234,7 @@ private:
             throw fail(unknown_mnemonic(head, operand_text));
         }
         const Form form = isa::form_of(instr.op);
-        const std::vector<std::string> ops = operands(head, operand_text, form);
+        const std::vector<std::string> ops = operands(head, operand_text, form, instr.op);
         switch (form) {
             case Form::None: break;
             case Form::Branch: branch_target(ops[0], &instr); break;
@@ -302,8 +304,8 @@ private:
         return mask;
     }
 
-    std::vector<std::string> operands(const std::string& head, const std::string& text, Form form) {
-        const auto [count, shape] = operand_shape(form);
+    std::vector<std::string> operands(const std::string& head, const std::string& text, Form form, isa::Opcode op) {
+        const auto [count, shape] = operand_shape(form, op);
         if (count == 0) {
             if (!text.empty()) {
                 throw fail(fmt::format("{} takes no operands, got '{}'{}", head, text, comment_hint(text)));

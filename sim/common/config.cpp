@@ -26,11 +26,13 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"memory", {"latency"}},
     {"sim", {"max_cycles"}},
     {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits"}},
+    {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
 };
 
 // Keys whose value is a word from a fixed list rather than an unsigned integer.
 const std::map<std::string, std::vector<std::string>> kChoices = {
     {"systolic.dataflow", {"os", "ws", "is"}},
+    {"tensor_core.dataflow", {"os", "ws", "is"}},
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -91,7 +93,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -114,6 +116,7 @@ public:
                     path_, line,
                     fmt::format("duplicate section '{}' (first on line {})", section, it->second));
             }
+            sections_[section] = line;
             read_section(section, known->second, entry.second, line);
         }
     }
@@ -134,6 +137,16 @@ public:
     void apply_choice(const std::string& key, std::string* field) const {
         const auto it = settings_.find(key);
         if (it != settings_.end()) *field = it->second.text;
+    }
+
+    // The line of a section or key the file has, 0 when it has none.
+    int section_line(const std::string& section) const {
+        const auto it = sections_.find(section);
+        return it == sections_.end() ? 0 : it->second;
+    }
+    int key_line(const std::string& key) const {
+        const auto it = settings_.find(key);
+        return it == settings_.end() ? 0 : it->second.line;
     }
 
     template <typename T>
@@ -200,7 +213,37 @@ private:
 
     std::string path_;
     std::map<std::string, Setting> settings_;  // "gpu.cores" -> value as set in the file
+    std::map<std::string, int> sections_;      // sections the file has, and their lines
 };
+
+// The `tensor_core:` section: present means every core has one (docs/architecture.md).
+void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
+    const int section = reader.section_line("tensor_core");
+    if (section == 0) return;
+    TensorCoreConfig& tc = gpu.tensor_core;
+    for (const char* key : {"rows", "cols"}) {
+        if (reader.key_line(std::string("tensor_core.") + key) == 0) {
+            throw error_at(path, section, fmt::format("tensor_core: '{}' is required (PE {} of each core's "
+                                                      "tensor core, {}..{})", key, key[0] == 'r' ? "rows" : "columns",
+                                                      limits::kTcRows.lo, limits::kTcRows.hi));
+        }
+    }
+    reader.apply("tensor_core.rows", &tc.rows, limits::kTcRows);
+    reader.apply("tensor_core.cols", &tc.cols, limits::kTcCols);
+    reader.apply_choice("tensor_core.dataflow", &tc.dataflow);
+    tc.in_bits = gpu.data_width;   // by default a tile element is a whole data word
+    reader.apply("tensor_core.in_bits", &tc.in_bits, Range{2, gpu.data_width},
+                 fmt::format("2..data_width = {}: tile elements are data words", gpu.data_width));
+    reader.apply("tensor_core.acc_bits", &tc.acc_bits, Range{gpu.data_width, 32},
+                 fmt::format("data_width = {}..32: TSTC stores the accumulators' low data_width bits",
+                             gpu.data_width));
+    if (tc.dataflow == "is" && tc.rows > tc.cols) {
+        const int line = reader.key_line("tensor_core.dataflow");
+        throw error_at(path, line ? line : section,
+                       fmt::format("tensor_core: input-stationary needs rows <= cols (the R x R A tile lies across "
+                                   "the columns), got rows {}, cols {}", tc.rows, tc.cols));
+    }
+}
 
 }  // namespace
 
@@ -230,6 +273,7 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     reader.apply("gpu.data_addr_bits", &gpu.data_addr_bits, limits::data_addr_bits(gpu.data_width),
                  fmt::format("1..data_width = {}", gpu.data_width));
     reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, limits::kProgramAddrBits);
+    read_tensor_core(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
     reader.apply("sim.max_cycles", &config.sim.max_cycles, limits::kMaxCycles);
     SystolicConfig& sa = config.systolic;

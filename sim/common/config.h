@@ -41,7 +41,7 @@ struct TensorCoreConfig {
     unsigned rows = 0;                // PE rows R (0: the GPU has no tensor core), limits::kTcRows
     unsigned cols = 0;                // PE columns C, limits::kTcCols
     std::string dataflow = "os";      // os, ws or is (is needs rows <= cols)
-    unsigned in_bits = 8;             // tile element width (signed), 2..data_width
+    unsigned in_bits = 8;             // tile element width (signed), 2..data_width (default data_width)
     unsigned acc_bits = 32;           // accumulator width (signed, wrapping), data_width..32
     bool present() const { return rows != 0; }
 };

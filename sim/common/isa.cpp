@@ -9,7 +9,7 @@ namespace lockstep::isa {
 namespace {
 
 struct OpInfo {
-    const char* mnemonic;  // nullptr: the opcode is free (0xA..0xE)
+    const char* mnemonic;
     Form form;
 };
 
@@ -25,11 +25,11 @@ constexpr std::array<OpInfo, 16> kOps = {{
     {"LDR", Form::RdRs},      // 0x7
     {"STR", Form::StoreRsRt}, // 0x8
     {"CONST", Form::RdImm},   // 0x9
-    {nullptr, Form::None},    // 0xA free
-    {nullptr, Form::None},    // 0xB free
-    {nullptr, Form::None},    // 0xC free
-    {nullptr, Form::None},    // 0xD free
-    {nullptr, Form::None},    // 0xE free
+    {"TLDA", Form::RsRt},     // 0xA tensor core: load the A tile
+    {"TLDB", Form::RsRt},     // 0xB load the B tile
+    {"TMMA", Form::None},     // 0xC acc += A * B
+    {"TSTC", Form::RsRt},     // 0xD store the accumulators
+    {"TCLR", Form::None},     // 0xE clear them
     {"RET", Form::None},      // 0xF
 }};
 

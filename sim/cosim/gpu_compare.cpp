@@ -18,8 +18,45 @@ std::string show_request(const MemRequest& r) {
 
 }  // namespace
 
-std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& model, unsigned tpb) {
+// One core's tensor core: control registers, then tiles and accumulators by element, then
+// the PE registers by PE, each named by its row and column.
+void compare_tensor(Checker& c, const TensorCoreView& r, const TensorCoreView& m, const std::string& core,
+                    const std::string& flight, const TensorCoreConfig& shape) {
+    const unsigned rows = shape.rows, cols = shape.cols;
+    const std::string unit = core + ".tensor_core";
+    c.check(unit, "state", r.state, m.state, flight, [](TcState s) { return std::string(name(s)); });
+    c.check(unit, "op", r.op, m.op, flight, [](TcOp s) { return std::string(name(s)); });
+    c.check(unit, "fault", r.fault, m.fault, flight, [](TcFault s) { return std::string(name(s)); });
+    c.check(unit, "fault_thread", r.fault_thread, m.fault_thread, flight);
+    c.check(unit, "t", r.t, m.t, flight);
+    c.check(unit, "row", r.row, m.row, flight);
+    c.check(unit, "col", r.col, m.col, flight);
+    c.check(unit, "base", r.base, m.base, flight);
+    c.check(unit, "stride", r.stride, m.stride, flight);
+    auto tile = [&](const char* name, const std::vector<int32_t>& rv, const std::vector<int32_t>& mv, unsigned width) {
+        for (size_t e = 0; e < rv.size() && !c.done(); ++e) {
+            c.check(unit, fmt::format("{}[{}][{}]", name, e / width, e % width), rv[e], mv[e], flight);
+        }
+    };
+    tile("a", r.a, m.a, rows);
+    tile("b", r.b, m.b, cols);
+    tile("acc", r.acc, m.acc, cols);
+    for (size_t p = 0; p < r.h.size() && !c.done(); ++p) {
+        const std::string pe = fmt::format("{}.pe[{}][{}]", unit, p / cols, p % cols);
+        c.check(pe, "h", r.h[p], m.h[p], flight);
+        c.check(pe, "hv", r.hv[p], m.hv[p], flight, [](uint8_t v) { return std::to_string(v); });
+        c.check(pe, "v", r.v[p], m.v[p], flight);
+        c.check(pe, "vv", r.vv[p], m.vv[p], flight, [](uint8_t v) { return std::to_string(v); });
+        c.check(pe, "acc", r.pacc[p], m.pacc[p], flight);
+        c.check(pe, "w", r.w[p], m.w[p], flight);
+        c.check(pe, "wv", r.wv[p], m.wv[p], flight, [](uint8_t v) { return std::to_string(v); });
+        c.check(pe, "mac", r.mac[p], m.mac[p], flight, [](uint8_t v) { return std::to_string(v); });
+    }
+}
+
+std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& model, const GpuConfig& config) {
     if (rtl == model) return std::nullopt;   // the common case, without building any names
+    const unsigned tpb = config.threads_per_block;
     Checker c;
     c.check("gpu", "done", rtl.done, model.done, "");
     for (size_t i = 0; i < rtl.cores.size(); ++i) {
@@ -55,9 +92,16 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         c.check(thread + ".pc", "nzp", r.nzp, m.nzp, flight, [](uint8_t v) { return fmt::format("{:03b}", v); });
         c.check(thread + ".pc", "next_pc", r.next_pc, m.next_pc, flight);
     }
+    for (size_t i = 0; i < rtl.tensor.size() && i < model.tensor.size(); ++i) {
+        compare_tensor(c, rtl.tensor[i], model.tensor[i], fmt::format("core{}", i), gpu_in_flight(i, rtl.cores[i]),
+                       config.tensor_core);
+    }
     for (size_t ch = 0; ch < rtl.data_requests.size(); ++ch) {
-        c.check(fmt::format("data_controller.channel{}", ch), "request", rtl.data_requests[ch],
-                model.data_requests[ch], "", show_request);
+        const bool tile_port = ch >= config.data_channels;
+        const size_t core = ch - config.data_channels;
+        c.check(tile_port ? fmt::format("core{}.tensor_core.tile_port", core) : fmt::format("data_controller.channel{}", ch),
+                "request", rtl.data_requests[ch], model.data_requests[ch],
+                tile_port ? gpu_in_flight(core, rtl.cores[core]) : "", show_request);
     }
     for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
         c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],

@@ -1,7 +1,9 @@
 // The GPU's lock-step comparator: the first difference between the RTL's and the model's
-// snapshots, in a fixed order (done, cores, threads, data channels, program channels).
+// snapshots, in a fixed order (done, cores, threads, tensor cores, data channels and tile
+// ports, program channels).
 #pragma once
 
+#include "common/config.h"
 #include "cosim/compare.h"
 #include "gpu/gpu_types.h"
 
@@ -11,7 +13,7 @@
 namespace lockstep::cosim {
 
 std::optional<Mismatch> compare_gpu(const gpu::GpuSnapshot& rtl, const gpu::GpuSnapshot& model,
-                                    unsigned threads_per_block);
+                                    const GpuConfig& config);
 
 // "core0 PC 9: SUB R7, R0, R7 (EXECUTE)": the instruction a core has in flight.
 std::string gpu_in_flight(size_t core, const gpu::CoreView& view);

@@ -72,6 +72,55 @@ std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot&
                        cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), threads);
 }
 
+// A tensor core stopped in TcFault: what was wrong, where, and for which thread.
+std::string tensor_fault_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, const GpuConfig& config) {
+    const gpu::CoreView& c = s.cores[core];
+    const gpu::TensorCoreView& tc = s.tensor[core];
+    const unsigned tpb = config.threads_per_block;
+    const isa::Instruction in = isa::decode(c.instruction);
+    const gpu::ThreadView& first = s.threads[core * tpb];
+    const uint32_t base = first.regs[in.rs], stride = first.regs[in.rt];
+    const unsigned rows = config.tensor_core.rows;
+    const unsigned width = tc.op == gpu::TcOp::Lda ? rows : config.tensor_core.cols;
+    const std::string where = fmt::format("cycle {}: core {} (block {}) at PC {} ({})", cycle, core, c.block_id, c.pc,
+                                          isa::disassemble(c.instruction));
+    const std::string base_reg = isa::register_name(in.rs), stride_reg = isa::register_name(in.rt);
+    switch (tc.fault) {
+    case gpu::TcFault::Operands: {
+        const gpu::ThreadView& other = s.threads[core * tpb + tc.fault_thread];
+        return fmt::format("{}: thread {} gives base {} = {} and stride {} = {}, thread 0 gives {} and {}; a tile "
+                           "instruction is issued once for the block, so every thread must pass the same base and "
+                           "stride", where, tc.fault_thread, base_reg, other.regs[in.rs], stride_reg, other.regs[in.rt],
+                           base, stride);
+    }
+    case gpu::TcFault::Stride:
+        return fmt::format("{}: thread 0's stride {} = {} is less than the tile's {} words per row; rows of a tile "
+                           "must not overlap", where, stride_reg, stride, width);
+    case gpu::TcFault::Range: {
+        const uint64_t last = base + static_cast<uint64_t>(rows - 1) * stride + width - 1;
+        return fmt::format("{}: the {}x{} tile at base {} = {} with stride {} = {} runs outside data memory: its last "
+                           "word is {}, data memory holds {} (0..{}) (thread 0)", where, rows, width, base_reg, base,
+                           stride_reg, stride, last, 1u << config.data_addr_bits, (1u << config.data_addr_bits) - 1);
+    }
+    case gpu::TcFault::None: break;
+    }
+    return where + ": tensor core fault";
+}
+
+// Without a tensor core, tile instructions would silently do nothing: refuse the program.
+void check_tensor_instructions(const Program& program, const Config& config) {
+    if (config.gpu.tensor_core.present()) return;
+    for (size_t pc = 0; pc < program.code.size(); ++pc) {
+        const isa::Instruction in = isa::decode(program.code[pc]);
+        if (!isa::is_tensor_op(in.op)) continue;
+        const int line = pc < program.code_lines.size() ? program.code_lines[pc] : 0;
+        throw error_at(program.path, line,
+                       fmt::format("{} (PC {}) is a tensor-core instruction, and {} has no tensor_core section "
+                                   "(configs/gpu-tc.yaml has one)", isa::disassemble(program.code[pc]), pc,
+                                   config.path));
+    }
+}
+
 // The GPU plugged into the lock-step driver (cosim/driver.h lists what a design provides).
 class GpuDesign {
 public:
@@ -85,7 +134,7 @@ public:
         Bench(Device& device, const GpuDesign& design)
             : device_(device),
               data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
-                    design.shape().data_channels, design.config_.memory.latency, true),
+                    design.shape().data_memory_channels(), design.config_.memory.latency, true),
               program_("program", 1u << design.shape().program_addr_bits, 16, design.shape().program_channels,
                        design.config_.memory.latency, false),
               threads_per_block_(design.shape().threads_per_block) {
@@ -93,7 +142,7 @@ public:
             initial_ = data_.words();
             program_.load(std::vector<uint32_t>(design.program_.code.begin(), design.program_.code.end()));
             snapshot_.resize(design.shape());
-            inputs_.data.assign(design.shape().data_channels, {});
+            inputs_.data.assign(design.shape().data_memory_channels(), {});
             inputs_.program.assign(design.shape().program_channels, {});
         }
 
@@ -163,11 +212,14 @@ public:
         for (unsigned c = 0; c < s.cores.size(); ++c) {
             if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, shape().threads_per_block));
         }
+        for (unsigned c = 0; c < s.tensor.size(); ++c) {
+            if (s.tensor[c].state == gpu::TcState::Fault) throw Error(tensor_fault_message(cycle, c, s, shape()));
+        }
     }
     void epilogue(Bench&) const {}
 
     std::optional<Mismatch> compare(const Bench& rtl, const Bench& model) const {
-        return compare_gpu(rtl.snapshot(), model.snapshot(), shape().threads_per_block);
+        return compare_gpu(rtl.snapshot(), model.snapshot(), shape());
     }
     std::optional<Mismatch> compare_final(Bench& rtl, Bench& model) const {
         const auto& r = rtl.data().words();
@@ -220,6 +272,7 @@ private:
 }  // namespace
 
 RunResult run_gpu(const Config& config, const Program& program, const RunOptions& options) {
+    check_tensor_instructions(program, config);
     GpuDesign design(config, program, options);
     RunOptions run = options;
     if (!run.max_cycles) run.max_cycles = config.sim.max_cycles;

@@ -15,10 +15,13 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config)
                                                            config.threads_per_block, t);
         threads[t].pc = std::make_unique<Pc>((prefix + "pc").c_str(), config.program_addr_bits);
     }
+    if (config.tensor_core.present()) tensor = std::make_unique<TensorCore>("tensor_core", config);
+    rs_.assign(config.threads_per_block, 0);
+    rt_.assign(config.threads_per_block, 0);
 }
 
 void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_count,
-                    const MemResponse& program, const MemResponse* data) {
+                    const MemResponse& program, const MemResponse* data, const MemResponse& tile) {
     const CoreState state = scheduler.q.state;
     const DecodedInstruction& decoded = decoder.q;
     bool lsu_busy = false;
@@ -38,15 +41,24 @@ void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_c
         }
     }
     if (next_pcs_.empty()) next_pcs_.push_back(threads[0].pc->q.next_pc);   // a core with no block
+    if (tensor) {
+        for (unsigned t = 0; t < threads.size(); ++t) {
+            rs_[t] = threads[t].registers->q.rs;
+            rt_[t] = threads[t].registers->q.rt;
+        }
+        tensor->evaluate(reset, state, decoded, rs_.data(), rt_.data(), thread_count, tile);
+    }
+    const bool tensor_busy = tensor && tensor->busy();
     fetcher.evaluate(reset, state, scheduler.q.pc, program);
     decoder.evaluate(reset, state, fetcher.q.instruction);
-    scheduler.evaluate(reset, start, fetcher.q.state, decoded.ret, lsu_busy, next_pcs_);
+    scheduler.evaluate(reset, start, fetcher.q.state, decoded.ret, lsu_busy || tensor_busy, next_pcs_);
 }
 
 void Core::commit() {
     fetcher.commit();
     decoder.commit();
     scheduler.commit();
+    if (tensor) tensor->commit();
     for (ThreadSlot& slot : threads) {
         slot.alu->commit();
         slot.lsu->commit();

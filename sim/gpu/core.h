@@ -9,6 +9,7 @@
 #include "gpu/pc.h"
 #include "gpu/registers.h"
 #include "gpu/scheduler.h"
+#include "gpu/tensor_core.h"
 
 #include <memory>
 #include <vector>
@@ -29,16 +30,19 @@ public:
     Decoder decoder;
     Scheduler scheduler;
     std::vector<ThreadSlot> threads;
+    std::unique_ptr<TensorCore> tensor;   // when the config has a tensor core
 
     Core(const sc_core::sc_module_name& name, const GpuConfig& config);
 
-    // `data`: the LSU port registers' responses for this core's slots.
+    // `data`: the LSU port registers' responses for this core's slots; `tile`: the memory's
+    // answer on the tensor core's tile port.
     void evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_count,
-                  const MemResponse& program, const MemResponse* data);
+                  const MemResponse& program, const MemResponse* data, const MemResponse& tile);
     void commit();
 
 private:
     std::vector<uint32_t> next_pcs_;   // scratch: enabled threads' next PCs
+    std::vector<uint32_t> rs_, rt_;    // scratch: every slot's operands, for the tensor core
 };
 
 }  // namespace lockstep::gpu

@@ -29,7 +29,12 @@ void Decoder::evaluate(bool reset, CoreState core_state, uint16_t instruction) {
     case Opcode::Str: out.mem_write = true; break;
     case Opcode::Const: out.reg_write = true; out.reg_input = RegInput::Const; break;
     case Opcode::Ret: out.ret = true; break;
-    default: break;   // NOP and the free opcodes 0xA..0xE do nothing
+    case Opcode::Tlda: out.tc_op = TcOp::Lda; break;
+    case Opcode::Tldb: out.tc_op = TcOp::Ldb; break;
+    case Opcode::Tmma: out.tc_op = TcOp::Mma; break;
+    case Opcode::Tstc: out.tc_op = TcOp::Stc; break;
+    case Opcode::Tclr: out.tc_op = TcOp::Clr; break;
+    default: break;   // NOP does nothing
     }
     d_ = out;
 }

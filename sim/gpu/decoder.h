@@ -21,6 +21,7 @@ struct DecodedInstruction {
     bool alu_cmp = false;         // ALU produces NZP bits
     bool pc_branch = false;       // BRnzp
     bool ret = false;             // RET
+    TcOp tc_op = TcOp::None;      // a tile instruction, for the tensor core
 };
 
 class Decoder : public Unit<DecodedInstruction> {

@@ -21,13 +21,17 @@ Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     lsu_response_q.assign(slots, MemResponse{});
     core_done_.assign(config.cores, false);
     fetch_requests_.assign(config.cores, MemRequest{});
-    inputs.data.assign(config.data_channels, MemResponse{});
+    inputs.data.assign(config.data_memory_channels(), MemResponse{});
     inputs.program.assign(config.program_channels, MemResponse{});
     SC_HAS_PROCESS(Gpu);
     SC_METHOD(on_clock);
     sensitive << clk_i.pos();
     dont_initialize();
 }
+
+namespace {
+const MemResponse kNoResponse{};
+}  // namespace
 
 void Gpu::on_clock() {
     const bool reset = !inputs.rst_n;
@@ -44,7 +48,7 @@ void Gpu::on_clock() {
     for (unsigned c = 0; c < cores.size(); ++c) {
         cores[c]->evaluate(reset || dispatch.core_reset[c], dispatch.core_start[c], dispatch.core_block_id[c],
                            dispatch.core_thread_count[c], program_controller.q.consumer[c],
-                           &lsu_response_q[c * tpb]);
+                           &lsu_response_q[c * tpb], cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
     }
     data_controller.evaluate(reset, lsu_request_q, inputs.data);
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
@@ -89,8 +93,13 @@ void Gpu::observe(GpuSnapshot& out) const {
             thread.next_pc = slot.pc->q.next_pc;
         }
     }
-    out.data_requests = data_controller.q.mem;
+    std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
     out.program_requests = program_controller.q.mem;
+    for (unsigned c = 0; c < out.tensor.size(); ++c) {
+        const TensorCore& tc = *cores[c]->tensor;
+        out.data_requests[config_.data_channels + c] = tc.q.request;
+        tc.observe(out.tensor[c]);
+    }
 }
 
 }  // namespace lockstep::gpu

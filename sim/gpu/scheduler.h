@@ -19,7 +19,8 @@ struct SchedulerState {
 class Scheduler : public Unit<SchedulerState> {
 public:
     explicit Scheduler(const sc_core::sc_module_name& name) : Unit(name) {}
-    // `lsu_busy`: some enabled LSU is requesting or waiting; `next_pcs`: enabled threads' next PC.
+    // `lsu_busy`: some enabled LSU is requesting or waiting, or the tensor core is busy;
+    // `next_pcs`: enabled threads' next PC.
     void evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy,
                   const std::vector<uint32_t>& next_pcs);
 };

@@ -29,7 +29,7 @@ const nlohmann::json& checked_meta(const StateReader& reader) {
 DataMemoryLog::DataMemoryLog(StateReader& reader, const GpuConfig& config)
     : reader_(reader),
       config_(config),
-      memory_("data memory", 1u << config.data_addr_bits, config.data_width, config.data_channels,
+      memory_("data memory", 1u << config.data_addr_bits, config.data_width, config.data_memory_channels(),
               checked_meta(reader)["memory_latency"].get<unsigned>(), true) {
     const nlohmann::json& data = reader.meta()["data"];
     initial_.assign(size_t{1} << config.data_addr_bits, 0);

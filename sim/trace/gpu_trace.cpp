@@ -48,7 +48,7 @@ bool is_alu_op(uint16_t word) {
 GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
                    unsigned memory_latency)
     : dir_(dir), config_(config), program_path_(program.path), engine_(engine) {
-    counters_.data_channel_busy.assign(config.data_channels, 0);
+    counters_.data_channel_busy.assign(config.data_memory_channels(), 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
     previous_.resize(config);
     if (!dir_.enabled()) return;
@@ -74,7 +74,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
         *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
                             "core{0}_lsu_busy,core{0}_fetch_stall", c);
     }
-    for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
+    for (unsigned ch = 0; ch < config.data_memory_channels(); ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
     for (unsigned ch = 0; ch < config.program_channels; ++ch) *csv_ << fmt::format(",program_ch{}_busy", ch);
     *csv_ << "\n";
 }

@@ -110,7 +110,7 @@ void walk(Fields& f, SystolicCycle& c) {
 }  // namespace
 
 size_t gpu_field_count(const GpuConfig& c) {
-    return 1 + 9 * c.cores + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_channels +
+    return 1 + 9 * c.cores + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_memory_channels() +
            2 * c.program_channels;
 }
 

@@ -1,0 +1,64 @@
+// Tensor core (one per core, docs/architecture.md "Tensor core"): tile buffers, accumulators
+// and a tile port to data memory around the systolic array's own PE grid and edge feeder,
+// which run one fold of the GEMM acc[R x C] += A[R x R] * B[R x C] per TMMA.
+#pragma once
+
+#include "common/config.h"
+#include "common/memory.h"
+#include "common/unit.h"
+#include "gpu/decoder.h"
+#include "gpu/gpu_types.h"
+#include "systolic/array_controller.h"
+#include "systolic/feeder.h"
+#include "systolic/pe_array.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace lockstep::gpu {
+
+struct TensorCoreRegs {
+    TcState state = TcState::Idle;
+    TcOp op = TcOp::None;
+    TcFault fault = TcFault::None;
+    uint32_t fault_thread = 0;
+    uint32_t base = 0, stride = 0;     // of the tile being moved
+    uint32_t row = 0, col = 0;         // the word being moved
+    uint32_t t = 0;                    // cycle of the TMMA's fold
+    MemRequest request;                // the tile port: one address register (address_q) for reads and writes
+    std::vector<int32_t> a, b, acc;    // tiles R x R and R x C, accumulators R x C
+};
+
+class TensorCore : public Unit<TensorCoreRegs> {
+public:
+    TensorCore(const sc_core::sc_module_name& name, const GpuConfig& config);
+
+    // `rs`, `rt`: every thread slot's registers-unit operands; slots below `thread_count` are enabled.
+    void evaluate(bool reset, CoreState core_state, const DecodedInstruction& decoded, const uint32_t* rs,
+                  const uint32_t* rt, unsigned thread_count, const MemResponse& port);
+    void commit();                     // the edge: registers, and the PE grid when it runs
+
+    // The scheduler waits in StWait while this holds.
+    bool busy() const { return q.state != TcState::Idle && q.state != TcState::Done; }
+    void observe(TensorCoreView& out) const;
+
+    const systolic::PeArray& pes() const { return pes_; }
+    unsigned rows() const { return rows_; }
+    unsigned cols() const { return cols_; }
+    uint32_t fold_length() const { return mapping_.fold_length; }
+
+private:
+    void start(const uint32_t* rs, const uint32_t* rt, unsigned thread_count);
+    void step_tile(bool answered, uint32_t read_data);   // TcLoad/TcStore: next word, or done
+    void run_fold();                   // TcCompute at the edge: the PE grid and the accumulators
+
+    unsigned rows_, cols_, in_bits_, acc_bits_, data_bits_, data_addr_bits_;
+    systolic::Dataflow dataflow_;
+    systolic::Mapping mapping_;
+    systolic::ControllerRegs fold_;    // what the feeder reads: a fold with r0 = c0 = 0
+    systolic::Feeder feeder_;
+    systolic::PeArray pes_;
+    bool reset_ = false, compute_ = false;
+};
+
+}  // namespace lockstep::gpu
