@@ -1,5 +1,5 @@
 // Decoder (sim/gpu/decoder, rtl/gpu/decoder.sv): fields and control bits of every opcode,
-// latched in StDecode only; the free opcodes 0xA..0xE decode as NOP.
+// latched in StDecode only; the tile opcodes 0xA..0xE set only tc_op.
 #include "gpu/decoder.h"
 #include "unit_testing.h"
 
@@ -17,6 +17,7 @@ struct Control {
     RegInput reg_input = RegInput::Alu;
     AluOp alu_op = AluOp::Add;
     bool alu_cmp = false, pc_branch = false, ret = false;
+    TcOp tc_op = TcOp::None;
 };
 
 Control expected_control(unsigned opcode) {
@@ -31,8 +32,13 @@ Control expected_control(unsigned opcode) {
     case 0x7: c.reg_write = c.mem_read = true; c.reg_input = RegInput::Lsu; break;   // LDR
     case 0x8: c.mem_write = true; break;                                        // STR
     case 0x9: c.reg_write = true; c.reg_input = RegInput::Const; break;         // CONST
+    case 0xA: c.tc_op = TcOp::Lda; break;                                       // TLDA
+    case 0xB: c.tc_op = TcOp::Ldb; break;                                       // TLDB
+    case 0xC: c.tc_op = TcOp::Mma; break;                                       // TMMA
+    case 0xD: c.tc_op = TcOp::Stc; break;                                       // TSTC
+    case 0xE: c.tc_op = TcOp::Clr; break;                                       // TCLR
     case 0xF: c.ret = true; break;                                              // RET
-    default: break;                                                             // NOP, 0xA..0xE
+    default: break;                                                             // NOP
     }
     return c;
 }
@@ -47,6 +53,7 @@ void expect_control(const DecodedInstruction& d, const Control& c, const std::st
     EXPECT_EQ(d.alu_cmp, c.alu_cmp) << what;
     EXPECT_EQ(d.pc_branch, c.pc_branch) << what;
     EXPECT_EQ(d.ret, c.ret) << what;
+    EXPECT_EQ(d.tc_op, c.tc_op) << what;
 }
 
 TEST(Decoder, ResetValuesAreZero) {
@@ -84,14 +91,18 @@ TEST(Decoder, EveryOpcodeSetsItsControlBitsAndLatchesTheFields) {
     }
 }
 
-TEST(Decoder, FreeOpcodesDecodeAsNopAfterAnyInstruction) {
+// Without a tensor core nothing reads tc_op, so on tiny-gpu's configs they are NOPs.
+TEST(Decoder, TileOpcodesSetOnlyTheTensorCoreOpAfterAnyInstruction) {
     Decoder decoder("decoder");
     for (unsigned opcode = 0xA; opcode <= 0xE; ++opcode) {
         edge(decoder, false, CoreState::Decode, uint16_t{0x7123});   // LDR R1, R2: sets three bits
         ASSERT_TRUE(decoder.q.reg_write && decoder.q.mem_read);
         const uint16_t word = static_cast<uint16_t>(opcode << 12 | 0xFFF);
         edge(decoder, false, CoreState::Decode, word);
-        expect_control(decoder.q, Control{}, fmt::format("instruction 0x{:04X}", word));
+        Control only_tc;
+        only_tc.tc_op = expected_control(opcode).tc_op;
+        EXPECT_NE(only_tc.tc_op, TcOp::None);
+        expect_control(decoder.q, only_tc, fmt::format("instruction 0x{:04X}", word));
     }
 }
 

@@ -171,15 +171,14 @@ TEST(Isa, EveryWordRoundTripsThroughTheAssembler) {
         ASSERT_EQ(program.code.size(), 1u) << text;
         ASSERT_EQ(program.code[0], word) << text;
     }
-    // 5 free opcodes, plus the words whose ignored bits or read-only rd cannot be written.
-    const int free = 5 * 4096;
-    const int none = 2 * 4095;               // NOP, RET with any low bit set
+    // The words whose ignored bits or read-only rd cannot be written.
+    const int none = 4 * 4095;               // NOP, TMMA, TCLR, RET with any low bit set
     const int branch = 8 * 256 + 256;        // bit 8 set; no condition (never taken)
-    const int rs_rt = 2 * 15 * 256;          // CMP, STR with rd bits
+    const int rs_rt = 5 * 15 * 256;          // CMP, STR, TLDA, TLDB, TSTC with rd bits
     const int rd_rs_rt = 4 * 3 * 256;        // ADD..DIV to R13..R15
     const int ldr = 13 * 15 * 16 + 3 * 256;  // rt bits with a writable rd; any read-only rd
     const int constant = 3 * 256;            // CONST to R13..R15
-    EXPECT_EQ(raw_words, free + none + branch + rs_rt + rd_rs_rt + ldr + constant);
+    EXPECT_EQ(raw_words, none + branch + rs_rt + rd_rs_rt + ldr + constant);
 }
 
 // Branch targets inside the program (or just past its end) become labels; others stay numbers,
