@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -54,6 +55,39 @@ TEST(RandomPrograms, HundredSeedsAgreeOn4x8) {
     const CliRun run = run_cli("fuzz --start-seed 1000 --seeds 100 --config " + source_path("configs/gpu-4x8.yaml"));
     EXPECT_EQ(run.status, 0) << run.out;
     EXPECT_NE(run.out.find("fuzz: 100 passed, 0 failed"), std::string::npos) << run.out;
+}
+
+// Tile instructions in lock-step: the tensor core's PE registers, tiles, accumulators and tile
+// port on a 4x4 output-stationary and a 2x4 input-stationary core.
+TEST(RandomPrograms, HundredSeedsAgreeWithTensorCores) {
+    const CliRun run = run_cli("fuzz --start-seed 1 --seeds 100 --config " + source_path("configs/gpu-tc.yaml"));
+    EXPECT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("fuzz: 100 passed, 0 failed"), std::string::npos) << run.out;
+}
+
+TEST(RandomPrograms, HundredSeedsAgreeWithInputStationaryTensorCores) {
+    const std::string config = write_temp("is.yaml", "gpu:\n  cores: 3\n  threads_per_block: 2\n  data_width: 16\n"
+                                                     "  data_addr_bits: 9\ntensor_core:\n  rows: 2\n  cols: 4\n"
+                                                     "  dataflow: is\n  in_bits: 12\n  acc_bits: 20\nmemory:\n"
+                                                     "  latency: 1\n");
+    const CliRun run = run_cli("fuzz --start-seed 500 --seeds 100 --config " + config);
+    EXPECT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("fuzz: 100 passed, 0 failed"), std::string::npos) << run.out;
+}
+
+// Every tile instruction turns up in the random kernels of a GPU with a tensor core, and
+// none in those of a GPU without one.
+TEST(RandomPrograms, TileInstructionsOnlyWithATensorCore) {
+    GpuConfig tc;
+    tc.data_width = 16;
+    tc.tensor_core.rows = tc.tensor_core.cols = 4;
+    std::map<std::string, int> seen;
+    for (uint64_t seed = 1; seed <= 100; ++seed) {
+        std::istringstream text(generate_program(seed, tc));
+        for (std::string line; std::getline(text, line);) ++seen[line.substr(0, line.find(' '))];
+        EXPECT_EQ(generate_program(seed, GpuConfig{}).find("\nT"), std::string::npos) << seed;
+    }
+    for (const char* op : {"TLDA", "TLDB", "TMMA", "TSTC", "TCLR"}) EXPECT_GT(seen[op], 20) << op;
 }
 
 // The generator puts other instructions between a CMP and its branch, so a branch has to

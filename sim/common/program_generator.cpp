@@ -37,10 +37,13 @@ public:
         if (room < 8) throw Error(fmt::format("random kernels need at least 8 instructions of program memory, "
                                               "program_addr_bits = {} gives {}", config_.program_addr_bits, room));
         const unsigned blocks = std::min(pick(1, 4), (room - 8) / 24);
+        const bool tensor = config_.tensor_core.present();
         for (unsigned b = 0; b < blocks; ++b) {
-            switch (pick(0, 3)) {
+            switch (pick(0, tensor ? 5 : 3)) {
             case 0: loop(b); break;
             case 1: skip(b); break;
+            case 4:
+            case 5: tiles(data_words); break;
             default: straight(pick(2, 8)); break;
             }
         }
@@ -107,6 +110,36 @@ private:
         emit(".word 0x{:04X}", isa::encode({isa::Opcode::Br, 0, 0, 0, static_cast<uint8_t>(compare), 0}));
         for (unsigned i = 0, n = pick(1, 3); i < n; ++i) arithmetic();
         emit("SKIP{}:", index);
+    }
+
+    // Tile instructions with bases and strides that every thread of a block holds (CONST) and
+    // that keep the tile inside the words CONST reaches; a TSTC may land on other threads' data.
+    void tiles(unsigned data_words) {
+        const TensorCoreConfig& tc = config_.tensor_core;
+        for (unsigned i = 0, n = pick(2, 5); i < n; ++i) {
+            const unsigned kind = pick(0, 4);
+            if (kind == 3) {
+                emit("TMMA");
+                continue;
+            }
+            if (kind == 4) {
+                emit("TCLR");
+                continue;
+            }
+            static const char* const moves[] = {"TLDA", "TLDB", "TSTC"};
+            const unsigned width = kind == 0 ? tc.rows : tc.cols;
+            const unsigned stride = width + pick(0, 3);
+            const unsigned extent = (tc.rows - 1) * stride + width;
+            if (extent > data_words) {   // only a dense tile fits
+                if ((tc.rows - 1) * width + width > data_words) continue;
+                emit("CONST R11, #{}", width);
+                emit("CONST R12, #0");
+            } else {
+                emit("CONST R11, #{}", stride);
+                emit("CONST R12, #{}", pick(0, data_words - extent));
+            }
+            emit("{} R12, R11", moves[kind]);
+        }
     }
 
     void load() {   // address = id + base, base chosen so every thread stays in range

@@ -1,5 +1,7 @@
 // Random kernels for differential testing: straight-line code, counted loops, loads and
-// stores within range, and no divergent branches (every branch condition is uniform).
+// stores within range, and no divergent branches (every branch condition is uniform); on a
+// GPU with a tensor core also tile instructions, with uniform bases and strides and tiles
+// inside data memory.
 #pragma once
 
 #include "common/assembler.h"
