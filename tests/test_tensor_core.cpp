@@ -260,6 +260,33 @@ TEST(TensorCoreComparator, NamesThePeAndTheInstruction) {
     EXPECT_EQ(cosim::compare_gpu(rtl, other, config.gpu)->unit, "core1.tensor_core.tile_port");
 }
 
+// End to end: a PE's accumulator overwritten in the model during a TMMA is reported at that
+// cycle, naming the PE, the register and the instruction in flight.
+TEST(TensorCoreComparator, CatchesAnInjectedPeFaultInLockStep) {
+    const Shape s{4, 4, "os"};
+    const TiledGemm g = tiled_gemm(s, 1, 1, 1, 4, 7);
+    const Timing timing{s.rows, s.cols, 0, s.dataflow};
+    // Seven instructions before the TMMA (TCLR, TLDA, TLDB busy), 2 cycles for the dispatcher,
+    // then its FETCH (4), DECODE, REQUEST and the tensor core's START: the fold runs from there.
+    const uint64_t fold_start = 2 + 7 * 10 + timing.clr() + timing.lda() + timing.ldb() + 4 + 1 + 1 + 1 + 1;
+    const uint64_t cycle = fold_start + 3;
+    const CliRun run = run_cli("run " + write_temp("inject.asm", g.source) + " --config " +
+                               write_temp("inject.yaml", config_text(s)) +
+                               fmt::format(" --json --inject-fault {}:0.pe.1.2:acc=-5", cycle));
+    EXPECT_EQ(run.status, 1) << run.out << run.err;
+    const nlohmann::json& m = run.json["first_mismatch"];
+    ASSERT_TRUE(m.is_object()) << run.out;
+    EXPECT_EQ(m["cycle"], cycle);
+    EXPECT_EQ(m["unit"], "core0.tensor_core.pe[1][2]");
+    EXPECT_EQ(m["signal"], "acc");
+    EXPECT_EQ(m["model"], "-5");
+    EXPECT_EQ(m["in_flight"], "core0 PC 7: TMMA (WAIT)");
+    EXPECT_NE(run_cli("run " + write_temp("inject.asm", g.source) + " --config " + source_path("configs/tiny-gpu.yaml") +
+                      " --inject-fault 5:0.pe.0.0:acc=1")
+                  .err.find("has no tensor core"),
+              std::string::npos);
+}
+
 TEST(TensorCoreAssembly, OperandsAreCheckedAndListingsRoundTrip) {
     auto run_asm = [](const std::string& line) {
         return run_cli("asm " + write_temp("one.asm", ".threads 1\n" + line + "\nRET\n"));

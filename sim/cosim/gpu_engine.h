@@ -18,10 +18,14 @@
 namespace lockstep::cosim {
 
 // Overwrites one register of the model after a given cycle: how tests prove the comparator works.
+// Or, with `pe_register` set ("h", "v", "w" or "acc"), one register of PE (row, col) of the
+// core's tensor core.
 struct Fault {
     uint64_t cycle = 0;
     unsigned core = 0, thread = 0, reg = 0;
     uint32_t value = 0;
+    std::string pe_register;
+    unsigned row = 0, col = 0;
 };
 
 // launches > 1: start drops for a cycle after done, then the kernel is launched again.

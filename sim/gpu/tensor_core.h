@@ -43,6 +43,7 @@ public:
     void observe(TensorCoreView& out) const;
 
     const systolic::PeArray& pes() const { return pes_; }
+    systolic::PeArray& pes() { return pes_; }   // for fault injection (tests of the comparator)
     unsigned rows() const { return rows_; }
     unsigned cols() const { return cols_; }
     uint32_t fold_length() const { return mapping_.fold_length; }

@@ -94,21 +94,42 @@ std::string pct_list(const nlohmann::json& values) {
 
 // CYCLE:CORE.THREAD:R<reg>=VALUE, e.g. 40:0.1:R5=7, the whole text; cycle 0 is the state
 // before the first edge, so the first a fault can follow is 1.
+// CYCLE:CORE.THREAD:R<n>=VALUE, or CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a register of
+// a tensor core's PE; the whole text, nothing before, between or after.
 cosim::Fault parse_fault(const std::string& text) {
-    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7 "
+    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7, or "
+                                "CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a tensor core's PE, e.g. 60:0.pe.1.2:acc=-5 "
                                 "(CYCLE from 1)", text));
     const std::vector<std::string> fields = split(text, ':');
     if (fields.size() != 3) throw bad;
     const std::vector<std::string> where = split(fields[1], '.'), assign = split(fields[2], '=');
-    if (where.size() != 2 || assign.size() != 2 || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
-    const auto cycle = parse_whole(fields[0]), core = parse_whole(where[0]), thread = parse_whole(where[1]);
-    const auto reg = parse_whole(assign[0].substr(1)), value = parse_whole(assign[1]);
-    if (!cycle || !core || !thread || !reg || !value || *cycle == 0 || *core > 65535 || *thread > 65535 ||
-        *reg > 15 || *value > UINT32_MAX) {
-        throw bad;
+    if (assign.size() != 2) throw bad;
+    const auto cycle = parse_whole(fields[0]), core = parse_whole(where[0]);
+    if (!cycle || *cycle == 0 || !core || *core > 65535) throw bad;
+    cosim::Fault fault;
+    fault.cycle = *cycle;
+    fault.core = static_cast<unsigned>(*core);
+    if (where.size() == 4 && where[1] == "pe") {
+        const auto row = parse_whole(where[2]), col = parse_whole(where[3]);
+        const auto value = parse_int32(assign[1]);
+        const std::string known[] = {"h", "v", "w", "acc"};
+        if (!row || !col || !value || *row > 65535 || *col > 65535 ||
+            std::find(std::begin(known), std::end(known), assign[0]) == std::end(known)) {
+            throw bad;
+        }
+        fault.pe_register = assign[0];
+        fault.row = static_cast<unsigned>(*row);
+        fault.col = static_cast<unsigned>(*col);
+        fault.value = static_cast<uint32_t>(*value);
+        return fault;
     }
-    return cosim::Fault{*cycle, static_cast<unsigned>(*core), static_cast<unsigned>(*thread),
-                        static_cast<unsigned>(*reg), static_cast<uint32_t>(*value)};
+    if (where.size() != 2 || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
+    const auto thread = parse_whole(where[1]), reg = parse_whole(assign[0].substr(1)), value = parse_whole(assign[1]);
+    if (!thread || !reg || !value || *thread > 65535 || *reg > 15 || *value > UINT32_MAX) throw bad;
+    fault.thread = static_cast<unsigned>(*thread);
+    fault.reg = static_cast<unsigned>(*reg);
+    fault.value = static_cast<uint32_t>(*value);
+    return fault;
 }
 
 // " over 3 launches", or "" for one.
@@ -133,8 +154,16 @@ int run_command(const RunArgs& args) {
     if (!args.fault.empty()) {
         options.fault = parse_fault(args.fault);
         const cosim::Fault& f = *options.fault;
-        if (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
-            f.value > (1ull << config.gpu.data_width) - 1) {
+        const TensorCoreConfig& tc = config.gpu.tensor_core;
+        if (!f.pe_register.empty() && (f.core >= config.gpu.cores || f.row >= tc.rows || f.col >= tc.cols)) {
+            throw Error(tc.present() ? fmt::format("--inject-fault '{}': needs core < {}, PE row < {} and column < {}",
+                                                   args.fault, config.gpu.cores, tc.rows, tc.cols)
+                                     : fmt::format("--inject-fault '{}': {} has no tensor core", args.fault,
+                                                   config.path));
+        }
+        if (f.pe_register.empty() &&
+            (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
+             f.value > (1ull << config.gpu.data_width) - 1)) {
             throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
                                     args.fault, config.gpu.cores, config.gpu.threads_per_block, config.gpu.data_width));
         }
@@ -222,7 +251,8 @@ void add_run_command(CLI::App& app, CommandTable& table) {
     cli->add_flag("--signed", args->signed_words, "Show data words as signed (two's complement), also in --json");
     cli->add_option("--dump", args->dump, "Data addresses to show, FROM..TO (e.g. 0..31); in --json as \"dump\"");
     cli->add_option("--inject-fault", args->fault,
-                    "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE (tests the comparator)");
+                    "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE, or a tensor core PE's, "
+                    "CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE (tests the comparator)");
     table.push_back({cli, [args] { return run_command(*args); }, [args] { return args->json; }});
 }
 
