@@ -1,6 +1,7 @@
 // Compute core: fetcher, decoder and scheduler shared by ThreadsPerBlock thread slots,
 // each with its own ALU, LSU, register file and PC unit. No state of its own.
-// Slot t is enabled when t < thread_count_i.
+// Slot t is enabled when t < thread_count_i. With TcRows > 0 a tensor core runs the tile
+// instructions; without one its outputs are 0 and the scheduler never waits for it.
 module core import gpu_pkg::*; #(
   // Thread slots per core.
   parameter int unsigned ThreadsPerBlock = 4,
@@ -8,8 +9,21 @@ module core import gpu_pkg::*; #(
   parameter int unsigned DataBits = 8,
   // Program-counter width.
   parameter int unsigned ProgramAddrBits = 8,
+  // Data memory holds 2^DataAddrBits words (the tensor core's range check).
+  parameter int unsigned DataAddrBits = 8,
+  // Tensor-core PE rows R (0: no tensor core) and columns C.
+  parameter int unsigned TcRows = 0,
+  parameter int unsigned TcCols = 0,
+  // Tensor-core dataflow: 0 os, 1 ws, 2 is.
+  parameter int unsigned TcDataflow = 0,
+  // Tensor-core tile element and accumulator widths, signed.
+  parameter int unsigned TcInBits = 8,
+  parameter int unsigned TcAccBits = 32,
   // Width of a per-core thread count.
-  localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1
+  localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1,
+  // Tensor-core grid of the observation ports: 1 x 1 without a tensor core.
+  localparam int unsigned TcR = (TcRows > 0) ? TcRows : 1,
+  localparam int unsigned TcC = (TcRows > 0 && TcCols > 0) ? TcCols : 1
 ) (
   input  logic                                              clk_i,
   input  logic                                              reset_i,
@@ -31,6 +45,15 @@ module core import gpu_pkg::*; #(
   output logic [ThreadsPerBlock-1:0][DataBits-1:0]          data_write_address_o,
   output logic [ThreadsPerBlock-1:0][DataBits-1:0]          data_write_data_o,
   input  logic [ThreadsPerBlock-1:0]                        data_write_ready_i,
+  // Tensor-core tile port, straight to data memory (0 without a tensor core).
+  output logic                                              tc_read_valid_o,
+  output logic [DataBits-1:0]                               tc_read_address_o,
+  input  logic                                              tc_read_ready_i,
+  input  logic [DataBits-1:0]                               tc_read_data_i,
+  output logic                                              tc_write_valid_o,
+  output logic [DataBits-1:0]                               tc_write_address_o,
+  output logic [DataBits-1:0]                               tc_write_data_o,
+  input  logic                                              tc_write_ready_i,
   // Observation.
   output logic [2:0]                                        dbg_state_o,
   output logic [ProgramAddrBits-1:0]                        dbg_pc_o,
@@ -42,7 +65,28 @@ module core import gpu_pkg::*; #(
   output logic [ThreadsPerBlock-1:0][DataBits-1:0]          dbg_alu_out_o,
   output logic [ThreadsPerBlock-1:0][2:0]                   dbg_nzp_o,
   output logic [ThreadsPerBlock-1:0][ProgramAddrBits-1:0]   dbg_next_pc_o,
-  output logic [ThreadsPerBlock*16-1:0][DataBits-1:0]       dbg_regs_o
+  output logic [ThreadsPerBlock*16-1:0][DataBits-1:0]       dbg_regs_o,
+  // Tensor-core observation (0 without a tensor core).
+  output logic [2:0]                                        dbg_tc_state_o,
+  output logic [2:0]                                        dbg_tc_op_o,
+  output logic [1:0]                                        dbg_tc_fault_o,
+  output logic [7:0]                                        dbg_tc_fault_thread_o,
+  output logic [7:0]                                        dbg_tc_t_o,
+  output logic [7:0]                                        dbg_tc_row_o,
+  output logic [7:0]                                        dbg_tc_col_o,
+  output logic [DataBits-1:0]                               dbg_tc_base_o,
+  output logic [DataBits-1:0]                               dbg_tc_stride_o,
+  output logic [TcInBits-1:0]                               dbg_tc_a_o    [TcR*TcR],
+  output logic [TcInBits-1:0]                               dbg_tc_b_o    [TcR*TcC],
+  output logic [TcAccBits-1:0]                              dbg_tc_acc_o  [TcR*TcC],
+  output logic [TcInBits-1:0]                               dbg_tc_h_o    [TcR*TcC],
+  output logic                                              dbg_tc_hv_o   [TcR*TcC],
+  output logic [TcAccBits-1:0]                              dbg_tc_v_o    [TcR*TcC],
+  output logic                                              dbg_tc_vv_o   [TcR*TcC],
+  output logic [TcAccBits-1:0]                              dbg_tc_pacc_o [TcR*TcC],
+  output logic [TcInBits-1:0]                               dbg_tc_w_o    [TcR*TcC],
+  output logic                                              dbg_tc_wv_o   [TcR*TcC],
+  output logic                                              dbg_tc_mac_o  [TcR*TcC]
 );
 
   core_state_e                core_state;
@@ -56,6 +100,10 @@ module core import gpu_pkg::*; #(
   logic [7:0] imm;
   logic       reg_write, mem_read, mem_write, nzp_write, alu_cmp, pc_branch, ret;
   logic [1:0] reg_input, alu_op;
+  logic [2:0] tc_op;
+
+  // The tensor core holds the core in StWait.
+  logic tc_busy;
 
   // Per thread slot.
   logic [ThreadsPerBlock-1:0]                      thread_enable;
@@ -99,7 +147,8 @@ module core import gpu_pkg::*; #(
     .alu_op_o     (alu_op),
     .alu_cmp_o    (alu_cmp),
     .pc_branch_o  (pc_branch),
-    .ret_o        (ret)
+    .ret_o        (ret),
+    .tc_op_o      (tc_op)
   );
 
   scheduler #(
@@ -114,6 +163,7 @@ module core import gpu_pkg::*; #(
     .thread_enable_i(thread_enable),
     .lsu_state_i    (lsu_state),
     .next_pc_i      (next_pc),
+    .tc_busy_i      (tc_busy),
     .state_o        (core_state),
     .pc_o           (core_pc),
     .done_o,
@@ -199,6 +249,92 @@ module core import gpu_pkg::*; #(
       .nzp_o       (dbg_nzp_o[t]),
       .next_pc_o   (next_pc[t])
     );
+  end
+
+  if (TcRows > 0) begin : g_tensor_core
+    tensor_core #(
+      .ThreadsPerBlock(ThreadsPerBlock),
+      .DataBits       (DataBits),
+      .DataAddrBits   (DataAddrBits),
+      .TcRows         (TcRows),
+      .TcCols         (TcCols),
+      .TcDataflow     (TcDataflow),
+      .TcInBits       (TcInBits),
+      .TcAccBits      (TcAccBits)
+    ) u_tensor_core (
+      .clk_i,
+      .reset_i,
+      .core_state_i      (core_state),
+      .tc_op_i           (tc_op),
+      .thread_enable_i   (thread_enable),
+      .rs_i              (reg_rs),
+      .rt_i              (reg_rt),
+      .busy_o            (tc_busy),
+      .read_valid_o      (tc_read_valid_o),
+      .read_address_o    (tc_read_address_o),
+      .read_ready_i      (tc_read_ready_i),
+      .read_data_i       (tc_read_data_i),
+      .write_valid_o     (tc_write_valid_o),
+      .write_address_o   (tc_write_address_o),
+      .write_data_o      (tc_write_data_o),
+      .write_ready_i     (tc_write_ready_i),
+      .dbg_state_o       (dbg_tc_state_o),
+      .dbg_op_o          (dbg_tc_op_o),
+      .dbg_fault_o       (dbg_tc_fault_o),
+      .dbg_fault_thread_o(dbg_tc_fault_thread_o),
+      .dbg_t_o           (dbg_tc_t_o),
+      .dbg_row_o         (dbg_tc_row_o),
+      .dbg_col_o         (dbg_tc_col_o),
+      .dbg_base_o        (dbg_tc_base_o),
+      .dbg_stride_o      (dbg_tc_stride_o),
+      .dbg_a_o           (dbg_tc_a_o),
+      .dbg_b_o           (dbg_tc_b_o),
+      .dbg_acc_o         (dbg_tc_acc_o),
+      .dbg_h_o           (dbg_tc_h_o),
+      .dbg_hv_o          (dbg_tc_hv_o),
+      .dbg_v_o           (dbg_tc_v_o),
+      .dbg_vv_o          (dbg_tc_vv_o),
+      .dbg_pacc_o        (dbg_tc_pacc_o),
+      .dbg_w_o           (dbg_tc_w_o),
+      .dbg_wv_o          (dbg_tc_wv_o),
+      .dbg_mac_o         (dbg_tc_mac_o)
+    );
+  end else begin : g_no_tensor_core
+    // Tile instructions decode, but nothing acts on them and nothing waits.
+    assign tc_busy               = 1'b0;
+    assign tc_read_valid_o       = 1'b0;
+    assign tc_read_address_o     = '0;
+    assign tc_write_valid_o      = 1'b0;
+    assign tc_write_address_o    = '0;
+    assign tc_write_data_o       = '0;
+    assign dbg_tc_state_o        = '0;
+    assign dbg_tc_op_o           = '0;
+    assign dbg_tc_fault_o        = '0;
+    assign dbg_tc_fault_thread_o = '0;
+    assign dbg_tc_t_o            = '0;
+    assign dbg_tc_row_o          = '0;
+    assign dbg_tc_col_o          = '0;
+    assign dbg_tc_base_o         = '0;
+    assign dbg_tc_stride_o       = '0;
+    assign dbg_tc_a_o            = '{default: '0};
+    assign dbg_tc_b_o            = '{default: '0};
+    assign dbg_tc_acc_o          = '{default: '0};
+    assign dbg_tc_h_o            = '{default: '0};
+    assign dbg_tc_hv_o           = '{default: '0};
+    assign dbg_tc_v_o            = '{default: '0};
+    assign dbg_tc_vv_o           = '{default: '0};
+    assign dbg_tc_pacc_o         = '{default: '0};
+    assign dbg_tc_w_o            = '{default: '0};
+    assign dbg_tc_wv_o           = '{default: '0};
+    assign dbg_tc_mac_o          = '{default: '0};
+
+    logic [2:0]          unused_tc_op;
+    logic                unused_tc_read_ready, unused_tc_write_ready;
+    logic [DataBits-1:0] unused_tc_read_data;
+    assign unused_tc_op          = tc_op;
+    assign unused_tc_read_ready  = tc_read_ready_i;
+    assign unused_tc_write_ready = tc_write_ready_i;
+    assign unused_tc_read_data   = tc_read_data_i;
   end
 
   assign dbg_state_o         = core_state;

@@ -17,7 +17,9 @@ module decoder import gpu_pkg::*; (
   output logic [1:0]  alu_op_o,
   output logic        alu_cmp_o,
   output logic        pc_branch_o,
-  output logic        ret_o
+  output logic        ret_o,
+  // Tile operation for the tensor core (TcOpNone for every other instruction).
+  output logic [2:0]  tc_op_o
 );
 
   logic [3:0] rd_d, rd_q;
@@ -34,6 +36,7 @@ module decoder import gpu_pkg::*; (
   logic       alu_cmp_d, alu_cmp_q;
   logic       pc_branch_d, pc_branch_q;
   logic       ret_d, ret_q;
+  logic [2:0] tc_op_d, tc_op_q;
 
   always_comb begin
     rd_d        = rd_q;
@@ -50,6 +53,7 @@ module decoder import gpu_pkg::*; (
     alu_cmp_d   = alu_cmp_q;
     pc_branch_d = pc_branch_q;
     ret_d       = ret_q;
+    tc_op_d     = tc_op_q;
     if (core_state_i == CoreDecode) begin
       rd_d        = instruction_i[11:8];
       rs_d        = instruction_i[7:4];
@@ -65,6 +69,7 @@ module decoder import gpu_pkg::*; (
       alu_cmp_d   = 1'b0;
       pc_branch_d = 1'b0;
       ret_d       = 1'b0;
+      tc_op_d     = TcOpNone;
       unique case (instruction_i[15:12])
         OpBr: begin
           pc_branch_d = 1'b1;
@@ -108,11 +113,27 @@ module decoder import gpu_pkg::*; (
         OpRet: begin
           ret_d = 1'b1;
         end
+        // Tile instructions: base and stride come through rs and rt; only the tensor core acts.
+        OpTlda: begin
+          tc_op_d = TcOpLda;
+        end
+        OpTldb: begin
+          tc_op_d = TcOpLdb;
+        end
+        OpTmma: begin
+          tc_op_d = TcOpMma;
+        end
+        OpTstc: begin
+          tc_op_d = TcOpStc;
+        end
+        OpTclr: begin
+          tc_op_d = TcOpClr;
+        end
         OpNop: begin
           // No control bits.
         end
         default: begin
-          // The free opcodes 4'hA..4'hE decode as NOP.
+          // Every opcode is listed above.
         end
       endcase
     end
@@ -134,6 +155,7 @@ module decoder import gpu_pkg::*; (
       alu_cmp_q   <= 1'b0;
       pc_branch_q <= 1'b0;
       ret_q       <= 1'b0;
+      tc_op_q     <= TcOpNone;
     end else begin
       rd_q        <= rd_d;
       rs_q        <= rs_d;
@@ -149,6 +171,7 @@ module decoder import gpu_pkg::*; (
       alu_cmp_q   <= alu_cmp_d;
       pc_branch_q <= pc_branch_d;
       ret_q       <= ret_d;
+      tc_op_q     <= tc_op_d;
     end
   end
 
@@ -166,6 +189,7 @@ module decoder import gpu_pkg::*; (
   assign alu_cmp_o   = alu_cmp_q;
   assign pc_branch_o = pc_branch_q;
   assign ret_o       = ret_q;
+  assign tc_op_o     = tc_op_q;
 
   // Assertions (checked at every rising edge when the RTL runs with --assert).
 
@@ -173,5 +197,11 @@ module decoder import gpu_pkg::*; (
   DecoderNoReadAndWrite: assert property (@(posedge clk_i) disable iff (reset_i)
       !(mem_read_q && mem_write_q))
     else $error("decoder latched mem_read and mem_write together (rd %0d, rs %0d)", rd_q, rs_q);
+
+  // A tile instruction sets no other control bit: only the tensor core acts on it.
+  DecoderTileOpAlone: assert property (@(posedge clk_i) disable iff (reset_i)
+      tc_op_q != TcOpNone |-> !(reg_write_q || mem_read_q || mem_write_q || nzp_write_q || alu_cmp_q
+                                || pc_branch_q || ret_q))
+    else $error("decoder latched tile operation %0d together with other control bits", tc_op_q);
 
 endmodule

@@ -13,5 +13,10 @@ alu.sv
 lsu.sv
 registers.sv
 pc.sv
+../systolic/systolic_pkg.sv
+../systolic/pe.sv
+../systolic/pe_array.sv
+../systolic/feeder.sv
+tensor_core.sv
 core.sv
 gpu.sv

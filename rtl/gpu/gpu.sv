@@ -1,5 +1,6 @@
 // Top level: device control register, dispatcher, NumCores cores, the LSU port registers
-// and one memory controller each for data and program memory (docs/architecture.md).
+// and one memory controller each for data and program memory (docs/architecture.md). With
+// TcRows > 0 each core also has a tensor core with its own tile port to data memory.
 module gpu import gpu_pkg::*; #(
   // Compute cores.
   parameter int unsigned NumCores = 2,
@@ -13,10 +14,27 @@ module gpu import gpu_pkg::*; #(
   parameter int unsigned DataBits = 8,
   // Program-counter width (<= 8).
   parameter int unsigned ProgramAddrBits = 8,
+  // Data memory holds 2^DataAddrBits words (<= DataBits).
+  parameter int unsigned DataAddrBits = 8,
+  // Tensor-core PE rows R (0: no tensor core) and columns C.
+  parameter int unsigned TcRows = 0,
+  parameter int unsigned TcCols = 0,
+  // Tensor-core dataflow: 0 os, 1 ws, 2 is.
+  parameter int unsigned TcDataflow = 0,
+  // Tensor-core tile element width, signed (<= DataBits).
+  parameter int unsigned TcInBits = 8,
+  // Tensor-core accumulator width, signed, wrapping (DataBits..32).
+  parameter int unsigned TcAccBits = 32,
   // Thread slots in the whole GPU.
   localparam int unsigned NumThreads = NumCores * ThreadsPerBlock,
   // Width of a per-core thread count.
-  localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1
+  localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1,
+  // Tensor-core grid of the observation ports: 1 x 1 without a tensor core.
+  localparam int unsigned TcR = (TcRows > 0) ? TcRows : 1,
+  localparam int unsigned TcC = (TcRows > 0 && TcCols > 0) ? TcCols : 1,
+  // Words of one core's A tile and of its B tile, accumulators and PE grid.
+  localparam int unsigned TcNumA = TcR * TcR,
+  localparam int unsigned TcNumB = TcR * TcC
 ) (
   input  logic                                             clk_i,
   input  logic                                             rst_ni,
@@ -38,6 +56,15 @@ module gpu import gpu_pkg::*; #(
   output logic [DataChannels-1:0][DataBits-1:0]            data_write_address_o,
   output logic [DataChannels-1:0][DataBits-1:0]            data_write_data_o,
   input  logic [DataChannels-1:0]                          data_write_ready_i,
+  // Tensor-core tile ports, one per core (data-memory channel DataChannels + c; 0 without).
+  output logic [NumCores-1:0]                              tc_read_valid_o,
+  output logic [NumCores-1:0][DataBits-1:0]                tc_read_address_o,
+  input  logic [NumCores-1:0]                              tc_read_ready_i,
+  input  logic [NumCores-1:0][DataBits-1:0]                tc_read_data_i,
+  output logic [NumCores-1:0]                              tc_write_valid_o,
+  output logic [NumCores-1:0][DataBits-1:0]                tc_write_address_o,
+  output logic [NumCores-1:0][DataBits-1:0]                tc_write_data_o,
+  input  logic [NumCores-1:0]                              tc_write_ready_i,
   // Observation (copies of unit flops, read by the lock-step harness every cycle).
   output logic [NumCores-1:0][2:0]                         dbg_core_state_o,
   output logic [NumCores-1:0][ProgramAddrBits-1:0]         dbg_core_pc_o,
@@ -53,7 +80,30 @@ module gpu import gpu_pkg::*; #(
   output logic [NumThreads-1:0][DataBits-1:0]              dbg_alu_out_o,
   output logic [NumThreads-1:0][2:0]                       dbg_nzp_o,
   output logic [NumThreads-1:0][ProgramAddrBits-1:0]       dbg_next_pc_o,
-  output logic [NumThreads*16-1:0][DataBits-1:0]           dbg_regs_o
+  output logic [NumThreads*16-1:0][DataBits-1:0]           dbg_regs_o,
+  // Tensor cores, per core (0 without a tensor core).
+  output logic [NumCores-1:0][2:0]                         dbg_tc_state_o,
+  output logic [NumCores-1:0][2:0]                         dbg_tc_op_o,
+  output logic [NumCores-1:0][1:0]                         dbg_tc_fault_o,
+  output logic [NumCores-1:0][7:0]                         dbg_tc_fault_thread_o,
+  output logic [NumCores-1:0][7:0]                         dbg_tc_t_o,
+  output logic [NumCores-1:0][7:0]                         dbg_tc_row_o,
+  output logic [NumCores-1:0][7:0]                         dbg_tc_col_o,
+  output logic [NumCores-1:0][DataBits-1:0]                dbg_tc_base_o,
+  output logic [NumCores-1:0][DataBits-1:0]                dbg_tc_stride_o,
+  // Tiles, accumulators and PE registers: unpacked (fast in Verilator), core-major, index
+  // c*R*C + i*C + j (A: c*R*R + i*R + k).
+  output logic [TcInBits-1:0]                              dbg_tc_a_o    [NumCores*TcNumA],
+  output logic [TcInBits-1:0]                              dbg_tc_b_o    [NumCores*TcNumB],
+  output logic [TcAccBits-1:0]                             dbg_tc_acc_o  [NumCores*TcNumB],
+  output logic [TcInBits-1:0]                              dbg_tc_h_o    [NumCores*TcNumB],
+  output logic                                             dbg_tc_hv_o   [NumCores*TcNumB],
+  output logic [TcAccBits-1:0]                             dbg_tc_v_o    [NumCores*TcNumB],
+  output logic                                             dbg_tc_vv_o   [NumCores*TcNumB],
+  output logic [TcAccBits-1:0]                             dbg_tc_pacc_o [NumCores*TcNumB],
+  output logic [TcInBits-1:0]                              dbg_tc_w_o    [NumCores*TcNumB],
+  output logic                                             dbg_tc_wv_o   [NumCores*TcNumB],
+  output logic                                             dbg_tc_mac_o  [NumCores*TcNumB]
 );
 
   logic reset;
@@ -109,10 +159,29 @@ module gpu import gpu_pkg::*; #(
   );
 
   for (genvar c = 0; c < NumCores; c++) begin : g_core
+    // This core's tensor-core observation, copied into the core-major arrays below.
+    logic [TcInBits-1:0]  tc_a    [TcNumA];
+    logic [TcInBits-1:0]  tc_b    [TcNumB];
+    logic [TcAccBits-1:0] tc_acc  [TcNumB];
+    logic [TcInBits-1:0]  tc_h    [TcNumB];
+    logic                 tc_hv   [TcNumB];
+    logic [TcAccBits-1:0] tc_v    [TcNumB];
+    logic                 tc_vv   [TcNumB];
+    logic [TcAccBits-1:0] tc_pacc [TcNumB];
+    logic [TcInBits-1:0]  tc_w    [TcNumB];
+    logic                 tc_wv   [TcNumB];
+    logic                 tc_mac  [TcNumB];
+
     core #(
       .ThreadsPerBlock(ThreadsPerBlock),
       .DataBits       (DataBits),
-      .ProgramAddrBits(ProgramAddrBits)
+      .ProgramAddrBits(ProgramAddrBits),
+      .DataAddrBits   (DataAddrBits),
+      .TcRows         (TcRows),
+      .TcCols         (TcCols),
+      .TcDataflow     (TcDataflow),
+      .TcInBits       (TcInBits),
+      .TcAccBits      (TcAccBits)
     ) u_core (
       .clk_i,
       .reset_i             (reset || core_reset[c]),
@@ -132,6 +201,14 @@ module gpu import gpu_pkg::*; #(
       .data_write_address_o(lsu_write_address_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .data_write_data_o   (lsu_write_data_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .data_write_ready_i  (lsu_write_ready_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .tc_read_valid_o     (tc_read_valid_o[c]),
+      .tc_read_address_o   (tc_read_address_o[c]),
+      .tc_read_ready_i     (tc_read_ready_i[c]),
+      .tc_read_data_i      (tc_read_data_i[c]),
+      .tc_write_valid_o    (tc_write_valid_o[c]),
+      .tc_write_address_o  (tc_write_address_o[c]),
+      .tc_write_data_o     (tc_write_data_o[c]),
+      .tc_write_ready_i    (tc_write_ready_i[c]),
       .dbg_state_o         (dbg_core_state_o[c]),
       .dbg_pc_o            (dbg_core_pc_o[c]),
       .dbg_diverged_o      (dbg_core_diverged_o[c]),
@@ -142,8 +219,44 @@ module gpu import gpu_pkg::*; #(
       .dbg_alu_out_o       (dbg_alu_out_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .dbg_nzp_o           (dbg_nzp_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .dbg_next_pc_o       (dbg_next_pc_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_regs_o          (dbg_regs_o[c*ThreadsPerBlock*16 +: ThreadsPerBlock*16])
+      .dbg_regs_o          (dbg_regs_o[c*ThreadsPerBlock*16 +: ThreadsPerBlock*16]),
+      .dbg_tc_state_o       (dbg_tc_state_o[c]),
+      .dbg_tc_op_o          (dbg_tc_op_o[c]),
+      .dbg_tc_fault_o       (dbg_tc_fault_o[c]),
+      .dbg_tc_fault_thread_o(dbg_tc_fault_thread_o[c]),
+      .dbg_tc_t_o           (dbg_tc_t_o[c]),
+      .dbg_tc_row_o         (dbg_tc_row_o[c]),
+      .dbg_tc_col_o         (dbg_tc_col_o[c]),
+      .dbg_tc_base_o        (dbg_tc_base_o[c]),
+      .dbg_tc_stride_o      (dbg_tc_stride_o[c]),
+      .dbg_tc_a_o           (tc_a),
+      .dbg_tc_b_o           (tc_b),
+      .dbg_tc_acc_o         (tc_acc),
+      .dbg_tc_h_o           (tc_h),
+      .dbg_tc_hv_o          (tc_hv),
+      .dbg_tc_v_o           (tc_v),
+      .dbg_tc_vv_o          (tc_vv),
+      .dbg_tc_pacc_o        (tc_pacc),
+      .dbg_tc_w_o           (tc_w),
+      .dbg_tc_wv_o          (tc_wv),
+      .dbg_tc_mac_o         (tc_mac)
     );
+
+    for (genvar p = 0; p < TcNumA; p++) begin : g_tc_a
+      assign dbg_tc_a_o[c*TcNumA + p] = tc_a[p];
+    end
+    for (genvar p = 0; p < TcNumB; p++) begin : g_tc_pe
+      assign dbg_tc_b_o[c*TcNumB + p]    = tc_b[p];
+      assign dbg_tc_acc_o[c*TcNumB + p]  = tc_acc[p];
+      assign dbg_tc_h_o[c*TcNumB + p]    = tc_h[p];
+      assign dbg_tc_hv_o[c*TcNumB + p]   = tc_hv[p];
+      assign dbg_tc_v_o[c*TcNumB + p]    = tc_v[p];
+      assign dbg_tc_vv_o[c*TcNumB + p]   = tc_vv[p];
+      assign dbg_tc_pacc_o[c*TcNumB + p] = tc_pacc[p];
+      assign dbg_tc_w_o[c*TcNumB + p]    = tc_w[p];
+      assign dbg_tc_wv_o[c*TcNumB + p]   = tc_wv[p];
+      assign dbg_tc_mac_o[c*TcNumB + p]  = tc_mac[p];
+    end
   end
 
   // LSU port registers: clocked every edge, reset only by the GPU reset.

@@ -38,7 +38,18 @@ package gpu_pkg;
     CtrlWriteRelaying = 3'd5
   } ctrl_state_e;
 
-  // Opcodes, instr[15:12]; 4'hA..4'hE decode as NOP.
+  // Tensor-core state (docs/architecture.md, "Tensor core").
+  typedef enum logic [2:0] {
+    TcIdle    = 3'd0,
+    TcStart   = 3'd1,
+    TcLoad    = 3'd2,
+    TcStore   = 3'd3,
+    TcCompute = 3'd4,
+    TcDone    = 3'd5,
+    TcFault   = 3'd6
+  } tc_state_e;
+
+  // Opcodes, instr[15:12]; 4'hA..4'hE are the tile instructions (NOPs without a tensor core).
   localparam logic [3:0] OpNop   = 4'h0;
   localparam logic [3:0] OpBr    = 4'h1;
   localparam logic [3:0] OpCmp   = 4'h2;
@@ -49,6 +60,11 @@ package gpu_pkg;
   localparam logic [3:0] OpLdr   = 4'h7;
   localparam logic [3:0] OpStr   = 4'h8;
   localparam logic [3:0] OpConst = 4'h9;
+  localparam logic [3:0] OpTlda  = 4'hA;
+  localparam logic [3:0] OpTldb  = 4'hB;
+  localparam logic [3:0] OpTmma  = 4'hC;
+  localparam logic [3:0] OpTstc  = 4'hD;
+  localparam logic [3:0] OpTclr  = 4'hE;
   localparam logic [3:0] OpRet   = 4'hF;
 
   // Register-file write sources (decoder reg_input).
@@ -61,6 +77,20 @@ package gpu_pkg;
   localparam logic [1:0] AluSub = 2'd1;
   localparam logic [1:0] AluMul = 2'd2;
   localparam logic [1:0] AluDiv = 2'd3;
+
+  // Tile operations (decoder tc_op); TcOpNone for every other instruction.
+  localparam logic [2:0] TcOpNone = 3'd0;
+  localparam logic [2:0] TcOpLda  = 3'd1;
+  localparam logic [2:0] TcOpLdb  = 3'd2;
+  localparam logic [2:0] TcOpMma  = 3'd3;
+  localparam logic [2:0] TcOpStc  = 3'd4;
+  localparam logic [2:0] TcOpClr  = 3'd5;
+
+  // Tensor-core faults (tensor_core fault_q).
+  localparam logic [1:0] TcFaultNone     = 2'd0;
+  localparam logic [1:0] TcFaultOperands = 2'd1;
+  localparam logic [1:0] TcFaultStride   = 2'd2;
+  localparam logic [1:0] TcFaultRange    = 2'd3;
 
   // First read-only register: R13 = blockIdx, R14 = blockDim, R15 = threadIdx.
   localparam logic [3:0] RegBlockIdx = 4'd13;

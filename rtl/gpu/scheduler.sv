@@ -1,5 +1,6 @@
 // Core scheduler (per core): steps the core through fetch, decode, request, wait, execute
 // and update, and owns the core's PC. Stops with diverged_o when enabled threads disagree.
+// WAIT also lasts while the core's tensor core is busy with a tile instruction.
 module scheduler import gpu_pkg::*; #(
   // Thread slots per core.
   parameter int unsigned ThreadsPerBlock = 4,
@@ -14,6 +15,8 @@ module scheduler import gpu_pkg::*; #(
   input  logic [ThreadsPerBlock-1:0]                       thread_enable_i,
   input  lsu_state_e [ThreadsPerBlock-1:0]                 lsu_state_i,
   input  logic [ThreadsPerBlock-1:0][ProgramAddrBits-1:0]  next_pc_i,
+  // The tensor core is busy (tied to 0 without one).
+  input  logic                                             tc_busy_i,
   output core_state_e                                      state_o,
   output logic [ProgramAddrBits-1:0]                       pc_o,
   output logic                                             done_o,
@@ -68,7 +71,7 @@ module scheduler import gpu_pkg::*; #(
         state_d = CoreWait;
       end
       CoreWait: begin
-        if (!lsu_busy) begin
+        if (!lsu_busy && !tc_busy_i) begin
           state_d = CoreExecute;
         end
       end
@@ -138,5 +141,10 @@ module scheduler import gpu_pkg::*; #(
         |-> lsu_state_i[t] inside {LsuIdle, LsuDone})
       else $error("core left WAIT while thread %0d's LSU is in state %0d", t, lsu_state_i[t]);
   end
+
+  // WAIT lasts while the tensor core is busy: a tile instruction ends before EXECUTE.
+  SchedulerWaitsForTensorCore: assert property (@(posedge clk_i) disable iff (reset_i)
+      state_q == CoreWait && state_d != CoreWait |-> !tc_busy_i)
+    else $error("core left WAIT while its tensor core is busy");
 
 endmodule

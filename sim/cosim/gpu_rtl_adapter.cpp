@@ -2,11 +2,13 @@
 // library by rtl_cache.cpp (the shape arrives as LS_* macros) and loaded with dlopen.
 #include "Vgpu.h"
 
+#include "common/bits.h"
 #include "cosim/verilated_bits.h"
 #include "cosim/verilated_top.h"
 #include "gpu/gpu_types.h"
 
 #include <memory>
+#include <type_traits>
 
 #ifndef LS_NumCores
 #error "compile with the GPU shape: -DLS_NumCores=... (see rtl_cache.cpp)"
@@ -23,6 +25,20 @@ constexpr unsigned kCores = LS_NumCores, kTpb = LS_ThreadsPerBlock, kDataChannel
                    kProgramChannels = LS_ProgramChannels, kDataBits = LS_DataBits, kPcBits = LS_ProgramAddrBits;
 constexpr unsigned kThreads = kCores * kTpb;
 constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++b; return b + 1; }();
+// Tensor core (TcRows = 0: none; its ports then have one entry and read 0).
+constexpr unsigned kTcRows = LS_TcRows, kTcCols = LS_TcCols, kTcIn = LS_TcInBits, kTcAcc = LS_TcAccBits;
+constexpr bool kTensorCore = kTcRows > 0;
+constexpr unsigned kTcA = kTensorCore ? kTcRows * kTcRows : 1, kTcPes = kTensorCore ? kTcRows * kTcCols : 1;
+
+// Core c's part of a core-major unpacked tensor-core port into a snapshot field, sign-extended
+// if the field is signed.
+template <typename Port, typename T>
+void read_tc(const Port& port, unsigned first, unsigned bits, std::vector<T>& field) {
+    for (size_t p = 0; p < field.size(); ++p) {
+        const uint32_t raw = get(port[first + p], 0, bits);
+        field[p] = std::is_signed_v<T> ? sign_extend(raw, bits) : static_cast<T>(raw);
+    }
+}
 
 class RtlGpu final : public GpuDevice {
 public:
@@ -37,6 +53,14 @@ public:
             set(top_->data_read_ready_i, ch, 1, in.data[ch].read_ready);
             set(top_->data_read_data_i, ch * kDataBits, kDataBits, in.data[ch].read_data);
             set(top_->data_write_ready_i, ch, 1, in.data[ch].write_ready);
+        }
+        if constexpr (kTensorCore) {
+            for (unsigned c = 0; c < kCores; ++c) {
+                const MemResponse& r = in.data[kDataChannels + c];
+                set(top_->tc_read_ready_i, c, 1, r.read_ready);
+                set(top_->tc_read_data_i, c * kDataBits, kDataBits, r.read_data);
+                set(top_->tc_write_ready_i, c, 1, r.write_ready);
+            }
         }
         for (unsigned ch = 0; ch < kProgramChannels; ++ch) {
             set(top_->prog_read_ready_i, ch, 1, in.program[ch].read_ready);
@@ -86,9 +110,43 @@ public:
             r.read_valid = get(t.prog_read_valid_o, ch, 1);
             r.read_address = get(t.prog_read_address_o, ch * kPcBits, kPcBits);
         }
+        if constexpr (kTensorCore) observe_tensor_cores(t, out);
     }
 
 private:
+    static void observe_tensor_cores(const Vgpu& t, GpuSnapshot& out) {
+        for (unsigned c = 0; c < kCores; ++c) {
+            MemRequest& r = out.data_requests[kDataChannels + c];
+            r.read_valid = get(t.tc_read_valid_o, c, 1);
+            r.read_address = get(t.tc_read_address_o, c * kDataBits, kDataBits);
+            r.write_valid = get(t.tc_write_valid_o, c, 1);
+            r.write_address = get(t.tc_write_address_o, c * kDataBits, kDataBits);
+            r.write_data = get(t.tc_write_data_o, c * kDataBits, kDataBits);
+
+            TensorCoreView& v = out.tensor[c];
+            v.state = static_cast<TcState>(get(t.dbg_tc_state_o, c * 3, 3));
+            v.op = static_cast<TcOp>(get(t.dbg_tc_op_o, c * 3, 3));
+            v.fault = static_cast<TcFault>(get(t.dbg_tc_fault_o, c * 2, 2));
+            v.fault_thread = get(t.dbg_tc_fault_thread_o, c * 8, 8);
+            v.t = get(t.dbg_tc_t_o, c * 8, 8);
+            v.row = get(t.dbg_tc_row_o, c * 8, 8);
+            v.col = get(t.dbg_tc_col_o, c * 8, 8);
+            v.base = get(t.dbg_tc_base_o, c * kDataBits, kDataBits);
+            v.stride = get(t.dbg_tc_stride_o, c * kDataBits, kDataBits);
+            read_tc(t.dbg_tc_a_o, c * kTcA, kTcIn, v.a);
+            read_tc(t.dbg_tc_b_o, c * kTcPes, kTcIn, v.b);
+            read_tc(t.dbg_tc_acc_o, c * kTcPes, kTcAcc, v.acc);
+            read_tc(t.dbg_tc_h_o, c * kTcPes, kTcIn, v.h);
+            read_tc(t.dbg_tc_v_o, c * kTcPes, kTcAcc, v.v);
+            read_tc(t.dbg_tc_pacc_o, c * kTcPes, kTcAcc, v.pacc);
+            read_tc(t.dbg_tc_w_o, c * kTcPes, kTcIn, v.w);
+            read_tc(t.dbg_tc_hv_o, c * kTcPes, 1, v.hv);
+            read_tc(t.dbg_tc_vv_o, c * kTcPes, 1, v.vv);
+            read_tc(t.dbg_tc_wv_o, c * kTcPes, 1, v.wv);
+            read_tc(t.dbg_tc_mac_o, c * kTcPes, 1, v.mac);
+        }
+    }
+
     lockstep::cosim::VerilatedTop<Vgpu> top_;
 };
 
