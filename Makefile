@@ -11,7 +11,7 @@ PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlo
               libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium nodejs \
               gtkwave xvfb xauth
 
-.PHONY: all deps configure build test asan test_systolic lint bench docs-images clean help
+.PHONY: all deps configure build test asan test_systolic test_matmul_tc lint bench docs-images clean help
 .SECONDARY:
 
 all: build
@@ -19,6 +19,7 @@ all: build
 help:
 	@echo "make test_<name>   build, then run programs/<name>.asm in lock-step (CONFIG=$(CONFIG))"
 	@echo "make test_systolic build, then run a small GEMM on the systolic array in lock-step"
+	@echo "make test_matmul_tc build, then run a 4x4 matmul on the tensor core (configs/gpu-tc.yaml) in lock-step"
 	@echo "make test          build, then run the whole test suite"
 	@echo "make asan          build everything with ASan and UBSan into $(ASAN_BUILD)/, then run the suite there"
 	@echo "make build         configure and build into $(BUILD)/"
@@ -69,6 +70,11 @@ asan: deps
 # A small GEMM on the default array (configs/systolic.yaml, 4x4 ws) in lock-step.
 test_systolic: build
 	./$(BUILD)/lockstep gemm --config configs/systolic.yaml --m 16 --k 12 --n 10 --trace $(BUILD)/traces/systolic
+
+# C = A x B for 4x4 matrices on the GPU's tensor core (configs/gpu-tc.yaml, whatever CONFIG says)
+# in lock-step: A, B and the product C (at 32..47, signed), the cycles and the utilisation.
+test_matmul_tc: build
+	./$(BUILD)/lockstep run programs/matmul_tc_4.asm --config configs/gpu-tc.yaml --signed --trace $(BUILD)/traces/matmul_tc
 
 test_%: build
 	./$(BUILD)/lockstep run programs/$*.asm --config $(CONFIG) --trace $(BUILD)/traces/$*

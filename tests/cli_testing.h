@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 #include <string>
 #include <vector>
@@ -52,6 +53,20 @@ inline int record_gpu_trace(const std::string& program, const std::string& dir,
 inline int record_gemm_trace(const std::string& args, const std::string& dir) {
     return run_cli("gemm --config " + source_path("configs/systolic.yaml") + " " + args + " --engine model --trace " + dir)
         .status;
+}
+
+// The config a kernel under programs/ names in its header (`; config: gpu-tc` -> "gpu-tc", a
+// file in configs/ without .yaml), or "" when it runs on any (the tiny-gpu kernels).
+inline std::string program_config(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string semicolon, tag, name;
+        words >> semicolon >> tag >> name;
+        if (semicolon == ";" && tag == "config:") return name;
+    }
+    return "";
 }
 
 inline std::vector<uint32_t> memory_of(const nlohmann::json& json, size_t from, size_t count) {

@@ -72,10 +72,12 @@ TEST(AsmCommand, DisasmOutputAssemblesToTheSameWordsForEveryProgram) {
         const std::string hex = temp_path("roundtrip_" + name + ".hex");
         const std::string again = temp_path("roundtrip_" + name + "_again.hex");
         std::ostringstream listing, text;
-        ASSERT_EQ(asm_command(AsmArgs{entry.path().string(), "", hex}, listing), 0) << name;
+        const std::string own = program_config(entry.path().string());   // its memory sizes
+        const std::string config = own.empty() ? "" : source_path("configs/" + own + ".yaml");
+        ASSERT_EQ(asm_command(AsmArgs{entry.path().string(), config, hex}, listing), 0) << name;
         ASSERT_EQ(disasm_command(hex, text), 0) << name;
         const std::string source = write_temp("roundtrip_" + name + ".asm", text.str());
-        ASSERT_EQ(asm_command(AsmArgs{source, "", again}, listing), 0) << name << "\n" << text.str();
+        ASSERT_EQ(asm_command(AsmArgs{source, config, again}, listing), 0) << name << "\n" << text.str();
         EXPECT_EQ(read_text(again), read_text(hex)) << name;
         if (contains(read_text(entry.path().string()), "BRn LOOP")) {
             EXPECT_TRUE(contains(text.str(), "BRn L")) << name;
