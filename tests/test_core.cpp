@@ -30,7 +30,7 @@ protected:
             loads[t].read_ready = r.read_valid;
             loads[t].read_data = r.read_valid ? data.at(r.read_address) : 0;
         }
-        core.evaluate(reset, true, block_id, thread_count, fetch, loads.data());
+        core.evaluate(reset, true, block_id, thread_count, fetch, loads.data(), MemResponse{});
         core.commit();
     }
     const RegisterFile& regs(unsigned t) const { return core.threads[t].registers->q; }

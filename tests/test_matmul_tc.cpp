@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -88,17 +87,7 @@ TEST(MatmulTc, ModelTensorCoreAndSimtBothComputeTheProduct) {
     }
 }
 
-// The RTL tensor core (rtl/gpu/tensor_core.sv, docs/architecture.md) is what lets cosim take
-// configs/gpu-tc.yaml; a tree without it cannot build the RTL at this shape, so the lock-step
-// half is skipped there (and runs, like every other cosim test, once the RTL has it).
-bool rtl_has_tensor_core() {
-    const char* dir = std::getenv("LOCKSTEP_RTL_DIR");
-    const std::string rtl = dir != nullptr ? std::string(dir) : source_path("rtl");
-    return std::filesystem::exists(rtl + "/gpu/tensor_core.sv");
-}
-
 TEST(MatmulTc, CosimTensorCoreAndSimtBothComputeTheProduct) {
-    if (!rtl_has_tensor_core()) GTEST_SKIP() << "the RTL has no tensor core yet (rtl/gpu/tensor_core.sv)";
     const Config config = load_config(source_path(kConfig));
     for (unsigned n : kSizes) {
         const size_t nn = size_t{n} * n;
