@@ -511,17 +511,18 @@ module tensor_core import gpu_pkg::*; import systolic_pkg::*; #(
        || (write_valid_d && address_d == address_q && write_data_d == write_data_q)))
     else $error("tile-port request at %0d changed or dropped before the memory's ready", address_q);
 
-  // One request at a time, and only inside data memory (the range check of TcStart).
+  // One request at a time, and only inside data memory (the range check of TcStart); on the
+  // next-state values, so that it fires at the edge that would issue such a request.
   TensorCoreRequestInRange: assert property (@(posedge clk_i) disable iff (reset_i)
-      (read_valid_q || write_valid_q)
-      |-> !(read_valid_q && write_valid_q) && 32'(address_q) < 32'd1 << DataAddrBits)
+      (read_valid_d || write_valid_d)
+      |-> !(read_valid_d && write_valid_d) && 32'(address_d) < 32'd1 << DataAddrBits)
     else $error("tile-port request at %0d (read %0d, write %0d) is not one word inside memory",
-                address_q, read_valid_q, write_valid_q);
+                address_d, read_valid_d, write_valid_d);
 
-  // The core waits in StWait for as long as its tensor core is busy.
-  TensorCoreBusyOnlyInWait: assert property (@(posedge clk_i) disable iff (reset_i)
-      busy_o |-> core_state_i == CoreWait)
-    else $error("tensor core busy (state %0d) while the core is in state %0d", state_q,
-                core_state_i);
+  // A tile instruction starts while its core is in REQUEST, so the tensor core is busy only
+  // in the core's WAIT (which SchedulerWaitsForTensorCore keeps until it is done).
+  TensorCoreStartsInRequest: assert property (@(posedge clk_i) disable iff (reset_i)
+      state_q == TcIdle && state_d != TcIdle |-> core_state_i == CoreRequest)
+    else $error("tensor core started while the core is in state %0d", core_state_i);
 
 endmodule
