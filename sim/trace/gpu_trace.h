@@ -22,6 +22,19 @@ bool running(const gpu::CoreView& c);
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 bool is_alu_op(uint16_t word);
 
+// Tensor cores (docs/architecture.md, "Tensor core"). Busy: on an instruction (START, LOAD,
+// STORE, COMPUTE or FAULT), as the scheduler sees it.
+bool tc_busy(gpu::TcState s);
+// PEs that multiplied at the edge into `now`: the grid runs only in COMPUTE and its mac bits
+// hold outside it, so this is 0 unless `before` (the record before) was computing.
+unsigned tc_busy_pes(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);
+// 1 when a tile word went over the tile port at the edge into `now` (LOAD or STORE moved on).
+unsigned tc_word_moved(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);
+// "COMPUTE TMMA t=3", "LOAD TLDA word 1,2", "FAULT TLDB: stride too small (thread 0)".
+std::string tc_text(const gpu::TensorCoreView& t);
+// PE p's glyph (SystolicTrace::pe_glyph), '#' when it multiplied at the edge into `now`.
+char tc_pe_glyph(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before, size_t p);
+
 // Counters behind the utilisation summary.
 struct GpuCounters {
     uint64_t cycles = 0;
@@ -31,7 +44,10 @@ struct GpuCounters {
     uint64_t active_core_cycles = 0;          // core running a block (not IDLE, not DONE)
     uint64_t alu_busy = 0, lsu_busy = 0;      // thread-slot-cycles
     uint64_t fetch_stall = 0;                 // core-cycles in FETCH
-    std::vector<uint64_t> data_channel_busy, program_channel_busy;
+    std::vector<uint64_t> data_channel_busy, program_channel_busy;   // data: the controller's, then tile ports
+    uint64_t tc_macs = 0;                     // PE multiplies, all tensor cores
+    std::vector<uint64_t> tc_state_cycles = std::vector<uint64_t>(7, 0);   // core-cycles per TcState
+    uint64_t tc_words_loaded = 0, tc_words_stored = 0;   // tile words over the tile ports
 };
 
 class GpuTrace {
@@ -56,13 +72,15 @@ public:
     std::vector<std::string> recent_lines() const;
     const GpuCounters& counters() const { return counters_; }
 
-    // One line per cycle: each core's state, PC and instruction, each channel's request.
+    // One line per cycle: each core's state, PC and instruction, each tensor core's state,
+    // each channel's request.
     static std::string cycle_line(uint64_t cycle, const gpu::GpuSnapshot& s);
 
 private:
     void count(const gpu::GpuSnapshot& s);
     void write_log(uint64_t cycle, const gpu::GpuSnapshot& s);
     void write_csv(uint64_t cycle, const gpu::GpuSnapshot& s);
+    void write_tensor_log(const gpu::TensorCoreView& t, const gpu::TensorCoreView& before);
 
     TraceDir dir_;
     GpuConfig config_;
