@@ -4,7 +4,7 @@
 #include "common/error.h"
 #include "common/isa.h"
 #include "common/plural.h"
-#include "trace/gpu_trace.h"
+#include "trace/gpu_activity.h"
 #include "trace/snapshot_fields.h"
 
 #include <fmt/format.h>

@@ -14,7 +14,7 @@
 #include "common/isa.h"
 #include "embedded_view_page.h"
 #include "trace/data_memory.h"
-#include "trace/gpu_trace.h"
+#include "trace/gpu_activity.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
