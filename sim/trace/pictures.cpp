@@ -76,7 +76,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
             tensors.emplace_back(perfetto, 2 + c, 3);
         }
         for (unsigned t = 0; t < tpb; ++t) {
-            perfetto.track(2 + c, 10 + t, fmt::format("thread {}", t), 3 + static_cast<int>(t));
+            perfetto.track(2 + c, 10 + t, fmt::format("thread {}", t), 2 + (tensor ? 1 : 0) + static_cast<int>(t));
             threads.emplace_back(perfetto, 2 + c, 10 + t);
         }
     }
