@@ -75,4 +75,47 @@ inline std::vector<uint32_t> memory_of(const nlohmann::json& json, size_t from, 
     return words;
 }
 
+// A tensor-core run (docs/architecture.md, "Tensor core") on configs/gpu-tc.yaml: two cores
+// with 4x4 output-stationary tensor cores, memory latency 0. One block loads A (words 0..15)
+// and B (16..31) as 4x4 tiles, runs one TMMA and stores C = A * B at 32; core 1 stays idle.
+struct TensorCoreRun {
+    static constexpr unsigned kR = 4, kC = 4, kCores = 2;
+    static constexpr unsigned kFold = 2 * kR + kC - 2;   // os fold length L
+    static constexpr int32_t kA[kR * kR] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    static constexpr int32_t kB[kR * kC] = {2, 0, 1, 0, 0, 1, 0, 3, 1, 0, 1, 0, 0, 0, 0, 1};
+    static constexpr const char* kProgram = R"(.threads 4
+.data 1 2 3 4  5 6 7 8  9 10 11 12  13 14 15 16
+.data 2 0 1 0  0 1 0 3  1 0 1 0  0 0 0 1
+CONST R0, #0
+CONST R1, #4
+CONST R2, #16
+CONST R3, #32
+TLDA R0, R1
+TLDB R2, R1
+TMMA
+TSTC R3, R1
+RET
+)";
+    // C[i][j] = sum over k of A[i][k] * B[k][j].
+    static int32_t c(unsigned i, unsigned j) {
+        int32_t sum = 0;
+        for (unsigned k = 0; k < kR; ++k) sum += kA[i * kR + k] * kB[k * kC + j];
+        return sum;
+    }
+    // PEs that multiply at fold cycle k (os: PE (i, j) takes stream index s = k at i + j <= k < i + j + R).
+    static unsigned busy_pes(unsigned k) {
+        unsigned n = 0;
+        for (unsigned i = 0; i < kR; ++i) {
+            for (unsigned j = 0; j < kC; ++j) n += i + j <= k && k < i + j + kR;
+        }
+        return n;
+    }
+    // Records the run's trace into `dir`.
+    static int record(const std::string& dir) {
+        const std::string program = write_temp("tc_program.asm", kProgram);
+        return run_cli("run " + program + " --config " + source_path("configs/gpu-tc.yaml") + " --engine model --trace " + dir)
+            .status;
+    }
+};
+
 }  // namespace lockstep::testing

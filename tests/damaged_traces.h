@@ -44,6 +44,25 @@ inline nlohmann::json array_trace_header() {
             {"predictor", trace::kSystolicPredictor}};
 }
 
+// The `gpu.tensor_core` object a tensor-core run adds (4x4 os, on the 8-bit tiny-gpu shape).
+inline nlohmann::json tensor_core_header() {
+    return {{"rows", 4}, {"cols", 4}, {"dataflow", "os"}, {"in_bits", 8}, {"acc_bits", 32}};
+}
+
+// Damages that first give the GPU header a tensor core, then set `key` of it to `value` or drop it.
+inline std::function<void(nlohmann::json&)> tensor_core_damage(const std::string& key, const nlohmann::json& value) {
+    return [key, value](nlohmann::json& h) {
+        h["gpu"]["tensor_core"] = tensor_core_header();
+        h["gpu"]["tensor_core"][key] = value;
+    };
+}
+inline std::function<void(nlohmann::json&)> tensor_core_without(const std::string& key) {
+    return [key](nlohmann::json& h) {
+        h["gpu"]["tensor_core"] = tensor_core_header();
+        h["gpu"]["tensor_core"].erase(key);
+    };
+}
+
 inline size_t gpu_trace_fields() { return trace::gpu_field_count(GpuConfig{}); }
 inline size_t array_trace_fields() { return trace::systolic_field_count(systolic::ArrayShape{}); }
 
@@ -141,6 +160,27 @@ inline std::vector<DamagedHeader> damaged_headers() {
          "header field 'first_mismatch.record' = -1: expected an unsigned integer"},
         {"ShapeDisagreesWithRecords", true, [](nlohmann::json& h) { h["gpu"]["cores"] = 1; },
          "the header's gpu shape has 116 fields per cycle, the records 209"},
+        {"TensorCoreNotAnObject", true, [](nlohmann::json& h) { h["gpu"]["tensor_core"] = 4; },
+         "header field 'gpu.tensor_core' = 4: expected an object"},
+        {"TensorCoreNoRows", true, tensor_core_damage("rows", 0), "header field 'gpu.tensor_core.rows' = 0: expected 1..16"},
+        {"TensorCoreColsMissing", true, tensor_core_without("cols"),
+         "header field 'gpu.tensor_core.cols' is missing"},
+        {"TensorCoreCols17", true, tensor_core_damage("cols", 17), "header field 'gpu.tensor_core.cols' = 17: expected 1..16"},
+        {"TensorCoreDataflowUnknown", true, tensor_core_damage("dataflow", "xs"),
+         "header field 'gpu.tensor_core.dataflow' = \"xs\": expected \"os\", \"ws\" or \"is\""},
+        {"TensorCoreInputStationaryTall", true,
+         [](nlohmann::json& h) {
+             tensor_core_damage("dataflow", "is")(h);
+             h["gpu"]["tensor_core"]["cols"] = 2;
+         },
+         "header field 'gpu.tensor_core.dataflow' = \"is\": expected \"os\" or \"ws\" (is needs rows <= cols, got 4x2)"},
+        {"TensorCoreInBitsWiderThanData", true, tensor_core_damage("in_bits", 16),
+         "header field 'gpu.tensor_core.in_bits' = 16: expected 2..data_width = 8"},
+        {"TensorCoreAccBits40", true, tensor_core_damage("acc_bits", 40),
+         "header field 'gpu.tensor_core.acc_bits' = 40: expected data_width = 8..32"},
+        // 209 fields, plus two tile ports of 5, plus per core 9 + a, b, acc (16 each) + 8 x 16 PE fields.
+        {"TensorCoreDisagreesWithRecords", true, tensor_core_damage("rows", 4),
+         "the header's gpu shape has 589 fields per cycle, the records 209"},
         {"NoRows", false, [](nlohmann::json& h) { h["rows"] = 0; }, "header field 'rows' = 0: expected 1..256"},
         {"InBits0", false, [](nlohmann::json& h) { h["in_bits"] = 0; }, "header field 'in_bits' = 0: expected 2..16"},
         {"AccBits64", false, [](nlohmann::json& h) { h["acc_bits"] = 64; },

@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <vector>
 
 namespace lockstep::testing {
@@ -118,6 +120,132 @@ TEST_F(GpuPictures, PerfettoHasStateAndThreadTracksPerCore) {
     EXPECT_EQ(memory, (std::vector<std::string>{"LDR R10, R10 @2", "LDR R11, R11 @5", "LDR R10, R10 @3", "LDR R11, R11 @7",
                                                 "STR R9, R8 @11=22"}));
     EXPECT_EQ(perfetto["otherData"]["time_unit"], "1 us = 1 clock cycle");
+}
+
+// A tensor-core run (cli_testing.h): every trace file shows the tensor cores, with figures
+// derived from the timing contract in docs/architecture.md, "Tensor core".
+class TensorCoreTraces : public ::testing::Test {
+protected:
+    using Run = TensorCoreRun;
+    static constexpr unsigned kR = Run::kR, kC = Run::kC, kL = Run::kFold;
+    // Busy cycles of TLDA, TLDB, TMMA, TSTC (latency 0: a word a cycle).
+    static constexpr unsigned kLda = 1 + kR * kR, kLdb = 1 + kR * kC, kMma = 1 + kL, kStc = 1 + kR * kC;
+    // Nine instructions, none LDR or STR: n * 10 + 4 + the busy cycles.
+    static constexpr unsigned kCycles = 9 * 10 + 4 + kLda + kLdb + kMma + kStc;
+
+    static void SetUpTestSuite() { ASSERT_EQ(Run::record(dir()), 0); }
+    static void TearDownTestSuite() { fs::remove_all(dir()); }
+    static std::string dir() { return temp_path("pictures_tensor_core"); }
+
+    // utilisation.csv as rows of cells, the header first.
+    static std::vector<std::vector<std::string>> csv() {
+        std::vector<std::vector<std::string>> rows;
+        std::istringstream lines(read_text(dir() + "/utilisation.csv"));
+        for (std::string line; std::getline(lines, line);) {
+            std::vector<std::string> cells;
+            std::istringstream in(line);
+            for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+            rows.push_back(cells);
+        }
+        return rows;
+    }
+};
+
+TEST_F(TensorCoreTraces, CsvHasEachTensorCoresPhaseAndBusyPesAndNamesTheTilePorts) {
+    const auto rows = csv();
+    ASSERT_EQ(rows.size(), kCycles + 2u) << "a header and records 0.." << kCycles;
+    const std::vector<std::string>& head = rows[0];
+    auto column = [&](const std::string& name) {
+        const auto it = std::find(head.begin(), head.end(), name);
+        EXPECT_NE(it, head.end()) << name;
+        return static_cast<size_t>(it - head.begin());
+    };
+    EXPECT_EQ(head[7], "core0_tc_state") << "after each core's own columns";
+    EXPECT_EQ(head[8], "core0_tc_busy_pes");
+    EXPECT_EQ(head.back(), "program_ch0_busy");
+    EXPECT_EQ(head[head.size() - 3], "tile_port0_busy");
+    EXPECT_EQ(head[head.size() - 4], "data_ch3_busy");
+    const size_t state = column("core0_tc_state"), busy = column("core0_tc_busy_pes"), idle = column("core1_tc_state");
+    // The fold: L records in COMPUTE, the first at t = 0 (nothing ran yet); the record at t = k + 1
+    // and the DONE record after the last shows fold cycle k's MACs.
+    size_t first = 0;
+    while (first < rows.size() && rows[first][state] != "COMPUTE") ++first;
+    ASSERT_LT(first + kL, rows.size());
+    unsigned total = 0;
+    for (unsigned m = 0; m <= kL; ++m) {
+        const auto& row = rows[first + m];
+        EXPECT_EQ(row[state], m < kL ? "COMPUTE" : "DONE") << "cycle " << row[0];
+        EXPECT_EQ(row[busy], std::to_string(m == 0 ? 0 : Run::busy_pes(m - 1))) << "cycle " << row[0];
+    }
+    for (size_t r = 1; r < rows.size(); ++r) {
+        total += static_cast<unsigned>(std::stoul(rows[r][busy]));
+        EXPECT_EQ(rows[r][idle], "IDLE") << "core 1 runs no block";
+    }
+    EXPECT_EQ(total, kR * kR * kC) << "one TMMA: R * R * C MACs";
+    EXPECT_EQ(rows[first - 1][state], "START");
+}
+
+TEST_F(TensorCoreTraces, SummaryCountsMacsPhasesAndTileWords) {
+    const auto summary = nlohmann::json::parse(read_text(dir() + "/summary.json"));
+    EXPECT_EQ(summary["cycles"], kCycles);
+    const nlohmann::json& u = summary["utilisation"];
+    const nlohmann::json& tc = u["tensor_core"];
+    EXPECT_EQ(tc["macs"], kR * kR * kC);
+    const double core_cycles = 2.0 * kCycles;
+    EXPECT_DOUBLE_EQ(tc["mac_utilisation_pct"].get<double>(), 100.0 * kR * kR * kC / (core_cycles * kR * kC));
+    EXPECT_EQ(tc["state_cycles"]["COMPUTE"], kL);
+    EXPECT_EQ(tc["state_cycles"]["LOAD"], kR * kR + kR * kC);
+    EXPECT_EQ(tc["state_cycles"]["STORE"], kR * kC);
+    EXPECT_EQ(tc["state_cycles"]["START"], 4);
+    EXPECT_DOUBLE_EQ(tc["busy_pct"].get<double>(), 100.0 * (kLda + kLdb + kMma + kStc) / core_cycles);
+    EXPECT_DOUBLE_EQ(tc["phase_pct"]["COMPUTE"].get<double>(), 100.0 * kL / core_cycles);
+    EXPECT_EQ(tc["tile_words_loaded"], kR * kR + kR * kC);
+    EXPECT_EQ(tc["tile_words_stored"], kR * kC);
+    EXPECT_EQ(u["data_channel_busy_pct"].size(), 4u) << "the controller's channels only";
+    ASSERT_EQ(u["tile_port_busy_pct"].size(), 2u);
+    EXPECT_DOUBLE_EQ(u["tile_port_busy_pct"][0].get<double>(), 100.0 * (kR * kR + kR * kC + kR * kC) / kCycles)
+        << "a word a cycle";
+    EXPECT_EQ(u["tile_port_busy_pct"][1], 0.0);
+}
+
+TEST_F(TensorCoreTraces, PicturesAndPerfettoShowTheTensorCores) {
+    const std::string util = read_text(dir() + "/utilisation.svg");
+    EXPECT_EQ(count_of(util, "<path d="), 6u) << "four lanes and two for the tensor cores";
+    EXPECT_NE(util.find("tensor-core PEs multiplying"), std::string::npos);
+    const auto perfetto = nlohmann::json::parse(read_text(dir() + "/perfetto.json"));
+    std::vector<std::string> phases;
+    bool named = false;
+    for (const auto& e : perfetto["traceEvents"]) {
+        if (e["name"] == "thread_name" && e["pid"] == 2 && e["tid"] == 3) named = e["args"]["name"] == "tensor core";
+        if (e["ph"] == "X" && e["pid"] == 2 && e["tid"] == 3) {
+            phases.push_back(fmt::format("{} {}", e["name"].get<std::string>(), e["dur"].get<int>()));
+        }
+        EXPECT_FALSE(e["ph"] == "X" && e["pid"] == 3 && e["tid"] == 3) << "core 1's tensor core stays idle";
+    }
+    EXPECT_TRUE(named);
+    ASSERT_EQ(phases.size(), 12u) << "START, then LOAD, COMPUTE or STORE, then DONE for each of the four";
+    EXPECT_EQ(phases[1], fmt::format("LOAD TLDA R0, R1 {}", kR * kR));
+    EXPECT_EQ(phases[4], fmt::format("LOAD TLDB R2, R1 {}", kR * kC));
+    EXPECT_EQ(phases[6], "START TMMA 1");
+    EXPECT_EQ(phases[7], fmt::format("COMPUTE TMMA {}", kL));
+    EXPECT_EQ(phases[10], fmt::format("STORE TSTC R3, R1 {}", kR * kC));
+    EXPECT_EQ(phases[11].rfind("DONE TSTC R3, R1 ", 0), 0u) << phases[11];
+}
+
+TEST_F(TensorCoreTraces, TraceLogAndRunOutputNameTheTensorCore) {
+    const std::string log = read_text(dir() + "/trace.log");
+    EXPECT_NE(log.find("| tc0 COMPUTE TMMA t=3"), std::string::npos);
+    EXPECT_NE(log.find("| tc1 IDLE"), std::string::npos);
+    EXPECT_NE(log.find("| tile W@32=" + std::to_string(Run::c(0, 0)) + " -"), std::string::npos) << "the first C word";
+    EXPECT_NE(log.find(fmt::format("    tensor COMPUTE TMMA t=3 | base 16 stride 4 | PEs ###./##../#.../.... ({} multiplied)",
+                                   Run::busy_pes(2))),
+              std::string::npos);
+    const CliRun run = run_cli("run " + write_temp("tc_run.asm", Run::kProgram) + " --config " +
+                               source_path("configs/gpu-tc.yaml") + " --engine model");
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find(fmt::format("  tensor cores: MAC utilisation {:.1f}%", 100.0 * kR * kR * kC / (2.0 * kCycles * kR * kC))),
+              std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("tile ports busy "), std::string::npos);
 }
 
 TEST(ReadmePictures, AreWhatTheCurrentBuildMakes) {

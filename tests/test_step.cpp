@@ -7,6 +7,7 @@
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -55,6 +56,36 @@ TEST_F(GpuStepper, BreakpointsForwardAndBackward) {
     EXPECT_NE(run.out.find("matmul.asm on 2 cores x 4 threads  [DONE]"), std::string::npos);
     EXPECT_NE(run.out.find("== cycle 444 (of 0..444) =="), std::string::npos);
     EXPECT_NE(run.out.find("== cycle 441 (of 0..444)"), std::string::npos);
+}
+
+// A tensor-core run (cli_testing.h): the tensor core's state and PE grid under its core. The
+// tensor core starts the cycle after TMMA's REQUEST (DECODE + 2), so fold cycle t is shown at
+// DECODE + 3 + t; at fold cycle 2 the os wavefront covers PEs with i + j <= 2.
+TEST(Stepper, ShowsEachTensorCoreAndItsPeGrid) {
+    const std::string dir = trace_dir("tensor_core");
+    ASSERT_EQ(TensorCoreRun::record(dir), 0);
+    const CliRun run = step(dir, "break instr=TMMA\ncontinue\nnext 6\nbreak instr=TSTC\nc\nnext 3\nq\n");
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find(fmt::format("  tensor COMPUTE TMMA t=3 | base 16 stride 4 | {} PEs multiplied\n"
+                                       "  row0  # 0       # 0       # 0       . 0\n"
+                                       "  row1  # 0       # 0       . 0       . 0\n"
+                                       "  row2  # 0       . 0       . 0       . 0\n"
+                                       "  row3  . 0       . 0       . 0       . 0\n",
+                                       TensorCoreRun::busy_pes(2))),
+              std::string::npos)
+        << run.out;
+    // TSTC: the first word of C goes out on core 0's tile port; the grid holds C's accumulators.
+    const size_t store = run.out.find("  tensor STORE TSTC word 0,0 | base 32 stride 4 | 0 PEs multiplied\n");
+    ASSERT_NE(store, std::string::npos) << run.out;
+    std::string row0 = "  row0 ";
+    for (unsigned j = 0; j < TensorCoreRun::kC; ++j) row0 += fmt::format(" . {:<7}", TensorCoreRun::c(0, j));
+    EXPECT_EQ(run.out.compare(run.out.find('\n', store) + 1, row0.find_last_not_of(' ') + 1,
+                              row0.substr(0, row0.find_last_not_of(' ') + 1)), 0)
+        << run.out.substr(store, 300);
+    EXPECT_NE(run.out.find(fmt::format("data memory: ch0 - ch1 - ch2 - ch3 - tile0 write @32={} tile1 -", TensorCoreRun::c(0, 0)),
+                           store),
+              std::string::npos);
+    fs::remove_all(dir);
 }
 
 // matmul's four threads store C = [7 10; 15 22] at 8..11 together: the requests go out on

@@ -168,6 +168,23 @@ TEST_F(StepScreen, ArrayViewAndANarrowTerminal) {
     EXPECT_EQ(term.exit_status(), 0);
 }
 
+// The tensor core's grid under its core; its active PEs are coloured as the array's are.
+TEST_F(StepScreen, TensorCoreGridUnderItsCore) {
+    const std::string dir = trace_dir("tensor_core");
+    ASSERT_EQ(TensorCoreRun::record(dir), 0);
+    Terminal term("tensor", lockstep_binary() + " step " + dir, 120, 40);
+    term.wait_for("cycle 0 (of 0..");
+    term.keys("b instr=TMMA Enter c");
+    term.wait_for("breakpoint 'instr=TMMA' at cycle");
+    term.keys("n n n n n n");   // fold cycle 3: three edges after COMPUTE began at DECODE + 3
+    const std::string screen = term.wait_for("COMPUTE TMMA t=3");
+    EXPECT_TRUE(shows(screen, "  tensor COMPUTE TMMA t=3 | base 16 stride 4 | 6 PEs multiplied")) << screen;
+    EXPECT_TRUE(shows(screen, "  row0  # 0       # 0       # 0       . 0")) << screen;
+    EXPECT_TRUE(shows(screen, "tile0 - tile1 -")) << screen;
+    term.keys("q");
+    EXPECT_EQ(term.exit_status(), 0);
+}
+
 TEST_F(StepScreen, PlainFlagKeepsLineModeOnATerminal) {
     Terminal term("plain", step("matmul") + " --plain", 120, 40);
     EXPECT_TRUE(shows(term.wait_for("step>"), "help lists the commands"));

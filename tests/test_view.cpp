@@ -186,6 +186,50 @@ TEST_F(GpuView, LastCycleAndKeySteps) {
     EXPECT_TRUE(contains(back, "<span id=\"cycle\">433</span>")) << without_data(back);
 }
 
+// A tensor-core run (cli_testing.h): a PE grid per core and the tensor core in the cores table.
+// The cycles come from the stepper's breakpoints; what the page shows there from the contract.
+TEST(View, TensorCorePanelShowsThePeGridAndAccumulators) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const std::string dir = trace_dir("tensor_core");
+    ASSERT_EQ(TensorCoreRun::record(dir), 0);
+    ASSERT_EQ(run_cli("view " + dir).status, 0);
+    const CliRun step = run_cli("step " + dir + " -e 'break instr=TMMA' -e c -e 'break instr=TSTC' -e c");
+    auto decoded = [&](const std::string& instruction) {   // the cycle the stepper's breakpoint names
+        const std::string said = "breakpoint 'instr=" + instruction + "' at cycle ";
+        const size_t at = step.out.find(said);
+        EXPECT_NE(at, std::string::npos) << step.out;
+        return at == std::string::npos ? uint64_t{0} : std::stoull(step.out.substr(at + said.size()));
+    };
+    // TMMA's fold starts at DECODE + 3; at fold cycle 3 the PEs of fold cycle 2 have multiplied.
+    const std::string dom = loaded(dir + "/view.html", fmt::format("cycle={}", decoded("TMMA") + 6));
+    const std::string shown = without_data(dom);
+    EXPECT_EQ(element_text(dom, "core0-tensor"), "COMPUTE TMMA t=3") << shown;
+    EXPECT_EQ(element_text(dom, "core1-tensor"), "IDLE");
+    EXPECT_EQ(element_text(dom, "tc0-state"), fmt::format("core0: COMPUTE TMMA t=3, {} PEs multiplied", TensorCoreRun::busy_pes(2)));
+    for (unsigned i = 0; i < TensorCoreRun::kR; ++i) {
+        for (unsigned j = 0; j < TensorCoreRun::kC; ++j) {
+            const std::string id = fmt::format("tc0-pe{}-{}", i, j);
+            EXPECT_TRUE(contains(dom, fmt::format("<td id=\"{}\" class=\"g{}\">0</td>", id, i + j <= 2 ? 3 : 0))) << id << "\n" << shown;
+        }
+    }
+    EXPECT_TRUE(contains(element_text(dom, "channels"), "ch3 - tile0 - tile1 -")) << element_text(dom, "channels");
+    // TSTC's first word (DECODE + 3): the accumulators hold C and the tile port writes C[0][0] to 32.
+    const std::string store = loaded(dir + "/view.html", fmt::format("cycle={}", decoded("TSTC") + 3));
+    EXPECT_EQ(element_text(store, "core0-tensor"), "STORE TSTC word 0,0") << without_data(store);
+    EXPECT_TRUE(contains(element_text(store, "channels"), fmt::format("tile0 write @32={} tile1 -", TensorCoreRun::c(0, 0))));
+    EXPECT_TRUE(contains(store, "<td id=\"mem-32\" class=\"wreq\">0</td>")) << "outlined: being written";
+    const std::string end = loaded(dir + "/view.html", "keys=End");
+    for (unsigned i = 0; i < TensorCoreRun::kR; ++i) {
+        for (unsigned j = 0; j < TensorCoreRun::kC; ++j) {
+            const std::string id = fmt::format("tc0-pe{}-{}", i, j);
+            EXPECT_EQ(element_text(store, id), std::to_string(TensorCoreRun::c(i, j))) << id;
+            EXPECT_EQ(element_text(end, fmt::format("mem-{}", 32 + i * TensorCoreRun::kC + j)), std::to_string(TensorCoreRun::c(i, j)))
+                << "TSTC stored C at 32";
+        }
+    }
+    fs::remove_all(dir);
+}
+
 // A run of 100,000 cycles: the page loads, goes deep into it and steps (its speed is in
 // `lockstep bench --design view`), and shows what the stepper shows at the same cycle.
 TEST(View, HundredThousandCycleRunLoadsAndSteps) {

@@ -232,9 +232,9 @@ void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuCo
     reader.apply("tensor_core.cols", &tc.cols, limits::kTcCols);
     reader.apply_choice("tensor_core.dataflow", &tc.dataflow);
     tc.in_bits = gpu.data_width;   // by default a tile element is a whole data word
-    reader.apply("tensor_core.in_bits", &tc.in_bits, Range{2, gpu.data_width},
+    reader.apply("tensor_core.in_bits", &tc.in_bits, limits::tc_in_bits(gpu.data_width),
                  fmt::format("2..data_width = {}: tile elements are data words", gpu.data_width));
-    reader.apply("tensor_core.acc_bits", &tc.acc_bits, Range{gpu.data_width, 32},
+    reader.apply("tensor_core.acc_bits", &tc.acc_bits, limits::tc_acc_bits(gpu.data_width),
                  fmt::format("data_width = {}..32: TSTC stores the accumulators' low data_width bits",
                              gpu.data_width));
     if (tc.dataflow == "is" && tc.rows > tc.cols) {

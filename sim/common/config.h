@@ -31,9 +31,13 @@ inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
-// Ranges set by another setting: program channels by the cores, data address bits by the width.
+// Ranges set by another setting: program channels by the cores, data address bits and tensor-core
+// widths by the data width.
 constexpr Range program_channels(unsigned cores) { return {1, cores}; }
 constexpr Range data_addr_bits(unsigned data_width) { return {1, data_width}; }
+// Tensor-core widths by the data width: elements are data words, TSTC stores the accumulators' low bits.
+constexpr Range tc_in_bits(unsigned data_width) { return {2, data_width}; }
+constexpr Range tc_acc_bits(unsigned data_width) { return {data_width, 32}; }
 }  // namespace limits
 
 // The per-core tensor core of the GPU (docs/architecture.md, "Tensor core"); rows == 0: none.

@@ -33,17 +33,16 @@ double pct(uint64_t part, uint64_t whole) {
     return whole == 0 ? 0.0 : static_cast<double>(part) * 100.0 / static_cast<double>(whole);
 }
 
+// The tensor core's fields in states.bin's header (trace_header.cpp reads them back).
+nlohmann::json tensor_core_meta(const TensorCoreConfig& tc) {
+    return {{"rows", tc.rows}, {"cols", tc.cols}, {"dataflow", tc.dataflow}, {"in_bits", tc.in_bits},
+            {"acc_bits", tc.acc_bits}};
+}
+
+// The tile ports follow the controller's channels in data_requests.
+size_t controller_channels(const GpuSnapshot& s) { return s.data_requests.size() - s.tensor.size(); }
+
 }  // namespace
-
-bool running(const CoreView& c) {
-    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
-}
-
-bool is_alu_op(uint16_t word) {
-    const auto op = static_cast<isa::Opcode>(word >> 12);
-    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
-           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
-}
 
 GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
                    unsigned memory_latency)
@@ -61,20 +60,25 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
         listing.push_back({{"address", a}, {"word", program.code[a]}, {"text", isa::disassemble(program.code[a])},
                            {"line", a < program.code_lines.size() ? program.code_lines[a] : 0}});
     }
-    const nlohmann::json meta = {
+    nlohmann::json meta = {
         {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
         {"data", program.data}, {"memory_latency", memory_latency},
         {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
                  {"program_addr_bits", config.program_addr_bits}}}};
+    if (config.tensor_core.present()) meta["gpu"]["tensor_core"] = tensor_core_meta(config.tensor_core);
     dir_.open_states(meta, gpu_field_count(config));
     *csv_ << "cycle";
     for (unsigned c = 0; c < config.cores; ++c) {
         *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
                             "core{0}_lsu_busy,core{0}_fetch_stall", c);
+        if (config.tensor_core.present()) *csv_ << fmt::format(",core{0}_tc_state,core{0}_tc_busy_pes", c);
     }
-    for (unsigned ch = 0; ch < config.data_memory_channels(); ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
+    for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
+    for (unsigned ch = config.data_channels; ch < config.data_memory_channels(); ++ch) {
+        *csv_ << fmt::format(",tile_port{}_busy", ch - config.data_channels);
+    }
     for (unsigned ch = 0; ch < config.program_channels; ++ch) *csv_ << fmt::format(",program_ch{}_busy", ch);
     *csv_ << "\n";
 }
@@ -86,8 +90,12 @@ std::string GpuTrace::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
         line += fmt::format(" | c{} {:<7} pc={:<3} {:<22}", c, name(core.state), core.pc,
                             decoded(core) ? isa::disassemble(core.instruction) : "");
     }
+    for (size_t c = 0; c < s.tensor.size(); ++c) line += fmt::format(" | tc{} {:<20}", c, tc_text(s.tensor[c]));
     line += " | data";
-    for (const MemRequest& r : s.data_requests) line += " " + request_text(r);
+    const size_t channels = controller_channels(s);
+    for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
+        line += (ch == channels ? " | tile " : " ") + request_text(s.data_requests[ch]);
+    }
     line += " | prog";
     for (const MemRequest& r : s.program_requests) line += " " + request_text(r);
     if (s.done) line += " | DONE";
@@ -134,6 +142,13 @@ void GpuTrace::count(const GpuSnapshot& s) {
     for (size_t ch = 0; ch < s.program_requests.size(); ++ch) {
         k.program_channel_busy[ch] += s.program_requests[ch].read_valid;
     }
+    for (size_t c = 0; c < s.tensor.size(); ++c) {
+        const TensorCoreView& now = s.tensor[c];
+        const TensorCoreView& before = previous_.tensor[c];
+        ++k.tc_state_cycles[static_cast<unsigned>(now.state) % k.tc_state_cycles.size()];
+        k.tc_macs += tc_busy_pes(now, before);
+        (before.op == TcOp::Stc ? k.tc_words_stored : k.tc_words_loaded) += tc_word_moved(now, before);
+    }
 }
 
 void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
@@ -159,7 +174,20 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
                                 th.regs[isa::kThreadIdx], th.nzp, th.alu_out, name(th.lsu), th.lsu_out,
                                 th.next_pc);
         }
+        if (c < s.tensor.size()) write_tensor_log(s.tensor[c], previous_.tensor[c]);
     }
+}
+
+void GpuTrace::write_tensor_log(const TensorCoreView& t, const TensorCoreView& before) {
+    const unsigned cols = config_.tensor_core.cols;
+    std::string glyphs, acc;
+    for (size_t p = 0; p < t.acc.size(); ++p) {
+        const bool row = p > 0 && p % cols == 0;
+        glyphs += std::string(row ? "/" : "") + tc_pe_glyph(t, before, p);
+        acc += (p == 0 ? "" : row ? "/" : " ") + std::to_string(t.acc[p]);
+    }
+    *log_ << fmt::format("    tensor {} | base {} stride {} | PEs {} ({} multiplied) | acc {}\n", tc_text(t), t.base,
+                         t.stride, glyphs, tc_busy_pes(t, before), acc);
 }
 
 void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
@@ -177,6 +205,9 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
         const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);
         csv << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
                             lsu_busy, running(core) && core.state == CoreState::Fetch ? 1 : 0);
+        if (c < s.tensor.size()) {
+            csv << fmt::format(",{},{}", name(s.tensor[c].state), tc_busy_pes(s.tensor[c], previous_.tensor[c]));
+        }
     }
     for (const MemRequest& r : s.data_requests) csv << "," << (r.read_valid || r.write_valid ? 1 : 0);
     for (const MemRequest& r : s.program_requests) csv << "," << (r.read_valid ? 1 : 0);
@@ -188,10 +219,12 @@ nlohmann::json GpuTrace::utilisation() const {
     const uint64_t slots = static_cast<uint64_t>(config_.cores) * config_.threads_per_block;
     nlohmann::json states = nlohmann::json::object();
     for (unsigned i = 0; i < 8; ++i) states[name(static_cast<CoreState>(i))] = k.state_cycles[i];
-    nlohmann::json data = nlohmann::json::array(), program = nlohmann::json::array();
-    for (uint64_t busy : k.data_channel_busy) data.push_back(pct(busy, k.cycles));
+    nlohmann::json data = nlohmann::json::array(), tile = nlohmann::json::array(), program = nlohmann::json::array();
+    for (size_t ch = 0; ch < k.data_channel_busy.size(); ++ch) {
+        (ch < config_.data_channels ? data : tile).push_back(pct(k.data_channel_busy[ch], k.cycles));
+    }
     for (uint64_t busy : k.program_channel_busy) program.push_back(pct(busy, k.cycles));
-    return {
+    nlohmann::json u = {
         {"cycles", k.cycles},
         {"instructions_issued", k.instructions_issued},
         {"thread_instructions", k.thread_instructions},
@@ -204,6 +237,30 @@ nlohmann::json GpuTrace::utilisation() const {
         {"data_channel_busy_pct", data},
         {"program_channel_busy_pct", program},
     };
+    if (!config_.tensor_core.present()) return u;
+    const TensorCoreConfig& tc = config_.tensor_core;
+    const uint64_t core_cycles = k.cycles * config_.cores;
+    nlohmann::json tc_states = nlohmann::json::object(), phases = nlohmann::json::object();
+    uint64_t busy = 0;
+    for (unsigned i = 0; i < k.tc_state_cycles.size(); ++i) {
+        const auto state = static_cast<TcState>(i);
+        tc_states[name(state)] = k.tc_state_cycles[i];
+        if (tc_busy(state)) busy += k.tc_state_cycles[i];
+    }
+    for (TcState phase : {TcState::Load, TcState::Compute, TcState::Store}) {
+        phases[name(phase)] = pct(k.tc_state_cycles[static_cast<unsigned>(phase)], core_cycles);
+    }
+    u["tile_port_busy_pct"] = tile;
+    u["tensor_core"] = {
+        {"macs", k.tc_macs},
+        {"mac_utilisation_pct", pct(k.tc_macs, core_cycles * tc.rows * tc.cols)},
+        {"busy_pct", pct(busy, core_cycles)},
+        {"phase_pct", phases},
+        {"state_cycles", tc_states},
+        {"tile_words_loaded", k.tc_words_loaded},
+        {"tile_words_stored", k.tc_words_stored},
+    };
+    return u;
 }
 
 std::vector<std::string> GpuTrace::recent_lines() const { return recent_.lines(cycle_line); }

@@ -5,6 +5,7 @@
 #include "common/assembler.h"
 #include "common/config.h"
 #include "gpu/gpu_types.h"
+#include "trace/gpu_activity.h"
 #include "trace/state_file.h"
 #include "trace/trace_dir.h"
 
@@ -17,11 +18,6 @@
 
 namespace lockstep::trace {
 
-// A core runs a block: started, out of reset, neither IDLE nor DONE.
-bool running(const gpu::CoreView& c);
-// The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
-bool is_alu_op(uint16_t word);
-
 // Counters behind the utilisation summary.
 struct GpuCounters {
     uint64_t cycles = 0;
@@ -31,7 +27,10 @@ struct GpuCounters {
     uint64_t active_core_cycles = 0;          // core running a block (not IDLE, not DONE)
     uint64_t alu_busy = 0, lsu_busy = 0;      // thread-slot-cycles
     uint64_t fetch_stall = 0;                 // core-cycles in FETCH
-    std::vector<uint64_t> data_channel_busy, program_channel_busy;
+    std::vector<uint64_t> data_channel_busy, program_channel_busy;   // data: the controller's, then tile ports
+    uint64_t tc_macs = 0;                     // PE multiplies, all tensor cores
+    std::vector<uint64_t> tc_state_cycles = std::vector<uint64_t>(7, 0);   // core-cycles per TcState
+    uint64_t tc_words_loaded = 0, tc_words_stored = 0;   // tile words over the tile ports
 };
 
 class GpuTrace {
@@ -56,13 +55,15 @@ public:
     std::vector<std::string> recent_lines() const;
     const GpuCounters& counters() const { return counters_; }
 
-    // One line per cycle: each core's state, PC and instruction, each channel's request.
+    // One line per cycle: each core's state, PC and instruction, each tensor core's state,
+    // each channel's request.
     static std::string cycle_line(uint64_t cycle, const gpu::GpuSnapshot& s);
 
 private:
     void count(const gpu::GpuSnapshot& s);
     void write_log(uint64_t cycle, const gpu::GpuSnapshot& s);
     void write_csv(uint64_t cycle, const gpu::GpuSnapshot& s);
+    void write_tensor_log(const gpu::TensorCoreView& t, const gpu::TensorCoreView& before);
 
     TraceDir dir_;
     GpuConfig config_;

@@ -42,12 +42,16 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
     const std::string program = m.value("program", "");
     const GpuConfig g = gpu_config_of(reader);
     const unsigned tpb = g.threads_per_block;
-    gpu::GpuSnapshot s;
+    gpu::GpuSnapshot s, before;
     s.resize(g);
     const uint64_t records = reader.cycles();
     const double slots = static_cast<double>(g.cores) * tpb;
+    const bool tensor = g.tensor_core.present();
+    const double tc_pes = static_cast<double>(g.cores) * g.tensor_core.rows * g.tensor_core.cols;
     Series active{"threads running a block", "#1f77b4", {}}, lsu{"LSUs requesting or waiting for memory", "#d62728", {}},
-        channels{"data channels busy", "#2ca02c", {}}, fetch{"cores fetching an instruction", "#9467bd", {}};
+        channels{"data channels busy", "#2ca02c", {}}, fetch{"cores fetching an instruction", "#9467bd", {}},
+        tc_busy_series{"tensor cores busy (load, compute, store)", "#8c564b", {}},
+        tc_mac_series{"tensor-core PEs multiplying", "#e377c2", {}};
     std::vector<std::string> rows;
     for (unsigned c = 0; c < g.cores; ++c) {
         for (unsigned t = 0; t < tpb; ++t) rows.push_back(fmt::format("core{} t{}", c, t));
@@ -56,18 +60,23 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                                 {"other running", "#6baed6"}, {"no block", "#f4f4f4"}}, records);
 
     // perfetto.json: counters in process 1; per core a process with an instruction track,
-    // a scheduler-state track and a track per thread slot (ALU operations, LSU states).
+    // a scheduler-state track, a tensor-core track (when there is one) and a track per
+    // thread slot (ALU operations, LSU states).
     PerfettoWriter perfetto;
     perfetto.process(1, "GPU: " + program, 0);
-    std::vector<SliceTrack> instructions, states, threads;
+    std::vector<SliceTrack> instructions, states, threads, tensors;
     for (unsigned c = 0; c < g.cores; ++c) {
         perfetto.process(2 + c, fmt::format("core {}", c), 1 + static_cast<int>(c));
         perfetto.track(2 + c, 1, "instructions", 0);
         perfetto.track(2 + c, 2, "scheduler state", 1);
         instructions.emplace_back(perfetto, 2 + c, 1);
         states.emplace_back(perfetto, 2 + c, 2);
+        if (tensor) {
+            perfetto.track(2 + c, 3, "tensor core", 2);
+            tensors.emplace_back(perfetto, 2 + c, 3);
+        }
         for (unsigned t = 0; t < tpb; ++t) {
-            perfetto.track(2 + c, 10 + t, fmt::format("thread {}", t), 2 + static_cast<int>(t));
+            perfetto.track(2 + c, 10 + t, fmt::format("thread {}", t), 2 + (tensor ? 1 : 0) + static_cast<int>(t));
             threads.emplace_back(perfetto, 2 + c, 10 + t);
         }
     }
@@ -80,7 +89,8 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
 
     for (uint64_t c = 0; c < records; ++c) {
         gpu_from_fields(reader.at(c), s);
-        double run = 0, waiting = 0, fetching = 0, used = 0;
+        if (c == 0) before = s;
+        double run = 0, waiting = 0, fetching = 0, used = 0, tc_working = 0, tc_macs = 0;
         for (unsigned k = 0; k < g.cores; ++k) {
             const gpu::CoreView& core = s.cores[k];
             const bool on = running(core);
@@ -101,6 +111,16 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                     if (decoded) (*args)["instruction"] = text(core.instruction);
                 }
             }
+            if (tensor) {
+                const gpu::TensorCoreView& tc = s.tensor[k];
+                tc_working += tc_busy(tc.state);
+                tc_macs += tc_busy_pes(tc, before.tensor[k]);
+                // A slice per phase of each tile instruction, named by both.
+                const std::string phase = tc.state == gpu::TcState::Idle ? "" : fmt::format("{} {}", gpu::name(tc.state),
+                                                                                             text(core.instruction));
+                nlohmann::json* args = c < detail ? tensors[k].at(c, phase, static_cast<unsigned>(tc.state)) : nullptr;
+                if (args != nullptr) *args = {{"pc", core.pc}, {"block", core.block_id}, {"base", tc.base}, {"stride", tc.stride}};
+            }
             const isa::Instruction in = isa::decode(core.instruction);
             for (unsigned t = 0; t < tpb; ++t) {
                 const gpu::ThreadView& th = s.threads[k * tpb + t];
@@ -119,7 +139,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
                 }
             }
         }
-        for (const MemRequest& r : s.data_requests) used += r.read_valid || r.write_valid;
+        for (unsigned ch = 0; ch < g.data_channels; ++ch) used += s.data_requests[ch].read_valid || s.data_requests[ch].write_valid;
         active.values.push_back(run / slots);
         lsu.values.push_back(waiting / slots);
         channels.values.push_back(used / g.data_channels);
@@ -127,15 +147,23 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         perfetto.counter(1, "active threads", c, run);
         perfetto.counter(1, "LSUs waiting", c, waiting);
         perfetto.counter(1, "data channels busy", c, used);
-        if (c + 1 == detail) {
-            for (SliceTrack& track : states) track.close(detail);
-            for (SliceTrack& track : threads) track.close(detail);
+        if (tensor) {
+            tc_busy_series.values.push_back(tc_working / g.cores);
+            tc_mac_series.values.push_back(tc_macs / tc_pes);
+            perfetto.counter(1, "tensor-core PEs multiplying", c, tc_macs);
         }
+        if (c + 1 == detail) {
+            for (auto* tracks : {&states, &threads, &tensors}) {
+                for (SliceTrack& track : *tracks) track.close(detail);
+            }
+        }
+        std::swap(before, s);
     }
     for (SliceTrack& track : instructions) track.close(records);
+    std::vector<Series> lanes = {active, lsu, channels, fetch};
+    if (tensor) lanes.insert(lanes.end(), {tc_busy_series, tc_mac_series});
     save(dir + "/utilisation.svg",
-         utilisation_svg(fmt::format("{}: GPU utilisation, {}", program, cycle_range(records)), {active, lsu, channels, fetch},
-                         records, {}));
+         utilisation_svg(fmt::format("{}: GPU utilisation, {}", program, cycle_range(records)), lanes, records, {}));
     save(dir + "/heatmap.svg", activity.svg(fmt::format("{}: what each thread slot did, {}", program, cycle_range(records))));
     perfetto.write(dir + "/perfetto.json", {{"time_unit", "1 us = 1 clock cycle"}, {"program", program},
                                             {"detail_cycles", detail}});

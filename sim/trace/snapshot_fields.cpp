@@ -74,6 +74,30 @@ void walk(Fields& f, GpuSnapshot& s) {
     }
     for (MemRequest& r : s.data_requests) walk(f, r, true);
     for (MemRequest& r : s.program_requests) walk(f, r, false);
+    for (TensorCoreView& t : s.tensor) {
+        f(t.state);
+        f(t.op);
+        f(t.fault);
+        f(t.fault_thread);
+        f(t.t);
+        f(t.row);
+        f(t.col);
+        f(t.base);
+        f(t.stride);
+        for (auto* tile : {&t.a, &t.b, &t.acc}) {
+            for (int32_t& x : *tile) f(x);
+        }
+        for (size_t p = 0; p < t.mac.size(); ++p) {
+            f(t.h[p]);
+            f(t.hv[p]);
+            f(t.v[p]);
+            f(t.vv[p]);
+            f(t.pacc[p]);
+            f(t.w[p]);
+            f(t.wv[p]);
+            f(t.mac[p]);
+        }
+    }
 }
 
 void walk(Fields& f, PortAccess& p, bool data) {
@@ -110,8 +134,10 @@ void walk(Fields& f, SystolicCycle& c) {
 }  // namespace
 
 size_t gpu_field_count(const GpuConfig& c) {
+    const size_t rows = c.tensor_core.rows, pes = rows * c.tensor_core.cols;
+    const size_t tensor = c.tensor_core.present() ? c.cores * (9 + rows * rows + 2 * pes + 8 * pes) : 0;
     return 1 + 9 * c.cores + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_memory_channels() +
-           2 * c.program_channels;
+           2 * c.program_channels + tensor;
 }
 
 void gpu_to_fields(const GpuSnapshot& s, std::vector<uint32_t>& out) {

@@ -13,8 +13,10 @@ namespace lockstep::trace {
 
 // done; per core: state, fetcher, pc, instruction, start, reset, diverged, block, threads;
 // per thread: 16 registers, lsu, lsu_out, alu_out, nzp, next_pc; per data channel:
-// read_valid, read_address, write_valid, write_address, write_data; per program channel:
-// read_valid, read_address.
+// read_valid, read_address, write_valid, write_address, write_data (the controller's channels,
+// then each core's tile port); per program channel: read_valid, read_address; per tensor core
+// (when the GPU has them): state, op, fault, fault_thread, t, row, col, base, stride, the tiles
+// a (R x R), b and acc (R x C), then per PE h, hv, v, vv, pacc, w, wv, mac.
 size_t gpu_field_count(const GpuConfig& config);
 void gpu_to_fields(const gpu::GpuSnapshot& s, std::vector<uint32_t>& out);
 void gpu_from_fields(const std::vector<uint32_t>& in, gpu::GpuSnapshot& s);   // s sized by resize()

@@ -63,10 +63,7 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
 }
 
 char SystolicTrace::pe_glyph(const SystolicSnapshot& s, size_t p) {
-    if (s.mac[p]) return '#';
-    if (s.hv[p] || s.vv[p]) return 'o';
-    if (s.wv[p]) return 'w';
-    return '.';
+    return pe_glyph(s.mac[p] != 0, s.hv[p] || s.vv[p], s.wv[p] != 0);
 }
 
 void SystolicTrace::write_ports(std::ofstream& out, uint64_t cycle, const std::vector<PortAccess>& ports) {

@@ -44,6 +44,8 @@ public:
     // One character per PE: '#' MAC this cycle, 'o' holds a moving operand, 'w' holds only
     // its stationary operand, '.' empty.
     static char pe_glyph(const systolic::SystolicSnapshot& s, size_t p);
+    // The same from the PE's flags (the GPU's tensor cores draw their grids with it).
+    static char pe_glyph(bool mac, bool moving, bool stationary) { return mac ? '#' : moving ? 'o' : stationary ? 'w' : '.'; }
 
 private:
     void write_ports(std::ofstream& out, uint64_t cycle, const std::vector<systolic::PortAccess>& ports);

@@ -94,6 +94,24 @@ void check_listing(const HeaderObject& top, unsigned program_addr_bits) {
     }
 }
 
+// The optional `gpu.tensor_core` object (absent: no tensor core, as in traces from before it).
+TensorCoreConfig tensor_core_header(const HeaderObject& gpu, unsigned data_width) {
+    TensorCoreConfig tc;
+    if (gpu.find("tensor_core") == nullptr) return tc;
+    const HeaderObject o = gpu.object("tensor_core");
+    tc.rows = o.small("rows", limits::kTcRows);
+    tc.cols = o.small("cols", limits::kTcCols);
+    tc.dataflow = o.text("dataflow");
+    if (!systolic::dataflow_from_name(tc.dataflow)) HeaderObject::reject(o.name("dataflow"), tc.dataflow, "\"os\", \"ws\" or \"is\"");
+    if (tc.dataflow == "is" && tc.rows > tc.cols) {
+        HeaderObject::reject(o.name("dataflow"), tc.dataflow, fmt::format("\"os\" or \"ws\" (is needs rows <= cols, got {}x{})",
+                                                                          tc.rows, tc.cols));
+    }
+    tc.in_bits = o.small("in_bits", limits::tc_in_bits(data_width), fmt::format("2..data_width = {}", data_width));
+    tc.acc_bits = o.small("acc_bits", limits::tc_acc_bits(data_width), fmt::format("data_width = {}..32", data_width));
+    return tc;
+}
+
 }  // namespace
 
 GpuConfig gpu_header(const nlohmann::json& meta) {
@@ -109,6 +127,7 @@ GpuConfig gpu_header(const nlohmann::json& meta) {
     c.data_addr_bits = gpu.small("data_addr_bits", limits::data_addr_bits(c.data_width),
                                  fmt::format("1..data_width = {}", c.data_width));
     c.program_addr_bits = gpu.small("program_addr_bits", limits::kProgramAddrBits);
+    c.tensor_core = tensor_core_header(gpu, c.data_width);
     top.text("program");
     top.number("threads", Range{1, AsmLimits{}.max_threads});
     check_listing(top, c.program_addr_bits);

@@ -207,8 +207,19 @@ int run_command(const RunArgs& args) {
         fmt::print("  cores active {:.1f}%, ALU busy {:.1f}%, LSU busy {:.1f}%, fetch stall {:.1f}%\n",
                    u["core_active_pct"].get<double>(), u["alu_busy_pct"].get<double>(),
                    u["lsu_busy_pct"].get<double>(), u["fetch_stall_pct"].get<double>());
-        fmt::print("  data channels busy {}, program channels busy {}\n", pct_list(u["data_channel_busy_pct"]),
+        fmt::print("  data channels busy {}, {}program channels busy {}\n", pct_list(u["data_channel_busy_pct"]),
+                   u.contains("tile_port_busy_pct") ? "tile ports busy " + pct_list(u["tile_port_busy_pct"]) + ", " : "",
                    pct_list(u["program_channel_busy_pct"]));
+        if (const auto tc = u.find("tensor_core"); tc != u.end()) {
+            const nlohmann::json& phase = tc->at("phase_pct");
+            fmt::print("  tensor cores: MAC utilisation {:.1f}%, busy {:.1f}% (load {:.1f}%, compute {:.1f}%, store {:.1f}%); "
+                       "{}, {} loaded, {} stored\n",
+                       tc->at("mac_utilisation_pct").get<double>(), tc->at("busy_pct").get<double>(),
+                       phase.at("LOAD").get<double>(), phase.at("COMPUTE").get<double>(), phase.at("STORE").get<double>(),
+                       plural(tc->at("macs").get<uint64_t>(), "MAC"),
+                       plural(tc->at("tile_words_loaded").get<uint64_t>(), "tile word"),
+                       plural(tc->at("tile_words_stored").get<uint64_t>(), "tile word"));
+        }
         if (!args.trace.empty()) {
             fmt::print("Traces: {}/ ({})\n  step through the run: lockstep step {} (or lockstep view {})\n",
                        args.trace, trace::trace_files(args.trace), args.trace, args.trace);

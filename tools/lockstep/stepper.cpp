@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/isa.h"
 #include "common/plural.h"
+#include "trace/gpu_activity.h"
 #include "trace/snapshot_fields.h"
 
 #include <fmt/format.h>
@@ -294,13 +295,15 @@ void Stepper::show_gpu(std::ostream& out) {
                                cycle_ > 0 && th.nzp != was.nzp ? "*" : "", gpu::name(th.lsu),
                                cycle_ > 0 && th.lsu != was.lsu ? "*" : "", th.lsu_out, th.alu_out);
         }
+        if (c < now_.tensor.size()) show_tensor(c, out);
     }
     std::string channels;
     for (size_t i = 0; i < now_.data_requests.size(); ++i) {
         const MemRequest& r = now_.data_requests[i];
-        channels += fmt::format(" ch{} {}", i, r.read_valid ? fmt::format("read @{}", r.read_address)
-                                               : r.write_valid ? fmt::format("write @{}={}", r.write_address, r.write_data)
-                                                               : "-");
+        const std::string port = i < gpu_.data_channels ? fmt::format("ch{}", i) : fmt::format("tile{}", i - gpu_.data_channels);
+        channels += fmt::format(" {} {}", port, r.read_valid ? fmt::format("read @{}", r.read_address)
+                                                : r.write_valid ? fmt::format("write @{}={}", r.write_address, r.write_data)
+                                                                : "-");
     }
     std::string program;
     for (size_t i = 0; i < now_.program_requests.size(); ++i) {
@@ -308,6 +311,25 @@ void Stepper::show_gpu(std::ostream& out) {
         program += fmt::format(" ch{} {}", i, r.read_valid ? fmt::format("read @{}", r.read_address) : "-");
     }
     out << "data memory:" << channels << "\nprogram memory:" << program << "\n";
+}
+
+// Core c's tensor core: its state, then the PE grid row by row, each PE as its activity glyph
+// ('#' multiplied at the edge into this cycle) and its accumulator (acc tile), '*' when changed.
+void Stepper::show_tensor(unsigned c, std::ostream& out) const {
+    const gpu::TensorCoreView& t = now_.tensor[c];
+    const gpu::TensorCoreView& was = before_.tensor[c];
+    const unsigned cols = gpu_.tensor_core.cols;
+    out << fmt::format("  tensor {} | base {} stride {} | {} multiplied\n", trace::tc_text(t), t.base, t.stride,
+                       plural(trace::tc_busy_pes(t, was), "PE"));
+    for (unsigned i = 0; i < gpu_.tensor_core.rows; ++i) {
+        std::string line = fmt::format("  row{:<2}", i);
+        for (unsigned j = 0; j < cols; ++j) {
+            const size_t p = static_cast<size_t>(i) * cols + j;
+            line += fmt::format(" {} {:<7}", trace::tc_pe_glyph(t, was, p),
+                                fmt::format("{}{}", t.acc[p], cycle_ > 0 && t.acc[p] != was.acc[p] ? "*" : ""));
+        }
+        out << line.substr(0, line.find_last_not_of(' ') + 1) << "\n";
+    }
 }
 
 void Stepper::memory_command(const std::string& arg, std::ostream& out) {

@@ -53,6 +53,7 @@ private:
     void add_break(const std::string& text, std::ostream& out);
     bool any_core(uint64_t c, const std::function<bool(const gpu::CoreView&)>& test);
     void show_gpu(std::ostream& out);
+    void show_tensor(unsigned core, std::ostream& out) const;
     void show_systolic(std::ostream& out);
     void memory_command(const std::string& arg, std::ostream& out);
 

@@ -14,6 +14,7 @@
 #include "common/isa.h"
 #include "embedded_view_page.h"
 #include "trace/data_memory.h"
+#include "trace/gpu_activity.h"
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
@@ -125,9 +126,8 @@ private:
     uint64_t count_ = 0;
 };
 
-bool running(const gpu::CoreView& c) {
-    return c.start && !c.reset && c.state != gpu::CoreState::Idle && c.state != gpu::CoreState::Done;
-}
+// The page's code for a PE's activity glyph.
+int32_t glyph_code(char glyph) { return glyph == '#' ? 3 : glyph == 'w' ? 2 : glyph == 'o' ? 1 : 0; }
 
 // The data memory panel's data: the words the run starts with or writes (rows of 8), their
 // initial values, and every write with the record it is visible from (null for traces from
@@ -159,27 +159,33 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
     const size_t threads = static_cast<size_t>(cores) * tpb;
 
     // View layout: done; per core 9; per thread (core-major) 16 registers + 5; per data
-    // channel 5; per program channel 2.
-    constexpr size_t kCore = 9, kThread = gpu::kRegisters + 5, kData = 5, kProgram = 2;
+    // channel (the controller's, then the tile ports) 5; per program channel 2; per tensor
+    // core state, op, fault, fault_thread, t, row, col, base, stride, then per PE its
+    // activity glyph code (as the array's) and its accumulator.
+    constexpr size_t kCore = 9, kThread = gpu::kRegisters + 5, kData = 5, kProgram = 2, kTensorHead = 9;
+    const size_t pes = static_cast<size_t>(config.tensor_core.rows) * config.tensor_core.cols;
+    const size_t tensor_fields = kTensorHead + 2 * pes;
     const size_t core_at = 1, thread_at = core_at + kCore * cores, data_at = thread_at + kThread * threads,
-                 program_at = data_at + kData * config.data_channels,
-                 fields = program_at + kProgram * config.program_channels;
+                 program_at = data_at + kData * config.data_memory_channels(),
+                 tensor_at = program_at + kProgram * config.program_channels,
+                 fields = tensor_at + (config.tensor_core.present() ? tensor_fields * cores : 0);
 
     const uint64_t n = reader.cycles();
     std::vector<uint8_t> core_state(n * cores);
-    std::vector<uint16_t> active(n), lsu_busy(n), channels_busy(n);
+    std::vector<uint16_t> active(n), lsu_busy(n), channels_busy(n), tc_macs(n);
     std::map<uint16_t, std::string> texts;
     for (const auto& line : m.value("listing", nlohmann::json::array())) {
         const uint16_t word = line.at("word");
         texts.emplace(word, isa::disassemble(word));
     }
     DeltaStream stream(fields);
-    gpu::GpuSnapshot s;
+    gpu::GpuSnapshot s, before;
     s.resize(config);
     std::vector<int32_t> record(fields);
     auto put = [&](size_t& at, uint32_t v) { record[at++] = static_cast<int32_t>(v); };
     for (uint64_t i = 0; i < n; ++i) {
         trace::gpu_from_fields(reader.at(i), s);
+        if (i == 0) before = s;
         size_t at = 0;
         put(at, s.done);
         unsigned act = 0, lsu = 0, busy = 0;
@@ -195,7 +201,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, k.block_id);
             put(at, k.thread_count);
             core_state[c * n + i] = static_cast<uint8_t>(k.state);
-            if (running(k)) act += k.thread_count;
+            if (trace::running(k)) act += k.thread_count;
             if (texts.find(k.instruction) == texts.end()) texts.emplace(k.instruction, isa::disassemble(k.instruction));
         }
         for (const gpu::ThreadView& t : s.threads) {
@@ -207,22 +213,38 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, t.next_pc);
             lsu += t.lsu == gpu::LsuState::Requesting || t.lsu == gpu::LsuState::Waiting;
         }
-        for (const MemRequest& r : s.data_requests) {
+        for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
+            const MemRequest& r = s.data_requests[ch];
             put(at, r.read_valid);
             put(at, r.read_address);
             put(at, r.write_valid);
             put(at, r.write_address);
             put(at, r.write_data);
-            busy += r.read_valid || r.write_valid;
+            if (ch < config.data_channels) busy += r.read_valid || r.write_valid;
         }
         for (const MemRequest& r : s.program_requests) {
             put(at, r.read_valid);
             put(at, r.read_address);
         }
+        unsigned macs = 0;
+        for (size_t c = 0; c < s.tensor.size(); ++c) {
+            const gpu::TensorCoreView& t = s.tensor[c];
+            for (uint32_t v : {static_cast<uint32_t>(t.state), static_cast<uint32_t>(t.op), static_cast<uint32_t>(t.fault),
+                               t.fault_thread, t.t, t.row, t.col, t.base, t.stride}) {
+                put(at, v);
+            }
+            for (size_t p = 0; p < pes; ++p) {
+                record[at++] = glyph_code(trace::tc_pe_glyph(t, before.tensor[c], p));
+                record[at++] = t.acc[p];
+            }
+            macs += trace::tc_busy_pes(t, before.tensor[c]);
+        }
         active[i] = static_cast<uint16_t>(std::min(act, 0xffffu));
         lsu_busy[i] = static_cast<uint16_t>(std::min(lsu, 0xffffu));
         channels_busy[i] = static_cast<uint16_t>(busy);
+        tc_macs[i] = static_cast<uint16_t>(macs);   // at most 16 cores of 16 x 16 PEs: 4096
         stream.append(record);
+        std::swap(before, s);
     }
 
     nlohmann::json instructions = nlohmann::json::object();
@@ -232,7 +254,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
     for (unsigned i = 0; i < 8; ++i) state_names.push_back(gpu::name(static_cast<gpu::CoreState>(i)));
     for (unsigned i = 0; i < 3; ++i) fetcher_names.push_back(gpu::name(static_cast<gpu::FetcherState>(i)));
     for (unsigned i = 0; i < 4; ++i) lsu_names.push_back(gpu::name(static_cast<gpu::LsuState>(i)));
-    return {
+    nlohmann::json page = {
         {"layout", {{"core", core_at}, {"core_fields", kCore}, {"thread", thread_at}, {"thread_fields", kThread},
                     {"data", data_at}, {"data_fields", kData}, {"program", program_at}, {"program_fields", kProgram},
                     {"read_only", isa::kFirstReadOnly}}},
@@ -243,6 +265,19 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
         {"stream", stream.json()},
         {"memory", memory_page_data(reader, config)},
     };
+    if (config.tensor_core.present()) {
+        nlohmann::json tc_states = nlohmann::json::array(), tc_ops = nlohmann::json::array(), tc_faults = nlohmann::json::array();
+        for (unsigned i = 0; i < 7; ++i) tc_states.push_back(gpu::name(static_cast<gpu::TcState>(i)));
+        for (unsigned i = 0; i < 6; ++i) tc_ops.push_back(gpu::name(static_cast<gpu::TcOp>(i)));
+        for (unsigned i = 0; i < 4; ++i) tc_faults.push_back(gpu::name(static_cast<gpu::TcFault>(i)));
+        page["layout"]["tensor"] = tensor_at;
+        page["layout"]["tensor_fields"] = tensor_fields;
+        page["arrays"]["tc_macs"] = typed(tc_macs, "u16");
+        page["names"]["tc_state"] = tc_states;
+        page["names"]["tc_op"] = tc_ops;
+        page["names"]["tc_fault"] = tc_faults;
+    }
+    return page;
 }
 
 nlohmann::json systolic_page_data(trace::StateReader& reader) {
@@ -274,8 +309,7 @@ nlohmann::json systolic_page_data(trace::StateReader& reader) {
         uint32_t macs = 0;
         size_t at = 0;
         for (size_t p = 0; p < pes; ++p) {
-            const char glyph = trace::SystolicTrace::pe_glyph(a, p);
-            record[at++] = glyph == '#' ? 3 : glyph == 'w' ? 2 : glyph == 'o' ? 1 : 0;
+            record[at++] = glyph_code(trace::SystolicTrace::pe_glyph(a, p));
             macs += a.mac[p] != 0;
         }
         active[i] = macs;

@@ -1,12 +1,15 @@
 // ---------------------------------------------------------------- GPU
-// Core-state timeline and utilisation chart over the run; cores, threads, channels and listing at the cycle.
+// Core-state timeline and utilisation chart over the run; cores, tensor cores, threads, channels and listing at the cycle.
 const STATE_COLORS = ['#e0e0e0', '#ffb74d', '#ba68c8', '#4fc3f7', '#e57373', '#66bb6a', '#26a69a', '#90a4ae'];
 function setupGpu() {
   const G = META.gpu, L = D.layout, names = D.names;
   const C = G.cores, T = G.threads_per_block, RO = L.read_only;
+  const TC = G.tensor_core || null;                 // each core's tensor core, if the GPU has them
+  const DC = G.data_channels + (TC ? C : 0);        // the controller's data channels, then the tile ports
   $('title').textContent = 'GPU trace: ' + (META.program || '');
   $('subtitle').textContent = plural(C, 'core') + ' x ' + plural(T, 'thread') + ', ' + plural(G.data_channels, 'data channel') +
-      ', ' + plural(G.program_channels, 'program channel') + '; ' + (META.engine || '') + ' engine; ' +
+      ', ' + plural(G.program_channels, 'program channel') +
+      (TC ? ', a ' + TC.rows + 'x' + TC.cols + ' ' + TC.dataflow + ' tensor core per core' : '') + '; ' + (META.engine || '') + ' engine; ' +
       (META.cycles !== undefined ? plural(META.cycles, 'cycle') + ', ' : '') + 'numbered 0..' + LAST;
   document.title = 'lockstep view: ' + (META.program || 'GPU');
 
@@ -72,10 +75,13 @@ function setupGpu() {
     plotLine(ctx, ch, columnMeans(ch, A.active, slots), top, h, null, 'rgba(102,187,106,0.45)');
     plotLine(ctx, ch, columnMeans(ch, A.lsu, slots), top, h, '#1e88e5');
     plotLine(ctx, ch, columnMeans(ch, A.channels, G.data_channels), top, h, '#e53935');
+    if (TC) plotLine(ctx, ch, columnMeans(ch, A.tc_macs, tcPes), top, h, '#8e24aa');
     mismatchMark(ctx, ch, 110 - 14);
   });
+  const tcPes = TC ? C * TC.rows * TC.cols : 0;
   legend(us, [['active threads / ' + slots, 'rgba(102,187,106,0.6)'], ['LSU busy / ' + slots, '#1e88e5'],
-              ['data channels busy / ' + G.data_channels, '#e53935']]);
+              ['data channels busy / ' + G.data_channels, '#e53935']].concat(
+              TC ? [['tensor-core PEs multiplying / ' + tcPes, '#8e24aa']] : []));
   const utilNow = el('div', { class: 'mono', id: 'util-now' });
   us.appendChild(utilNow);
 
@@ -83,14 +89,17 @@ function setupGpu() {
   const cs = section('Cores at this cycle', 'cores-section');
   const cores = el('table', { id: 'cores' });
   const head = el('tr');
-  for (const h of ['core', 'state', 'pc', 'instruction', 'fetcher', 'block', 'threads', 'flags']) head.appendChild(el('th', { class: 'l' }, h));
+  const coreCols = ['state', 'pc', 'instr', 'fetcher', 'block', 'threads', 'flags'].concat(TC ? ['tensor'] : []);
+  for (const h of ['core', 'state', 'pc', 'instruction', 'fetcher', 'block', 'threads', 'flags'].concat(TC ? ['tensor core'] : [])) {
+    head.appendChild(el('th', { class: 'l' }, h));
+  }
   cores.appendChild(head);
   const coreCells = [];
   for (let c = 0; c < C; c++) {
     const tr = el('tr');
     const cells = {};
     tr.appendChild(el('td', { class: 'l' }, 'core' + c));
-    for (const k of ['state', 'pc', 'instr', 'fetcher', 'block', 'threads', 'flags']) {
+    for (const k of coreCols) {
       const td = el('td', { class: 'l', id: 'core' + c + '-' + k });
       tr.appendChild(td);
       cells[k] = td;
@@ -102,6 +111,8 @@ function setupGpu() {
   cs.appendChild(cores);
   const chans = el('pre', { id: 'channels' });
   cs.appendChild(chans);
+
+  const tensorNow = TC ? setupTensorCores(TC, C, L.tensor, L.tensor_fields, names) : null;
 
   // Data memory now: the initial image plus every write that has landed by this cycle.
   const mem = D.memory ? setupMemory(D.memory) : null;
@@ -179,6 +190,7 @@ function setupGpu() {
       setText(cells.block, String(s[o + 7] >>> 0));
       setText(cells.threads, String(s[o + 8]));
       setText(cells.flags, (start ? '' : 'no block ') + (reset ? 'reset ' : '') + (s[o + 6] ? 'DIVERGED' : ''));
+      if (tensorNow) setText(cells.tensor, tensorNow(c, s));
     }
     for (let c = 0; c < C; c++) {
       for (let t = 0; t < T; t++) {
@@ -201,9 +213,9 @@ function setupGpu() {
       }
     }
     let text = 'data memory:   ';
-    for (let ch = 0; ch < G.data_channels; ch++) {
+    for (let ch = 0; ch < DC; ch++) {
       const o = L.data + ch * L.data_fields;
-      text += ' ch' + ch + ' ' + (s[o] ? 'read @' + u32(s[o + 1]) : s[o + 2] ? 'write @' + u32(s[o + 3]) + '=' + u32(s[o + 4]) : '-');
+      text += (ch < G.data_channels ? ' ch' + ch : ' tile' + (ch - G.data_channels)) + ' ' + (s[o] ? 'read @' + u32(s[o + 1]) : s[o + 2] ? 'write @' + u32(s[o + 3]) + '=' + u32(s[o + 4]) : '-');
     }
     text += '\nprogram memory:';
     for (let ch = 0; ch < G.program_channels; ch++) {
@@ -214,14 +226,14 @@ function setupGpu() {
     setText(chans, text);
     if (mem) {
       const requested = new Set();
-      for (let ch = 0; ch < G.data_channels; ch++) {
+      for (let ch = 0; ch < DC; ch++) {
         const o = L.data + ch * L.data_fields;
         if (s[o + 2]) requested.add(s[o + 3] >>> 0);
       }
       mem(cyc, requested);
     }
     setText(utilNow, 'this cycle: ' + plural(A.active[cyc], 'active thread') + ', ' + plural(A.lsu[cyc], 'LSU') + ' busy, ' +
-        plural(A.channels[cyc], 'data channel') + ' busy');
+        plural(A.channels[cyc], 'data channel') + ' busy' + (TC ? ', ' + plural(A.tc_macs[cyc], 'tensor-core PE') + ' multiplying' : ''));
     for (const r of marked) { setText(r.who, ''); setClass(r.tr, 'pcrow', false); }
     marked = [];
     for (let c = 0; c < C; c++) {
@@ -231,6 +243,56 @@ function setupGpu() {
       setClass(r.tr, 'pcrow', true);
       marked.push(r);
     }
+  };
+}
+
+// The tensor-core panel: per core its state and its PE grid (each PE's accumulator, coloured
+// by activity as the array's grid: multiplied at the edge into this cycle green). Returns the
+// function that draws core c at the current cycle's fields `s` and gives its one-line state.
+function setupTensorCores(TC, C, at, fields, names) {
+  const sec = section('Tensor cores at this cycle (each PE: its accumulator; green: multiplied at the edge into ' +
+                      'this cycle, yellow: holds a moving operand, blue: only its stationary one)', 'tensor-section');
+  const box = el('div', { class: 'cols' });
+  const cores = [];
+  for (let c = 0; c < C; c++) {
+    const div = el('div');
+    const caption = el('div', { class: 'mono', id: 'tc' + c + '-state' });
+    div.appendChild(caption);
+    const table = el('table', { class: 'grid tcgrid', id: 'tc' + c + '-grid' });
+    const cells = [];
+    for (let i = 0; i < TC.rows; i++) {
+      const tr = el('tr');
+      for (let j = 0; j < TC.cols; j++) {
+        const td = el('td', { id: 'tc' + c + '-pe' + i + '-' + j, class: 'g0' });
+        tr.appendChild(td);
+        cells.push(td);
+      }
+      table.appendChild(tr);
+    }
+    div.appendChild(table);
+    box.appendChild(div);
+    cores.push({ caption: caption, cells: cells });
+  }
+  sec.appendChild(box);
+  return (c, s) => {
+    const o = at + c * fields, st = s[o], op = names.tc_op[s[o + 1]] || '?';
+    const stName = names.tc_state[st] || String(st);
+    let text = stName;
+    if (st === 2 || st === 3) text += ' ' + op + ' word ' + s[o + 5] + ',' + s[o + 6];
+    else if (st === 4) text += ' ' + op + ' t=' + s[o + 4];
+    else if (st === 6) text += ' ' + op + ': ' + (names.tc_fault[s[o + 2]] || '?') + ' (thread ' + s[o + 3] + ')';
+    else if (st !== 0) text += ' ' + op;
+    let macs = 0;
+    const cells = cores[c].cells;
+    for (let p = 0; p < cells.length; p++) {
+      const g = s[o + 9 + 2 * p];
+      macs += g === 3;
+      const cls = 'g' + g;
+      if (cells[p].className !== cls) cells[p].className = cls;
+      setText(cells[p], String(s[o + 10 + 2 * p]));
+    }
+    setText(cores[c].caption, 'core' + c + ': ' + text + ', ' + plural(macs, 'PE') + ' multiplied');
+    return text;
   };
 }
 

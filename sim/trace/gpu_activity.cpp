@@ -1,0 +1,53 @@
+#include "trace/gpu_activity.h"
+
+#include "common/isa.h"
+#include "trace/systolic_trace.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace lockstep::trace {
+
+using namespace gpu;
+
+bool tc_busy(TcState s) { return s != TcState::Idle && s != TcState::Done; }
+
+unsigned tc_busy_pes(const TensorCoreView& now, const TensorCoreView& before) {
+    if (before.state != TcState::Compute) return 0;
+    return static_cast<unsigned>(std::count_if(now.mac.begin(), now.mac.end(), [](uint8_t m) { return m != 0; }));
+}
+
+unsigned tc_word_moved(const TensorCoreView& now, const TensorCoreView& before) {
+    if (before.state != TcState::Load && before.state != TcState::Store) return 0;
+    if (now.state == TcState::Done) return 1;   // the last word
+    return now.state == before.state && (now.row != before.row || now.col != before.col);
+}
+
+std::string tc_text(const TensorCoreView& t) {
+    switch (t.state) {
+    case TcState::Idle: return "IDLE";
+    case TcState::Load:
+    case TcState::Store: return fmt::format("{} {} word {},{}", name(t.state), name(t.op), t.row, t.col);
+    case TcState::Compute: return fmt::format("COMPUTE {} t={}", name(t.op), t.t);
+    case TcState::Fault: return fmt::format("FAULT {}: {} (thread {})", name(t.op), name(t.fault), t.fault_thread);
+    default: return fmt::format("{} {}", name(t.state), name(t.op));
+    }
+}
+
+char tc_pe_glyph(const TensorCoreView& now, const TensorCoreView& before, size_t p) {
+    const bool multiplied = before.state == TcState::Compute && now.mac[p];
+    return SystolicTrace::pe_glyph(multiplied, now.hv[p] || now.vv[p], now.wv[p] != 0);
+}
+
+bool running(const CoreView& c) {
+    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
+}
+
+bool is_alu_op(uint16_t word) {
+    const auto op = static_cast<isa::Opcode>(word >> 12);
+    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
+           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
+}
+
+}  // namespace lockstep::trace

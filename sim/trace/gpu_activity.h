@@ -1,0 +1,32 @@
+// What a GPU snapshot says each unit is doing (a core running a block, an ALU computing, a
+// tensor core busy or multiplying): the one definition every trace file, the stepper and the
+// viewer count and draw with.
+#pragma once
+
+#include "gpu/gpu_types.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace lockstep::trace {
+
+// A core runs a block: started, out of reset, neither IDLE nor DONE.
+bool running(const gpu::CoreView& c);
+// The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
+bool is_alu_op(uint16_t word);
+
+// Tensor cores (docs/architecture.md, "Tensor core"). Busy: on an instruction (START, LOAD,
+// STORE, COMPUTE or FAULT), as the scheduler sees it.
+bool tc_busy(gpu::TcState s);
+// PEs that multiplied at the edge into `now`: the grid runs only in COMPUTE and its mac bits
+// hold outside it, so this is 0 unless `before` (the record before) was computing.
+unsigned tc_busy_pes(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);
+// 1 when a tile word went over the tile port at the edge into `now` (LOAD or STORE moved on).
+unsigned tc_word_moved(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);
+// "COMPUTE TMMA t=3", "LOAD TLDA word 1,2", "FAULT TLDB: stride too small (thread 0)".
+std::string tc_text(const gpu::TensorCoreView& t);
+// PE p's glyph (SystolicTrace::pe_glyph), '#' when it multiplied at the edge into `now`.
+char tc_pe_glyph(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before, size_t p);
+
+}  // namespace lockstep::trace
