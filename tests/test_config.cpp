@@ -105,9 +105,13 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
               "c.yaml:2: unknown key 'cycles' in 'sim': did you mean 'max_cycles'? (known: max_cycles)");
     EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
-              "c.yaml:3: unknown section 'tensor' (known: gpu, memory, sim, systolic)");
+              "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
+              "tensor_core)");
+    EXPECT_EQ(error_of("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
+              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core)");
     EXPECT_EQ(error_of("gpus:\n  cores: 2\n"),
-              "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic)");
+              "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic, "
+              "tensor_core)");
     // A key of a section written at the top level says which section it belongs in.
     EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\nlatency: 3\n"),
@@ -134,7 +138,7 @@ TEST(ConfigErrors, WrongTypes) {
     EXPECT_EQ(error_of("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
     EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic");
+    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core");
 }
 
 TEST(ConfigErrors, OutOfRange) {
