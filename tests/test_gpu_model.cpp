@@ -27,9 +27,9 @@ cosim::RunResult run_model(const Config& config, const Program& program) {
 
 TEST(GpuModel, ModuleTreeMirrorsTheRtl) {
     gpu::GpuModel::instance(tiny().gpu);
-    for (const char* path : {"gpu_c2_t4_d4_p1_w8_pa8.dispatcher", "gpu_c2_t4_d4_p1_w8_pa8.dcr",
-                             "gpu_c2_t4_d4_p1_w8_pa8.data_controller", "gpu_c2_t4_d4_p1_w8_pa8.core1.scheduler",
-                             "gpu_c2_t4_d4_p1_w8_pa8.core0.fetcher", "gpu_c2_t4_d4_p1_w8_pa8.core0.thread3_lsu"}) {
+    for (const char* path : {"gpu_c2_t4_d4_p1_w8_pa8_da8.dispatcher", "gpu_c2_t4_d4_p1_w8_pa8_da8.dcr",
+                             "gpu_c2_t4_d4_p1_w8_pa8_da8.data_controller", "gpu_c2_t4_d4_p1_w8_pa8_da8.core1.scheduler",
+                             "gpu_c2_t4_d4_p1_w8_pa8_da8.core0.fetcher", "gpu_c2_t4_d4_p1_w8_pa8_da8.core0.thread3_lsu"}) {
         EXPECT_NE(sc_core::sc_find_object(path), nullptr) << path;
     }
 }
@@ -64,7 +64,7 @@ TEST(GpuModel, AnotherShapeAfterTheFirstRunIsAClearError) {
         gpu::GpuModel::instance(other.gpu);
         FAIL() << "no error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("c3_t4_d4_p1_w8_pa8 must be built before the first run"),
+        EXPECT_NE(std::string(e.what()).find("c3_t4_d4_p1_w8_pa8_da8 must be built before the first run"),
                   std::string::npos)
             << e.what();
     }

@@ -93,6 +93,36 @@ void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
     f.signal(kBinary, bits("gpu.data_write_ready_i", g.data_channels));
     f.signal(kHex, bits("gpu.data_write_address_o", g.data_channels * g.data_width));
     f.signal(kHex, bits("gpu.data_write_data_o", g.data_channels * g.data_width));
+    if (const TensorCoreConfig& tc = g.tensor_core; tc.present()) {
+        const std::string unit = core + "g_tensor_core.u_tensor_core.";
+        f.group("core 0's tensor core: state (0 idle, 1 start, 2 load, 3 store, 4 compute, 5 done, 6 fault), "
+                "op, fold cycle, tile word");
+        f.signal(kDecimal, unit + "state_q[2:0]");
+        f.signal(kDecimal, unit + "op_q[2:0]");
+        f.signal(kDecimal, unit + "t_q[7:0]");
+        f.signal(kDecimal, unit + "row_q[7:0]");
+        f.signal(kDecimal, unit + "col_q[7:0]");
+        f.group(fmt::format("tile ports, cores {}..0 (one word per request)", g.cores - 1));
+        f.signal(kBinary, bits("gpu.tc_read_valid_o", g.cores));
+        f.signal(kBinary, bits("gpu.tc_read_ready_i", g.cores));
+        f.signal(kBinary, bits("gpu.tc_write_valid_o", g.cores));
+        f.signal(kBinary, bits("gpu.tc_write_ready_i", g.cores));
+        f.signal(kHex, bits("gpu.tc_read_address_o", g.cores * g.data_width));
+        f.signal(kHex, bits("gpu.tc_read_data_i", g.cores * g.data_width));
+        f.signal(kHex, bits("gpu.tc_write_data_o", g.cores * g.data_width));
+        // An interior PE where the grid allows, as for the array.
+        const unsigned row = std::min(1u, tc.rows - 1), col = std::min(1u, tc.cols - 1);
+        const std::string pe = unit + fmt::format("u_pe_array.g_row[{}].g_col[{}].u_pe.", row, col);
+        const std::string in = fmt::format("[{}:0]", tc.in_bits - 1), acc = fmt::format("[{}:0]", tc.acc_bits - 1);
+        f.group(fmt::format("core 0's tensor core, PE ({}, {}): operands, stationary, multiply, accumulator", row, col));
+        f.signal(kBinary, pe + "hv_i");
+        f.signal(kSigned, pe + "h_i" + in);
+        f.signal(kBinary, pe + "vv_i");
+        f.signal(kSigned, pe + "v_i" + acc);
+        f.signal(kSigned, pe + "w_q" + in);
+        f.signal(kBinary, pe + "mac_q");
+        f.signal(kSigned, pe + "acc_q" + acc);
+    }
     f.save(dir + "/gpu.gtkw");
 }
 

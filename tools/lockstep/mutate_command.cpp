@@ -157,7 +157,9 @@ int mutate_command(const MutateArgs& args) {
     mutation::Options options;
     options.source_root = root;
     options.binary = self_path();
-    options.work = args.work.empty() ? std::string(build_info::kRtlCacheDir) + "/../mutants" : args.work;
+    // Absolute: the RTL builds below it run their compilers in other directories.
+    options.work = std::filesystem::absolute(args.work.empty() ? std::string(build_info::kRtlCacheDir) + "/../mutants"
+                                                               : args.work).lexically_normal().string();
     options.rtl_cache = build_info::kRtlCacheDir;
     options.jobs = args.jobs;
     options.timeout = args.timeout;

@@ -184,9 +184,12 @@ int run_command(const RunArgs& args) {
         std::cout << json.dump() << std::endl;
     } else {
         const GpuConfig& g = config.gpu;
-        fmt::print("lockstep: {} on {} ({} x {}, {}), engine {}\n\n", program.path, config.path,
+        const TensorCoreConfig& tc = g.tensor_core;
+        const std::string tensor =
+            tc.present() ? fmt::format(", a {}x{} {} tensor core each", tc.rows, tc.cols, tc.dataflow) : "";
+        fmt::print("lockstep: {} on {} ({} x {}, {}{}), engine {}\n\n", program.path, config.path,
                    plural(g.cores, "core"), plural(g.threads_per_block, "thread"), plural(g.data_channels, "data channel"),
-                   cosim::name(result.engine));
+                   tensor, cosim::name(result.engine));
         if (args.dump.empty()) view.count = words_to_show(result.initial_memory, result.memory);
         print_memory("DATA MEMORY before", result.initial_memory, view);
         const size_t ran = result.launch_cycles.size();
