@@ -1,5 +1,6 @@
 // `lockstep bench --design systolic`: simulated cycles (clock edges) and PE-cycles per
-// second of the array's model, RTL and cosim, with Google Benchmark.
+// second of the array's model, RTL and cosim, with Google Benchmark, and how close the
+// PE-cycles come to the machine's limit.
 #include "bench.h"
 #include "cosim/systolic_engine.h"
 #include "cosim/rtl_cache.h"
@@ -9,6 +10,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,9 +55,45 @@ Config config_for(const Case& c) {
     return config;
 }
 
+// The machine's limit for PE-cycles per second on one core: a PE-cycle is at least one int32
+// multiply-add, and the model's MAC loop is built for AVX2 (8 int32 lanes an instruction) or
+// the baseline (SSE2, 4), so the limit is lanes times the clock (one vector MAC a cycle).
+struct MachineLimit {
+    unsigned lanes = 4;
+    double hz = 0;                    // 0 when the clock cannot be read
+    double pe_cycles_per_second() const { return lanes * hz; }
+};
+
+MachineLimit machine_limit() {
+    MachineLimit limit;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) limit.lanes = 8;
+    std::ifstream max_freq("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");   // kHz
+    if (double khz = 0; max_freq >> khz && khz > 0) {
+        limit.hz = khz * 1e3;
+        return limit;
+    }
+    std::ifstream cpuinfo("/proc/cpuinfo");   // "cpu MHz : 2596.122", the first core's
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("cpu MHz", 0) != 0) continue;
+        const size_t colon = line.find(':');
+        if (colon != std::string::npos) limit.hz = std::atof(line.c_str() + colon + 1) * 1e6;
+        break;
+    }
+    return limit;
+}
+
 }  // namespace
 
 int bench_systolic(const BenchArgs& args) {
+    const MachineLimit limit = machine_limit();
+    if (limit.hz > 0) {
+        fmt::print("machine limit: {} int32 lanes x {:.2f} GHz = {:.1f} G PE-cycles/s on one core; "
+                   "'of limit' is each row's PE-cycles/s over it\n",
+                   limit.lanes, limit.hz / 1e9, limit.pe_cycles_per_second() / 1e9);
+    } else {
+        fmt::print("machine limit: the clock cannot be read here, so no 'of limit' column\n");
+    }
     std::vector<Case> cases = {
         // The speed goals: model only, real values.
         {32, 32, "os", 512, 512, 512, {cosim::Engine::Model}},
@@ -82,7 +122,7 @@ int bench_systolic(const BenchArgs& args) {
         for (cosim::Engine engine : c.engines) {
             const std::string label = fmt::format("systolic/{}x{}/{}/{}x{}x{}/{}", c.rows, c.cols, c.dataflow, c.m, c.k,
                                                   c.n, cosim::name(engine));
-            benchmark::RegisterBenchmark(label.c_str(), [c, engine](benchmark::State& state) {
+            benchmark::RegisterBenchmark(label.c_str(), [c, engine, limit](benchmark::State& state) {
                 const Config config = config_for(c);
                 const cosim::GemmRequest request = random_request(c);
                 cosim::GemmOptions options;
@@ -92,14 +132,19 @@ int bench_systolic(const BenchArgs& args) {
                 // Every clock edge simulated counts: the RTL also clocks A and B in through the host
                 // port (one word an edge), which the model's fast path copies in directly.
                 double cycles = 0;
+                const auto start = std::chrono::steady_clock::now();
                 for (auto _ : state) {
                     const cosim::GemmResult r = cosim::run_gemm(config, request, options);
                     cycles += static_cast<double>(r.cycles + r.drain_cycles +
                                                   (engine == cosim::Engine::Model ? 0 : r.load_cycles));
                 }
+                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 state.counters["cycles/s"] = benchmark::Counter(cycles, benchmark::Counter::kIsRate);
-                state.counters["PE-cycles/s"] =
-                    benchmark::Counter(cycles * c.rows * c.cols, benchmark::Counter::kIsRate);
+                const double pe_cycles = cycles * c.rows * c.cols;
+                state.counters["PE-cycles/s"] = benchmark::Counter(pe_cycles, benchmark::Counter::kIsRate);
+                if (limit.hz > 0 && seconds > 0) {   // a percentage of the limit, wall-clock like the rates
+                    state.counters["% of limit"] = 100 * pe_cycles / seconds / limit.pe_cycles_per_second();
+                }
             })->Unit(benchmark::kMillisecond);
         }
         run_registered_benchmarks(args.min_time);
