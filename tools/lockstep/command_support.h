@@ -37,6 +37,11 @@ std::string comma_list(const std::vector<uint64_t>& values);
 // `text` cut at every `separator`: "a:b:" gives {"a", "b", ""}.
 std::vector<std::string> split(const std::string& text, char separator);
 
+// `text` without leading and trailing spaces, tabs and carriage returns.
+std::string trim(const std::string& text);
+// A CSV line's cells, trimmed; a trailing comma gives a last empty cell.
+std::vector<std::string> split_csv(const std::string& line);
+
 // Throws Error unless `dir` holds a trace (states.bin). A folder of per-layer traces (gemm
 // --topology --trace) gets the list of its layers' folders and the command to open each.
 void require_trace_dir(const std::string& dir, const std::string& command);
