@@ -24,14 +24,6 @@ struct TestLayer {
 };
 const std::vector<TestLayer> kLayers = {{"conv1", 20, 6, 9}, {"fc", 7, 10, 13}};
 
-// Folds x cycles per fold, the SCALE-Sim timing (docs/systolic.md).
-uint64_t scale_sim_cycles(const std::string& dataflow, uint64_t r, uint64_t c, const TestLayer& l) {
-    auto ceil = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
-    if (dataflow == "os") return ceil(l.m, r) * ceil(l.n, c) * (l.k + r + c - 2);
-    if (dataflow == "ws") return ceil(l.k, r) * ceil(l.n, c) * (2 * r + c + l.m - 2);
-    return ceil(l.k, r) * ceil(l.m, c) * (2 * r + c + l.n - 2);
-}
-
 // A fresh folder with net.csv (the two layers) and sweep.yaml: rows 4, 8 x cols 4 x os, ws.
 std::string systolic_sweep(const std::string& name) {
     const std::string dir = temp_path(name);
@@ -70,7 +62,7 @@ TEST(Sweep, LocalRunMergesOneRowPerJobWithScaleSimCycles) {
         for (const char* dataflow : {"os", "ws"}) {
             for (const TestLayer& layer : kLayers) {
                 const std::vector<std::string>& row = rows[at++];
-                const uint64_t cycles = scale_sim_cycles(dataflow, std::stoul(r), 4, layer);
+                const uint64_t cycles = scale_sim_cycles(dataflow, static_cast<unsigned>(std::stoul(r)), 4, layer.m, layer.k, layer.n);
                 const double use = static_cast<double>(layer.m * layer.n * layer.k) / static_cast<double>(cycles * std::stoul(r) * 4);
                 EXPECT_EQ(row[1], fmt::format("rows-{}_cols-4_dataflow-{}_net.{}", r, dataflow, layer.name));
                 EXPECT_EQ((std::vector<std::string>{row[0], row[2], row[3], row[4], row[5], row[6], row[7]}),

@@ -13,15 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <map>
 #include <random>
-#include <sstream>
 
 namespace lockstep {
 
