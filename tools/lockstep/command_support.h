@@ -21,8 +21,8 @@ namespace lockstep {
 
 // What every `--help` ends with (main.cpp returns these).
 inline constexpr const char* kExitStatuses =
-    "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed or a mutant "
-    "failed); 2 bad input or usage; 3 internal error";
+    "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed, a mutant or a "
+    "sweep job failed); 2 bad input or usage; 3 internal error";
 
 // Every numeric option checks with this: digits only (no sign, no junk), lo..hi; a mistake is a
 // usage error (exit 2), e.g. "--rows: '-1' is not a whole number in 1..256".
