@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -375,15 +376,17 @@ std::string result_path(const std::string& out_dir, const Job& job) {
     return (fs::path(out_dir) / "jobs" / (job.id + ".json")).string();
 }
 
-bool finished(const std::string& path, const std::string& command) {
+bool finished(const std::string& path, const Job& job, size_t jobs, const std::string& command) {
     const nlohmann::json result = nlohmann::json::parse(read_file(path), nullptr, false);
-    return result.is_object() && result.value("status", "") == "ok" && result.value("command", "") == command;
+    return result.is_object() && result.value("status", "") == "ok" && result.value("command", "") == command &&
+           result.value("index", jobs) == job.index && result.value("of", size_t{0}) == jobs;
 }
 
 void write_atomically(const std::string& path, const std::string& text) {
     const fs::path target(path);
+    static std::atomic<unsigned> written{0};   // with the pid, a name no other writer uses
     const fs::path temp = target.parent_path() / fmt::format(".{}.{}.{}.tmp", target.filename().string(), ::getpid(),
-                                                             std::hash<std::string>{}(text) & 0xffff);
+                                                             written++);
     {
         std::ofstream out(temp, std::ios::binary);
         out << text;
@@ -453,6 +456,13 @@ MergeSummary merge(const std::string& out_dir) {
             throw Error(entry.path().string() + ": not a sweep job's result");
         }
         const size_t index = job["index"].get<size_t>();   // not in the assignment: its right side moves job first
+        if (const auto same = jobs.find(index); same != jobs.end() || (!jobs.empty() && jobs.begin()->second["of"] != job["of"])) {
+            const nlohmann::json& other = same != jobs.end() ? same->second : jobs.begin()->second;
+            throw Error(fmt::format("{} holds the results of different sweeps ({}.json: job {} of {}; {}: job {} of {}): "
+                                    "remove the stale files or use a fresh --out", results_dir.string(),
+                                    other["id"].get<std::string>(), other["index"].get<size_t>(),
+                                    other["of"].get<size_t>(), name, index, job["of"].get<size_t>()));
+        }
         jobs[index] = std::move(job);
     }
     if (jobs.empty()) throw Error(fmt::format("{}: no job results to merge", results_dir.string()));

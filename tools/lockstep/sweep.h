@@ -65,8 +65,9 @@ std::vector<std::string> job_command(const Spec& spec, const Job& job, const std
 std::string shell_line(const std::vector<std::string>& argv);
 
 std::string result_path(const std::string& out_dir, const Job& job);
-// A complete, successful result of exactly `command` is at `path` (resume skips that job).
-bool finished(const std::string& path, const std::string& command);
+// A complete, successful result of exactly `command`, as job `job.index` of `jobs`, is at `path`
+// (resume skips that job).
+bool finished(const std::string& path, const Job& job, size_t jobs, const std::string& command);
 // Writes the job's config, runs its command and writes its result atomically; returns it.
 nlohmann::json run_job(const Spec& spec, const Job& job, size_t jobs, const std::string& out_dir,
                        const std::string& engine, const std::string& binary);

@@ -107,7 +107,7 @@ int run_one(const Sweep& s, const SweepArgs& args) {
     }
     const sweep::Job& job = s.jobs[static_cast<size_t>(args.job)];
     const std::string path = sweep::result_path(s.out, job);
-    if (sweep::finished(path, s.command(job))) {
+    if (sweep::finished(path, job, s.jobs.size(), s.command(job))) {
         if (!args.json) fmt::print("job {} {}: already done, {}\n", job.index, job.id, path);
         else std::cout << nlohmann::json{{"index", job.index}, {"status", "ok"}, {"result_file", path}}.dump() << std::endl;
         return 0;
@@ -182,7 +182,7 @@ int run_all(const Sweep& s, const SweepArgs& args) {
     write_configs(s);
     std::vector<const sweep::Job*> pending;
     for (const sweep::Job& job : s.jobs) {
-        if (!sweep::finished(sweep::result_path(s.out, job), s.command(job))) pending.push_back(&job);
+        if (!sweep::finished(sweep::result_path(s.out, job), job, s.jobs.size(), s.command(job))) pending.push_back(&job);
     }
     const size_t skipped = s.jobs.size() - pending.size();
     const unsigned workers = static_cast<unsigned>(std::min<size_t>(
