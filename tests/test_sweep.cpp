@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace lockstep::testing {
@@ -207,6 +208,31 @@ TEST(Sweep, SlurmArrayTasksRunEveryJobToTheSameCsv) {
     const CliRun merged = run_cli(fmt::format("sweep --merge {}/out", dir));
     EXPECT_EQ(merged.status, 0) << merged.out << merged.err;
     EXPECT_EQ(read_text(dir + "/out/results.csv"), read_text(dir + "/local/results.csv"));
+}
+
+// The emitted script submitted to a real, single-node Slurm that the test starts (about 10 s).
+TEST(Sweep, SlurmRunsTheEmittedArrayToTheSameCsv) {
+    if (::geteuid() != 0) GTEST_SKIP() << "a single-node Slurm needs root (munged, slurmd); submit by hand (docs/sweeps.md)";
+    ASSERT_EQ(run_shell("command -v munged slurmctld slurmd sbatch sinfo"), 0)
+        << "Debian's munge, slurmctld, slurmd and slurm-client are missing: make deps installs them";
+    const std::string dir = systolic_sweep("real_slurm");
+    ASSERT_EQ(run_cli(fmt::format("sweep {0}/sweep.yaml --out {0}/local --jobs 2", dir)).status, 0);
+    ASSERT_EQ(run_cli(fmt::format("sweep {0}/sweep.yaml --out {0}/out --emit slurm", dir)).status, 0);
+    const std::string script = source_path("tests/slurm_single_node.sh");
+    struct StopSlurm {
+        std::string command;
+        ~StopSlurm() { run_shell(command); }
+    } stop{fmt::format("{} {}/slurm stop", script, dir)};
+    std::string conf, err;
+    ASSERT_EQ(run_shell(fmt::format("{} {}/slurm start", script, dir), &conf, &err), 0) << err;
+    conf = conf.substr(0, conf.find('\n'));
+    std::string out;
+    ASSERT_EQ(run_shell(fmt::format("SLURM_CONF={} sbatch --wait --quiet {}/out/sweep.sbatch", conf, dir), &out, &err), 0)
+        << out << err << read_text(dir + "/slurm/slurmctld.log");
+    const CliRun merged = run_cli(fmt::format("sweep --merge {}/out", dir));
+    EXPECT_EQ(merged.status, 0) << merged.out << merged.err;
+    EXPECT_EQ(read_text(dir + "/out/results.csv"), read_text(dir + "/local/results.csv"));
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir + "/out/slurm"), fs::directory_iterator()), 8) << "a log per task";
 }
 
 TEST(Sweep, MergeReportsMissingJobs) {
