@@ -444,11 +444,30 @@ nlohmann::json run_job(const Spec& spec, const Job& job, size_t jobs, const std:
     return result;
 }
 
-MergeSummary merge(const std::string& out_dir) {
-    const fs::path results_dir = fs::path(out_dir) / "jobs";
+namespace {
+
+using Results = std::map<size_t, nlohmann::json>;   // job index -> its result file
+
+// A network's figures summed over its layers at one grid point.
+struct Total {
+    std::vector<std::string> point;   // the axis values
+    std::string network;
+    uint64_t cycles = 0, folds = 0;
+    double macs = 0, pes = 0;
+    bool complete = true;
+    double utilisation() const { return macs / (static_cast<double>(cycles) * pes); }
+};
+
+std::vector<std::string> point_of(const nlohmann::json& job) {
+    std::vector<std::string> point;
+    for (const auto& pair : job["axes"]) point.push_back(pair[1].get<std::string>());
+    return point;
+}
+
+Results read_results(const fs::path& dir) {
+    Results jobs;
     std::error_code ec;
-    std::map<size_t, nlohmann::json> jobs;
-    for (const auto& entry : fs::directory_iterator(results_dir, ec)) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
         if (name[0] == '.' || entry.path().extension() != ".json") continue;   // temporaries and job outputs
         nlohmann::json job = nlohmann::json::parse(read_file(entry.path().string()), nullptr, false);
@@ -456,27 +475,23 @@ MergeSummary merge(const std::string& out_dir) {
             throw Error(entry.path().string() + ": not a sweep job's result");
         }
         const size_t index = job["index"].get<size_t>();   // not in the assignment: its right side moves job first
-        if (const auto same = jobs.find(index); same != jobs.end() || (!jobs.empty() && jobs.begin()->second["of"] != job["of"])) {
+        const auto same = jobs.find(index);
+        if (same != jobs.end() || (!jobs.empty() && jobs.begin()->second["of"] != job["of"])) {
             const nlohmann::json& other = same != jobs.end() ? same->second : jobs.begin()->second;
             throw Error(fmt::format("{} holds the results of different sweeps ({}.json: job {} of {}; {}: job {} of {}): "
-                                    "remove the stale files or use a fresh --out", results_dir.string(),
+                                    "remove the stale files or use a fresh --out", dir.string(),
                                     other["id"].get<std::string>(), other["index"].get<size_t>(),
                                     other["of"].get<size_t>(), name, index, job["of"].get<size_t>()));
         }
         jobs[index] = std::move(job);
     }
-    if (jobs.empty()) throw Error(fmt::format("{}: no job results to merge", results_dir.string()));
-    MergeSummary summary;
-    const nlohmann::json& first = jobs.begin()->second;
-    summary.expected = first["of"].get<size_t>();
-    for (size_t i = 0; i < summary.expected; ++i) {
-        if (!jobs.count(i)) summary.missing.push_back(i);
-    }
-    const bool gpu = first["design"] == "gpu";
-    std::vector<std::string> axes;
-    for (const auto& pair : first["axes"]) axes.push_back(pair[0].get<std::string>());
+    if (jobs.empty()) throw Error(fmt::format("{}: no job results to merge", dir.string()));
+    return jobs;
+}
 
-    // One row per job, then the totals per grid point and network (systolic).
+// A row per job, then (systolic) a total per grid point and network, filled into `totals`.
+std::string results_csv(const Results& jobs, const std::vector<std::string>& axes, bool gpu, bool all_there,
+                        std::vector<Total>* totals) {
     const std::vector<std::string> figures =
         gpu ? std::vector<std::string>{"cycles", "instructions_issued", "simt_efficiency_pct", "core_active_pct",
                                        "alu_busy_pct", "lsu_busy_pct"}
@@ -487,55 +502,42 @@ MergeSummary merge(const std::string& out_dir) {
     csv += gpu ? ",program,status" : ",network,layer,status";
     for (const std::string& f : figures) csv += "," + f;
     csv += ",exit_status\n";
-    struct Total {
-        std::vector<std::string> point;   // the axis values
-        std::string network;
-        uint64_t cycles = 0, folds = 0;
-        double macs = 0, pes = 0;
-        bool complete = true;
-    };
-    std::vector<Total> totals;
     for (const auto& [index, job] : jobs) {
-        std::vector<std::string> point;
-        for (const auto& pair : job["axes"]) point.push_back(pair[1].get<std::string>());
+        const std::vector<std::string> point = point_of(job);
         const bool ok = job["status"] == "ok";
-        const nlohmann::json& r = ok ? job["result"] : nlohmann::json::object();
-        const nlohmann::json& u = gpu && ok ? r["utilisation"] : nlohmann::json::object();
+        const nlohmann::json r = ok ? job["result"] : nlohmann::json::object();
+        const nlohmann::json& figures_of = gpu ? r.value("utilisation", nlohmann::json::object()) : r;
         csv += "job," + csv_cell(job["id"].get<std::string>());
         for (const std::string& v : point) csv += "," + csv_cell(v);
         if (!gpu) csv += "," + csv_cell(job["network"].get<std::string>());
         csv += "," + csv_cell(job["workload"].get<std::string>()) + "," + job["status"].get<std::string>();
-        for (const std::string& f : figures) csv += "," + number(gpu && f != "cycles" ? u.value(f, nlohmann::json()) : r.value(f, nlohmann::json()));
+        for (const std::string& f : figures) csv += "," + number((f == "cycles" ? r : figures_of).value(f, nlohmann::json()));
         csv += "," + std::to_string(job["exit_status"].get<int>()) + "\n";
-        if (!ok) summary.failed.push_back(job);
         if (gpu) continue;
-        auto total = std::find_if(totals.begin(), totals.end(), [&](const Total& t) {
+        auto total = std::find_if(totals->begin(), totals->end(), [&](const Total& t) {
             return t.point == point && t.network == job["network"];
         });
-        if (total == totals.end()) total = totals.insert(totals.end(), Total{point, job["network"].get<std::string>()});
-        total->complete &= ok;
+        if (total == totals->end()) total = totals->insert(totals->end(), Total{point, job["network"].get<std::string>()});
+        total->complete &= ok && all_there;   // a missing job may belong to any network
         if (!ok) continue;
         total->cycles += r["cycles"].get<uint64_t>();
         total->folds += r["folds"].get<uint64_t>();
         total->macs += r["m"].get<double>() * r["k"].get<double>() * r["n"].get<double>();
         total->pes = r["rows"].get<double>() * r["cols"].get<double>();
     }
-    if (!summary.missing.empty()) {
-        for (Total& t : totals) t.complete = false;   // a missing job may belong to any of them
-    }
-    for (const Total& t : totals) {
+    for (const Total& t : *totals) {
         csv += "total,";
         for (const std::string& v : t.point) csv += "," + csv_cell(v);
         csv += "," + csv_cell(t.network) + ",," + (t.complete ? "ok" : "incomplete") + ",,,";
-        csv += t.complete ? fmt::format(",{},{:.6f},,{},,\n", t.cycles, t.macs / (static_cast<double>(t.cycles) * t.pes), t.folds)
-                          : ",,,,,,\n";
+        csv += t.complete ? fmt::format(",{},{:.6f},,{},,\n", t.cycles, t.utilisation(), t.folds) : ",,,,,,\n";
     }
-    summary.merged = jobs.size();
-    summary.csv = (fs::path(out_dir) / "results.csv").string();
-    write_atomically(summary.csv, csv);
+    return csv;
+}
 
-    // The plot: x over the numeric axes' combinations (array sizes), a line per other axis
-    // values and workload, and a bold one per network total.
+// Cycles and utilisation over the numeric axes' combinations (array sizes): a line per other
+// axis values and workload, a bold one per complete network total.
+std::string plot_svg(const Results& jobs, const std::vector<Total>& totals, const std::vector<std::string>& axes,
+                     bool gpu, size_t expected) {
     std::vector<size_t> numeric, other;
     for (size_t a = 0; a < axes.size(); ++a) {
         bool digits = true;
@@ -548,41 +550,34 @@ MergeSummary merge(const std::string& out_dir) {
         for (size_t a : which) text += (text.empty() ? "" : glue) + point[a];
         return text;
     };
-    std::vector<std::string> categories, names, x_names;
-    for (size_t a : numeric) x_names.push_back(section_and_key(axes[a]).second);
+    std::vector<std::string> categories;
     std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> lines;   // cycles, utilisation
     std::vector<std::pair<std::string, bool>> order;                                   // name, bold
-    auto add_point = [&](const std::string& name, bool bold, const std::string& category, double cycles, double use) {
-        if (std::find(categories.begin(), categories.end(), category) == categories.end()) categories.push_back(category);
+    auto add_point = [&](const std::vector<std::string>& point, const std::string& what, bool bold, double cycles,
+                         double use) {
+        const std::string category = pick(point, numeric, "x"), prefix = pick(point, other, " ");
+        const std::string name = (prefix.empty() ? "" : prefix + " ") + what;
+        auto at = std::find(categories.begin(), categories.end(), category);
+        if (at == categories.end()) at = categories.insert(at, category);
         auto& [c, u] = lines[name];
         if (c.empty()) order.emplace_back(name, bold);
-        const size_t at = static_cast<size_t>(std::find(categories.begin(), categories.end(), category) - categories.begin());
-        c.resize(std::max(c.size(), at + 1), NAN);
+        const size_t column = static_cast<size_t>(at - categories.begin());
+        c.resize(std::max(c.size(), column + 1), NAN);
         u.resize(c.size(), NAN);
-        c[at] = cycles;
-        u[at] = use;
+        c[column] = cycles;
+        u[column] = use;
     };
-    const std::set<std::string> networks = [&] {
-        std::set<std::string> n;
-        for (const auto& [index, job] : jobs) n.insert(job["network"].get<std::string>());
-        return n;
-    }();
+    std::set<std::string> networks;
+    for (const auto& [index, job] : jobs) networks.insert(job["network"].get<std::string>());
     for (const auto& [index, job] : jobs) {
         if (job["status"] != "ok") continue;
-        std::vector<std::string> point;
-        for (const auto& pair : job["axes"]) point.push_back(pair[1].get<std::string>());
         const nlohmann::json& r = job["result"];
         const std::string network = networks.size() > 1 ? job["network"].get<std::string>() + "." : "";
-        const std::string prefix = pick(point, other, " ");
         const double use = gpu ? r["utilisation"]["alu_busy_pct"].get<double>() / 100 : r["utilisation"].get<double>();
-        add_point((prefix.empty() ? "" : prefix + " ") + network + job["workload"].get<std::string>(), false,
-                  pick(point, numeric, "x"), r["cycles"].get<double>(), use);
+        add_point(point_of(job), network + job["workload"].get<std::string>(), false, r["cycles"].get<double>(), use);
     }
     for (const Total& t : totals) {
-        if (!t.complete) continue;
-        const std::string prefix = pick(t.point, other, " ");
-        add_point((prefix.empty() ? "" : prefix + " ") + t.network + " total", true, pick(t.point, numeric, "x"),
-                  static_cast<double>(t.cycles), t.macs / (static_cast<double>(t.cycles) * t.pes));
+        if (t.complete) add_point(t.point, t.network + " total", true, static_cast<double>(t.cycles), t.utilisation());
     }
     trace::ChartPanel cycles{"cycles", {}, false}, use{gpu ? "ALU busy" : "utilisation", {}, true};
     for (size_t i = 0; i < order.size(); ++i) {
@@ -595,12 +590,34 @@ MergeSummary merge(const std::string& out_dir) {
         use.series.push_back({name, colour, u, bold});
     }
     std::string x_label;
-    for (const std::string& n : x_names) x_label += (x_label.empty() ? "" : " x ") + n;
+    for (size_t a : numeric) x_label += (x_label.empty() ? "" : " x ") + section_and_key(axes[a]).second;
+    const std::string title = fmt::format("lockstep sweep: {} of {} ({})", plural(jobs.size(), "job"), expected,
+                                          gpu ? "GPU" : "systolic array");
+    return trace::category_chart_svg(title, x_label, categories, {cycles, use});
+}
+
+}  // namespace
+
+MergeSummary merge(const std::string& out_dir) {
+    const Results jobs = read_results(fs::path(out_dir) / "jobs");
+    MergeSummary summary;
+    const nlohmann::json& first = jobs.begin()->second;
+    summary.merged = jobs.size();
+    summary.expected = first["of"].get<size_t>();
+    for (size_t i = 0; i < summary.expected; ++i) {
+        if (!jobs.count(i)) summary.missing.push_back(i);
+    }
+    for (const auto& [index, job] : jobs) {
+        if (job["status"] != "ok") summary.failed.push_back(job);
+    }
+    const bool gpu = first["design"] == "gpu";
+    std::vector<std::string> axes;
+    for (const auto& pair : first["axes"]) axes.push_back(pair[0].get<std::string>());
+    std::vector<Total> totals;
+    summary.csv = (fs::path(out_dir) / "results.csv").string();
+    write_atomically(summary.csv, results_csv(jobs, axes, gpu, summary.missing.empty(), &totals));
     summary.plot = (fs::path(out_dir) / "plot.svg").string();
-    write_atomically(summary.plot,
-                     trace::category_chart_svg(fmt::format("lockstep sweep: {} of {} ({})", plural(jobs.size(), "job"),
-                                                           summary.expected, gpu ? "GPU" : "systolic array"),
-                                               x_label, categories, {cycles, use}));
+    write_atomically(summary.plot, plot_svg(jobs, totals, axes, gpu, summary.expected));
     return summary;
 }
 
