@@ -9,7 +9,8 @@ JOBS       ?= $(shell nproc)
 PACKAGES   := cmake make g++ pkg-config ccache verilator libsystemc-dev libspdlog-dev \
               libfmt-dev libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
               libcli11-dev nlohmann-json3-dev libncurses-dev tmux chromium nodejs \
-              gtkwave xvfb xauth
+              gtkwave xvfb xauth parallel \
+              munge slurmctld slurmd slurm-client
 
 .PHONY: all deps configure build test asan test_systolic test_matmul_tc lint bench docs-images clean help
 .SECONDARY:

@@ -192,9 +192,9 @@ TEST(Cli, EveryErrorInJsonModeIsOneJsonObject) {
 }
 
 TEST(Cli, HelpListsTheExitStatuses) {
-    const std::string statuses = "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed "
-                                 "or a mutant failed); 2 bad input or usage; 3 internal error\n";
-    for (const char* args : {"--help", "run --help", "gemm --help", "step --help", "mutate --help"}) {
+    const std::string statuses = "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed, "
+                                 "a mutant or a sweep job failed); 2 bad input or usage; 3 internal error\n";
+    for (const char* args : {"--help", "run --help", "gemm --help", "step --help", "mutate --help", "sweep --help"}) {
         const CliRun run = run_cli(args);
         EXPECT_EQ(run.status, 0) << args;
         EXPECT_NE(run.out.find(statuses), std::string::npos) << args << ": " << run.out;

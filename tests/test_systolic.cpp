@@ -17,14 +17,6 @@ namespace {
 
 using systolic::Dataflow;
 
-// reference.md section 2, written out again here rather than taken from the model.
-uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_t M, uint64_t K, uint64_t N) {
-    auto ceil_div = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
-    if (df == "os") return ceil_div(M, R) * ceil_div(N, C) * (K + R + C - 2);
-    if (df == "ws") return ceil_div(K, R) * ceil_div(N, C) * (2 * R + C + M - 2);
-    return ceil_div(K, R) * ceil_div(M, C) * (2 * R + C + N - 2);
-}
-
 const std::vector<std::pair<unsigned, unsigned>> kModelShapes = {{1, 1}, {4, 4}, {8, 4}, {4, 8}, {3, 5}, {16, 16}};
 
 // SystemC builds every model before the first run in this process.

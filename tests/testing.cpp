@@ -48,4 +48,11 @@ int run_shell(const std::string& shell_command, std::string* out, std::string* e
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_t M, uint64_t K, uint64_t N) {
+    auto ceil_div = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
+    if (df == "os") return ceil_div(M, R) * ceil_div(N, C) * (K + R + C - 2);
+    if (df == "ws") return ceil_div(K, R) * ceil_div(N, C) * (2 * R + C + M - 2);
+    return ceil_div(K, R) * ceil_div(M, C) * (2 * R + C + N - 2);
+}
+
 }  // namespace lockstep::testing

@@ -1,6 +1,7 @@
 // Shared helpers for the GoogleTest suites.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace lockstep::testing {
@@ -17,5 +18,9 @@ std::string read_text(const std::string& path);
 
 // Runs `command` in /bin/sh; returns its exit status and fills stdout/stderr.
 int run_shell(const std::string& command, std::string* out = nullptr, std::string* err = nullptr);
+
+// SCALE-Sim's cycles of an M x K x N GEMM on an R x C array (folds x cycles per fold), from
+// reference.md section 2, written out again here rather than taken from the model.
+uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_t M, uint64_t K, uint64_t N);
 
 }  // namespace lockstep::testing

@@ -41,18 +41,6 @@ std::string join(const std::vector<std::string>& names) {
     return out;
 }
 
-// " (did you mean 'cores'?)" for a misspelt name, or a name that is part of a known one
-// ("cycles" in "max_cycles"); "" when nothing is near.
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
-    std::vector<std::string> near = nearest_names(name, known);
-    if (near.empty() && name.size() >= 3) {
-        for (const std::string& key : known) {
-            if (key.find(name) != std::string::npos) near.push_back(key);
-        }
-    }
-    return near.empty() ? "" : ": did you mean " + quoted_choices(near) + "?";
-}
-
 constexpr const char* kTabIndent = "a tab indents this line; YAML indents with spaces";
 
 // yaml-cpp's message for a tab in the indentation ("illegal map value") names neither the
@@ -246,6 +234,14 @@ void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuCo
 }
 
 }  // namespace
+
+std::vector<std::string> config_keys() {
+    std::vector<std::string> keys;
+    for (const auto& [section, names] : kSchema) {
+        for (const std::string& key : names) keys.push_back(section + "." + key);
+    }
+    return keys;
+}
 
 Config parse_config(const std::string& yaml_text, const std::string& path) {
     refuse_tab_indents(yaml_text, path);

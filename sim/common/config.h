@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lockstep {
 
@@ -94,5 +95,8 @@ struct Config {
 // out-of-range values, or a missing/unreadable file.
 Config load_config(const std::string& path);
 Config parse_config(const std::string& yaml_text, const std::string& path);
+
+// Every key of the schema as "section.key" ("gpu.cores", "systolic.dataflow"), in schema order.
+std::vector<std::string> config_keys();
 
 }  // namespace lockstep

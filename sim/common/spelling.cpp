@@ -48,4 +48,14 @@ std::string quoted_choices(const std::vector<std::string>& names) {
     return out;
 }
 
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+    std::vector<std::string> near = nearest_names(name, known);
+    if (near.empty() && name.size() >= 3) {
+        for (const std::string& key : known) {
+            if (key.find(name) != std::string::npos) near.push_back(key);
+        }
+    }
+    return near.empty() ? "" : ": did you mean " + quoted_choices(near) + "?";
+}
+
 }  // namespace lockstep

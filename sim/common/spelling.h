@@ -14,6 +14,10 @@ unsigned edit_distance(const std::string& a, const std::string& b);
 std::vector<std::string> nearest_names(const std::string& word, const std::vector<std::string>& known,
                                        unsigned max_edits = 2);
 
+// ": did you mean 'cores'?" for a misspelt name, or a name that is part of a known one
+// ("cycles" in "max_cycles"); "" when nothing is near.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known);
+
 // "'ADD'", "'BRn' or 'BRz'", "'a', 'b' or 'c'": names quoted for a message.
 std::string quoted_choices(const std::vector<std::string>& names);
 

@@ -145,6 +145,77 @@ std::string heatmap_svg(const std::string& title, const std::string& row_label, 
     return svg + "</svg>\n";
 }
 
+std::string category_chart_svg(const std::string& title, const std::string& x_label,
+                               const std::vector<std::string>& categories, const std::vector<ChartPanel>& panels) {
+    const int plot_w = kWidth - kLeft - kRight, panel_h = 200, gap = 56, top = 34;
+    const size_t legend_rows = panels.empty() ? 0 : (panels[0].series.size() + 2) / 3;
+    const int legend_top = top + static_cast<int>(panels.size()) * (panel_h + gap);
+    std::string svg = header(kWidth, legend_top + 16 * static_cast<int>(legend_rows) + 10, 11, title);
+    const size_t n = std::max<size_t>(categories.size(), 1);
+    auto x_at = [&](size_t i) { return kLeft + plot_w * (static_cast<double>(i) + 0.5) / static_cast<double>(n); };
+    for (size_t p = 0; p < panels.size(); ++p) {
+        const ChartPanel& panel = panels[p];
+        const int y0 = top + static_cast<int>(p) * (panel_h + gap), bottom = y0 + panel_h;
+        double most = panel.share ? 1.0 : 0.0;
+        for (const LineSeries& line : panel.series) {
+            for (double v : line.values) {
+                if (!std::isnan(v)) most = std::max(most, v);
+            }
+        }
+        // y ticks at 1-2-5 steps (percent for a share), the top one just above the highest point
+        const uint64_t scale = panel.share ? 100 : 1;
+        const uint64_t highest = static_cast<uint64_t>(std::ceil(most * static_cast<double>(scale)));
+        const uint64_t step = tick_step(std::max<uint64_t>(highest, 1), 6);
+        const uint64_t ceiling = panel.share ? 100 : (std::max<uint64_t>(highest, 1) + step - 1) / step * step;
+        auto y_of = [&](double v) { return bottom - panel_h * v * static_cast<double>(scale) / static_cast<double>(ceiling); };
+        svg += fmt::format("<text x='{}' y='{}' fill='#333'>{}</text>\n", kLeft, y0 - 6, panel.y_label);
+        svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='#fafafa' stroke='#bbb'/>\n", kLeft, y0,
+                           plot_w, panel_h);
+        for (uint64_t t = 0; t <= ceiling; t += step) {
+            const double y = y_of(static_cast<double>(t) / static_cast<double>(scale));
+            svg += fmt::format("<line x1='{0}' y1='{1:.1f}' x2='{2}' y2='{1:.1f}' stroke='#e4e4e4'/>"
+                               "<text x='{3}' y='{4:.1f}' text-anchor='end'>{5}{6}</text>\n",
+                               kLeft, y, kLeft + plot_w, kLeft - 4, y + 4, t, panel.share ? "%" : "");
+        }
+        for (size_t i = 0; i < categories.size(); ++i) {
+            svg += fmt::format("<text x='{:.1f}' y='{}' text-anchor='middle'>{}</text>\n", x_at(i), bottom + 15,
+                               categories[i]);
+        }
+        svg += fmt::format("<text x='{}' y='{}' text-anchor='end' fill='#555'>{}</text>\n", kLeft + plot_w, bottom + 30,
+                           x_label);
+        for (const LineSeries& line : panel.series) {
+            std::string path;
+            for (size_t i = 0; i < line.values.size() && i < categories.size(); ++i) {
+                if (std::isnan(line.values[i])) {
+                    path += " ";   // a gap: the next point starts a new piece
+                    continue;
+                }
+                const bool start = path.empty() || path.back() == ' ';
+                path += fmt::format("{}{:.1f},{:.1f}", start ? "M" : " L", x_at(i), y_of(line.values[i]));
+                svg += fmt::format("<circle cx='{:.1f}' cy='{:.1f}' r='{}' fill='{}'><title>{}, {}: {}</title></circle>\n",
+                                   x_at(i), y_of(line.values[i]), line.bold ? 3.5 : 2.5, line.colour, line.name,
+                                   categories[i], panel.share ? fmt::format("{:.1f}%", 100 * line.values[i])
+                                                              : fmt::format("{}", line.values[i]));
+            }
+            if (!path.empty()) {
+                svg += fmt::format("<path d='{}' fill='none' stroke='{}' stroke-width='{}'/>\n", path, line.colour,
+                                   line.bold ? 2.5 : 1.2);
+            }
+        }
+    }
+    if (!panels.empty()) {
+        const std::vector<LineSeries>& legend = panels[0].series;
+        for (size_t i = 0; i < legend.size(); ++i) {
+            const int x = kLeft + static_cast<int>(i % 3) * (plot_w / 3), y = legend_top + 16 * static_cast<int>(i / 3);
+            svg += fmt::format("<line x1='{}' y1='{}' x2='{}' y2='{}' stroke='{}' stroke-width='{}'/>"
+                               "<text x='{}' y='{}'>{}</text>\n",
+                               x, y - 4, x + 18, y - 4, legend[i].colour, legend[i].bold ? 2.5 : 1.2, x + 22, y,
+                               legend[i].name);
+        }
+    }
+    return svg + "</svg>\n";
+}
+
 ActivityMap::ActivityMap(std::vector<std::string> rows, std::vector<Kind> kinds, uint64_t records)
     : rows_(std::move(rows)),
       kinds_(std::move(kinds)),

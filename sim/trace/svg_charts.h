@@ -33,6 +33,24 @@ std::string utilisation_svg(const std::string& title, const std::vector<Series>&
 std::string heatmap_svg(const std::string& title, const std::string& row_label, const std::string& col_label,
                         const std::vector<std::vector<double>>& cells);
 
+// A line over named x positions (a sweep's array sizes); NaN leaves a gap.
+struct LineSeries {
+    std::string name, colour;
+    std::vector<double> values;   // one per category
+    bool bold = false;            // drawn thicker (a network's total)
+};
+
+// One chart of a stack, with its own y axis from 0: a count, or a share 0..1 shown as 0..100%.
+struct ChartPanel {
+    std::string y_label;
+    std::vector<LineSeries> series;
+    bool share = false;
+};
+
+// Panels stacked over the same categories, one legend (the first panel's series) below them.
+std::string category_chart_svg(const std::string& title, const std::string& x_label,
+                               const std::vector<std::string>& categories, const std::vector<ChartPanel>& panels);
+
 // Rows (thread slots) over time: each 2-pixel column covers one or more cycles and takes the
 // colours of what the row did in them, mixed by their share.
 class ActivityMap {

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <sstream>
 
 namespace lockstep {
 
@@ -76,6 +77,21 @@ std::vector<std::string> split(const std::string& text, char separator) {
         else parts.back() += c;
     }
     return parts;
+}
+
+std::string trim(const std::string& text) {
+    const size_t begin = text.find_first_not_of(" \t\r");
+    if (begin == std::string::npos) return "";
+    return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+    std::vector<std::string> cells;
+    std::stringstream in(line);
+    std::string cell;
+    while (std::getline(in, cell, ',')) cells.push_back(trim(cell));
+    if (!line.empty() && line.back() == ',') cells.push_back("");
+    return cells;
 }
 
 CLI::Validator whole_number(uint64_t lo, uint64_t hi) {

@@ -21,8 +21,8 @@ namespace lockstep {
 
 // What every `--help` ends with (main.cpp returns these).
 inline constexpr const char* kExitStatuses =
-    "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed or a mutant "
-    "failed); 2 bad input or usage; 3 internal error";
+    "Exit status: 0 ok; 1 a lock-step mismatch or a failed check (C differs, a fuzz seed, a mutant or a "
+    "sweep job failed); 2 bad input or usage; 3 internal error";
 
 // Every numeric option checks with this: digits only (no sign, no junk), lo..hi; a mistake is a
 // usage error (exit 2), e.g. "--rows: '-1' is not a whole number in 1..256".
@@ -36,6 +36,11 @@ std::optional<int32_t> parse_int32(const std::string& text);
 std::string comma_list(const std::vector<uint64_t>& values);
 // `text` cut at every `separator`: "a:b:" gives {"a", "b", ""}.
 std::vector<std::string> split(const std::string& text, char separator);
+
+// `text` without leading and trailing spaces, tabs and carriage returns.
+std::string trim(const std::string& text);
+// A CSV line's cells, trimmed; a trailing comma gives a last empty cell.
+std::vector<std::string> split_csv(const std::string& line);
 
 // Throws Error unless `dir` holds a trace (states.bin). A folder of per-layer traces (gemm
 // --topology --trace) gets the list of its layers' folders and the command to open each.

@@ -119,4 +119,19 @@ struct BenchArgs {
 };
 int bench_command(const BenchArgs& args);
 
+// `sweep`: a grid of configs times workloads (docs/sweeps.md) run as independent jobs, here on
+// `jobs` processes at once or (emit) as GNU parallel's command list or a Slurm job array, then
+// merged into results.csv and plot.svg. 1 when a job failed or has no result.
+struct SweepArgs {
+    std::string spec;              // SPEC.yaml; empty only with --merge
+    std::string out;               // empty: <spec stem>-sweep in the current folder
+    unsigned jobs = 0;             // 0: one per core
+    std::string engine;            // empty: the spec's (model by default)
+    std::string emit;              // parallel | slurm: write the job list instead of running it
+    std::string merge;             // merge this folder's job results only
+    int64_t job = -1;              // run just this job (what the emitted commands do)
+    bool json = false;
+};
+int sweep_command(const SweepArgs& args);
+
 }  // namespace lockstep
