@@ -38,6 +38,8 @@ void check_gemm(const SystolicConfig& config, const GemmSize& g) {
 // in blocks of 4 rows by 512 columns whose sums stay in L1, and each row of B read serves
 // the four rows of A; the innermost loop runs along rows of B and C, which the compiler
 // vectorises. Sums wrap in uint32 and are then cut to the accumulator width, as the PEs do.
+// Built for AVX-512, AVX2 and the baseline, picked at load time (the inner loop vectorises).
+__attribute__((target_clones("avx512f", "avx2", "default")))
 std::vector<int32_t> reference_gemm(const GemmRequest& r, unsigned acc_bits) {
     constexpr uint32_t kRows = 4, kCols = 512;
     const GemmSize& g = r.size;

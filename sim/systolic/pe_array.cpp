@@ -7,8 +7,8 @@ namespace lockstep::systolic {
 
 namespace {
 
-// The hot loops: built for AVX2 and for the baseline, picked at load time.
-__attribute__((target_clones("avx2", "default"))) void multiply_accumulate(int32_t* out, const int32_t* a,
+// The hot loops: built for AVX-512, AVX2 and the baseline, picked at load time.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void multiply_accumulate(int32_t* out, const int32_t* a,
                                                                            const int32_t* b, size_t n) {
     for (size_t p = 0; p < n; ++p) {   // wrapping arithmetic, as the RTL's adders
         out[p] = static_cast<int32_t>(static_cast<uint32_t>(out[p]) +
@@ -16,7 +16,7 @@ __attribute__((target_clones("avx2", "default"))) void multiply_accumulate(int32
     }
 }
 
-__attribute__((target_clones("avx2", "default"))) void both_valid(uint8_t* out, const uint8_t* a, const uint8_t* b,
+__attribute__((target_clones("avx512f", "avx2", "default"))) void both_valid(uint8_t* out, const uint8_t* a, const uint8_t* b,
                                                                   size_t n) {
     for (size_t p = 0; p < n; ++p) out[p] = a[p] & b[p];
 }

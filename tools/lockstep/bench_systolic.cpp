@@ -56,8 +56,9 @@ Config config_for(const Case& c) {
 }
 
 // The machine's limit for PE-cycles per second on one core: a PE-cycle is at least one int32
-// multiply-add, and the model's MAC loop is built for AVX2 (8 int32 lanes an instruction) or
-// the baseline (SSE2, 4), so the limit is lanes times the clock (one vector MAC a cycle).
+// multiply-add, and the model's MAC loop is built for AVX-512 (16 int32 lanes an instruction),
+// AVX2 (8) or the baseline (SSE2, 4), so the limit is lanes times the clock (one vector MAC a
+// cycle).
 struct MachineLimit {
     unsigned lanes = 4;
     double hz = 0;                    // 0 when the clock cannot be read
@@ -67,7 +68,11 @@ struct MachineLimit {
 MachineLimit machine_limit() {
     MachineLimit limit;
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) limit.lanes = 8;
+    if (__builtin_cpu_supports("avx512f")) {
+        limit.lanes = 16;
+    } else if (__builtin_cpu_supports("avx2")) {
+        limit.lanes = 8;
+    }
     std::ifstream max_freq("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");   // kHz
     if (double khz = 0; max_freq >> khz && khz > 0) {
         limit.hz = khz * 1e3;
