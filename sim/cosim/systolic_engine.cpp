@@ -113,7 +113,13 @@ public:
         : config_(config), request_(request), options_(options), shape_(ArrayShape::from(config.systolic)),
           map_(request.dataflow, request.size, shape_.rows, shape_.cols) {}
 
-    Device& model() { return SystolicModel::instance(shape_); }
+    // One model per shape serves every run of the process, and its buffers, like the RTL's,
+    // have no reset: it starts each run with zeroed buffers, as a freshly made RTL does.
+    Device& model() {
+        SystolicModel& model = SystolicModel::instance(shape_);
+        for (auto* buffer : {&model.top().a, &model.top().b, &model.top().c}) std::fill(buffer->begin(), buffer->end(), 0);
+        return model;
+    }
     std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(systolic_design(shape_), vcd); }
     const char* vcd_name() const { return "systolic.vcd"; }
     std::unique_ptr<Trace> trace(const std::string& dir) const {

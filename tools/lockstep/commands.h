@@ -64,6 +64,7 @@ struct GemmArgs : LockstepArgs {
     uint32_t m = 0, k = 0, n = 0;  // 0: not given (--a/--b or --topology give them)
     uint64_t seed = 1;
     std::string a, b, out, topology;
+    unsigned jobs = 1;             // worker processes for the layers of a topology
 };
 int gemm_command(const GemmArgs& args);
 

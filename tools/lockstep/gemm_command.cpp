@@ -4,7 +4,10 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/plural.h"
+#include "common/status_line.h"
+#include "cosim/rtl_cache.h"
 #include "cosim/systolic_engine.h"
+#include "systolic/systolic_model.h"
 #include "topology.h"
 #include "trace/pictures.h"
 
@@ -13,12 +16,22 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace lockstep {
 
@@ -101,28 +114,112 @@ cosim::PeFault parse_pe_fault(const std::string& text) {
     return cosim::PeFault{*cycle, static_cast<unsigned>(*row), static_cast<unsigned>(*col), assign[0], *value};
 }
 
-void print_result(const cosim::GemmResult& r, const SystolicConfig& sa, const cosim::GemmRequest& req,
-                  const std::string& label) {
-    fmt::print("{}M={} K={} N={} on a {}x{} {} array, engine {}\n", label, req.size.m, req.size.k, req.size.n, sa.rows,
+std::string format_result(const cosim::GemmResult& r, const SystolicConfig& sa, const cosim::GemmRequest& req,
+                          const std::string& label) {
+    std::string out;
+    out += fmt::format("{}M={} K={} N={} on a {}x{} {} array, engine {}\n", label, req.size.m, req.size.k, req.size.n, sa.rows,
                sa.cols, systolic::name(req.dataflow), cosim::name(r.engine));
     const std::string folds = fmt::format("{} x {} per fold", plural(r.folds, "fold"), plural(r.cycles_per_fold, "cycle"));
     if (r.stopped) {
-        fmt::print("  stopped by a mismatch after {} of {} ({})\n", r.cycles,
+        out += fmt::format("  stopped by a mismatch after {} of {} ({})\n", r.cycles,
                    plural(r.folds * r.cycles_per_fold, "cycle"), folds);
-        fmt::print("  mapping efficiency {:.1f}% (no utilisation: the GEMM did not finish)\n", 100 * r.mapping_efficiency);
+        out += fmt::format("  mapping efficiency {:.1f}% (no utilisation: the GEMM did not finish)\n", 100 * r.mapping_efficiency);
     } else {
-        fmt::print("  {} = {} (SCALE-Sim reports {}, the last cycle's index)\n", folds, plural(r.cycles, "cycle"),
+        out += fmt::format("  {} = {} (SCALE-Sim reports {}, the last cycle's index)\n", folds, plural(r.cycles, "cycle"),
                    r.cycles - 1);
-        fmt::print("  utilisation {:.1f}%, mapping efficiency {:.1f}%\n", 100 * r.utilisation.value_or(0),
+        out += fmt::format("  utilisation {:.1f}%, mapping efficiency {:.1f}%\n", 100 * r.utilisation.value_or(0),
                    100 * r.mapping_efficiency);
     }
     if (r.launch_cycles.size() > 1) {
-        fmt::print("  {}: {} cycles\n", plural(r.launch_cycles.size(), "launch"), comma_list(r.launch_cycles));
+        out += fmt::format("  {}: {} cycles\n", plural(r.launch_cycles.size(), "launch"), comma_list(r.launch_cycles));
     }
-    fmt::print("  not counted above: {} loading A and B, {} reading C{}\n", plural(r.load_cycles, "host-port cycle"),
+    out += fmt::format("  not counted above: {} loading A and B, {} reading C{}\n", plural(r.load_cycles, "host-port cycle"),
                r.unload_cycles, r.drain_cycles ? fmt::format(", {} draining the last os tile", r.drain_cycles) : "");
-    if (r.stopped) fmt::print("  C not compared with a plain int32 GEMM: the GEMM did not finish\n");
-    else fmt::print("  C {} a plain int32 GEMM of A and B\n", r.result_ok ? "equals" : "DIFFERS FROM");
+    if (r.stopped) out += fmt::format("  C not compared with a plain int32 GEMM: the GEMM did not finish\n");
+    else out += fmt::format("  C {} a plain int32 GEMM of A and B\n", r.result_ok ? "equals" : "DIFFERS FROM");
+    return out;
+}
+
+// What one layer's run prints and reports: made where it runs (here, or in a worker process)
+// and printed in layer order.
+struct LayerOutcome {
+    nlohmann::json report;
+    std::string out;                  // its stdout lines (without --json)
+    std::string err;                  // its mismatch report, if any
+    bool ok = true;                   // C right and no mismatch
+};
+
+nlohmann::json to_json(const LayerOutcome& o) {
+    return {{"report", o.report}, {"out", o.out}, {"err", o.err}, {"ok", o.ok}};
+}
+
+LayerOutcome outcome_from_json(const nlohmann::json& j) {
+    return LayerOutcome{j.at("report"), j.at("out").get<std::string>(), j.at("err").get<std::string>(),
+                        j.at("ok").get<bool>()};
+}
+
+// Runs layers 0..count-1 with `run` in `jobs` worker processes (fork: the SystemC model, made
+// by `prepare` before the fork, is copied into each), layer i in worker i % jobs, and returns
+// the outcomes in layer order. A worker's error becomes this process's error, first layer first.
+std::vector<LayerOutcome> run_in_workers(size_t count, unsigned jobs, const std::function<void()>& prepare,
+                                         const std::function<LayerOutcome(size_t)>& run, bool progress) {
+    prepare();
+    std::string dir = (std::filesystem::temp_directory_path() / "lockstep-gemm-XXXXXX").string();
+    if (mkdtemp(dir.data()) == nullptr) throw Error(fmt::format("cannot make a folder for the workers' results ({})", dir));
+    auto result_path = [&](size_t i) { return fmt::format("{}/{}.json", dir, i); };
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::vector<pid_t> workers;
+    for (unsigned w = 0; w < jobs; ++w) {
+        const pid_t pid = fork();
+        if (pid < 0) throw Error(fmt::format("cannot start worker process {}: {}", w, std::strerror(errno)));
+        if (pid == 0) {   // the worker: its layers, one result file each, then out without running exit handlers
+            int status = 0;
+            for (size_t i = w; i < count; i += jobs) {
+                nlohmann::json result;
+                try {
+                    result = to_json(run(i));
+                } catch (const std::exception& e) {
+                    result = {{"error", e.what()}};
+                    status = 1;
+                }
+                std::ofstream(result_path(i) + ".tmp") << result.dump();
+                std::filesystem::rename(result_path(i) + ".tmp", result_path(i));
+                if (status) break;
+            }
+            std::fflush(stdout);
+            std::fflush(stderr);
+            _exit(status);
+        }
+        workers.push_back(pid);
+    }
+    {
+        StatusLine status(progress);
+        for (size_t running = workers.size(); running > 0;) {
+            for (pid_t& pid : workers) {
+                if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == pid) {
+                    pid = 0;
+                    --running;
+                }
+            }
+            size_t done = 0;
+            for (size_t i = 0; i < count; ++i) done += std::filesystem::exists(result_path(i));
+            status.show(fmt::format("gemm: {} of {} done, {} at once", done, plural(count, "layer"), jobs));
+            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    std::vector<LayerOutcome> outcomes;
+    std::string error;
+    for (size_t i = 0; i < count && error.empty(); ++i) {
+        std::ifstream in(result_path(i));
+        const nlohmann::json result = nlohmann::json::parse(in, nullptr, false);
+        if (result.is_discarded()) error = fmt::format("layer {}: its worker process ended without a result", i + 1);
+        else if (result.contains("error")) error = result["error"].get<std::string>();
+        else outcomes.push_back(outcome_from_json(result));
+    }
+    std::filesystem::remove_all(dir);
+    if (!error.empty()) throw Error(error);
+    return outcomes;
 }
 
 }  // namespace
@@ -165,12 +262,12 @@ int gemm_command(const GemmArgs& args) {
     } else {
         layers.push_back(Layer{"gemm", GemmSize{args.m, args.k, args.n}});
     }
-    nlohmann::json reports = nlohmann::json::array();
-    bool all_ok = true;
+    // Every layer's request first, in order, so the random inputs are the same however many
+    // processes run them.
+    std::vector<cosim::GemmRequest> requests;
     std::mt19937_64 rng(args.seed);
-    for (size_t index = 0; index < layers.size(); ++index) {
-        const Layer& layer = layers[index];
-        cosim::GemmRequest request;
+    for (const Layer& layer : layers) {
+        cosim::GemmRequest& request = requests.emplace_back();
         request.dataflow = *dataflow;
         request.size = layer.size;
         if (from_files) {
@@ -197,18 +294,51 @@ int gemm_command(const GemmArgs& args) {
             request.a = random_matrix(rng, static_cast<size_t>(request.size.m) * request.size.k, sa.in_bits);
             request.b = random_matrix(rng, static_cast<size_t>(request.size.k) * request.size.n, sa.in_bits);
         }
+    }
+    const unsigned jobs = static_cast<unsigned>(std::min<size_t>(args.jobs, layers.size()));
+    if (jobs > 1) options.progress = false;   // the workers share one terminal: the parent shows layers done
+    auto run_layer = [&](size_t index) {
+        const Layer& layer = layers[index];
+        const cosim::GemmRequest& request = requests[index];
         cosim::GemmOptions layer_options = options;
         if (!options.trace_dir.empty() && layers.size() > 1) layer_options.trace_dir += "/" + layer.name;
         const cosim::GemmResult result = cosim::run_gemm(config, request, layer_options);
-        all_ok &= result.result_ok && result.mismatches == 0;
-        nlohmann::json report = cosim::to_json(result, sa, request);
-        if (layers.size() > 1) report["layer"] = layer.name;
-        reports.push_back(report);
+        LayerOutcome o;
+        o.ok = result.result_ok && result.mismatches == 0;
+        o.report = cosim::to_json(result, sa, request);
+        if (layers.size() > 1) o.report["layer"] = layer.name;
         if (!args.out.empty() && layers.size() == 1) write_matrix(args.out, result.c, request.size.m, request.size.n);
-        if (!args.json) print_result(result, sa, request, layers.size() > 1 ? layer.name + ": " : "");
-        if (result.first_mismatch) std::cerr << cosim::format_report(*result.first_mismatch);
-        else if (!args.json && result.engine == cosim::Engine::Cosim) {
-            fmt::print("  lock-step: model and RTL agreed on every cycle and on C\n");
+        if (!args.json) o.out = format_result(result, sa, request, layers.size() > 1 ? layer.name + ": " : "");
+        if (result.first_mismatch) {
+            o.err = cosim::format_report(*result.first_mismatch);
+        } else if (!args.json && result.engine == cosim::Engine::Cosim) {
+            o.out += "  lock-step: model and RTL agreed on every cycle and on C\n";
+        }
+        return o;
+    };
+    auto show = [&](const LayerOutcome& o) {
+        std::cout << o.out << std::flush;
+        std::cerr << o.err;
+    };
+    nlohmann::json reports = nlohmann::json::array();
+    bool all_ok = true;
+    if (jobs <= 1) {
+        for (size_t index = 0; index < layers.size(); ++index) {
+            const LayerOutcome o = run_layer(index);
+            show(o);
+            all_ok &= o.ok;
+            reports.push_back(o.report);
+        }
+    } else {
+        const systolic::ArrayShape shape = systolic::ArrayShape::from(sa);
+        auto prepare = [&] {   // what SystemC and the RTL cache must have before the fork
+            if (options.engine != cosim::Engine::Rtl) systolic::SystolicModel::instance(shape);
+            if (options.engine != cosim::Engine::Model) cosim::ensure_rtl_library(cosim::systolic_design(shape));
+        };
+        for (const LayerOutcome& o : run_in_workers(layers.size(), jobs, prepare, run_layer, !args.json)) {
+            show(o);
+            all_ok &= o.ok;
+            reports.push_back(o.report);
         }
     }
     if (args.json) std::cout << (layers.size() > 1 ? nlohmann::json{{"layers", reports}} : reports[0]).dump() << std::endl;
@@ -244,6 +374,9 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--engine", args->engine, "model | rtl | cosim")->capture_default_str();
     cli->add_option("--trace", args->trace, "Write per-cycle traces here");
     cli->add_option("--topology", args->topology, "SCALE-Sim GEMM topology CSV: run every layer");
+    cli->add_option("--jobs", args->jobs,
+                    "Run the layers of --topology in this many processes at once (output as with 1)")
+        ->capture_default_str()->check(whole_number(1, 256));
     cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles")
         ->check(whole_number(1, 1000000000));
     cli->add_option("--inject-fault", args->fault,
