@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -30,6 +31,7 @@
 #include <random>
 #include <thread>
 
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,14 +161,19 @@ LayerOutcome outcome_from_json(const nlohmann::json& j) {
 }
 
 // Runs layers 0..count-1 with `run` in `jobs` worker processes (fork: the SystemC model, made
-// by `prepare` before the fork, is copied into each), layer i in worker i % jobs, and returns
-// the outcomes in layer order. A worker's error becomes this process's error, first layer first.
+// by `prepare` before the fork, is copied into each), each worker taking the next layer not yet
+// taken, and returns the outcomes in layer order. A worker's error becomes this process's
+// error, first layer first.
 std::vector<LayerOutcome> run_in_workers(size_t count, unsigned jobs, const std::function<void()>& prepare,
                                          const std::function<LayerOutcome(size_t)>& run, bool progress) {
     prepare();
     std::string dir = (std::filesystem::temp_directory_path() / "lockstep-gemm-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr) throw Error(fmt::format("cannot make a folder for the workers' results ({})", dir));
     auto result_path = [&](size_t i) { return fmt::format("{}/{}.json", dir, i); };
+    // The next layer to take, in memory the workers share.
+    void* shared = mmap(nullptr, sizeof(std::atomic<size_t>), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) throw Error(fmt::format("cannot share memory with the workers: {}", std::strerror(errno)));
+    auto* next = new (shared) std::atomic<size_t>(0);
     std::fflush(stdout);
     std::fflush(stderr);
     std::vector<pid_t> workers;
@@ -175,7 +182,7 @@ std::vector<LayerOutcome> run_in_workers(size_t count, unsigned jobs, const std:
         if (pid < 0) throw Error(fmt::format("cannot start worker process {}: {}", w, std::strerror(errno)));
         if (pid == 0) {   // the worker: its layers, one result file each, then out without running exit handlers
             int status = 0;
-            for (size_t i = w; i < count; i += jobs) {
+            for (size_t i = (*next)++; i < count; i = (*next)++) {
                 nlohmann::json result;
                 try {
                     result = to_json(run(i));
@@ -218,6 +225,7 @@ std::vector<LayerOutcome> run_in_workers(size_t count, unsigned jobs, const std:
         else outcomes.push_back(outcome_from_json(result));
     }
     std::filesystem::remove_all(dir);
+    munmap(shared, sizeof(std::atomic<size_t>));
     if (!error.empty()) throw Error(error);
     return outcomes;
 }
