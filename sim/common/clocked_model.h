@@ -24,12 +24,27 @@ public:
 
     void tick(const Inputs& inputs) override {
         top_.inputs = inputs;
+        Clocked clocked(top_);
         sc_core::sc_start(clock_period());   // exactly one rising edge per period
     }
     void observe(Snapshot& out) const override { top_.observe(out); }
     Top& top() { return top_; }
 
 protected:
+    // SystemC runs every model of the process on every edge, each on its own clock; a top's
+    // edge counts only while this is alive (a tick, or a run of many), so a model changes only
+    // when its own device is ticked, and idle models cost next to nothing.
+    class Clocked {
+    public:
+        explicit Clocked(Top& top) : top_(top) { top_.clocked = true; }
+        ~Clocked() { top_.clocked = false; }
+        Clocked(const Clocked&) = delete;
+        Clocked& operator=(const Clocked&) = delete;
+
+    private:
+        Top& top_;
+    };
+
     template <typename Shape>
     ClockedModel(const std::string& name, const Shape& shape)
         : clock_((name + "_clk").c_str(), clock_period()), top_(name.c_str(), shape) {

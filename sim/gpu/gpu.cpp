@@ -34,6 +34,7 @@ const MemResponse kNoResponse{};
 }  // namespace
 
 void Gpu::on_clock() {
+    if (!clocked) return;   // another model of this process is running (clocked_model.h)
     const bool reset = !inputs.rst_n;
     const unsigned tpb = config_.threads_per_block;
     const DispatcherState& dispatch = dispatcher.q;

@@ -20,6 +20,7 @@ class Gpu : public sc_core::sc_module {
 public:
     sc_core::sc_in<bool> clk_i;                    // state changes on its rising edge
     GpuInputs inputs;                              // driven by the harness before each edge
+    bool clocked = false;                          // its edges count only while its device is ticked
 
     Dcr dcr;
     Dispatcher dispatcher;

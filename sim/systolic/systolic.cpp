@@ -23,6 +23,7 @@ Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
 }
 
 void Systolic::on_clock() {
+    if (!clocked) return;   // another model of this process is running (clocked_model.h)
     const bool reset = !inputs.rst_n;
     const ControllerRegs& ctrl = controller.q;
     run_cycles += ctrl.state == SaState::Run;

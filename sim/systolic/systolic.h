@@ -17,6 +17,7 @@ class Systolic : public sc_core::sc_module {
 public:
     sc_core::sc_in<bool> clk_i;                   // state changes on its rising edge
     SystolicInputs inputs;                        // driven by the harness before each edge
+    bool clocked = false;                         // its edges count only while its device is ticked
     bool pause_when_done = false;                 // sc_pause() on reaching StDone (fast runs)
 
     ArrayController controller;

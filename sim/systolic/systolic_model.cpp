@@ -11,6 +11,7 @@ SystolicModel& SystolicModel::instance(const ArrayShape& shape) {
 
 uint64_t SystolicModel::run_until_done(const SystolicInputs& inputs, uint64_t max_cycles) {
     top_.inputs = inputs;
+    Clocked clocked(top_);
     top_.pause_when_done = true;
     const sc_core::sc_time begin = sc_core::sc_time_stamp();
     sc_core::sc_start(clock_period() * static_cast<double>(max_cycles));
