@@ -306,6 +306,37 @@ TEST(SystolicCli, TopologyLayersAgreeInLockStepAfterLargerOnes) {
     }
 }
 
+// The model's fast path (no trace: run_until_done, no per-cycle records) and the observed
+// path (every cycle recorded, or compared with the RTL) give the same C and the same cycles.
+TEST(SystolicCli, FastPathAndObservedPathsAgree) {
+    for (const char* dataflow : {"os", "ws", "is"}) {
+        const std::string gemm = std::string("gemm --rows 3 --cols 5 --m 11 --k 7 --n 13 --seed 4 --json --dataflow ") +
+                                 dataflow + " --config " + source_path("configs/systolic.yaml");
+        struct Path { const char* name; std::string args; };
+        const Path paths[] = {{"fast", "--engine model"},
+                              {"traced", "--engine model --trace " + temp_path(std::string("fast_") + dataflow)},
+                              {"cosim", "--engine cosim"}};
+        std::string first_c;
+        nlohmann::json first;
+        for (const Path& path : paths) {
+            const std::string c = temp_path(std::string("c_") + path.name + "_" + dataflow + ".csv");
+            const CliRun run = run_cli(gemm + " " + path.args + " --out " + c);
+            ASSERT_EQ(run.status, 0) << dataflow << " " << path.name << "\n" << run.err;
+            EXPECT_EQ(run.json["result_ok"], true) << dataflow << " " << path.name;
+            if (first.is_null()) {
+                first = run.json;
+                first_c = read_text(c);
+                ASSERT_FALSE(first_c.empty());
+                continue;
+            }
+            EXPECT_EQ(read_text(c), first_c) << dataflow << ": C of the " << path.name << " path";
+            for (const char* key : {"cycles", "drain_cycles", "folds", "cycles_per_fold"}) {
+                EXPECT_EQ(run.json[key], first[key]) << dataflow << " " << path.name << " " << key;
+            }
+        }
+    }
+}
+
 // --jobs runs the layers in worker processes: the same lines, the same JSON, in layer order.
 TEST(SystolicCli, TopologyJobsGiveTheSameOutputAsOne) {
     const std::string topo = write_temp("jobs.csv", "Layer name, M, N, K,\nl1, 40, 30, 20,\nl2, 64, 16, 33,\n"
