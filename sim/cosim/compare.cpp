@@ -50,4 +50,20 @@ std::string format_report(const Mismatch& m) {
     return out;
 }
 
+void check_pe_grid(Checker& c, const std::string& prefix, const PeGridView& rtl, const PeGridView& model,
+                   unsigned cols, const std::string& flight) {
+    auto bit = [](uint8_t v) { return std::to_string(v); };
+    for (size_t p = 0; p < rtl.h.size() && !c.done(); ++p) {
+        const std::string pe = fmt::format("{}pe({},{})", prefix, p / cols, p % cols);
+        c.check(pe, "h", rtl.h[p], model.h[p], flight);
+        c.check(pe, "h_valid", rtl.hv[p], model.hv[p], flight, bit);
+        c.check(pe, "v", rtl.v[p], model.v[p], flight);
+        c.check(pe, "v_valid", rtl.vv[p], model.vv[p], flight, bit);
+        c.check(pe, "acc", rtl.acc[p], model.acc[p], flight);
+        c.check(pe, "w", rtl.w[p], model.w[p], flight);
+        c.check(pe, "w_valid", rtl.wv[p], model.wv[p], flight, bit);
+        c.check(pe, "mac", rtl.mac[p], model.mac[p], flight, bit);
+    }
+}
+
 }  // namespace lockstep::cosim

@@ -67,4 +67,22 @@ public:
     std::optional<Mismatch> found;
 };
 
+// One engine's PE registers, grid-wide (PE p = i * cols + j), as the array and the GPU's
+// tensor cores both keep them.
+struct PeGridView {
+    const std::vector<int32_t>& h;
+    const std::vector<uint8_t>& hv;
+    const std::vector<int32_t>& v;
+    const std::vector<uint8_t>& vv;
+    const std::vector<int32_t>& acc;
+    const std::vector<int32_t>& w;
+    const std::vector<uint8_t>& wv;
+    const std::vector<uint8_t>& mac;
+};
+
+// Every PE's registers, PE by PE, each named "<prefix>pe(i,j)" ("pe(1,0)", or
+// "core0.tensor_core.pe(1,2)") with the signals h, h_valid, v, v_valid, acc, w, w_valid, mac.
+void check_pe_grid(Checker& c, const std::string& prefix, const PeGridView& rtl, const PeGridView& model,
+                   unsigned cols, const std::string& flight = "");
+
 }  // namespace lockstep::cosim

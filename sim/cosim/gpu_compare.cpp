@@ -41,17 +41,8 @@ void compare_tensor(Checker& c, const TensorCoreView& r, const TensorCoreView& m
     tile("a", r.a, m.a, rows);
     tile("b", r.b, m.b, cols);
     tile("acc", r.acc, m.acc, cols);
-    for (size_t p = 0; p < r.h.size() && !c.done(); ++p) {
-        const std::string pe = fmt::format("{}.pe[{}][{}]", unit, p / cols, p % cols);
-        c.check(pe, "h", r.h[p], m.h[p], flight);
-        c.check(pe, "hv", r.hv[p], m.hv[p], flight, [](uint8_t v) { return std::to_string(v); });
-        c.check(pe, "v", r.v[p], m.v[p], flight);
-        c.check(pe, "vv", r.vv[p], m.vv[p], flight, [](uint8_t v) { return std::to_string(v); });
-        c.check(pe, "acc", r.pacc[p], m.pacc[p], flight);
-        c.check(pe, "w", r.w[p], m.w[p], flight);
-        c.check(pe, "wv", r.wv[p], m.wv[p], flight, [](uint8_t v) { return std::to_string(v); });
-        c.check(pe, "mac", r.mac[p], m.mac[p], flight, [](uint8_t v) { return std::to_string(v); });
-    }
+    check_pe_grid(c, unit + ".", {r.h, r.hv, r.v, r.vv, r.pacc, r.w, r.wv, r.mac},
+                  {m.h, m.hv, m.v, m.vv, m.pacc, m.w, m.wv, m.mac}, cols, flight);
 }
 
 std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& model, const GpuConfig& config) {

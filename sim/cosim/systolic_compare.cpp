@@ -20,17 +20,8 @@ std::optional<Mismatch> compare_systolic(const SystolicSnapshot& rtl, const Syst
     c.check("controller", "state", rtl.state, model.state, "", [](SaState s) { return std::string(name(s)); });
     c.check("controller", "fold", rtl.fold, model.fold);
     c.check("controller", "t", rtl.t, model.t);
-    for (size_t p = 0; p < rtl.h.size() && !c.done(); ++p) {
-        const std::string pe = fmt::format("pe({},{})", p / cols, p % cols);
-        c.check(pe, "h", rtl.h[p], model.h[p]);
-        c.check(pe, "h_valid", rtl.hv[p], model.hv[p]);
-        c.check(pe, "v", rtl.v[p], model.v[p]);
-        c.check(pe, "v_valid", rtl.vv[p], model.vv[p]);
-        c.check(pe, "acc", rtl.acc[p], model.acc[p]);
-        c.check(pe, "w", rtl.w[p], model.w[p]);
-        c.check(pe, "w_valid", rtl.wv[p], model.wv[p]);
-        c.check(pe, "mac", rtl.mac[p], model.mac[p]);
-    }
+    check_pe_grid(c, "", {rtl.h, rtl.hv, rtl.v, rtl.vv, rtl.acc, rtl.w, rtl.wv, rtl.mac},
+                  {model.h, model.hv, model.v, model.vv, model.acc, model.w, model.wv, model.mac}, cols);
     auto ports = [&](const char* unit, const std::vector<PortAccess>& r, const std::vector<PortAccess>& m) {
         for (size_t i = 0; i < r.size(); ++i) c.check(fmt::format("{}{}", unit, i), "access", r[i], m[i], "", show_access);
     };
