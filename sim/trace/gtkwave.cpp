@@ -55,6 +55,27 @@ std::string bits(const std::string& name, unsigned width) {
     return width == 1 ? name + "[0]" : fmt::format("{}[{}:0]", name, width - 1);
 }
 
+// An interior PE of a grid (row and column 1 where the grid has them, so both neighbours
+// feed it) under `grid` ("systolic.systolic.u_pe_array."): its group of signals, titled
+// `what` followed by the PE's position.
+void pe_group(SaveFile& f, const std::string& what, const std::string& grid, unsigned rows, unsigned cols,
+              unsigned in_bits, unsigned acc_bits) {
+    const unsigned row = std::min(1u, rows - 1), col = std::min(1u, cols - 1);
+    const std::string pe = grid + fmt::format("g_row[{}].g_col[{}].u_pe.", row, col);
+    const std::string in = fmt::format("[{}:0]", in_bits - 1), acc = fmt::format("[{}:0]", acc_bits - 1);
+    f.group(fmt::format("{}PE ({}, {}): operand from the left, from above, stationary, accumulator", what, row, col));
+    f.signal(kBinary, pe + "hv_i");
+    f.signal(kSigned, pe + "h_i" + in);
+    f.signal(kBinary, pe + "vv_i");
+    f.signal(kSigned, pe + "v_i" + acc);
+    f.signal(kBinary, pe + "wv_q");
+    f.signal(kSigned, pe + "w_q" + in);
+    f.signal(kBinary, pe + "mac_q");
+    f.signal(kSigned, pe + "acc_q" + acc);
+    f.signal(kSigned, pe + "h_o" + in);
+    f.signal(kSigned, pe + "v_o" + acc);
+}
+
 }  // namespace
 
 uint64_t gemm_cycle0_ps(uint64_t load_cycles) { return kClockPs / 2 + kClockPs * (load_cycles + 1); }
@@ -110,18 +131,7 @@ void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
         f.signal(kHex, bits("gpu.tc_read_address_o", g.cores * g.data_width));
         f.signal(kHex, bits("gpu.tc_read_data_i", g.cores * g.data_width));
         f.signal(kHex, bits("gpu.tc_write_data_o", g.cores * g.data_width));
-        // An interior PE where the grid allows, as for the array.
-        const unsigned row = std::min(1u, tc.rows - 1), col = std::min(1u, tc.cols - 1);
-        const std::string pe = unit + fmt::format("u_pe_array.g_row[{}].g_col[{}].u_pe.", row, col);
-        const std::string in = fmt::format("[{}:0]", tc.in_bits - 1), acc = fmt::format("[{}:0]", tc.acc_bits - 1);
-        f.group(fmt::format("core 0's tensor core, PE ({}, {}): operands, stationary, multiply, accumulator", row, col));
-        f.signal(kBinary, pe + "hv_i");
-        f.signal(kSigned, pe + "h_i" + in);
-        f.signal(kBinary, pe + "vv_i");
-        f.signal(kSigned, pe + "v_i" + acc);
-        f.signal(kSigned, pe + "w_q" + in);
-        f.signal(kBinary, pe + "mac_q");
-        f.signal(kSigned, pe + "acc_q" + acc);
+        pe_group(f, "core 0's tensor core, ", unit + "u_pe_array.", tc.rows, tc.cols, tc.in_bits, tc.acc_bits);
     }
     f.save(dir + "/gpu.gtkw");
 }
@@ -148,21 +158,7 @@ void write_systolic_gtkw(const std::string& dir, const systolic::ArrayShape& s, 
     f.signal(kDecimal, "systolic.dbg_out_addr_o[0]" + addr);
     f.signal(kSigned, fmt::format("systolic.dbg_out_data_o[0][{}:0]", s.acc_bits - 1));
 
-    // An interior PE where the arrays allow, so both of its neighbours feed it.
-    const unsigned row = std::min(1u, s.rows - 1), col = std::min(1u, s.cols - 1);
-    const std::string pe = fmt::format("systolic.systolic.u_pe_array.g_row[{}].g_col[{}].u_pe.", row, col);
-    const std::string in = fmt::format("[{}:0]", s.in_bits - 1), acc = fmt::format("[{}:0]", s.acc_bits - 1);
-    f.group(fmt::format("PE ({}, {}): operand from the left, from above, stationary, accumulator", row, col));
-    f.signal(kBinary, pe + "hv_i");
-    f.signal(kSigned, pe + "h_i" + in);
-    f.signal(kBinary, pe + "vv_i");
-    f.signal(kSigned, pe + "v_i" + acc);
-    f.signal(kBinary, pe + "wv_q");
-    f.signal(kSigned, pe + "w_q" + in);
-    f.signal(kBinary, pe + "mac_q");
-    f.signal(kSigned, pe + "acc_q" + acc);
-    f.signal(kSigned, pe + "h_o" + in);
-    f.signal(kSigned, pe + "v_o" + acc);
+    pe_group(f, "", "systolic.systolic.u_pe_array.", s.rows, s.cols, s.in_bits, s.acc_bits);
     f.save(dir + "/systolic.gtkw");
 }
 
