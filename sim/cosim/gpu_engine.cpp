@@ -240,15 +240,11 @@ public:
     void inject(Device& model, const Fault& f) const {
         auto& gpu = static_cast<gpu::GpuModel&>(model).gpu();
         gpu::Core& core = *gpu.cores.at(f.core);
-        if (f.pe_register.empty()) {
+        if (f.pe) {
+            core.tensor->pes().overwrite(f.pe->row, f.pe->col, f.pe->signal, f.pe->value);
+        } else {
             core.threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
-            return;
         }
-        systolic::PeArray& pes = core.tensor->pes();
-        const size_t p = static_cast<size_t>(f.row) * pes.cols() + f.col;
-        std::vector<int32_t>& grid = f.pe_register == "h" ? pes.h : f.pe_register == "v" ? pes.v
-                                     : f.pe_register == "w" ? pes.w : pes.acc;
-        grid.at(p) = static_cast<int32_t>(f.value);
     }
     std::string runaway(uint64_t max_cycles, const Bench& main) const {
         return fmt::format("{}: did not finish within {} (raise --max-cycles or sim.max_cycles in {}); last state: {}",

@@ -7,6 +7,7 @@
 #include "cosim/compare.h"
 #include "cosim/driver.h"
 #include "cosim/rtl_cache.h"
+#include "cosim/systolic_engine.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,14 +19,12 @@
 namespace lockstep::cosim {
 
 // Overwrites one register of the model after a given cycle: how tests prove the comparator works.
-// Or, with `pe_register` set ("h", "v", "w" or "acc"), one register of PE (row, col) of the
-// core's tensor core.
+// Or, with `pe` set, one register of a PE of the core's tensor core (pe->cycle unused).
 struct Fault {
     uint64_t cycle = 0;
     unsigned core = 0, thread = 0, reg = 0;
     uint32_t value = 0;
-    std::string pe_register;
-    unsigned row = 0, col = 0;
+    std::optional<PeFault> pe;
 };
 
 // launches > 1: start drops for a cycle after done, then the kernel is launched again.

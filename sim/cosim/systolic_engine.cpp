@@ -229,11 +229,7 @@ public:
                            trace::phase_name(trace::phase_of(during, map_)));
     }
     void inject(Device& model, const PeFault& f) const {
-        const size_t p = static_cast<size_t>(f.row) * shape_.cols + f.col;
-        PeArray& array = static_cast<SystolicModel&>(model).top().array;
-        std::vector<int32_t>* grid = f.signal == "h" ? &array.h : f.signal == "v" ? &array.v
-                                     : f.signal == "w" ? &array.w : &array.acc;
-        grid->at(p) = f.value;
+        static_cast<SystolicModel&>(model).top().array.overwrite(f.row, f.col, f.signal, f.value);
     }
     std::string runaway(uint64_t max_cycles, const Bench&) const {
         return fmt::format("GEMM did not finish within {} (raise --max-cycles or sim.max_cycles)",

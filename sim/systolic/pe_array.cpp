@@ -96,6 +96,11 @@ void PeArray::step_stationary(const Feeder& feed) {
     both_valid(mac.data(), hv.data(), wv.data(), mac.size());
 }
 
+void PeArray::overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value) {
+    std::vector<int32_t>& grid = reg == "h" ? h : reg == "v" ? v : reg == "w" ? w : acc;
+    grid.at(static_cast<size_t>(row) * cols_ + col) = value;
+}
+
 void PeArray::take_accumulators(std::vector<int32_t>& shadow) {
     shadow = acc;
     std::fill(acc.begin(), acc.end(), 0);

@@ -8,6 +8,7 @@
 
 #include <systemc>
 
+#include <string>
 #include <vector>
 
 namespace lockstep::systolic {
@@ -28,6 +29,9 @@ public:
     void step_os(const Feeder& feed);             // operands flow right and down, acc += h * v
     void step_preload(const Feeder& feed);        // ws/is: stationary operands shift down
     void step_stationary(const Feeder& feed);     // ws/is: h flows right, partial sums down
+    // Sets register `reg` ("h", "v", "w" or "acc") of PE (row, col): how tests show the
+    // comparator at work (--inject-fault).
+    void overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value);
     // os, end of a fold: hand the accumulators to `shadow` and clear them.
     void take_accumulators(std::vector<int32_t>& shadow);
 

@@ -64,6 +64,20 @@ std::optional<int32_t> parse_int32(const std::string& text) {
     return static_cast<int32_t>(negative ? -static_cast<int64_t>(*magnitude) : static_cast<int64_t>(*magnitude));
 }
 
+std::optional<cosim::PeFault> parse_pe_fault(uint64_t cycle, const std::string& row_text, const std::string& col_text,
+                                             const std::string& assignment) {
+    const std::vector<std::string> assign = split(assignment, '=');
+    if (assign.size() != 2) return std::nullopt;
+    const auto row = parse_whole(row_text), col = parse_whole(col_text);
+    const auto value = parse_int32(assign[1]);
+    const std::string known[] = {"h", "v", "w", "acc"};
+    if (!row || !col || !value || *row > 65535 || *col > 65535 ||
+        std::find(std::begin(known), std::end(known), assign[0]) == std::end(known)) {
+        return std::nullopt;
+    }
+    return cosim::PeFault{cycle, static_cast<unsigned>(*row), static_cast<unsigned>(*col), assign[0], *value};
+}
+
 std::string comma_list(const std::vector<uint64_t>& values) {
     std::string out;
     for (uint64_t v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);

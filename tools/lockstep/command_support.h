@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "cosim/gpu_engine.h"
+#include "cosim/systolic_engine.h"
 
 #include <cstdint>
 #include <optional>
@@ -32,6 +33,10 @@ CLI::Validator whole_number(uint64_t lo, uint64_t hi);
 std::optional<uint64_t> parse_whole(const std::string& text);
 // The same with an optional leading '-', within int32.
 std::optional<int32_t> parse_int32(const std::string& text);
+// The PE part of an --inject-fault, "ROW", "COL" and "(h|v|w|acc)=VALUE" (gemm's
+// CYCLE:ROW.COL:..., run's CYCLE:CORE.pe.ROW.COL:...), else nullopt.
+std::optional<cosim::PeFault> parse_pe_fault(uint64_t cycle, const std::string& row, const std::string& col,
+                                             const std::string& assignment);
 // "72, 72, 72": each launch's cycles, as run and gemm print them.
 std::string comma_list(const std::vector<uint64_t>& values);
 // `text` cut at every `separator`: "a:b:" gives {"a", "b", ""}.

@@ -110,17 +110,8 @@ cosim::Fault parse_fault(const std::string& text) {
     fault.cycle = *cycle;
     fault.core = static_cast<unsigned>(*core);
     if (where.size() == 4 && where[1] == "pe") {
-        const auto row = parse_whole(where[2]), col = parse_whole(where[3]);
-        const auto value = parse_int32(assign[1]);
-        const std::string known[] = {"h", "v", "w", "acc"};
-        if (!row || !col || !value || *row > 65535 || *col > 65535 ||
-            std::find(std::begin(known), std::end(known), assign[0]) == std::end(known)) {
-            throw bad;
-        }
-        fault.pe_register = assign[0];
-        fault.row = static_cast<unsigned>(*row);
-        fault.col = static_cast<unsigned>(*col);
-        fault.value = static_cast<uint32_t>(*value);
+        fault.pe = parse_pe_fault(*cycle, where[2], where[3], fields[2]);
+        if (!fault.pe) throw bad;
         return fault;
     }
     if (where.size() != 2 || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
@@ -155,13 +146,13 @@ int run_command(const RunArgs& args) {
         options.fault = parse_fault(args.fault);
         const cosim::Fault& f = *options.fault;
         const TensorCoreConfig& tc = config.gpu.tensor_core;
-        if (!f.pe_register.empty() && (f.core >= config.gpu.cores || f.row >= tc.rows || f.col >= tc.cols)) {
+        if (f.pe && (f.core >= config.gpu.cores || f.pe->row >= tc.rows || f.pe->col >= tc.cols)) {
             throw Error(tc.present() ? fmt::format("--inject-fault '{}': needs core < {}, PE row < {} and column < {}",
                                                    args.fault, config.gpu.cores, tc.rows, tc.cols)
                                      : fmt::format("--inject-fault '{}': {} has no tensor core", args.fault,
                                                    config.path));
         }
-        if (f.pe_register.empty() &&
+        if (!f.pe &&
             (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
              f.value > (1ull << config.gpu.data_width) - 1)) {
             throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
