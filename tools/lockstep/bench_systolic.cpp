@@ -11,8 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -61,7 +59,7 @@ Config config_for(const Case& c) {
 // cycle).
 struct MachineLimit {
     unsigned lanes = 4;
-    double hz = 0;                    // 0 when the clock cannot be read
+    double hz = 0;                    // 0 when Google Benchmark cannot read the clock
     double pe_cycles_per_second() const { return lanes * hz; }
 };
 
@@ -73,18 +71,7 @@ MachineLimit machine_limit() {
     } else if (__builtin_cpu_supports("avx2")) {
         limit.lanes = 8;
     }
-    std::ifstream max_freq("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");   // kHz
-    if (double khz = 0; max_freq >> khz && khz > 0) {
-        limit.hz = khz * 1e3;
-        return limit;
-    }
-    std::ifstream cpuinfo("/proc/cpuinfo");   // "cpu MHz : 2596.122", the first core's
-    for (std::string line; std::getline(cpuinfo, line);) {
-        if (line.rfind("cpu MHz", 0) != 0) continue;
-        const size_t colon = line.find(':');
-        if (colon != std::string::npos) limit.hz = std::atof(line.c_str() + colon + 1) * 1e6;
-        break;
-    }
+    limit.hz = benchmark::CPUInfo::Get().cycles_per_second;   // the clock the bench's context line shows
     return limit;
 }
 
