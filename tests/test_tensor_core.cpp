@@ -154,9 +154,15 @@ TEST(TensorCore, EachCoreHasItsOwn) {
                                write_temp("two.yaml", config_text(s)) + " --json");
     ASSERT_EQ(run.status, 0) << run.out << run.err;
     EXPECT_EQ(run.json["mismatches"], 0);
-    // A * A for A = 1..16, stored by block 0 at 16 and by block 1 at 32.
-    const std::vector<uint32_t> square = {90,  100, 110, 120, 202, 228, 254, 280,
-                                          314, 356, 398, 440, 426, 484, 542, 600};
+    // A * A for A = 1..16 (row-major 4x4), stored by block 0 at 16 and by block 1 at 32.
+    std::vector<uint32_t> square;
+    for (uint32_t i = 0; i < 4; ++i) {
+        for (uint32_t j = 0; j < 4; ++j) {
+            uint32_t sum = 0;
+            for (uint32_t k = 0; k < 4; ++k) sum += (i * 4 + k + 1) * (k * 4 + j + 1);
+            square.push_back(sum);
+        }
+    }
     EXPECT_EQ(memory_of(run.json, 16, 16), square);
     EXPECT_EQ(memory_of(run.json, 32, 16), square);
 }
@@ -246,7 +252,7 @@ TEST(TensorCoreComparator, NamesThePeAndTheInstruction) {
     model.tensor[1].pacc[1 * 3 + 2] = 5;
     const auto m = cosim::compare_gpu(rtl, model, config.gpu);
     ASSERT_TRUE(m.has_value());
-    EXPECT_EQ(m->unit, "core1.tensor_core.pe[1][2]");
+    EXPECT_EQ(m->unit, "core1.tensor_core.pe(1,2)");
     EXPECT_EQ(m->signal, "acc");
     EXPECT_EQ(m->rtl, "0");
     EXPECT_EQ(m->model, "5");
@@ -277,7 +283,7 @@ TEST(TensorCoreComparator, CatchesAnInjectedPeFaultInLockStep) {
     const nlohmann::json& m = run.json["first_mismatch"];
     ASSERT_TRUE(m.is_object()) << run.out;
     EXPECT_EQ(m["cycle"], cycle);
-    EXPECT_EQ(m["unit"], "core0.tensor_core.pe[1][2]");
+    EXPECT_EQ(m["unit"], "core0.tensor_core.pe(1,2)");
     EXPECT_EQ(m["signal"], "acc");
     EXPECT_EQ(m["model"], "-5");
     EXPECT_EQ(m["in_flight"], "core0 PC 7: TMMA (WAIT)");
