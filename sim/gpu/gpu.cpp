@@ -98,7 +98,7 @@ void Gpu::observe(GpuSnapshot& out) const {
     out.program_requests = program_controller.q.mem;
     for (unsigned c = 0; c < out.tensor.size(); ++c) {
         const TensorCore& tc = *cores[c]->tensor;
-        out.data_requests[config_.data_channels + c] = tc.q.request;
+        out.data_requests[config_.data_channels + c] = tc.request();
         tc.observe(out.tensor[c]);
     }
 }

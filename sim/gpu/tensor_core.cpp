@@ -54,7 +54,8 @@ void TensorCore::evaluate(bool reset, CoreState core_state, const DecodedInstruc
         d_.op = TcOp::None;
         d_.fault = TcFault::None;
         d_.fault_thread = d_.base = d_.stride = d_.row = d_.col = d_.t = 0;
-        d_.request = MemRequest{};
+        d_.read_valid = d_.write_valid = false;
+        d_.address = d_.write_data = 0;
         for (auto* tile : {&d_.a, &d_.b, &d_.acc}) std::fill(tile->begin(), tile->end(), 0);
         return;
     }
@@ -114,13 +115,13 @@ void TensorCore::start(const uint32_t* rs, const uint32_t* rt, unsigned thread_c
     d_.base = rs[0];
     d_.stride = rt[0];
     d_.row = d_.col = 0;
-    d_.request.read_address = d_.request.write_address = rs[0];
+    d_.address = rs[0];
     if (q.op == TcOp::Stc) {
-        d_.request.write_valid = true;
-        d_.request.write_data = static_cast<uint32_t>(q.acc[0]) & mask_bits(data_bits_);
+        d_.write_valid = true;
+        d_.write_data = static_cast<uint32_t>(q.acc[0]) & mask_bits(data_bits_);
         d_.state = TcState::Store;
     } else {
-        d_.request.read_valid = true;
+        d_.read_valid = true;
         d_.state = TcState::Load;
     }
 }
@@ -133,7 +134,7 @@ void TensorCore::step_tile(bool answered, uint32_t read_data) {
         tile[q.row * width + q.col] = sign_extend(read_data, in_bits_);
     }
     if (q.row + 1 == rows_ && q.col + 1 == width) {
-        d_.request.read_valid = d_.request.write_valid = false;
+        d_.read_valid = d_.write_valid = false;
         d_.state = TcState::Done;
         return;
     }
@@ -141,8 +142,8 @@ void TensorCore::step_tile(bool answered, uint32_t read_data) {
     const uint32_t col = q.col + 1 == width ? 0 : q.col + 1;
     d_.row = row;
     d_.col = col;
-    d_.request.read_address = d_.request.write_address = (q.base + row * q.stride + col) & mask_bits(data_bits_);
-    if (q.op == TcOp::Stc) d_.request.write_data = static_cast<uint32_t>(q.acc[row * cols_ + col]) & mask_bits(data_bits_);
+    d_.address = (q.base + row * q.stride + col) & mask_bits(data_bits_);
+    if (q.op == TcOp::Stc) d_.write_data = static_cast<uint32_t>(q.acc[row * cols_ + col]) & mask_bits(data_bits_);
 }
 
 void TensorCore::run_fold() {

@@ -25,7 +25,8 @@ struct TensorCoreRegs {
     uint32_t base = 0, stride = 0;     // of the tile being moved
     uint32_t row = 0, col = 0;         // the word being moved
     uint32_t t = 0;                    // cycle of the TMMA's fold
-    MemRequest request;                // the tile port: one address register (address_q) for reads and writes
+    bool read_valid = false, write_valid = false;   // the tile port's request registers
+    uint32_t address = 0, write_data = 0;           // one address for reads and writes
     std::vector<int32_t> a, b, acc;    // tiles R x R and R x C, accumulators R x C
 };
 
@@ -38,15 +39,13 @@ public:
                   const uint32_t* rt, unsigned thread_count, const MemResponse& port);
     void commit();                     // the edge: registers, and the PE grid when it runs
 
+    // The tile port's request, as the data memory sees it.
+    MemRequest request() const { return MemRequest{q.read_valid, q.address, q.write_valid, q.address, q.write_data}; }
     // The scheduler waits in StWait while this holds.
     bool busy() const { return q.state != TcState::Idle && q.state != TcState::Done; }
     void observe(TensorCoreView& out) const;
 
-    const systolic::PeArray& pes() const { return pes_; }
     systolic::PeArray& pes() { return pes_; }   // for fault injection (tests of the comparator)
-    unsigned rows() const { return rows_; }
-    unsigned cols() const { return cols_; }
-    uint32_t fold_length() const { return mapping_.fold_length; }
 
 private:
     void start(const uint32_t* rs, const uint32_t* rt, unsigned thread_count);
