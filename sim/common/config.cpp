@@ -25,7 +25,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
       "program_addr_bits"}},
     {"memory", {"latency"}},
     {"sim", {"max_cycles"}},
-    {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits"}},
+    {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits", "dram_lanes"}},
     {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
 };
 
@@ -279,6 +279,7 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     reader.apply("systolic.in_bits", &sa.in_bits, limits::kInBits);
     reader.apply("systolic.acc_bits", &sa.acc_bits, limits::kAccBits);
     reader.apply("systolic.buffer_addr_bits", &sa.buffer_addr_bits, limits::kBufferAddrBits);
+    reader.apply("systolic.dram_lanes", &sa.dram_lanes, limits::kDramLanes);
     return config;
 }
 

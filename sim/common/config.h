@@ -28,6 +28,7 @@ inline constexpr Range kArrayCols{1, 256};
 inline constexpr Range kInBits{2, 16};
 inline constexpr Range kAccBits{16, 32};
 inline constexpr Range kBufferAddrBits{4, 24};
+inline constexpr Range kDramLanes{1, 64};
 inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 
@@ -81,6 +82,7 @@ struct SystolicConfig {
     unsigned in_bits = 8;             // A and B element width (signed), limits::kInBits
     unsigned acc_bits = 32;           // accumulator width (signed, wrapping), limits::kAccBits
     unsigned buffer_addr_bits = 14;   // A, B and C buffers hold 2^bits words each, limits::kBufferAddrBits
+    unsigned dram_lanes = 4;          // most DRAM words per cycle per interface of a streamed layer, limits::kDramLanes
 };
 
 struct Config {

@@ -17,6 +17,11 @@ const char* name(SaState s) {
     return names[static_cast<unsigned>(s) & 3];
 }
 
+const char* name(SqState s) {
+    static const char* const names[] = {"IDLE", "RUN", "DONE", "?"};
+    return names[static_cast<unsigned>(s) & 3];
+}
+
 std::optional<Dataflow> dataflow_from_name(const std::string& text) {
     if (text == "os") return Dataflow::Os;
     if (text == "ws") return Dataflow::Ws;
@@ -25,11 +30,11 @@ std::optional<Dataflow> dataflow_from_name(const std::string& text) {
 }
 
 ArrayShape ArrayShape::from(const SystolicConfig& c) {
-    return ArrayShape{c.rows, c.cols, c.in_bits, c.acc_bits, c.buffer_addr_bits};
+    return ArrayShape{c.rows, c.cols, c.in_bits, c.acc_bits, c.buffer_addr_bits, c.dram_lanes};
 }
 
 std::string ArrayShape::key() const {
-    return fmt::format("r{}_c{}_i{}_a{}_b{}", rows, cols, in_bits, acc_bits, buffer_addr_bits);
+    return fmt::format("r{}_c{}_i{}_a{}_b{}_l{}", rows, cols, in_bits, acc_bits, buffer_addr_bits, dram_lanes);
 }
 
 Mapping::Mapping(Dataflow d, const GemmSize& g, unsigned rows, unsigned cols) {
@@ -67,11 +72,27 @@ void SystolicSnapshot::resize(const ArrayShape& shape) {
     left.assign(shape.rows, {});
     top.assign(shape.cols, {});
     out.assign(shape.cols, {});
+    stream = StreamSnapshot{};
+    for (MoverState* m : {&stream.a_loader, &stream.b_loader, &stream.storer}) m->lanes.assign(shape.dram_lanes, {});
+}
+
+bool StreamJob::operator==(const StreamJob& o) const {
+    return dataflow == o.dataflow && m == o.m && k == o.k && n == o.n && mt == o.mt && kt == o.kt && nt == o.nt &&
+           iw == o.iw && ch == o.ch && ew == o.ew && fw == o.fw && sh == o.sh && sw == o.sw &&
+           ifmap_base == o.ifmap_base && filter_base == o.filter_base && ofmap_base == o.ofmap_base &&
+           half_a == o.half_a && half_b == o.half_b && half_c == o.half_c && lanes == o.lanes;
+}
+
+bool StreamSnapshot::operator==(const StreamSnapshot& o) const {
+    return state == o.state && ld_valid == o.ld_valid && cp_valid == o.cp_valid && ld == o.ld && cp == o.cp &&
+           ld_a_half == o.ld_a_half && ld_b_half == o.ld_b_half && a_last == o.a_last && b_last == o.b_last &&
+           cp_a_half == o.cp_a_half && cp_b_half == o.cp_b_half && c_half == o.c_half && a_loader == o.a_loader &&
+           b_loader == o.b_loader && storer == o.storer;
 }
 
 bool SystolicSnapshot::operator==(const SystolicSnapshot& o) const {
     return state == o.state && fold == o.fold && t == o.t && h == o.h && v == o.v && acc == o.acc && w == o.w &&
-           hv == o.hv && vv == o.vv && wv == o.wv && mac == o.mac && left == o.left && top == o.top && out == o.out;
+           hv == o.hv && vv == o.vv && wv == o.wv && mac == o.mac && left == o.left && top == o.top && out == o.out && stream == o.stream;
 }
 
 }  // namespace lockstep::systolic
