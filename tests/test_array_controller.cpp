@@ -17,7 +17,7 @@ SystolicInputs start(Dataflow dataflow, uint32_t m, uint32_t k, uint32_t n) {
 }
 
 void clock(ArrayController& c, const SystolicInputs& in, bool drain_finishing = false, bool reset = false) {
-    c.evaluate(reset, in, drain_finishing);
+    c.evaluate(reset, in.start, in.dataflow, in.size, drain_finishing);
     c.commit_with_mapping();
 }
 

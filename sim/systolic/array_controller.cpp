@@ -2,7 +2,7 @@
 
 namespace lockstep::systolic {
 
-void ArrayController::evaluate(bool reset, const SystolicInputs& in, bool drain_finishing) {
+void ArrayController::evaluate(bool reset, bool start, Dataflow dataflow, const GemmSize& size, bool drain_finishing) {
     d_ = q;
     if (reset) {
         d_ = ControllerRegs{};
@@ -10,11 +10,11 @@ void ArrayController::evaluate(bool reset, const SystolicInputs& in, bool drain_
     }
     switch (q.state) {
     case SaState::Idle:
-        if (in.start) {
+        if (start) {
             d_ = ControllerRegs{};
             d_.state = SaState::Run;
-            d_.dataflow = in.dataflow;
-            d_.size = in.size;
+            d_.dataflow = dataflow;
+            d_.size = size;
         }
         break;
     case SaState::Run:
@@ -35,7 +35,7 @@ void ArrayController::evaluate(bool reset, const SystolicInputs& in, bool drain_
         if (drain_finishing) d_.state = SaState::Done;
         break;
     case SaState::Done:
-        if (!in.start) d_.state = SaState::Idle;
+        if (!start) d_.state = SaState::Idle;
         break;
     }
 }

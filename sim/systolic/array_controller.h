@@ -24,7 +24,8 @@ public:
     bool starting(bool start) const { return q.state == SaState::Idle && start; }
     bool last_cycle_of_fold() const { return q.state == SaState::Run && q.t + 1 == mapping_.fold_length; }
 
-    void evaluate(bool reset, const SystolicInputs& in, bool drain_finishing);
+    // `start`, `dataflow`, `size`: the host's, or the stream sequencer's compute tile.
+    void evaluate(bool reset, bool start, Dataflow dataflow, const GemmSize& size, bool drain_finishing);
     void commit_with_mapping();       // commit(), and recompute the mapping when a GEMM starts
 
 private:

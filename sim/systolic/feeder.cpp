@@ -11,14 +11,14 @@ Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
       addr_mask_(static_cast<uint32_t>((1ull << shape.buffer_addr_bits) - 1)) {}
 
 void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
-                      const std::vector<int32_t>& b) {
+                      const std::vector<int32_t>& b, const ArrayWindow& window) {
     for (EdgePort& p : left) p = EdgePort{};
     for (EdgePort& p : top) p = EdgePort{};
     if (c.state != SaState::Run) return;
     const uint32_t K = c.size.k, N = c.size.n;
     auto read = [&](EdgePort& port, uint32_t addr, const std::vector<int32_t>& buffer) {
         port.valid = true;
-        port.addr = addr & addr_mask_;
+        port.addr = ((&buffer == &a ? window.a_base : window.b_base) + addr) & addr_mask_;
         port.data = buffer[port.addr];
     };
     if (c.t >= map.preload) {   // streaming: vector v = s - i enters row i

@@ -20,9 +20,9 @@ public:
 
     Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
-    // `a`, `b`: the A and B buffers. Leaves every port invalid outside StRun.
+    // `a`, `b`: the A and B buffers, read at `window`'s bases. Leaves every port invalid outside StRun.
     void evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
-                  const std::vector<int32_t>& b);
+                  const std::vector<int32_t>& b, const ArrayWindow& window = {});
 
 private:
     unsigned rows_, cols_;

@@ -17,8 +17,13 @@ void OutputWriter::clear() {
     q.shadow.assign(static_cast<size_t>(rows_) * cols_, 0);
 }
 
+// Wrapping sum at the accumulator width.
+int32_t OutputWriter::add(int32_t x, int32_t y) const {
+    return sign_extend(static_cast<uint32_t>(x) + static_cast<uint32_t>(y), acc_bits_);
+}
+
 void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                            std::vector<int32_t>& c) {
+                            std::vector<int32_t>& c, const ArrayWindow& window) {
     for (EdgePort& p : out) p = EdgePort{};
     const uint32_t M = ctrl.size.m, N = ctrl.size.n;
     const bool running = ctrl.state == SaState::Run || ctrl.state == SaState::Drain;
@@ -27,7 +32,9 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         for (uint32_t j = 0; j < cols_ && row < M; ++j) {
             const uint32_t col = q.drain_c0 + j;
             if (col >= N) continue;
-            out[j] = EdgePort{true, (row * N + col) & addr_mask_, q.shadow[q.drain_row * cols_ + j]};
+            const uint32_t addr = (window.c_base + row * N + col) & addr_mask_;
+            const int32_t value = q.shadow[q.drain_row * cols_ + j];
+            out[j] = EdgePort{true, addr, window.accumulate ? add(value, c[addr]) : value};
         }
     }
     if (ctrl.state == SaState::Run && ctrl.dataflow != Dataflow::Os && ctrl.t >= map.preload) {
@@ -37,13 +44,9 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
             if (s < (rows_ - 1) + j) continue;
             const uint32_t u = s - (rows_ - 1) - j, col = ctrl.c0 + j;
             if (u >= map.stream || col >= map.cols_dim) continue;
-            const uint32_t addr = (ctrl.dataflow == Dataflow::Ws ? u * N + col : col * N + u) & addr_mask_;
-            int32_t value = bottom[j];
-            if (ctrl.r0 > 0) {   // a later K tile adds to what the earlier ones wrote
-                value = static_cast<int32_t>(static_cast<uint32_t>(value) + static_cast<uint32_t>(c[addr]));
-                value = sign_extend(static_cast<uint32_t>(value), acc_bits_);
-            }
-            out[j] = EdgePort{true, addr, value};
+            const uint32_t addr = (window.c_base + (ctrl.dataflow == Dataflow::Ws ? u * N + col : col * N + u)) & addr_mask_;
+            const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
+            out[j] = EdgePort{true, addr, later_k ? add(bottom[j], c[addr]) : bottom[j]};
         }
     }
     for (const EdgePort& p : out) {

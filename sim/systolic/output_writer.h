@@ -27,10 +27,13 @@ public:
     void clear();
     // Called after the PE array has stepped (its bottom row holds this cycle's new sums).
     // Computes `out` and applies the writes to `c`; updates the drain registers.
+    // `window`: the C half's base, and whether the writes add to the words they overwrite.
     void evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                  std::vector<int32_t>& c);
+                  std::vector<int32_t>& c, const ArrayWindow& window = {});
 
 private:
+    int32_t add(int32_t x, int32_t y) const;
+
     unsigned rows_, cols_, acc_bits_;
     uint32_t addr_mask_;
 };

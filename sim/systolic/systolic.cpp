@@ -9,6 +9,10 @@ Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
       feeder("feeder", shape),
       array("pe_array", shape),
       writer("output_writer", shape),
+      sequencer("stream_sequencer"),
+      a_loader("a_loader", TileLoader::Operand::A, shape),
+      b_loader("b_loader", TileLoader::Operand::B, shape),
+      storer("tile_storer", shape),
       a(size_t{1} << shape.buffer_addr_bits, 0),
       b(size_t{1} << shape.buffer_addr_bits, 0),
       c(size_t{1} << shape.buffer_addr_bits, 0),
@@ -29,11 +33,14 @@ void Systolic::on_clock() {
     run_cycles += ctrl.state == SaState::Run;
     drain_cycles += ctrl.state == SaState::Drain;
     const Mapping& map = controller.mapping();
-    if (reset || controller.starting(inputs.start)) {
+    const SequencerSignals seq = sequencer.evaluate(reset, inputs.job_start, inputs.job, ctrl.state,
+                                                    a_loader.q.mover.busy, b_loader.q.mover.busy, storer.q.mover.busy);
+    const bool start = inputs.start || seq.array_start;
+    if (reset || controller.starting(start)) {
         array.clear();
         writer.clear();
     }
-    feeder.evaluate(reset ? ControllerRegs{} : ctrl, map, a, b);
+    feeder.evaluate(reset ? ControllerRegs{} : ctrl, map, a, b, seq.window);
     if (!reset && ctrl.state == SaState::Run) {
         if (ctrl.dataflow == Dataflow::Os) {
             array.step_os(feeder);
@@ -44,7 +51,11 @@ void Systolic::on_clock() {
         }
     }
     const bool drain_finishing = writer.drain_finishing();
-    writer.evaluate(reset ? ControllerRegs{} : ctrl, map, controller.last_cycle_of_fold(), array, c);
+    // The storer reads C before the array's writes of this edge land (they go to the other half).
+    storer.evaluate(reset, seq.store, *seq.job, sequencer.q.cp, seq.store_base, c);
+    writer.evaluate(reset ? ControllerRegs{} : ctrl, map, controller.last_cycle_of_fold(), array, c, seq.window);
+    a_loader.evaluate(reset, seq.load_a, *seq.job, seq.load_tile, seq.load_a_base, inputs.a_rsp, a);
+    b_loader.evaluate(reset, seq.load_b, *seq.job, seq.load_tile, seq.load_b_base, inputs.b_rsp, b);
     if (!reset && inputs.host_we) {
         const uint32_t addr = inputs.host_addr & static_cast<uint32_t>(a.size() - 1);
         const uint32_t raw = static_cast<uint32_t>(inputs.host_wdata);
@@ -58,8 +69,16 @@ void Systolic::on_clock() {
         }
     }
     record_ports();
-    controller.evaluate(reset, inputs, drain_finishing);
+    if (sequencer.q.cp_valid) {
+        controller.evaluate(reset, start, sequencer.q.job.dataflow, seq.array_size, drain_finishing);
+    } else {
+        controller.evaluate(reset, start, inputs.dataflow, inputs.size, drain_finishing);
+    }
     controller.commit_with_mapping();
+    sequencer.commit();
+    a_loader.commit();
+    b_loader.commit();
+    storer.commit();
     if (pause_when_done && controller.q.state == SaState::Done) sc_core::sc_pause();
 }
 
@@ -89,6 +108,23 @@ void Systolic::observe(SystolicSnapshot& s) const {
     s.left = left_q;
     s.top = top_q;
     s.out = out_q;
+    StreamSnapshot& st = s.stream;
+    const SequencerRegs& sq = sequencer.q;
+    st.state = sq.state;
+    st.ld_valid = sq.ld_valid;
+    st.cp_valid = sq.cp_valid;
+    st.ld = sq.ld;
+    st.cp = sq.cp;
+    st.ld_a_half = sq.ld_a_half;
+    st.ld_b_half = sq.ld_b_half;
+    st.a_last = sq.a_last;
+    st.b_last = sq.b_last;
+    st.cp_a_half = sq.cp_a_half;
+    st.cp_b_half = sq.cp_b_half;
+    st.c_half = sq.c_half;
+    st.a_loader = a_loader.q.mover;
+    st.b_loader = b_loader.q.mover;
+    st.storer = storer.q.mover;
 }
 
 int32_t Systolic::host_read(HostSel sel, uint32_t addr) const {

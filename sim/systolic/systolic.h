@@ -1,11 +1,14 @@
 // Tensor core top: controller, feeder, PE array, output writer and the A, B, C buffers
-// behind a host port.
+// behind a host port, and the streamed layers' sequencer, tile loaders and storer.
 #pragma once
 
 #include "systolic/array_controller.h"
 #include "systolic/feeder.h"
 #include "systolic/output_writer.h"
 #include "systolic/pe_array.h"
+#include "systolic/stream_sequencer.h"
+#include "systolic/tile_loader.h"
+#include "systolic/tile_storer.h"
 
 #include <systemc>
 
@@ -24,6 +27,9 @@ public:
     Feeder feeder;
     PeArray array;
     OutputWriter writer;
+    StreamSequencer sequencer;
+    TileLoader a_loader, b_loader;
+    TileStorer storer;
     std::vector<int32_t> a, b, c;                 // the buffers, 2^buffer_addr_bits words each
     std::vector<PortAccess> left_q, top_q, out_q; // the ports' accesses in the cycle that ended
     uint64_t run_cycles = 0, drain_cycles = 0;    // counters: cycles spent in StRun and StDrain

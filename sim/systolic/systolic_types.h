@@ -60,6 +60,13 @@ struct StreamJob {
     bool operator==(const StreamJob& o) const;
 };
 
+// Where the array reads and writes: the SRAM halves of the stream sequencer's compute tile
+// (all 0 for a host-port GEMM).
+struct ArrayWindow {
+    uint32_t a_base = 0, b_base = 0, c_base = 0;
+    bool accumulate = false;          // add to the C words it overwrites (a later k tile)
+};
+
 // One DRAM lane in one cycle: a read request (addr, tag), a read response (tag, data) or a
 // write (addr, data). Unused fields are 0.
 struct DramLane {
