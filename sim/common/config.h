@@ -28,7 +28,7 @@ inline constexpr Range kArrayCols{1, 256};
 inline constexpr Range kInBits{2, 16};
 inline constexpr Range kAccBits{16, 32};
 inline constexpr Range kBufferAddrBits{4, 24};
-inline constexpr Range kDramLanes{1, 64};
+inline constexpr Range kDramLanes{1, 1024};
 inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 

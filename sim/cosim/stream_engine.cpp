@@ -46,6 +46,101 @@ void check_stream_job(const ArrayShape& shape, const StreamJob& j) {
 
 namespace {
 
+// The sequencer's part of the state a cycle ran in, as both paths see it.
+struct Stage {
+    SaState array = SaState::Idle;
+    bool cp_valid = false, ld_valid = false, storer_busy = false;
+    TileOrigin cp;
+};
+
+// What a streamed layer counts per cycle, the same on the observed path (snapshots) and the
+// fast path (the model's registers).
+class StreamCounters {
+public:
+    explicit StreamCounters(const StreamJob& job) : job_(&job) {}
+
+    // The cycle that ran in `during` and ended in array state `after`, with these port accesses and mac flags.
+    void count(const Stage& during, SaState after, Dataflow df, const std::vector<PortAccess>& left,
+               const std::vector<PortAccess>& top, const std::vector<PortAccess>& out, const std::vector<uint8_t>& mac,
+               const MoverState& a_loader, const MoverState& b_loader, const MoverState& storer) {
+        ++cycle_;
+        ++reasons[static_cast<size_t>(reason_of(during))];
+        if (during.array == SaState::Idle && after == SaState::Run) ++tiles;
+        computed_ |= after == SaState::Run;
+        const bool a_left = df != Dataflow::Is;   // which operand enters from the left
+        sram[a_left ? kIfmap : kFilter].add(cycle_, valid(left));
+        sram[a_left ? kFilter : kIfmap].add(cycle_, valid(top));
+        sram[kOfmap].add(cycle_, valid(out));
+        dram[kIfmap].add(cycle_, valid(a_loader.lanes));
+        dram[kFilter].add(cycle_, valid(b_loader.lanes));
+        dram[kOfmap].add(cycle_, valid(storer.lanes));
+        if (during.array == SaState::Run) {   // the mac flags hold outside StRun
+            for (uint8_t m : mac) macs += m;
+        }
+    }
+
+    std::array<uint64_t, kStallReasons> reasons{};
+    uint64_t tiles = 0, macs = 0;
+    std::array<AccessSpan, 3> sram, dram;
+
+private:
+    template <typename Port>
+    static uint64_t valid(const std::vector<Port>& ports) {
+        uint64_t n = 0;
+        for (const Port& p : ports) n += p.valid;
+        return n;
+    }
+    // The reason of a cycle from the state it ran in (docs/systolic.md, "Figures").
+    StallReason reason_of(const Stage& s) const {
+        if (s.array == SaState::Run || s.array == SaState::Drain) return StallReason::Compute;
+        if (!computed_) return StallReason::Fill;
+        if (s.cp_valid && s.array == SaState::Done && stores(*job_, s.cp) && s.storer_busy) return StallReason::Output;
+        if (s.cp_valid) return StallReason::Handoff;
+        return s.ld_valid ? StallReason::Operands : StallReason::Drain;
+    }
+
+    const StreamJob* job_;
+    uint64_t cycle_ = 0;              // cycles counted
+    bool computed_ = false;           // a tile has started computing
+};
+
+Stage stage_of(const SystolicSnapshot& s) {
+    return Stage{s.state, s.stream.cp_valid, s.stream.ld_valid, s.stream.storer.busy, s.stream.cp};
+}
+
+Stage stage_of(const Systolic& top) {
+    const SequencerRegs& q = top.sequencer.q;
+    return Stage{top.controller.q.state, q.cp_valid, q.ld_valid, top.storer.q.mover.busy, q.cp};
+}
+
+// The fast path's surroundings of the model: the DRAM served and the counters kept at every edge.
+class FastHook final : public EdgeHook {
+public:
+    FastHook(Dram& dram, uint64_t edge, const StreamJob& job, const Systolic& top)
+        : dram_(dram), edge_(edge), counters(job), during_(stage_of(top)) {}
+
+    bool after_edge(Systolic& top) override {
+        const StreamJob& job = top.sequencer.q.job;
+        counters.count(during_, top.controller.q.state, job.dataflow, top.left_q, top.top_q, top.out_q, top.array.mac,
+                       top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
+        dram_.accept(edge_, top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
+        ++edge_;
+        dram_.respond(edge_, top.inputs.a_rsp, top.inputs.b_rsp);
+        during_ = stage_of(top);
+        return top.sequencer.q.state == SqState::Done;
+    }
+
+private:
+    Dram& dram_;
+    uint64_t edge_;
+
+public:
+    StreamCounters counters;
+
+private:
+    Stage during_;
+};
+
 // The streamed layer plugged into the lock-step driver (cosim/driver.h lists what a design provides).
 class StreamDesign {
 public:
@@ -64,6 +159,7 @@ public:
             inputs_.b_rsp.assign(design.shape_.dram_lanes, DramLane{});
         }
 
+        uint64_t edges() const { return edges_; }
         void edge(uint64_t = 0) {
             dram_.respond(edges_, inputs_.a_rsp, inputs_.b_rsp);
             device_.tick(inputs_);
@@ -115,31 +211,30 @@ public:
         b.inputs().rst_n = true;
         b.inputs().job_start = true;
         b.inputs().job = request_.job;
-        reasons_.fill(0);
-        tiles_ = sram_a_ = sram_b_ = sram_c_ = macs_ = 0;
-        computed_ = false;
+        counters_ = StreamCounters(request_.job);
         return true;
     }
-    bool run_fast(Bench&) { return false; }
+    // The model alone, untraced: the SystemC kernel clocks it until SqDone, the DRAM served from
+    // an edge hook.
+    bool run_fast(Bench& b) {
+        if (!options_.fast) return false;
+        setup_step(b, 0, 0);
+        SystolicModel& model = static_cast<SystolicModel&>(b.device());
+        FastHook hook(b.dram(), b.edges(), request_.job, model.top());
+        fast_cycles_ = model.run_with_hook(b.inputs(), hook, options_.max_cycles);
+        if (model.top().sequencer.q.state != SqState::Done) throw Error(runaway(options_.max_cycles, b));
+        counters_ = hook.counters;
+        return true;
+    }
     unsigned launches() const { return 1; }
     bool records_start_state() const { return false; }
     bool finished(const Bench& main) const { return main.snapshot().stream.state == SqState::Done; }
 
     // Counts the cycle that ended (its state is `previous`, its accesses in `snapshot`).
     void after_edge(uint64_t, const Bench& main) {
-        const SystolicSnapshot& during = main.previous();
         const SystolicSnapshot& after = main.snapshot();
-        const StallReason reason = reason_of(during);
-        ++reasons_[static_cast<size_t>(reason)];
-        if (during.state == SaState::Idle && after.state == SaState::Run) ++tiles_;
-        computed_ |= after.state == SaState::Run;
-        const bool a_left = request_.job.dataflow != Dataflow::Is;   // which operand enters from the left
-        for (const PortAccess& p : after.left) (a_left ? sram_a_ : sram_b_) += p.valid;
-        for (const PortAccess& p : after.top) (a_left ? sram_b_ : sram_a_) += p.valid;
-        for (const PortAccess& p : after.out) sram_c_ += p.valid;
-        if (during.state == SaState::Run) {   // mac flags hold outside StRun
-            for (uint8_t m : after.mac) macs_ += m;
-        }
+        counters_.count(stage_of(main.previous()), after.state, request_.job.dataflow, after.left, after.top, after.out,
+                        after.mac, after.stream.a_loader, after.stream.b_loader, after.stream.storer);
     }
     void check(uint64_t, const Bench&) const {}
     void epilogue(Bench&) const {}
@@ -182,17 +277,13 @@ public:
     StreamResult finish(const Outcome& outcome, Bench& main, Trace&) const {
         StreamResult r;
         r.engine = outcome.engine;
-        r.cycles = outcome.cycles;
-        r.reason_cycles = reasons_;
-        r.tiles = tiles_;
-        r.dram_reads_a = main.dram().reads_a;
-        r.dram_reads_b = main.dram().reads_b;
-        r.dram_writes = main.dram().writes;
-        r.sram_reads_a = sram_a_;
-        r.sram_reads_b = sram_b_;
-        r.sram_writes_c = sram_c_;
-        r.mac_count = macs_;
-        r.dram = main.dram().words;
+        r.cycles = outcome.fast ? fast_cycles_ : outcome.cycles;
+        r.reason_cycles = counters_.reasons;
+        r.tiles = counters_.tiles;
+        r.sram = counters_.sram;
+        r.dram = counters_.dram;
+        r.mac_count = counters_.macs;
+        r.dram_words = main.dram().words;
         r.stopped = outcome.stopped;
         r.first_mismatch = outcome.first_mismatch;
         r.mismatches = outcome.first_mismatch ? 1 : 0;
@@ -200,25 +291,12 @@ public:
     }
 
 private:
-    // The reason of a cycle from the state it ran in (docs/systolic.md, "Figures").
-    StallReason reason_of(const SystolicSnapshot& during) const {
-        if (during.state == SaState::Run || during.state == SaState::Drain) return StallReason::Compute;
-        const StreamSnapshot& s = during.stream;
-        if (!computed_) return StallReason::Fill;
-        if (s.cp_valid && during.state == SaState::Done && stores(request_.job, s.cp) && s.storer.busy) {
-            return StallReason::Output;
-        }
-        if (s.cp_valid) return StallReason::Handoff;
-        return s.ld_valid ? StallReason::Operands : StallReason::Drain;
-    }
-
     const Config& config_;
     const StreamRequest& request_;
     const StreamOptions& options_;
     ArrayShape shape_;
-    std::array<uint64_t, kStallReasons> reasons_{};
-    uint64_t tiles_ = 0, sram_a_ = 0, sram_b_ = 0, sram_c_ = 0, macs_ = 0;
-    bool computed_ = false;           // a tile has started computing
+    StreamCounters counters_{request_.job};
+    uint64_t fast_cycles_ = 0;
 };
 
 }  // namespace
@@ -231,6 +309,19 @@ StreamResult run_stream(const Config& config, const StreamRequest& request, cons
     return Driver<StreamDesign>::run(design, run);
 }
 
+namespace {
+
+nlohmann::json spans(const std::array<AccessSpan, 3>& s) {
+    nlohmann::json out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        out[i == kIfmap ? "ifmap" : i == kFilter ? "filter" : "ofmap"] = {
+            {"first_cycle", s[i].first}, {"last_cycle", s[i].last}, {"words", s[i].words}};
+    }
+    return out;
+}
+
+}  // namespace
+
 nlohmann::json to_json(const StreamResult& r) {
     nlohmann::json reasons;
     for (size_t i = 0; i < kStallReasons; ++i) reasons[name(static_cast<StallReason>(i))] = r.reason_cycles[i];
@@ -241,12 +332,8 @@ nlohmann::json to_json(const StreamResult& r) {
         {"stall_cycles", r.stall_cycles()},
         {"cycles_by_reason", reasons},
         {"tiles", r.tiles},
-        {"dram_reads_a", r.dram_reads_a},
-        {"dram_reads_b", r.dram_reads_b},
-        {"dram_writes", r.dram_writes},
-        {"sram_reads_a", r.sram_reads_a},
-        {"sram_reads_b", r.sram_reads_b},
-        {"sram_writes_c", r.sram_writes_c},
+        {"sram", spans(r.sram)},
+        {"dram", spans(r.dram)},
         {"mac_count", r.mac_count},
         {"mismatches", r.mismatches},
         {"first_mismatch", to_json(r.first_mismatch)},

@@ -24,12 +24,29 @@ struct StreamRequest {
     unsigned dram_latency = 1;        // cycles from a read request to its response, >= 1
 };
 
-using StreamOptions = DriverOptions<PeFault>;
+struct StreamOptions : DriverOptions<PeFault> {
+    bool fast = true;                 // the model alone runs without observing each cycle (tests turn it off)
+};
 
 // Why the array did not compute in a cycle (docs/systolic.md, "Figures of a streamed layer").
 enum class StallReason : uint8_t { Compute = 0, Fill, Operands, Output, Handoff, Drain };
 inline constexpr size_t kStallReasons = 6;
 const char* name(StallReason r);
+
+// One kind of access over a layer: the cycles (numbered from 1, the cycle that samples the
+// job's start) of the first and the last, and the words moved; first = 0 when there was none.
+struct AccessSpan {
+    uint64_t first = 0, last = 0, words = 0;
+    void add(uint64_t cycle, uint64_t count) {
+        if (count == 0) return;
+        if (words == 0) first = cycle;
+        last = cycle;
+        words += count;
+    }
+};
+
+// Operands in SCALE-Sim's report order.
+enum Operand : size_t { kIfmap = 0, kFilter = 1, kOfmap = 2 };
 
 struct StreamResult {
     Engine engine = Engine::Cosim;
@@ -37,10 +54,10 @@ struct StreamResult {
     std::array<uint64_t, kStallReasons> reason_cycles{};   // per reason; [Compute] = StRun + StDrain cycles
     uint64_t stall_cycles() const { return cycles - reason_cycles[0]; }
     uint64_t tiles = 0;
-    uint64_t dram_reads_a = 0, dram_reads_b = 0, dram_writes = 0;   // words
-    uint64_t sram_reads_a = 0, sram_reads_b = 0, sram_writes_c = 0;   // the array's valid edge accesses
+    std::array<AccessSpan, 3> sram;   // the array's reads of A (ifmap) and B (filter), its writes of C
+    std::array<AccessSpan, 3> dram;   // the loaders' reads and the storer's writes
     uint64_t mac_count = 0;           // real MACs (the PEs' mac flags)
-    std::vector<int32_t> dram;        // the DRAM afterwards (the ofmap in it)
+    std::vector<int32_t> dram_words;  // the DRAM afterwards (the ofmap in it)
     bool stopped = false;
     uint64_t mismatches = 0;
     std::optional<Mismatch> first_mismatch;

@@ -10,7 +10,7 @@ Dram::Dram(size_t size, unsigned latency, unsigned lanes) : words(size, 0), late
     if (latency < 1) throw Error("DRAM latency must be at least 1 cycle");
 }
 
-std::vector<DramLane> Dram::read(const std::vector<DramLane>& requests, uint64_t* count) const {
+std::vector<DramLane> Dram::read(const std::vector<DramLane>& requests) const {
     std::vector<DramLane> out(lanes_);
     for (size_t l = 0; l < requests.size() && l < out.size(); ++l) {
         const DramLane& r = requests[l];
@@ -19,7 +19,6 @@ std::vector<DramLane> Dram::read(const std::vector<DramLane>& requests, uint64_t
             throw Error(fmt::format("DRAM read of word {} outside its {} words", r.addr, words.size()));
         }
         out[l] = DramLane{true, 0, r.tag, words[r.addr]};
-        ++*count;
     }
     return out;
 }
@@ -31,9 +30,8 @@ void Dram::accept(uint64_t edge, const MoverState& a_loader, const MoverState& b
             throw Error(fmt::format("DRAM write of word {} outside its {} words", w.addr, words.size()));
         }
         words[w.addr] = w.data;
-        ++writes;
     }
-    Batch batch{edge + latency_, read(a_loader.lanes, &reads_a), read(b_loader.lanes, &reads_b)};
+    Batch batch{edge + latency_, read(a_loader.lanes), read(b_loader.lanes)};
     auto any = [](const std::vector<DramLane>& lanes) {
         for (const DramLane& l : lanes) {
             if (l.valid) return true;

@@ -22,7 +22,6 @@ public:
     // Before edge `edge`: the responses due then (empty lanes when none).
     void respond(uint64_t edge, std::vector<DramLane>& a_rsp, std::vector<DramLane>& b_rsp);
 
-    uint64_t reads_a = 0, reads_b = 0, writes = 0;   // words moved
     bool idle() const { return pending_.empty(); }
 
 private:
@@ -30,7 +29,7 @@ private:
         uint64_t due;                // the edge the responses arrive at
         std::vector<DramLane> a, b;  // responses per lane
     };
-    std::vector<DramLane> read(const std::vector<DramLane>& requests, uint64_t* count) const;
+    std::vector<DramLane> read(const std::vector<DramLane>& requests) const;
 
     unsigned latency_, lanes_;
     std::deque<Batch> pending_;      // in due order (requests come once per edge)

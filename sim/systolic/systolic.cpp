@@ -80,6 +80,7 @@ void Systolic::on_clock() {
     b_loader.commit();
     storer.commit();
     if (pause_when_done && controller.q.state == SaState::Done) sc_core::sc_pause();
+    if (edge_hook && edge_hook->after_edge(*this)) sc_core::sc_pause();
 }
 
 void Systolic::record_ports() {

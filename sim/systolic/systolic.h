@@ -16,12 +16,23 @@
 
 namespace lockstep::systolic {
 
+class Systolic;
+
+// What surrounds the model in a fast run of a streamed layer (the DRAM, the counters): called
+// after every edge; true pauses the run.
+class EdgeHook {
+public:
+    virtual ~EdgeHook() = default;
+    virtual bool after_edge(Systolic& top) = 0;
+};
+
 class Systolic : public sc_core::sc_module {
 public:
     sc_core::sc_in<bool> clk_i;                   // state changes on its rising edge
     SystolicInputs inputs;                        // driven by the harness before each edge
     bool clocked = false;                         // its edges count only while its device is ticked
     bool pause_when_done = false;                 // sc_pause() on reaching StDone (fast runs)
+    EdgeHook* edge_hook = nullptr;                // fast runs of streamed layers
 
     ArrayController controller;
     Feeder feeder;

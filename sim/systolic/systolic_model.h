@@ -18,8 +18,11 @@ public:
 
     // Clocks with `inputs` until StDone or `max_cycles`; returns the cycles clocked.
     uint64_t run_until_done(const SystolicInputs& inputs, uint64_t max_cycles);
+    // Clocks with `inputs` until `hook` pauses it or `max_cycles`; returns the cycles clocked.
+    uint64_t run_with_hook(const SystolicInputs& inputs, EdgeHook& hook, uint64_t max_cycles);
 
 private:
+    uint64_t run_until_paused(uint64_t max_cycles);
     SystolicModel(const ArrayShape& shape, const std::string& name) : ClockedModel(name, shape) {}
 };
 

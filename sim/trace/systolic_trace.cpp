@@ -62,8 +62,15 @@ SystolicTrace::SystolicTrace(const std::string& dir, const ArrayShape& shape, Da
     cycle_.after.resize(shape);
 }
 
-char SystolicTrace::pe_glyph(const SystolicSnapshot& s, size_t p) {
-    return pe_glyph(s.mac[p] != 0, s.hv[p] || s.vv[p], s.wv[p] != 0);
+char SystolicTrace::pe_glyph(SaState during, const SystolicSnapshot& s, size_t p) {
+    return pe_glyph(during == SaState::Run && s.mac[p] != 0, s.hv[p] || s.vv[p], s.wv[p] != 0);
+}
+
+uint64_t SystolicTrace::macs(SaState during, const SystolicSnapshot& after) {
+    if (during != SaState::Run) return 0;
+    uint64_t active = 0;
+    for (uint8_t m : after.mac) active += m;
+    return active;
 }
 
 void SystolicTrace::write_ports(std::ofstream& out, uint64_t cycle, const std::vector<PortAccess>& ports) {
@@ -80,8 +87,7 @@ void SystolicTrace::write_ports(std::ofstream& out, uint64_t cycle, const std::v
 
 void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const SystolicSnapshot& after) {
     ++recorded_;
-    uint64_t active = 0;
-    for (uint8_t m : after.mac) active += m;
+    const uint64_t active = macs(during.state, after);
     macs_ += active;
     const double pes = static_cast<double>(shape_.rows) * shape_.cols;
     const Phase phase = phase_of(during, map_);
@@ -98,7 +104,7 @@ void SystolicTrace::record(uint64_t cycle, const SystolicSnapshot& during, const
         std::string grid = fmt::format("{} {} {} ", cycle, during.fold, phase_name(phase));
         for (unsigned i = 0; i < shape_.rows; ++i) {
             if (i) grid += '/';
-            for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(after, static_cast<size_t>(i) * shape_.cols + j);
+            for (unsigned j = 0; j < shape_.cols; ++j) grid += pe_glyph(during.state, after, static_cast<size_t>(i) * shape_.cols + j);
         }
         *activity_ << grid << '\n';
     } else if (cycle == kTextLogCycles) {

@@ -41,9 +41,12 @@ public:
     uint64_t records() const { return recorded_; }
     uint64_t mac_count() const { return macs_; }
 
-    // One character per PE: '#' MAC this cycle, 'o' holds a moving operand, 'w' holds only
-    // its stationary operand, '.' empty.
-    static char pe_glyph(const systolic::SystolicSnapshot& s, size_t p);
+    // One character per PE after a cycle spent in state `during`: '#' MAC this cycle (only in
+    // StRun: the mac flags hold outside it), 'o' holds a moving operand, 'w' holds only its
+    // stationary operand, '.' empty.
+    static char pe_glyph(systolic::SaState during, const systolic::SystolicSnapshot& s, size_t p);
+    // How many PEs did a MAC in a cycle spent in state `during`.
+    static uint64_t macs(systolic::SaState during, const systolic::SystolicSnapshot& after);
     // The same from the PE's flags (the GPU's tensor cores draw their grids with it).
     static char pe_glyph(bool mac, bool moving, bool stationary) { return mac ? '#' : moving ? 'o' : stationary ? 'w' : '.'; }
 

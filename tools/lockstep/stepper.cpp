@@ -410,8 +410,7 @@ void Stepper::show_systolic(std::ostream& out) {
     const double pes = static_cast<double>(shape_.rows) * shape_.cols;
     out << fmt::format("== cycle {} (of 0..{}) == {}x{} {} array, M={} K={} N={}\n", cycle_, last(), shape_.rows,
                        shape_.cols, m.value("dataflow", ""), m.value("m", 0), m.value("k", 0), m.value("n", 0));
-    uint64_t active = 0;
-    for (uint8_t x : sa_.after.mac) active += x;
+    const uint64_t active = trace::SystolicTrace::macs(sa_.state, sa_.after);
     out << fmt::format("{} fold {} of {}, cycle {} of {} ({}); {} MAC; utilisation so far {:.1f}%\n",
                        systolic::name(sa_.state), sa_.fold, m.value("folds", 0), sa_.t, m.value("fold_length", 0),
                        trace::phase_name(static_cast<trace::Phase>(sa_.phase)), plural(active, "PE"),
@@ -422,7 +421,7 @@ void Stepper::show_systolic(std::ostream& out) {
         std::string line = fmt::format("  row{:<3}", i);
         for (unsigned j = 0; j < shape_.cols; ++j) {
             const size_t p = static_cast<size_t>(i) * shape_.cols + j;
-            const char glyph = trace::SystolicTrace::pe_glyph(sa_.after, p);
+            const char glyph = trace::SystolicTrace::pe_glyph(sa_.state, sa_.after, p);
             if (!detailed) {
                 line += glyph;
                 continue;

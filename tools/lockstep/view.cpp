@@ -306,13 +306,9 @@ nlohmann::json systolic_page_data(trace::StateReader& reader) {
         phase[i] = static_cast<uint8_t>(sa.phase);
         fold[i] = sa.fold;
         t[i] = sa.t;
-        uint32_t macs = 0;
         size_t at = 0;
-        for (size_t p = 0; p < pes; ++p) {
-            record[at++] = glyph_code(trace::SystolicTrace::pe_glyph(a, p));
-            macs += a.mac[p] != 0;
-        }
-        active[i] = macs;
+        for (size_t p = 0; p < pes; ++p) record[at++] = glyph_code(trace::SystolicTrace::pe_glyph(sa.state, a, p));
+        active[i] = static_cast<uint32_t>(trace::SystolicTrace::macs(sa.state, a));
         if (values) {
             for (size_t p = 0; p < pes; ++p) {
                 record[at++] = a.hv[p];
