@@ -4,36 +4,28 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/plural.h"
-#include "common/status_line.h"
 #include "cosim/rtl_cache.h"
 #include "cosim/systolic_engine.h"
 #include "systolic/systolic_model.h"
 #include "topology.h"
 #include "trace/pictures.h"
+#include "workers.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
-#include <thread>
 
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace lockstep {
 
@@ -156,76 +148,6 @@ LayerOutcome outcome_from_json(const nlohmann::json& j) {
                         j.at("ok").get<bool>()};
 }
 
-// Runs layers 0..count-1 with `run` in `jobs` worker processes (fork: the SystemC model, made
-// by `prepare` before the fork, is copied into each), each worker taking the next layer not yet
-// taken, and returns the outcomes in layer order. A worker's error becomes this process's
-// error, first layer first.
-std::vector<LayerOutcome> run_in_workers(size_t count, unsigned jobs, const std::function<void()>& prepare,
-                                         const std::function<LayerOutcome(size_t)>& run, bool progress) {
-    prepare();
-    std::string dir = (std::filesystem::temp_directory_path() / "lockstep-gemm-XXXXXX").string();
-    if (mkdtemp(dir.data()) == nullptr) throw Error(fmt::format("cannot make a folder for the workers' results ({})", dir));
-    auto result_path = [&](size_t i) { return fmt::format("{}/{}.json", dir, i); };
-    // The next layer to take, in memory the workers share.
-    void* shared = mmap(nullptr, sizeof(std::atomic<size_t>), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED) throw Error(fmt::format("cannot share memory with the workers: {}", std::strerror(errno)));
-    auto* next = new (shared) std::atomic<size_t>(0);
-    std::fflush(stdout);
-    std::fflush(stderr);
-    std::vector<pid_t> workers;
-    for (unsigned w = 0; w < jobs; ++w) {
-        const pid_t pid = fork();
-        if (pid < 0) throw Error(fmt::format("cannot start worker process {}: {}", w, std::strerror(errno)));
-        if (pid == 0) {   // the worker: its layers, one result file each, then out without running exit handlers
-            int status = 0;
-            for (size_t i = (*next)++; i < count; i = (*next)++) {
-                nlohmann::json result;
-                try {
-                    result = to_json(run(i));
-                } catch (const std::exception& e) {
-                    result = {{"error", e.what()}};
-                    status = 1;
-                }
-                std::ofstream(result_path(i) + ".tmp") << result.dump();
-                std::filesystem::rename(result_path(i) + ".tmp", result_path(i));
-                if (status) break;
-            }
-            std::fflush(stdout);
-            std::fflush(stderr);
-            _exit(status);
-        }
-        workers.push_back(pid);
-    }
-    {
-        StatusLine status(progress);
-        for (size_t running = workers.size(); running > 0;) {
-            for (pid_t& pid : workers) {
-                if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == pid) {
-                    pid = 0;
-                    --running;
-                }
-            }
-            size_t done = 0;
-            for (size_t i = 0; i < count; ++i) done += std::filesystem::exists(result_path(i));
-            status.show(fmt::format("gemm: {} of {} done, {} at once", done, plural(count, "layer"), jobs));
-            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
-    std::vector<LayerOutcome> outcomes;
-    std::string error;
-    for (size_t i = 0; i < count && error.empty(); ++i) {
-        std::ifstream in(result_path(i));
-        const nlohmann::json result = nlohmann::json::parse(in, nullptr, false);
-        if (result.is_discarded()) error = fmt::format("layer {}: its worker process ended without a result", i + 1);
-        else if (result.contains("error")) error = result["error"].get<std::string>();
-        else outcomes.push_back(outcome_from_json(result));
-    }
-    std::filesystem::remove_all(dir);
-    munmap(shared, sizeof(std::atomic<size_t>));
-    if (!error.empty()) throw Error(error);
-    return outcomes;
-}
-
 }  // namespace
 
 int gemm_command(const GemmArgs& args) {
@@ -339,7 +261,9 @@ int gemm_command(const GemmArgs& args) {
             if (options.engine != cosim::Engine::Rtl) systolic::SystolicModel::instance(shape);
             if (options.engine != cosim::Engine::Model) cosim::ensure_rtl_library(cosim::systolic_design(shape));
         };
-        for (const LayerOutcome& o : run_in_workers(layers.size(), jobs, prepare, run_layer, !args.json)) {
+        auto run_json = [&](size_t index) { return to_json(run_layer(index)); };
+        for (const nlohmann::json& result : run_in_workers(layers.size(), jobs, prepare, run_json, !args.json, "gemm")) {
+            const LayerOutcome o = outcome_from_json(result);
             show(o);
             all_ok &= o.ok;
             reports.push_back(o.report);
