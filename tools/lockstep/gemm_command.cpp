@@ -27,7 +27,6 @@
 #include <memory>
 #include <random>
 
-
 namespace lockstep {
 
 namespace {
