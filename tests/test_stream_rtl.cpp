@@ -113,6 +113,7 @@ struct Outcome {
     uint64_t cycles = 0;              // from the edge that samples job_start to the first cycle in SqDone
     std::vector<int32_t> ofmap;
     uint64_t dram_writes = 0;
+    uint64_t output_stalls = 0;       // cycles the array holds a finished tile while the storer is busy
 };
 
 // Runs one job to SqDone and back to SqIdle: responses before each edge, requests and writes
@@ -146,6 +147,7 @@ Outcome run_job(SystolicDevice& device, const Layer& layer, unsigned latency, bo
         }
         device.observe(snap);
         dram.accept(edge, snap.stream.a_loader, snap.stream.b_loader, snap.stream.storer);
+        out.output_stalls += snap.state == SaState::Done && snap.stream.cp_valid && snap.stream.storer.busy;
         if (snap.stream.state == SqState::Done) {
             out.cycles = edge + 1;
             break;
@@ -218,12 +220,15 @@ TEST(StreamRtl, SingleTileGemmCyclesAndValues) {
 }
 
 // Tiles along m, k and n (k tiles accumulate into the C half), and the two reuse cases: B kept
-// for later m tiles (one k tile), A kept for every tile (one m and one k tile).
+// for later m tiles (one k tile), A kept for every tile (one m and one k tile). The last GEMM's
+// 32-word C tiles take longer to store on one lane than the next tile to compute: the array
+// waits in StDone for the storer.
 TEST(StreamRtl, TiledGemmsInEveryDataflow) {
     auto device = make_device();
     const struct {
         uint32_t m, k, n, mt, kt, nt;
-    } gemms[] = {{10, 9, 7, 4, 4, 3}, {10, 6, 7, 4, 6, 3}, {5, 6, 11, 5, 6, 4}, {9, 13, 5, 9, 5, 5}, {3, 2, 9, 2, 1, 2}};
+    } gemms[] = {{10, 9, 7, 4, 4, 3}, {10, 6, 7, 4, 6, 3}, {5, 6, 11, 5, 6, 4},
+                 {9, 13, 5, 9, 5, 5},  {3, 2, 9, 2, 1, 2},  {8, 1, 12, 8, 1, 4}};
     unsigned seed = 1;
     for (const Dataflow df : {Dataflow::Os, Dataflow::Ws, Dataflow::Is}) {
         for (const auto& g : gemms) {
@@ -233,7 +238,9 @@ TEST(StreamRtl, TiledGemmsInEveryDataflow) {
                 const Outcome out = run_job(*device, layer, latency);
                 EXPECT_EQ(out.ofmap, layer.expected) << what;
                 EXPECT_EQ(out.dram_writes, layer.expected.size()) << what;
-                EXPECT_GT(out.cycles, 0u) << what;
+                if (g.k == 1 && lanes == 1) {
+                    EXPECT_GT(out.output_stalls, 0u) << what;
+                }
             }
         }
     }
