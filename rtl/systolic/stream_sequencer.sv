@@ -441,10 +441,11 @@ module stream_sequencer import systolic_pkg::*; #(
   assign array_m_o        = eff(mt_q, m_q, cp_m0_q);
   assign array_k_o        = eff(kt_q, k_q, cp_k0_q);
   assign array_n_o        = eff(nt_q, n_q, cp_n0_q);
-  assign a_base_o         = cp_a_half_q ? half_a_q : '0;
-  assign b_base_o         = cp_b_half_q ? half_b_q : '0;
-  assign c_base_o         = c_half_q ? half_c_q : '0;
-  assign accumulate_o     = cp_k0_q != '0;
+  // Without a compute tile (the host-port GEMM) the bases are 0 and nothing accumulates.
+  assign a_base_o         = cp_valid_q && cp_a_half_q ? half_a_q : '0;
+  assign b_base_o         = cp_valid_q && cp_b_half_q ? half_b_q : '0;
+  assign c_base_o         = cp_valid_q && c_half_q ? half_c_q : '0;
+  assign accumulate_o     = cp_valid_q && cp_k0_q != '0;
 
   assign job_done_o  = state_q == SqDone;
   assign state_o     = state_q;
