@@ -96,20 +96,29 @@ module tile_loader #(
     num_issued = '0;
     for (int unsigned l = 0; l < DramLanes; l++) begin
       e              = first + 32'(l);
-      o              = e / 32'(cur_it);
-      i              = e % 32'(cur_it);
+      o              = '0;
+      i              = '0;
+      addr           = '0;
+      tag            = '0;
       req_valid_d[l] = issuing && 32'(l) < 32'(lanes_i) && e < cur_count;
-      if (LoadB) begin
-        // B[k0+i][n0+o] at filter_base + (n0+o)*K + k0+i; SRAM row-major within the tile.
-        addr = dram_base_i + (cur_o0 + o) * k_i + cur_i0 + i;
-        tag  = BufAddrBits'(32'(cur_base) + i * 32'(cur_ot) + o);
-      end else begin
-        addr = dram_base_i + im2col(cur_o0 + o, cur_i0 + i);
-        tag  = BufAddrBits'(32'(cur_base) + e);
+      req_addr_d[l]  = '0;
+      req_tag_d[l]   = '0;
+      // Only a lane that issues divides (the simulation skips the rest).
+      if (req_valid_d[l]) begin
+        o = e / 32'(cur_it);
+        i = e % 32'(cur_it);
+        if (LoadB) begin
+          // B[k0+i][n0+o] at filter_base + (n0+o)*K + k0+i; SRAM row-major within the tile.
+          addr = dram_base_i + (cur_o0 + o) * k_i + cur_i0 + i;
+          tag  = BufAddrBits'(32'(cur_base) + i * 32'(cur_ot) + o);
+        end else begin
+          addr = dram_base_i + im2col(cur_o0 + o, cur_i0 + i);
+          tag  = BufAddrBits'(32'(cur_base) + e);
+        end
+        req_addr_d[l] = addr;
+        req_tag_d[l]  = tag;
       end
-      req_addr_d[l] = req_valid_d[l] ? addr : '0;
-      req_tag_d[l]  = req_valid_d[l] ? tag : '0;
-      num_issued    = num_issued + 32'(req_valid_d[l]);
+      num_issued = num_issued + 32'(req_valid_d[l]);
     end
   end
 

@@ -72,11 +72,18 @@ module tile_storer #(
     num_issued = '0;
     for (int unsigned l = 0; l < DramLanes; l++) begin
       e             = first + 32'(l);
-      mi            = e / 32'(cur_cols);
-      ni            = e % 32'(cur_cols);
+      mi            = '0;
+      ni            = '0;
       wr_valid_d[l] = issuing && 32'(l) < 32'(lanes_i) && e < cur_count;
-      rd_addr_o[l]  = wr_valid_d[l] ? BufAddrBits'(32'(cur_base) + e) : '0;
-      wr_addr_d[l]  = wr_valid_d[l] ? ofmap_base_i + (cur_m0 + mi) * n_i + cur_n0 + ni : '0;
+      rd_addr_o[l]  = '0;
+      wr_addr_d[l]  = '0;
+      // Only a lane that issues divides (the simulation skips the rest).
+      if (wr_valid_d[l]) begin
+        mi            = e / 32'(cur_cols);
+        ni            = e % 32'(cur_cols);
+        rd_addr_o[l]  = BufAddrBits'(32'(cur_base) + e);
+        wr_addr_d[l]  = ofmap_base_i + (cur_m0 + mi) * n_i + cur_n0 + ni;
+      end
       num_issued    = num_issued + 32'(wr_valid_d[l]);
     end
   end
