@@ -252,7 +252,7 @@ TEST(SystolicConfig, Errors) {
     EXPECT_EQ(systolic_error("systolic:\n  rows: 0\n"), "s.yaml:2: systolic.rows: 0 out of range (1..256)");
     EXPECT_EQ(systolic_error("systolic:\n  colls: 4\n"),
               "s.yaml:2: unknown key 'colls' in 'systolic': did you mean 'cols'? (known: rows, cols, dataflow, "
-              "in_bits, acc_bits, buffer_addr_bits)");
+              "in_bits, acc_bits, buffer_addr_bits, dram_lanes)");
     EXPECT_EQ(systolic_error("systolic:\n  acc_bits: 40\n"), "s.yaml:2: systolic.acc_bits: 40 out of range (16..32)");
 }
 
