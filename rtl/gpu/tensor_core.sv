@@ -358,6 +358,9 @@ module tensor_core import gpu_pkg::*; import systolic_pkg::*; #(
     .rows_dim_i  (16'(R)),
     .cols_dim_i  (16'(ColsDim)),
     .stream_len_i(16'(S)),
+    // One tile at address 0 of each operand (the array's streamed halves do not apply here).
+    .a_base_i    ('0),
+    .b_base_i    ('0),
     .left_valid_o(left_valid),
     .left_addr_o (left_addr),
     .top_valid_o (top_valid),

@@ -2,6 +2,8 @@
 // column. ws/is write the bottom row's new partial sums while streaming, adding the C word
 // already there for later K tiles (r0 > 0). os copies a finished tile's accumulators into
 // shadow registers at the fold's last edge and drains them one row per cycle, R cycles.
+// C starts at c_base_i (a streamed tile's SRAM half); a streamed tile with k0 > 0 accumulates
+// (accumulate_i): every write adds the C word it overwrites.
 module output_writer import systolic_pkg::*; #(
   // PE rows.
   parameter int unsigned Rows = 4,
@@ -28,6 +30,10 @@ module output_writer import systolic_pkg::*; #(
   input  logic [15:0]            n_i,
   input  logic [15:0]            cols_dim_i,
   input  logic [15:0]            stream_len_i,
+  // From the stream sequencer (0 for the host-port GEMM): where C starts, and whether the
+  // writes add the C word they overwrite.
+  input  logic [BufAddrBits-1:0] c_base_i,
+  input  logic                   accumulate_i,
   // From the array: every PE's acc_q plus product, the bottom row's new partial sums.
   input  logic [AccBits-1:0]     acc_sum_i    [Rows*Cols],
   input  logic [AccBits-1:0]     psum_i       [Cols],
@@ -68,15 +74,15 @@ module output_writer import systolic_pkg::*; #(
       unique case (dataflow_i)
         DfWs: begin
           out_valid_o[j] = stream_valid;
-          addr           = BufAddrBits'(vec * 32'(n_i) + col);
+          addr           = BufAddrBits'(32'(c_base_i) + vec * 32'(n_i) + col);
         end
         DfIs: begin
           out_valid_o[j] = stream_valid;
-          addr           = BufAddrBits'(col * 32'(n_i) + vec);
+          addr           = BufAddrBits'(32'(c_base_i) + col * 32'(n_i) + vec);
         end
         default: begin  // DfOs
           out_valid_o[j] = drain_active_q && drain_row < 32'(m_i) && drain_col < 32'(n_i);
-          addr           = BufAddrBits'(drain_row * 32'(n_i) + drain_col);
+          addr           = BufAddrBits'(32'(c_base_i) + drain_row * 32'(n_i) + drain_col);
         end
       endcase
       out_addr_o[j] = out_valid_o[j] ? addr : '0;
@@ -88,8 +94,9 @@ module output_writer import systolic_pkg::*; #(
       out_data_o[j] = '0;
       if (out_valid_o[j]) begin
         if (dataflow_i == DfOs) begin
-          out_data_o[j] = shadow_q[drain_row_q][j];
-        end else if (r0_i != '0) begin
+          out_data_o[j] = accumulate_i ? shadow_q[drain_row_q][j] + c_rdata_i[j]
+                                       : shadow_q[drain_row_q][j];
+        end else if (r0_i != '0 || accumulate_i) begin
           out_data_o[j] = psum_i[j] + c_rdata_i[j];
         end else begin
           out_data_o[j] = psum_i[j];
@@ -155,7 +162,7 @@ module output_writer import systolic_pkg::*; #(
 
   // Assertions (checked at every rising edge when the RTL runs with --assert).
 
-  // C writes stay inside C's M x N words.
+  // C writes stay inside C's M x N words (the address minus C's base).
   // (Each port is copied to a plain signal first: Verilator 5.006 cannot take an element of an
   // unpacked output array inside a property.)
   for (genvar j = 0; j < Cols; j++) begin : g_out_check
@@ -164,8 +171,8 @@ module output_writer import systolic_pkg::*; #(
     assign valid = out_valid_o[j];
     assign addr  = out_addr_o[j];
     OutputWriterAddrInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
-        valid |-> 32'(addr) < 32'(m_i) * 32'(n_i))
-      else $error("out port %0d writes word %0d of %0d x %0d C", j, addr, m_i, n_i);
+        valid |-> 32'(BufAddrBits'(addr - c_base_i)) < 32'(m_i) * 32'(n_i))
+      else $error("out port %0d writes word %0d of %0d x %0d C at %0d", j, addr, m_i, n_i, c_base_i);
   end
 
   // An os fold's last edge starts the drain of its tile from row 0, even when the previous

@@ -8,4 +8,7 @@ buffer.sv
 pe.sv
 pe_array.sv
 output_writer.sv
+stream_sequencer.sv
+tile_loader.sv
+tile_storer.sv
 systolic.sv

@@ -1,4 +1,4 @@
-// Shared types of the systolic array (docs/systolic.md, "Controller").
+// Shared types of the systolic array (docs/systolic.md, "Controller", "Stream sequencer").
 // Member names carry a prefix because enum members share the package name space.
 package systolic_pkg;
 
@@ -23,5 +23,12 @@ package systolic_pkg;
     HostB = 2'd1,
     HostC = 2'd2
   } host_sel_e;
+
+  // Stream sequencer state (sim/systolic: SqState).
+  typedef enum logic [1:0] {
+    SqIdle = 2'd0,
+    SqRun  = 2'd1,
+    SqDone = 2'd2
+  } sq_state_e;
 
 endpackage

@@ -71,7 +71,7 @@ std::vector<int32_t> reference_gemm(const GemmRequest& r, unsigned acc_bits) {
 RtlDesign systolic_design(const ArrayShape& s) {
     return RtlDesign{"systolic", "systolic-" + s.key(),
                      {{"Rows", s.rows}, {"Cols", s.cols}, {"InBits", s.in_bits}, {"AccBits", s.acc_bits},
-                      {"BufAddrBits", s.buffer_addr_bits}},
+                      {"BufAddrBits", s.buffer_addr_bits}, {"DramLanes", s.dram_lanes}},
                      "systolic_rtl_adapter.cpp",
                      {"systolic/systolic_types.h", "common/config.h"}};
 }
