@@ -21,17 +21,26 @@ using systolic::Dataflow;
 using systolic::GemmSize;
 
 const std::vector<std::pair<unsigned, unsigned>> kShapes = {{4, 4}, {3, 5}, {2, 2}};
+const std::vector<std::pair<unsigned, unsigned>> kPrebuilt = {{4, 4}, {3, 5}};   // RTL built by rtl_prebuilt
 
 class BuildModels : public ::testing::Environment {
 public:
     void SetUp() override {
         for (const auto& [rows, cols] : kShapes) systolic::SystolicModel::instance(systolic::ArrayShape::from(array(rows, cols).systolic));
+        for (const auto& [rows, cols] : kPrebuilt) systolic::SystolicModel::instance(systolic::ArrayShape::from(prebuilt(rows, cols).systolic));
     }
     static Config array(unsigned rows, unsigned cols) {
         Config c;
         c.systolic.rows = rows;
         c.systolic.cols = cols;
         c.systolic.buffer_addr_bits = 10;
+        return c;
+    }
+    // configs/systolic.yaml's array at this size, as rtl_prebuilt builds it.
+    static Config prebuilt(unsigned rows, unsigned cols) {
+        Config c = load_config(source_path("configs/systolic.yaml"));
+        c.systolic.rows = rows;
+        c.systolic.cols = cols;
         return c;
     }
 };
@@ -140,6 +149,56 @@ TEST(StreamModel, LayersThroughSmallSramsMatchADirectConvolution) {
             }
         }
     }
+}
+
+// The RTL and the model in lock-step on streamed layers: every register of the sequencer and
+// the movers, every DRAM lane, the PEs and the ports, each cycle; the DRAM and SRAMs at the end.
+TEST(StreamCosim, LayersAgreeCycleByCycle) {
+    const std::vector<ConvShape> layers = {{6, 6, 3, 3, 3, 4, 1, 1}, {7, 7, 3, 3, 2, 5, 2, 2}, {5, 9, 2, 4, 3, 3, 1, 2},
+                                           ConvShape::gemm({13, 9, 7})};
+    const std::vector<std::array<uint32_t, 3>> srams = {{64, 64, 64}, {16, 32, 8}, {40, 10, 24}};
+    uint64_t seed = 100;
+    for (const auto& [rows, cols] : kPrebuilt) {
+        const Config config = BuildModels::prebuilt(rows, cols);
+        for (const ConvShape& layer : layers) {
+            for (Dataflow df : {Dataflow::Os, Dataflow::Ws, Dataflow::Is}) {
+                const auto& sram = srams[seed % srams.size()];
+                const unsigned lanes = 1 + seed % 4, latency = 1 + seed % 3;
+                const Layer data = random_layer(layer, ++seed);
+                cosim::StreamOptions options;
+                options.engine = cosim::Engine::Cosim;
+                const cosim::StreamRequest request =
+                    cosim::conv_request(layer, df, data.ifmap, data.filter, sram[0], sram[1], sram[2], lanes, latency);
+                const cosim::StreamResult r = cosim::run_stream(config, request, options);
+                const std::string what = fmt::format("{}x{} {} conv {}x{}x{} f{}x{} n{}, SRAMs {}/{}/{}, lanes {}, latency {}",
+                                                     rows, cols, name(df), layer.ifmap_h, layer.ifmap_w, layer.channels,
+                                                     layer.filter_h, layer.filter_w, layer.filters, sram[0], sram[1],
+                                                     sram[2], lanes, latency);
+                ASSERT_EQ(r.mismatches, 0u) << what << "\n" << (r.first_mismatch ? cosim::format_report(*r.first_mismatch) : "");
+                EXPECT_EQ(cosim::ofmap_of(request, r.dram_words), cosim::reference_conv(layer, data.ifmap, data.filter, 32)) << what;
+                options.engine = cosim::Engine::Model;
+                EXPECT_EQ(cosim::run_stream(config, request, options).cycles, r.cycles) << what;
+            }
+        }
+    }
+}
+
+// A PE register changed in the model mid-layer: lock-step names it at that cycle.
+TEST(StreamCosim, CatchesAnInjectedPeFault) {
+    const Config config = BuildModels::prebuilt(4, 4);
+    const ConvShape layer{6, 6, 3, 3, 3, 4, 1, 1};
+    const Layer data = random_layer(layer, 7);
+    cosim::StreamOptions options;
+    options.engine = cosim::Engine::Cosim;
+    options.fault = cosim::PeFault{40, 1, 2, "v", 12345};
+    const cosim::StreamRequest request = cosim::conv_request(layer, Dataflow::Ws, data.ifmap, data.filter, 64, 64, 64, 2, 1);
+    const cosim::StreamResult r = cosim::run_stream(config, request, options);
+    ASSERT_TRUE(r.first_mismatch.has_value());
+    EXPECT_EQ(r.first_mismatch->cycle, 40u);
+    EXPECT_EQ(r.first_mismatch->unit, "pe(1,2)");
+    EXPECT_EQ(r.first_mismatch->signal, "v");
+    EXPECT_EQ(r.first_mismatch->model, "12345");
+    EXPECT_TRUE(r.stopped);
 }
 
 }  // namespace
