@@ -41,8 +41,8 @@ def ceil_out(size, filt, stride):
 
 def random_config(rng, name):
     small = lambda: rng.choice([2, 3, 4, 5, 6, 8, 12, 16])
-    ah = small() if rng.random() < 0.8 else rng.randint(2, 64)
-    aw = small() if rng.random() < 0.8 else rng.randint(2, 64)
+    ah = small() if rng.random() < 0.8 else rng.randint(1, 64)
+    aw = small() if rng.random() < 0.8 else rng.randint(1, 64)
     kb = lambda: rng.choice([1, 1, 2, 3, 4, 8, 16, 64]) if rng.random() < 0.8 else rng.randint(1, 64)
     mode = rng.choice(["CALC", "USER"])
     bw = rng.choice([1, 2, 3, 4, 8, 10, 16, 32]) if rng.random() < 0.8 else rng.randint(1, 32)
@@ -63,10 +63,12 @@ def random_config(rng, name):
 def random_layer(rng, gemm, index):
     """One topology line and its (M, N, K) as SCALE-Sim computes them, times its layer count."""
     if gemm:
-        m, n, k = (rng.randint(1, 80) for _ in range(3))
+        m, n, k = (1 if rng.random() < 0.1 else rng.randint(1, 80) for _ in range(3))
         return f"g{index}_{m}x{n}x{k}, {m}, {n}, {k},", [(m, n, k)]
     h, w = rng.randint(3, 20), rng.randint(3, 20)
     r, s = rng.randint(1, min(h, 5)), rng.randint(1, min(w, 5))
+    if rng.random() < 0.1:
+        r, s = h, w   # one window covers the whole ifmap
     sh = rng.randint(1, 3)
     sw = rng.randint(1, 3) if rng.random() < 0.3 else None
     c, nf = rng.randint(1, 12), rng.randint(1, 24)
