@@ -63,36 +63,51 @@ Mapping mapping_of(const ScaleConfig& c, const GemmShape& g) {
 void demand_row(const Mapping& mp, const Operands& op, uint64_t fr, uint64_t fc, uint64_t t, int64_t* ifmap,
                 int64_t* filter, int64_t* ofmap) {
     const uint64_t r0 = fr * mp.ah, c0 = fc * mp.aw;
-    auto in = [](uint64_t t, uint64_t lag, uint64_t len, uint64_t* u) {   // t - lag in [0, len)?
+    // Row t of a lane that starts `lag` rows late is row *u of its `len`-row stream, if any.
+    auto in = [](uint64_t t, uint64_t lag, uint64_t len, uint64_t* u) {
         if (t < lag || t - lag >= len) return false;
         *u = t - lag;
         return true;
     };
+    // A stationary tile is loaded in the fold's first AH rows, its last row first.
+    const bool loading = t < mp.ah;
+    const uint64_t tile_row = loading ? r0 + mp.ah - 1 - t : 0;
+    const uint64_t ws_is_out_lag = 2 * mp.ah - 1;   // outputs leave after the tile load and the pass down
     uint64_t u = 0;
     switch (mp.df) {
         case Dataflow::kOs:
-            for (uint64_t j = 0; j < mp.ah; ++j) ifmap[j] = r0 + j < mp.sr && in(t, j, mp.t, &u) ? op.ifmap(r0 + j, u) : -1;
-            for (uint64_t j = 0; j < mp.aw; ++j) filter[j] = c0 + j < mp.sc && in(t, j, mp.t, &u) ? op.filter(u, c0 + j) : -1;
+            for (uint64_t j = 0; j < mp.ah; ++j) {
+                ifmap[j] = r0 + j < mp.sr && in(t, j, mp.t, &u) ? op.ifmap(r0 + j, u) : -1;
+            }
+            for (uint64_t j = 0; j < mp.aw; ++j) {
+                filter[j] = c0 + j < mp.sc && in(t, j, mp.t, &u) ? op.filter(u, c0 + j) : -1;
+            }
             for (uint64_t j = 0; j < mp.aw; ++j) {   // after T-1 idle rows, the output tile bottom row first
                 const bool ok = c0 + j < mp.sc && in(t, j + mp.t - 1, mp.ah, &u) && r0 + mp.ah - 1 - u < mp.sr;
                 ofmap[j] = ok ? op.ofmap(r0 + mp.ah - 1 - u, c0 + j) : -1;
             }
             break;
         case Dataflow::kWs:
-            for (uint64_t j = 0; j < mp.ah; ++j) ifmap[j] = r0 + j < mp.sr && in(t, j + mp.ah, mp.t, &u) ? op.ifmap(u, r0 + j) : -1;
-            for (uint64_t j = 0; j < mp.aw; ++j) {   // the weight tile, unskewed, bottom row first
-                const bool ok = t < mp.ah && r0 + mp.ah - 1 - t < mp.sr && c0 + j < mp.sc;
-                filter[j] = ok ? op.filter(r0 + mp.ah - 1 - t, c0 + j) : -1;
+            for (uint64_t j = 0; j < mp.ah; ++j) {
+                ifmap[j] = r0 + j < mp.sr && in(t, j + mp.ah, mp.t, &u) ? op.ifmap(u, r0 + j) : -1;
             }
-            for (uint64_t j = 0; j < mp.aw; ++j) ofmap[j] = c0 + j < mp.sc && in(t, j + 2 * mp.ah - 1, mp.t, &u) ? op.ofmap(u, c0 + j) : -1;
+            for (uint64_t j = 0; j < mp.aw; ++j) {
+                filter[j] = loading && tile_row < mp.sr && c0 + j < mp.sc ? op.filter(tile_row, c0 + j) : -1;
+            }
+            for (uint64_t j = 0; j < mp.aw; ++j) {
+                ofmap[j] = c0 + j < mp.sc && in(t, j + ws_is_out_lag, mp.t, &u) ? op.ofmap(u, c0 + j) : -1;
+            }
             break;
         case Dataflow::kIs:
-            for (uint64_t j = 0; j < mp.aw; ++j) {   // the input tile, unskewed, bottom row first
-                const bool ok = t < mp.ah && r0 + mp.ah - 1 - t < mp.sr && c0 + j < mp.sc;
-                ifmap[j] = ok ? op.ifmap(c0 + j, r0 + mp.ah - 1 - t) : -1;
+            for (uint64_t j = 0; j < mp.aw; ++j) {
+                ifmap[j] = loading && tile_row < mp.sr && c0 + j < mp.sc ? op.ifmap(c0 + j, tile_row) : -1;
             }
-            for (uint64_t j = 0; j < mp.ah; ++j) filter[j] = r0 + j < mp.sr && in(t, j + mp.ah, mp.t, &u) ? op.filter(r0 + j, u) : -1;
-            for (uint64_t j = 0; j < mp.aw; ++j) ofmap[j] = c0 + j < mp.sc && in(t, j + 2 * mp.ah - 1, mp.t, &u) ? op.ofmap(c0 + j, u) : -1;
+            for (uint64_t j = 0; j < mp.ah; ++j) {
+                filter[j] = r0 + j < mp.sr && in(t, j + mp.ah, mp.t, &u) ? op.filter(r0 + j, u) : -1;
+            }
+            for (uint64_t j = 0; j < mp.aw; ++j) {
+                ofmap[j] = c0 + j < mp.sc && in(t, j + ws_is_out_lag, mp.t, &u) ? op.ofmap(c0 + j, u) : -1;
+            }
             break;
     }
 }
@@ -256,10 +271,16 @@ LayerReport run_compat_layer(const ScaleConfig& config, const ConvLayer& layer, 
     // SRAM counts as SCALE-Sim tallies them per fold (os adds AH+AW per fold to the OFMAP).
     const uint64_t mk = g.m * g.k, kn = g.k * g.n, mn = g.m * g.n;
     switch (mp.df) {
-        case Dataflow::kOs: r.sram[0].words = mp.col_folds * mk, r.sram[1].words = mp.row_folds * kn;
-                            r.sram[2].words = mn + folds * (mp.ah + mp.aw); break;
-        case Dataflow::kWs: r.sram[0].words = mp.col_folds * mk, r.sram[1].words = kn, r.sram[2].words = mp.row_folds * mn; break;
-        case Dataflow::kIs: r.sram[0].words = mk, r.sram[1].words = mp.col_folds * kn, r.sram[2].words = mp.row_folds * mn; break;
+        case Dataflow::kOs:
+            r.sram[0].words = mp.col_folds * mk, r.sram[1].words = mp.row_folds * kn;
+            r.sram[2].words = mn + folds * (mp.ah + mp.aw);
+            break;
+        case Dataflow::kWs:
+            r.sram[0].words = mp.col_folds * mk, r.sram[1].words = kn, r.sram[2].words = mp.row_folds * mn;
+            break;
+        case Dataflow::kIs:
+            r.sram[0].words = mk, r.sram[1].words = mp.col_folds * kn, r.sram[2].words = mp.row_folds * mn;
+            break;
     }
     // Each figure is one division of two exact numbers, as Python's int / int is.
     const double total = static_cast<double>(r.total_cycles);
