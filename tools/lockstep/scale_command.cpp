@@ -31,41 +31,47 @@ namespace {
 
 using namespace scale;
 
-// What an engine gets: the config, and the layers as that mode reads them.
+// What an engine gets: the config and the topology's layers as written (each engine decides
+// what it does with them, e.g. SCALE-Sim's depthwise split).
 struct ScaleRun {
     ScaleConfig config;
+    TopologyKind kind = TopologyKind::kConv;
     std::vector<ConvLayer> layers;
     unsigned jobs = 1;
 };
 using ScaleEngine = std::function<std::vector<LayerReport>(const ScaleRun&)>;
 
-// Layer i's report, computed by `one` on up to `jobs` threads; the first error wins.
-std::vector<LayerReport> each_layer(const ScaleRun& run, const std::function<LayerReport(const ConvLayer&, uint64_t)>& one) {
-    std::vector<LayerReport> reports(run.layers.size());
+// The report of each of `layers`, computed by `one` on up to `jobs` threads; the first error wins.
+std::vector<LayerReport> each_layer(const std::vector<ConvLayer>& layers, unsigned jobs,
+                                    const std::function<LayerReport(const ConvLayer&, uint64_t)>& one) {
+    std::vector<LayerReport> reports(layers.size());
     std::atomic<size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_lock;
     auto worker = [&] {
-        for (size_t i; (i = next++) < run.layers.size();) {
+        for (size_t i; (i = next++) < layers.size();) {
             try {
-                reports[i] = one(run.layers[i], i);
+                reports[i] = one(layers[i], i);
             } catch (...) {
                 const std::lock_guard<std::mutex> hold(failure_lock);
                 if (!failure) failure = std::current_exception();
-                next = run.layers.size();
+                next = layers.size();
             }
         }
     };
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < std::min<size_t>(run.jobs, run.layers.size()); ++t) threads.emplace_back(worker);
+    for (unsigned t = 1; t < std::min<size_t>(jobs, layers.size()); ++t) threads.emplace_back(worker);
     worker();
     for (std::thread& t : threads) t.join();
     if (failure) std::rethrow_exception(failure);
     return reports;
 }
 
+// SCALE-Sim splits conv "DP" layers per channel (not GEMMs), and numbers the layers after that.
 std::vector<LayerReport> scalesim_engine(const ScaleRun& run) {
-    return each_layer(run, [&](const ConvLayer& layer, uint64_t id) { return run_compat_layer(run.config, layer, id); });
+    const std::vector<ConvLayer> layers = run.kind == TopologyKind::kConv ? split_depthwise(run.layers) : run.layers;
+    return each_layer(layers, run.jobs,
+                      [&](const ConvLayer& layer, uint64_t id) { return run_compat_layer(run.config, layer, id); });
 }
 
 // The --compat modes by name; the default mode is not here yet.
@@ -78,7 +84,7 @@ nlohmann::json access_json(const Access& a, const char* count) {
     return {{"start", a.start}, {"stop", a.stop}, {count, a.words}};
 }
 
-nlohmann::json layer_json(const LayerReport& r, const ConvLayer& layer) {
+nlohmann::json layer_json(const LayerReport& r) {
     const char* operands[3] = {"ifmap", "filter", "ofmap"};
     nlohmann::json sram_bw, dram_bw, sram, dram;
     for (int i = 0; i < 3; ++i) {
@@ -87,7 +93,7 @@ nlohmann::json layer_json(const LayerReport& r, const ConvLayer& layer) {
         sram[operands[i]] = access_json(r.sram[i], i == 2 ? "writes" : "reads");
         dram[operands[i]] = access_json(r.dram[i], i == 2 ? "writes" : "reads");
     }
-    return {{"layer_id", r.layer_id}, {"name", r.name}, {"topology_line", layer.line}, {"macs", r.macs},
+    return {{"layer_id", r.layer_id}, {"name", r.name}, {"macs", r.macs},
             {"total_cycles", r.total_cycles}, {"stall_cycles", r.stall_cycles}, {"overall_util_pct", r.overall_util},
             {"mapping_efficiency_pct", r.mapping_efficiency}, {"compute_util_pct", r.compute_util},
             {"avg_sram_bw", sram_bw}, {"avg_dram_bw", dram_bw}, {"sram", sram}, {"dram", dram}};
@@ -122,16 +128,15 @@ int scale_command(const ScaleArgs& args) {
     if (engine == compat_engines().end()) throw Error("--compat '" + args.compat + "': the only one is 'scalesim'");
     ScaleRun run;
     run.config = read_scale_config(args.config);
-    const bool gemm = args.input_type == "gemm";
-    run.layers = read_network(args.topology, gemm ? TopologyKind::kGemm : TopologyKind::kConv);
-    if (!gemm) run.layers = split_depthwise(run.layers);   // SCALE-Sim splits only conv "DP" layers
+    run.kind = args.input_type == "gemm" ? TopologyKind::kGemm : TopologyKind::kConv;
+    run.layers = read_network(args.topology, run.kind);
     run.jobs = std::max(1u, args.jobs);
     const std::vector<LayerReport> reports = engine->second(run);
     const std::string dir = args.out_dir + "/" + run.config.run_name;
     write_reports(dir, reports);
     if (args.json) {
         nlohmann::json layers = nlohmann::json::array();
-        for (size_t i = 0; i < reports.size(); ++i) layers.push_back(layer_json(reports[i], run.layers[i]));
+        for (const LayerReport& r : reports) layers.push_back(layer_json(r));
         int64_t cycles = 0, stalls = 0;
         for (const LayerReport& r : reports) cycles += r.total_cycles, stalls += r.stall_cycles;
         std::cout << nlohmann::json{{"compat", args.compat}, {"run_name", run.config.run_name},
