@@ -192,6 +192,24 @@ bool any_access(const std::vector<int64_t>& lanes) {
     return std::any_of(lanes.begin(), lanes.end(), [](int64_t a) { return a >= 0; });
 }
 
+// The SRAM counts as SCALE-Sim tallies them per fold: every fold's operand slices, and for os
+// its double count of AH+AW per fold on the OFMAP; ws and is write each output once per row fold.
+void set_sram_counts(const Mapping& mp, const GemmShape& g, LayerReport* r) {
+    const uint64_t mk = g.m * g.k, kn = g.k * g.n, mn = g.m * g.n, folds = mp.row_folds * mp.col_folds;
+    switch (mp.df) {
+        case Dataflow::kOs:
+            r->sram[0].words = mp.col_folds * mk, r->sram[1].words = mp.row_folds * kn;
+            r->sram[2].words = mn + folds * (mp.ah + mp.aw);
+            break;
+        case Dataflow::kWs:
+            r->sram[0].words = mp.col_folds * mk, r->sram[1].words = kn, r->sram[2].words = mp.row_folds * mn;
+            break;
+        case Dataflow::kIs:
+            r->sram[0].words = mk, r->sram[1].words = mp.col_folds * kn, r->sram[2].words = mp.row_folds * mn;
+            break;
+    }
+}
+
 // Keeps the emulation to what finishes in reasonable time and memory.
 constexpr uint64_t kMaxDemandSlots = uint64_t{1} << 33;
 constexpr uint64_t kMaxOperandWords = uint64_t{1} << 30;
@@ -268,20 +286,7 @@ LayerReport run_compat_layer(const ScaleConfig& config, const ConvLayer& layer, 
                                      return ofmap_side.dram();
                                  }()};
 
-    // SRAM counts as SCALE-Sim tallies them per fold (os adds AH+AW per fold to the OFMAP).
-    const uint64_t mk = g.m * g.k, kn = g.k * g.n, mn = g.m * g.n;
-    switch (mp.df) {
-        case Dataflow::kOs:
-            r.sram[0].words = mp.col_folds * mk, r.sram[1].words = mp.row_folds * kn;
-            r.sram[2].words = mn + folds * (mp.ah + mp.aw);
-            break;
-        case Dataflow::kWs:
-            r.sram[0].words = mp.col_folds * mk, r.sram[1].words = kn, r.sram[2].words = mp.row_folds * mn;
-            break;
-        case Dataflow::kIs:
-            r.sram[0].words = mk, r.sram[1].words = mp.col_folds * kn, r.sram[2].words = mp.row_folds * mn;
-            break;
-    }
+    set_sram_counts(mp, g, &r);
     // Each figure is one division of two exact numbers, as Python's int / int is.
     const double total = static_cast<double>(r.total_cycles);
     r.overall_util = static_cast<double>(r.macs * 100) / (total * array_pes);
