@@ -30,5 +30,6 @@ void add_view_command(CLI::App& app, CommandTable& table);
 void add_bench_command(CLI::App& app, CommandTable& table);
 void add_mutate_command(CLI::App& app, CommandTable& table);
 void add_sweep_command(CLI::App& app, CommandTable& table);
+void add_scale_command(CLI::App& app, CommandTable& table);
 
 }  // namespace lockstep

@@ -135,4 +135,18 @@ struct SweepArgs {
 };
 int sweep_command(const SweepArgs& args);
 
+// `scale`: a SCALE-Sim v2 config and topology in, SCALE-Sim's three reports out under
+// OUTDIR/<run_name>/ (docs/scalesim.md). Only `compat = "scalesim"` runs so far: SCALE-Sim's
+// own analytical model, reproduced value for value.
+struct ScaleArgs {
+    std::string config;            // -c: SCALE-Sim .cfg
+    std::string topology;          // -t: topology CSV
+    std::string input_type = "conv";   // -i: conv | gemm
+    std::string out_dir = "../test_runs";   // -p: SCALE-Sim's default, relative to the current folder
+    std::string compat;            // "scalesim", or empty for the default mode
+    unsigned jobs = 1;             // layers computed at once
+    bool json = false;
+};
+int scale_command(const ScaleArgs& args);
+
 }  // namespace lockstep

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
     add_bench_command(app, commands);
     add_mutate_command(app, commands);
     add_sweep_command(app, commands);
+    add_scale_command(app, commands);
     app.footer(kExitStatuses);
     for (const Command& c : commands) c.cli->footer(kExitStatuses);
 
