@@ -146,6 +146,14 @@ struct ScaleArgs {
     std::string compat;            // "scalesim", or empty for the default mode
     unsigned jobs = 1;             // layers computed at once
     bool json = false;
+    // The default mode's (the layers run on the array):
+    std::string engine = "model";  // model | rtl | cosim
+    uint64_t seed = 1;             // random ifmaps and filters
+    std::string data_dir;          // <layer>.ifmap.csv / <layer>.filter.csv
+    unsigned bandwidth = 0;        // DRAM words per cycle; 0: from the .cfg
+    unsigned dram_latency = 1;
+    uint64_t max_cycles = 0;       // per layer; 0: none below 2^40
+    std::vector<std::string> array_options_given;   // which of the above the command line set
 };
 int scale_command(const ScaleArgs& args);
 

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/plural.h"
+#include "scale_array.h"
 #include "scale/compat.h"
 #include "scale/network.h"
 #include "scale/reports.h"
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -99,7 +101,21 @@ nlohmann::json layer_json(const LayerReport& r) {
             {"avg_sram_bw", sram_bw}, {"avg_dram_bw", dram_bw}, {"sram", sram}, {"dram", dram}};
 }
 
-void print_table(const std::vector<LayerReport>& reports, const std::string& dir) {
+// The default mode's last lines: whether every ofmap was right, and how the layers ran.
+void print_checks(const std::vector<ArrayLayerRun>& runs, const std::string& engine, unsigned bandwidth) {
+    std::vector<std::string> wrong;
+    for (const ArrayLayerRun& r : runs) {
+        if (!r.ok) wrong.push_back(r.report.name);
+    }
+    fmt::print("Ran on the array ({}, DRAM {}/cycle per interface): ", engine, plural(bandwidth, "word"));
+    if (wrong.empty()) {
+        fmt::print("every ofmap equals a direct convolution{}\n", engine == "cosim" ? ", model and RTL agreed on every cycle" : "");
+    } else {
+        fmt::print("{} WRONG: {}\n", plural(wrong.size(), "layer"), fmt::join(wrong, ", "));
+    }
+}
+
+void print_table(const std::vector<LayerReport>& reports, const std::string& dir, bool lockstep_report) {
     size_t name_width = 5;
     for (const LayerReport& r : reports) name_width = std::max(name_width, r.name.size());
     fmt::print("{:>5}  {:<{}}  {:>12}  {:>12}  {:>8}  {:>8}  {:>23}\n", "Layer", "Name", name_width, "Cycles", "Stalls",
@@ -114,32 +130,69 @@ void print_table(const std::vector<LayerReport>& reports, const std::string& dir
     }
     fmt::print("{:>5}  {:<{}}  {:>12}  {:>12}\n", "Total", plural(reports.size(), "layer"), name_width, cycles, stalls);
     fmt::print("{} MACs. Reports: {}/COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv, "
-               "NETWORK_TOTALS.csv\n", macs, dir);
+               "NETWORK_TOTALS.csv{}\n", macs, dir, lockstep_report ? ", LOCKSTEP_REPORT.csv" : "");
 }
 
 }  // namespace
 
+// The default mode: every layer on the array; SCALE-Sim's reports with true figures, and LOCKSTEP_REPORT.csv.
+std::vector<ArrayLayerRun> array_mode(const ScaleArgs& args, const ScaleRun& run) {
+    ArrayRunOptions o;
+    o.engine = engine_named(args.engine);
+    o.jobs = std::max(1u, args.jobs);
+    o.seed = args.seed;
+    o.data_dir = args.data_dir;
+    o.bandwidth = args.bandwidth;
+    o.dram_latency = args.dram_latency;
+    o.max_cycles = args.max_cycles;
+    o.progress = !args.json;
+    if (!o.data_dir.empty() && !std::filesystem::is_directory(o.data_dir)) throw Error(o.data_dir + ": not a folder");
+    // Depthwise layers are one single-channel layer per channel, as in SCALE-Sim.
+    return run_on_array(run.config, run.kind == TopologyKind::kConv ? split_depthwise(run.layers) : run.layers, o);
+}
+
 int scale_command(const ScaleArgs& args) {
-    if (args.compat.empty()) {
-        throw Error("lockstep scale: only --compat scalesim is available so far (SCALE-Sim v2's own model); "
-                    "the default mode, which runs the layers on the array, is not implemented yet");
+    const ScaleEngine* compat = nullptr;
+    if (!args.compat.empty()) {
+        const auto engine = compat_engines().find(args.compat);
+        if (engine == compat_engines().end()) throw Error("--compat '" + args.compat + "': the only one is 'scalesim'");
+        compat = &engine->second;
+        if (!args.array_options_given.empty()) {
+            throw Error(fmt::format("{} runs the layers on the array: not with --compat {}, which computes SCALE-Sim's "
+                                    "figures", args.array_options_given.front(), args.compat));
+        }
     }
-    const auto engine = compat_engines().find(args.compat);
-    if (engine == compat_engines().end()) throw Error("--compat '" + args.compat + "': the only one is 'scalesim'");
     ScaleRun run;
     run.config = read_scale_config(args.config);
     run.kind = args.input_type == "gemm" ? TopologyKind::kGemm : TopologyKind::kConv;
     run.layers = read_network(args.topology, run.kind);
     run.jobs = std::max(1u, args.jobs);
-    const std::vector<LayerReport> reports = engine->second(run);
+    std::vector<ArrayLayerRun> array_runs;
+    std::vector<LayerReport> reports;
+    if (compat) {
+        reports = (*compat)(run);
+    } else {
+        array_runs = array_mode(args, run);
+        for (const ArrayLayerRun& r : array_runs) reports.push_back(r.report);
+    }
     const std::string dir = args.out_dir + "/" + run.config.run_name;
     write_reports(dir, reports);
+    if (!compat) write_lockstep_report(dir, array_runs);
+    bool all_ok = true;
+    for (const ArrayLayerRun& r : array_runs) {
+        all_ok &= r.ok;
+        if (!r.mismatch.empty()) std::cerr << "layer " << r.report.name << ":\n" << r.mismatch;
+    }
     if (args.json) {
         nlohmann::json layers = nlohmann::json::array();
-        for (const LayerReport& r : reports) layers.push_back(layer_json(r));
+        for (size_t i = 0; i < reports.size(); ++i) {
+            layers.push_back(layer_json(reports[i]));
+            if (!compat) layers.back()["lockstep"] = array_runs[i].extras;
+        }
         int64_t cycles = 0, stalls = 0;
         for (const LayerReport& r : reports) cycles += r.total_cycles, stalls += r.stall_cycles;
-        std::cout << nlohmann::json{{"compat", args.compat}, {"run_name", run.config.run_name},
+        std::cout << nlohmann::json{{"compat", compat ? nlohmann::json(args.compat) : nlohmann::json(nullptr)},
+                                    {"run_name", run.config.run_name}, {"all_ok", all_ok},
                                     {"dataflow", dataflow_name(run.config.dataflow)},
                                     {"interface_bandwidth", run.config.user_bandwidth ? "USER" : "CALC"},
                                     {"report_dir", dir}, {"layers", layers},
@@ -147,9 +200,10 @@ int scale_command(const ScaleArgs& args) {
                          .dump()
                   << std::endl;
     } else {
-        print_table(reports, dir);
+        print_table(reports, dir, !compat);
+        if (!compat) print_checks(array_runs, args.engine, array_bandwidth(run.config, args.bandwidth));
     }
-    return 0;
+    return all_ok ? 0 : 1;
 }
 
 void add_scale_command(CLI::App& app, CommandTable& table) {
@@ -167,7 +221,30 @@ void add_scale_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--jobs", args->jobs, "Layers computed at once (the reports are the same for any number)")
         ->capture_default_str()->check(whole_number(1, 256));
     cli->add_flag("--json", args->json, "Print one JSON object on stdout (per-layer values and totals)");
-    table.push_back({cli, [args] { return scale_command(*args); }, [args] { return args->json; }});
+    const std::vector<CLI::Option*> array_options = {
+        cli->add_option("--engine", args->engine, "Default mode: model | rtl | cosim (model and RTL in lock-step)")
+            ->capture_default_str(),
+        cli->add_option("--seed", args->seed, "Default mode: seed of the random int8 ifmaps and filters")
+            ->capture_default_str()->check(whole_number(0, UINT32_MAX)),
+        cli->add_option("--data", args->data_dir, "Default mode: folder with <layer>.ifmap.csv (H*W rows of C) and "
+                                                  "<layer>.filter.csv (N rows of R*S*C) for the layers that have them"),
+        cli->add_option("--bandwidth", args->bandwidth, "Default mode: DRAM words per cycle per interface "
+                                                        "(default: Bandwidth in USER mode, max(ArrayHeight, ArrayWidth) in CALC)")
+            ->check(whole_number(1, 1024)),
+        cli->add_option("--dram-latency", args->dram_latency, "Default mode: cycles from a DRAM read to its data")
+            ->capture_default_str()->check(whole_number(1, 1000)),
+        cli->add_option("--max-cycles", args->max_cycles, "Default mode: stop a layer with an error after this many cycles")
+            ->check(whole_number(1, uint64_t{1} << 40)),
+    };
+    table.push_back({cli,
+                     [args, array_options] {
+                         args->array_options_given.clear();
+                         for (const CLI::Option* o : array_options) {
+                             if (o->count()) args->array_options_given.push_back(o->get_name());
+                         }
+                         return scale_command(*args);
+                     },
+                     [args] { return args->json; }});
 }
 
 }  // namespace lockstep
