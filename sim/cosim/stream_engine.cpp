@@ -75,7 +75,9 @@ public:
         dram[kFilter].add(cycle_, valid(b_loader.lanes));
         dram[kOfmap].add(cycle_, valid(storer.lanes));
         if (during.array == SaState::Run) {   // the mac flags hold outside StRun
-            for (uint8_t m : mac) macs += m;
+            uint32_t n = 0;                    // a local sum: the loop vectorises (a member could alias the flags)
+            for (uint8_t m : mac) n += m;
+            macs += n;
         }
     }
 

@@ -6,21 +6,27 @@
 
 namespace lockstep::systolic {
 
-Dram::Dram(size_t size, unsigned latency, unsigned lanes) : words(size, 0), latency_(latency), lanes_(lanes) {
+Dram::Dram(size_t size, unsigned latency, unsigned lanes)
+    : words(size, 0), latency_(latency), lanes_(lanes), ring_(latency + 1) {
     if (latency < 1) throw Error("DRAM latency must be at least 1 cycle");
+    for (Batch& b : ring_) {
+        b.a.assign(lanes_, DramLane{});
+        b.b.assign(lanes_, DramLane{});
+    }
 }
 
-std::vector<DramLane> Dram::read(const std::vector<DramLane>& requests) const {
-    std::vector<DramLane> out(lanes_);
-    for (size_t l = 0; l < requests.size() && l < out.size(); ++l) {
-        const DramLane& r = requests[l];
-        if (!r.valid) continue;
-        if (r.addr >= words.size()) {
-            throw Error(fmt::format("DRAM read of word {} outside its {} words", r.addr, words.size()));
+void Dram::read(const std::vector<DramLane>& requests, std::vector<DramLane>& responses) const {
+    for (size_t l = 0; l < responses.size(); ++l) {
+        const DramLane* r = l < requests.size() ? &requests[l] : nullptr;
+        if (r == nullptr || !r->valid) {
+            responses[l] = DramLane{};
+            continue;
         }
-        out[l] = DramLane{true, 0, r.tag, words[r.addr]};
+        if (r->addr >= words.size()) {
+            throw Error(fmt::format("DRAM read of word {} outside its {} words", r->addr, words.size()));
+        }
+        responses[l] = DramLane{true, 0, r->tag, words[r->addr]};
     }
-    return out;
 }
 
 void Dram::accept(uint64_t edge, const MoverState& a_loader, const MoverState& b_loader, const MoverState& storer) {
@@ -31,23 +37,32 @@ void Dram::accept(uint64_t edge, const MoverState& a_loader, const MoverState& b
         }
         words[w.addr] = w.data;
     }
-    Batch batch{edge + latency_, read(a_loader.lanes), read(b_loader.lanes)};
     auto any = [](const std::vector<DramLane>& lanes) {
         for (const DramLane& l : lanes) {
             if (l.valid) return true;
         }
         return false;
     };
-    if (any(batch.a) || any(batch.b)) pending_.push_back(std::move(batch));
+    if (!any(a_loader.lanes) && !any(b_loader.lanes)) return;
+    Batch& batch = ring_[(edge + latency_) % ring_.size()];
+    read(a_loader.lanes, batch.a);
+    read(b_loader.lanes, batch.b);
+    batch.full = true;
+    batch.due = edge + latency_;
+    ++pending_;
 }
 
 void Dram::respond(uint64_t edge, std::vector<DramLane>& a_rsp, std::vector<DramLane>& b_rsp) {
-    a_rsp.assign(lanes_, DramLane{});
-    b_rsp.assign(lanes_, DramLane{});
-    if (pending_.empty() || pending_.front().due != edge) return;
-    a_rsp = std::move(pending_.front().a);
-    b_rsp = std::move(pending_.front().b);
-    pending_.pop_front();
+    Batch& batch = ring_[edge % ring_.size()];
+    if (!batch.full || batch.due != edge) {
+        a_rsp.assign(lanes_, DramLane{});
+        b_rsp.assign(lanes_, DramLane{});
+        return;
+    }
+    a_rsp = batch.a;
+    b_rsp = batch.b;
+    batch.full = false;
+    --pending_;
 }
 
 }  // namespace lockstep::systolic

@@ -6,7 +6,6 @@
 #include "systolic/systolic_types.h"
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace lockstep::systolic {
@@ -22,17 +21,20 @@ public:
     // Before edge `edge`: the responses due then (empty lanes when none).
     void respond(uint64_t edge, std::vector<DramLane>& a_rsp, std::vector<DramLane>& b_rsp);
 
-    bool idle() const { return pending_.empty(); }
+    bool idle() const { return pending_ == 0; }
 
 private:
+    // The responses due at one edge; slot edge % (latency + 1) of a ring, reused without allocating.
     struct Batch {
-        uint64_t due;                // the edge the responses arrive at
+        bool full = false;
+        uint64_t due = 0;
         std::vector<DramLane> a, b;  // responses per lane
     };
-    std::vector<DramLane> read(const std::vector<DramLane>& requests) const;
+    void read(const std::vector<DramLane>& requests, std::vector<DramLane>& responses) const;
 
     unsigned latency_, lanes_;
-    std::deque<Batch> pending_;      // in due order (requests come once per edge)
+    std::vector<Batch> ring_;
+    size_t pending_ = 0;             // batches not yet answered
 };
 
 }  // namespace lockstep::systolic
