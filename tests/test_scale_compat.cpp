@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -137,29 +136,6 @@ TEST(ScaleCompat, JsonHasEveryLayerAndTheTotals) {
     EXPECT_EQ(run.json.at("totals").at("total_cycles"),
               layer.at("total_cycles").get<int64_t>() + run.json.at("layers").at(1).at("total_cycles").get<int64_t>());
     EXPECT_TRUE(std::filesystem::exists(run.json.at("report_dir").get<std::string>() + "/NETWORK_TOTALS.csv"));
-}
-
-TEST(ScaleCompat, TheDefaultModeIsNotThereYet) {
-    const nlohmann::json& c = reference_cases().at(0);
-    const std::string cfg = write_temp("default.cfg", c.at("cfg_text").get<std::string>());
-    const std::string topo = write_temp("default.csv", "header\n" + c.at("topology_csv_line").get<std::string>() + "\n");
-    const CliRun run = run_cli("scale -c " + cfg + " -t " + topo + " -p " + temp_path("default_out"));
-    EXPECT_EQ(run.status, 2);
-    EXPECT_NE(run.err.find("only --compat scalesim"), std::string::npos) << run.err;
-}
-
-TEST(ScaleCompat, AResNetSizedLayerTakesWellUnderASecond) {
-    const std::string cfg = write_temp("resnet.cfg", "[general]\nrun_name = resnet\n[architecture_presets]\n"
-                                                     "ArrayHeight: 32\nArrayWidth: 32\nIfmapSramSzkB: 64\n"
-                                                     "FilterSramSzkB: 64\nOfmapSramSzkB: 64\nIfmapOffset: 0\n"
-                                                     "FilterOffset: 10000000\nOfmapOffset: 20000000\nBandwidth: 10\n"
-                                                     "Dataflow: os\n[run_presets]\nInterfaceBandwidth: USER\n");
-    const ConvLayer conv3{"conv3_x", 56, 56, 3, 3, 64, 64, 1, 1, 2};
-    const auto start = std::chrono::steady_clock::now();
-    const LayerReport r = run_compat_layer(read_scale_config(cfg), conv3, 0);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(r.macs, uint64_t{54} * 54 * 64 * 576);
-    EXPECT_LT(seconds, 1.0);
 }
 
 TEST(PythonFloat, FormatsAsPythonsRepr) {

@@ -81,8 +81,8 @@ std::pair<std::vector<int32_t>, std::vector<int32_t>> layer_data(const scale::Co
         if (!std::filesystem::exists(path)) return;
         const Matrix m = read_matrix(path, bits);
         if (m.rows != rows || m.cols != cols) {
-            throw Error(fmt::format("{}: layer {} needs {} rows of {} values, the file has {} of {}", path, l.name,
-                                    rows, cols, m.rows, m.cols));
+            throw Error(fmt::format("{}: layer {} needs {} of {} values, the file has {} of {}", path, l.name,
+                                    plural(rows, "row"), cols, plural(m.rows, "row"), m.cols));
         }
         out = m.values;
     };
