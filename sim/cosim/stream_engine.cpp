@@ -6,7 +6,7 @@
 #include "systolic/dram.h"
 #include "systolic/systolic_model.h"
 #include "systolic/tiles.h"
-#include "trace/systolic_trace.h"
+#include "trace/stream_trace.h"
 
 #include <fmt/format.h>
 
@@ -48,6 +48,7 @@ namespace {
 
 // The sequencer's part of the state a cycle ran in, as both paths see it.
 struct Stage {
+    SqState sequencer = SqState::Idle;
     SaState array = SaState::Idle;
     bool cp_valid = false, ld_valid = false, storer_busy = false;
     TileOrigin cp;
@@ -64,22 +65,36 @@ public:
                const std::vector<PortAccess>& top, const std::vector<PortAccess>& out, const std::vector<uint8_t>& mac,
                const MoverState& a_loader, const MoverState& b_loader, const MoverState& storer) {
         ++cycle_;
-        ++reasons[static_cast<size_t>(reason_of(during))];
+        const StallReason reason = reason_of(during);
+        ++reasons[static_cast<size_t>(reason)];
         if (during.array == SaState::Idle && after == SaState::Run) ++tiles;
         computed_ |= after == SaState::Run;
         const bool a_left = df != Dataflow::Is;   // which operand enters from the left
-        sram[a_left ? kIfmap : kFilter].add(cycle_, valid(left));
-        sram[a_left ? kFilter : kIfmap].add(cycle_, valid(top));
-        sram[kOfmap].add(cycle_, valid(out));
-        dram[kIfmap].add(cycle_, valid(a_loader.lanes));
-        dram[kFilter].add(cycle_, valid(b_loader.lanes));
-        dram[kOfmap].add(cycle_, valid(storer.lanes));
+        const uint64_t moved[2][3] = {{valid(a_left ? left : top), valid(a_left ? top : left), valid(out)},
+                                      {valid(a_loader.lanes), valid(b_loader.lanes), valid(storer.lanes)}};
+        for (size_t i = 0; i < 3; ++i) {
+            sram[i].add(cycle_, moved[0][i]);
+            dram[i].add(cycle_, moved[1][i]);
+        }
+        uint32_t n = 0;
         if (during.array == SaState::Run) {   // the mac flags hold outside StRun
-            uint32_t n = 0;                    // a local sum: the loop vectorises (a member could alias the flags)
-            for (uint8_t m : mac) n += m;
+            for (uint8_t m : mac) n += m;      // a local sum: the loop vectorises (a member could alias the flags)
             macs += n;
         }
+        if (!keep_last_) return;
+        last.sequencer = static_cast<uint32_t>(during.sequencer);
+        last.array = static_cast<uint32_t>(during.array);
+        last.reason = static_cast<uint32_t>(reason);
+        last.active_pes = n;
+        last.tile = static_cast<uint32_t>(tiles);
+        for (size_t i = 0; i < 3; ++i) {
+            last.sram[i] = static_cast<uint32_t>(moved[0][i]);
+            last.dram[i] = static_cast<uint32_t>(moved[1][i]);
+        }
     }
+
+    trace::StreamCycle last;          // the cycle counted last, when kept (a trace records it)
+    void keep_last() { keep_last_ = true; }
 
     std::array<uint64_t, kStallReasons> reasons{};
     uint64_t tiles = 0, macs = 0;
@@ -102,24 +117,26 @@ private:
     }
 
     const StreamJob* job_;
+    bool keep_last_ = false;
     uint64_t cycle_ = 0;              // cycles counted
     bool computed_ = false;           // a tile has started computing
 };
 
 Stage stage_of(const SystolicSnapshot& s) {
-    return Stage{s.state, s.stream.cp_valid, s.stream.ld_valid, s.stream.storer.busy, s.stream.cp};
+    return Stage{s.stream.state, s.state, s.stream.cp_valid, s.stream.ld_valid, s.stream.storer.busy, s.stream.cp};
 }
 
 Stage stage_of(const Systolic& top) {
     const SequencerRegs& q = top.sequencer.q;
-    return Stage{top.controller.q.state, q.cp_valid, q.ld_valid, top.storer.q.mover.busy, q.cp};
+    return Stage{q.state, top.controller.q.state, q.cp_valid, q.ld_valid, top.storer.q.mover.busy, q.cp};
 }
 
 // The fast path's surroundings of the model: the DRAM served and the counters kept at every edge.
 class FastHook final : public EdgeHook {
 public:
-    FastHook(Dram& dram, uint64_t edge, const StreamJob& job, const Systolic& top)
-        : dram_(dram), edge_(edge), counters(job), during_(stage_of(top)) {}
+    FastHook(Dram& dram, uint64_t edge, const StreamJob& job, const Systolic& top,
+             const std::function<void(uint64_t, uint64_t)>& progress)
+        : dram_(dram), edge_(edge), first_edge_(edge), progress_(progress), counters(job), during_(stage_of(top)) {}
 
     bool after_edge(Systolic& top) override {
         const StreamJob& job = top.sequencer.q.job;
@@ -129,12 +146,14 @@ public:
         ++edge_;
         dram_.respond(edge_, top.inputs.a_rsp, top.inputs.b_rsp);
         during_ = stage_of(top);
+        if (progress_ && (edge_ - first_edge_) % 65536 == 0) progress_(edge_ - first_edge_, counters.tiles);
         return top.sequencer.q.state == SqState::Done;
     }
 
 private:
     Dram& dram_;
-    uint64_t edge_;
+    uint64_t edge_, first_edge_;
+    const std::function<void(uint64_t, uint64_t)>& progress_;
 
 public:
     StreamCounters counters;
@@ -147,7 +166,7 @@ private:
 class StreamDesign {
 public:
     using Device = SystolicDevice;
-    using Trace = trace::SystolicTrace;
+    using Trace = trace::StreamTrace;
 
     // One engine with its own DRAM: until the engines part, both DRAMs see the same requests.
     class Bench {
@@ -199,11 +218,11 @@ public:
     std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(systolic_design(shape_), vcd); }
     const char* vcd_name() const { return "systolic.vcd"; }
     std::unique_ptr<Trace> trace(const std::string& dir) const {
-        if (!dir.empty()) throw Error("traces of streamed layers are not written yet");
-        const TileOrigin first{};
-        return std::make_unique<Trace>(dir, shape_, request_.job.dataflow, tile_extent(request_.job, first));
+        std::vector<std::string> reasons;
+        for (size_t i = 0; i < kStallReasons; ++i) reasons.push_back(name(static_cast<StallReason>(i)));
+        return std::make_unique<Trace>(dir, shape_, request_.job, reasons);
     }
-    void record(Trace& trace, uint64_t cycle, const Bench& b) const { trace.record(cycle, b.previous(), b.snapshot()); }
+    void record(Trace& trace, uint64_t cycle, const Bench&) const { trace.record(cycle, counters_.last); }
 
     // A reset edge; the job's start is then held until the end.
     bool setup_step(Bench& b, unsigned, size_t step) {
@@ -214,6 +233,7 @@ public:
         b.inputs().job_start = true;
         b.inputs().job = request_.job;
         counters_ = StreamCounters(request_.job);
+        counters_.keep_last();   // the observed path records every cycle
         return true;
     }
     // The model alone, untraced: the SystemC kernel clocks it until SqDone, the DRAM served from
@@ -222,7 +242,7 @@ public:
         if (!options_.fast) return false;
         setup_step(b, 0, 0);
         SystolicModel& model = static_cast<SystolicModel&>(b.device());
-        FastHook hook(b.dram(), b.edges(), request_.job, model.top());
+        FastHook hook(b.dram(), b.edges(), request_.job, model.top(), options_.on_progress);
         fast_cycles_ = model.run_with_hook(b.inputs(), hook, options_.max_cycles);
         if (model.top().sequencer.q.state != SqState::Done) throw Error(runaway(options_.max_cycles, b));
         counters_ = hook.counters;
@@ -276,7 +296,7 @@ public:
                            plural(max_cycles, "cycle"));
     }
 
-    StreamResult finish(const Outcome& outcome, Bench& main, Trace&) const {
+    StreamResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
         StreamResult r;
         r.engine = outcome.engine;
         r.cycles = outcome.fast ? fast_cycles_ : outcome.cycles;
@@ -289,6 +309,11 @@ public:
         r.stopped = outcome.stopped;
         r.first_mismatch = outcome.first_mismatch;
         r.mismatches = outcome.first_mismatch ? 1 : 0;
+        if (!outcome.fast) {
+            nlohmann::json summary = to_json(r);
+            if (r.first_mismatch) summary["first_mismatch"]["record"] = outcome.mismatch_record;
+            trace.finish(summary);
+        }
         return r;
     }
 

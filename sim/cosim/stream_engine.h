@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct StreamRequest {
 
 struct StreamOptions : DriverOptions<PeFault> {
     bool fast = true;                 // the model alone runs without observing each cycle (tests turn it off)
+    // Called every 65536 cycles of the fast path with the cycles and tiles so far (a progress line).
+    std::function<void(uint64_t cycles, uint64_t tiles)> on_progress;
 };
 
 // Why the array did not compute in a cycle (docs/systolic.md, "Figures of a streamed layer").

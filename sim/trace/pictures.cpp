@@ -9,6 +9,7 @@
 #include "trace/snapshot_fields.h"
 #include "trace/state_file.h"
 #include "trace/svg_charts.h"
+#include "trace/stream_trace.h"
 #include "trace/systolic_trace.h"
 
 #include <fmt/format.h>
@@ -190,10 +191,11 @@ void systolic_pictures(const std::string& dir, StateReader& reader) {
     for (uint64_t c = 0; c < records; ++c) {
         systolic_from_fields(reader.at(c), cycle);
         double n = 0, holding = 0;
+        const bool ran = cycle.state == systolic::SaState::Run;   // the mac flags hold outside StRun
         for (size_t p = 0; p < cycle.after.mac.size(); ++p) {
-            n += cycle.after.mac[p];
+            n += ran && cycle.after.mac[p];
             holding += cycle.after.hv[p] || cycle.after.vv[p];
-            macs[p / shape.cols][p % shape.cols] += cycle.after.mac[p];
+            macs[p / shape.cols][p % shape.cols] += ran && cycle.after.mac[p];
         }
         active.values.push_back(n / pes);
         moving.values.push_back(holding / pes);
@@ -231,6 +233,8 @@ void write_pictures(const std::string& dir) {
         gpu_pictures(dir, reader);
     } else if (kind == "systolic") {
         systolic_pictures(dir, reader);
+    } else if (kind == "stream") {
+        stream_pictures(dir, reader);
     } else {
         throw Error(dir + "/states.bin: unknown trace kind '" + kind + "'");
     }

@@ -19,7 +19,7 @@ void prepare_trace_dir(const std::string& dir) {
     for (const char* name : {"states.bin", "summary.json", "utilisation.svg", "heatmap.svg", "perfetto.json",
                              "view.html", "gpu.vcd", "gpu.gtkw", "trace.log", "utilisation.csv", "systolic.vcd",
                              "systolic.gtkw", "cycles.csv", "pe_activity.txt", "left_reads.csv", "top_reads.csv",
-                             "c_writes.csv"}) {
+                             "c_writes.csv", "stream.csv"}) {
         fs::remove(fs::path(dir) / name, ec);
     }
 }

@@ -3,6 +3,7 @@
 #include "common/assembler.h"
 #include "common/error.h"
 #include "trace/snapshot_fields.h"
+#include "trace/stream_trace.h"
 
 #include <fmt/format.h>
 
@@ -164,14 +165,21 @@ systolic::ArrayShape array_header(const nlohmann::json& meta) {
 void check_header(const nlohmann::json& meta, size_t fields) {
     const HeaderObject top(meta, "");
     const nlohmann::json& kind = top.at("kind");
-    if (kind != "gpu" && kind != "systolic") HeaderObject::reject("kind", kind, "\"gpu\" or \"systolic\"");
+    if (kind != "gpu" && kind != "systolic" && kind != "stream") {
+        HeaderObject::reject("kind", kind, "\"gpu\", \"systolic\" or \"stream\"");
+    }
     for (const char* key : {"predictor", "engine", "error"}) top.optional_text(key);
     if (const nlohmann::json* mismatch = top.find("first_mismatch"); mismatch != nullptr && !mismatch->is_null()) {
         const HeaderObject m = top.object("first_mismatch");
         m.number("cycle", Range{0, UINT64_MAX}, "an unsigned integer");
         if (m.find("record") != nullptr) m.number("record", Range{0, UINT64_MAX}, "an unsigned integer");
     }
-    const size_t shaped = kind == "gpu" ? gpu_field_count(gpu_header(meta)) : systolic_field_count(array_header(meta));
+    size_t shaped = StreamCycle::kFields;
+    if (kind == "stream") {
+        for (const char* key : {"rows", "cols", "lanes"}) top.number(key, Range{1, 1u << 20}, "a positive size");
+    } else {
+        shaped = kind == "gpu" ? gpu_field_count(gpu_header(meta)) : systolic_field_count(array_header(meta));
+    }
     if (shaped != fields) {
         throw Error(fmt::format("the header's {} shape has {} fields per cycle, the records {}", kind.get<std::string>(),
                                 shaped, fields));

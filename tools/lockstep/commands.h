@@ -153,6 +153,8 @@ struct ScaleArgs {
     unsigned bandwidth = 0;        // DRAM words per cycle; 0: from the .cfg
     unsigned dram_latency = 1;
     uint64_t max_cycles = 0;       // per layer; 0: none below 2^40
+    std::string trace_dir;         // --trace: per-cycle traces of --trace-layers
+    std::vector<std::string> trace_layers;
     std::vector<std::string> array_options_given;   // which of the above the command line set
 };
 int scale_command(const ScaleArgs& args);

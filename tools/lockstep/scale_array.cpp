@@ -10,6 +10,8 @@
 #include "matrix_file.h"
 #include "systolic/systolic_model.h"
 #include "systolic/tiles.h"
+#include "topology.h"
+#include "trace/trace_dir.h"
 #include "workers.h"
 
 #include <fmt/format.h>
@@ -108,8 +110,37 @@ scale::Access access_of(const cosim::AccessSpan& s) {
     return scale::Access{static_cast<int64_t>(s.first), static_cast<int64_t>(s.last), static_cast<int64_t>(s.words)};
 }
 
+bool traced(const ArrayRunOptions& o, const std::string& layer) {
+    if (o.trace_dir.empty()) return false;
+    return std::find(o.trace_layers.begin(), o.trace_layers.end(), "all") != o.trace_layers.end() ||
+           std::find(o.trace_layers.begin(), o.trace_layers.end(), layer) != o.trace_layers.end();
+}
+
+// --trace-layers names layers of this run, each of which can be a trace folder.
+void check_trace_layers(const ArrayRunOptions& o, const std::vector<scale::ConvLayer>& layers) {
+    if (o.trace_layers.empty() != o.trace_dir.empty()) {
+        throw Error("--trace DIR and --trace-layers NAMES (or all) go together: which layers, traced where");
+    }
+    for (const std::string& wanted : o.trace_layers) {
+        if (wanted == "all") continue;
+        const bool known = std::any_of(layers.begin(), layers.end(), [&](const scale::ConvLayer& l) { return l.name == wanted; });
+        if (!known) {
+            std::string names;
+            for (size_t i = 0; i < layers.size() && i < 8; ++i) names += (i ? ", " : "") + layers[i].name;
+            throw Error(fmt::format("--trace-layers: no layer '{}' in this run (its layers: {}{})", wanted, names,
+                                    layers.size() > 8 ? ", ..." : ""));
+        }
+    }
+    for (const scale::ConvLayer& l : layers) {
+        if (!traced(o, l.name)) continue;
+        if (const std::string problem = folder_name_problem(l.name); !problem.empty()) throw Error("--trace-layers: " + problem);
+    }
+    if (!o.trace_dir.empty()) trace::prepare_trace_dir(o.trace_dir);
+}
+
 ArrayLayerRun run_layer(const scale::ScaleConfig& c, const Config& config, const scale::ConvLayer& layer, uint64_t index,
-                        unsigned lanes, const ArrayRunOptions& options) {
+                        unsigned lanes, const ArrayRunOptions& options, StatusLine* status = nullptr,
+                        const std::string& position = "") {
     const ConvShape shape = shape_of(layer);
     cosim::check_conv(shape);
     const auto [ifmap, filter] = layer_data(layer, shape, options, index, config.systolic.in_bits);
@@ -120,6 +151,13 @@ ArrayLayerRun run_layer(const scale::ScaleConfig& c, const Config& config, const
     run.engine = options.engine;
     run.max_cycles = options.max_cycles ? options.max_cycles : uint64_t{1} << 40;
     run.progress = options.progress && options.jobs <= 1;
+    if (traced(options, layer.name)) run.trace_dir = options.trace_dir + "/" + layer.name;
+    const uint64_t tiles = systolic::tile_count(request.job);
+    if (status) {
+        run.on_progress = [&](uint64_t cycles, uint64_t done) {
+            status->show(fmt::format("{}: tile {} of {}, cycle {}", position, done, tiles, cycles));
+        };
+    }
     const cosim::StreamResult r = cosim::run_stream(config, request, run);
     const bool ofmap_ok = !r.stopped && cosim::ofmap_of(request, r.dram_words) ==
                                             cosim::reference_conv(shape, ifmap, filter, config.systolic.acc_bits);
@@ -208,6 +246,7 @@ unsigned array_bandwidth(const scale::ScaleConfig& c, unsigned override_bandwidt
 
 std::vector<ArrayLayerRun> run_on_array(const scale::ScaleConfig& c, const std::vector<scale::ConvLayer>& layers,
                                         const ArrayRunOptions& options) {
+    check_trace_layers(options, layers);
     const unsigned lanes = array_bandwidth(c, options.bandwidth);
     const Config config = array_config(c, lanes);
     const systolic::ArrayShape shape = systolic::ArrayShape::from(config.systolic);
@@ -227,8 +266,10 @@ std::vector<ArrayLayerRun> run_on_array(const scale::ScaleConfig& c, const std::
     prepare();
     StatusLine status(options.progress);
     for (size_t i = 0; i < layers.size(); ++i) {
-        status.show(fmt::format("scale: layer {} of {} ({})", i + 1, layers.size(), layers[i].name));
-        runs.push_back(run_layer(c, config, layers[i], i, lanes, options));
+        const std::string position = fmt::format("scale: layer {} of {} ({})", i + 1, layers.size(), layers[i].name);
+        status.show(position);
+        runs.push_back(run_layer(c, config, layers[i], i, lanes, options, &status, position));
+        if (runs.back().extras.at("mismatches").get<uint64_t>() > 0) break;   // the first difference stops the run
     }
     return runs;
 }

@@ -26,6 +26,8 @@ struct ArrayRunOptions {
     unsigned dram_latency = 1;
     uint64_t max_cycles = 0;          // per layer; 0: no limit below 2^40
     bool progress = false;            // a status line on a terminal
+    std::string trace_dir;            // per-cycle traces of the layers below go to trace_dir/<layer>/
+    std::vector<std::string> trace_layers;   // layer names (after the DP split), or "all"
 };
 
 // One layer's run: SCALE-Sim's columns with true figures, and what they cannot hold.
@@ -40,7 +42,8 @@ struct ArrayLayerRun {
 // else (CALC) max(ArrayHeight, ArrayWidth).
 unsigned array_bandwidth(const scale::ScaleConfig& config, unsigned override_bandwidth);
 
-// Runs the layers (DP layers already split) in order; throws Error on bad input.
+// Runs the layers (DP layers already split) in order; throws Error on bad input. A lock-step
+// mismatch stops the run after that layer (with --jobs, the layers already taken still finish).
 std::vector<ArrayLayerRun> run_on_array(const scale::ScaleConfig& config, const std::vector<scale::ConvLayer>& layers,
                                         const ArrayRunOptions& options);
 

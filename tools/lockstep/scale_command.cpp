@@ -146,6 +146,8 @@ std::vector<ArrayLayerRun> array_mode(const ScaleArgs& args, const ScaleRun& run
     o.dram_latency = args.dram_latency;
     o.max_cycles = args.max_cycles;
     o.progress = !args.json;
+    o.trace_dir = args.trace_dir;
+    o.trace_layers = args.trace_layers;
     if (!o.data_dir.empty() && !std::filesystem::is_directory(o.data_dir)) throw Error(o.data_dir + ": not a folder");
     // Depthwise layers are one single-channel layer per channel, as in SCALE-Sim.
     return run_on_array(run.config, run.kind == TopologyKind::kConv ? split_depthwise(run.layers) : run.layers, o);
@@ -182,6 +184,11 @@ int scale_command(const ScaleArgs& args) {
     for (const ArrayLayerRun& r : array_runs) {
         all_ok &= r.ok;
         if (!r.mismatch.empty()) std::cerr << "layer " << r.report.name << ":\n" << r.mismatch;
+    }
+    const size_t expanded = run.kind == TopologyKind::kConv ? split_depthwise(run.layers).size() : run.layers.size();
+    if (!compat && array_runs.size() < expanded && !args.json) {
+        std::cerr << fmt::format("lockstep scale: stopped after layer {} ({} of the layers ran)\n",
+                                 array_runs.back().report.name, array_runs.size());
     }
     if (args.json) {
         nlohmann::json layers = nlohmann::json::array();
@@ -235,6 +242,10 @@ void add_scale_command(CLI::App& app, CommandTable& table) {
             ->capture_default_str()->check(whole_number(1, 1000)),
         cli->add_option("--max-cycles", args->max_cycles, "Default mode: stop a layer with an error after this many cycles")
             ->check(whole_number(1, uint64_t{1} << 40)),
+        cli->add_option("--trace", args->trace_dir, "Default mode: write per-cycle traces of the --trace-layers to DIR/<layer>/"),
+        cli->add_option("--trace-layers", args->trace_layers, "Default mode: the layers to trace (names after the DP split, "
+                                                              "comma-separated), or all")
+            ->delimiter(','),
     };
     table.push_back({cli,
                      [args, array_options] {

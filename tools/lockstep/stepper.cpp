@@ -61,6 +61,9 @@ Stepper::Stepper(const std::string& dir) : reader_(dir + "/states.bin") {
     } else if (kind_ == "systolic") {
         shape_ = trace::array_shape_of(reader_);
         sa_.after.resize(shape_);
+    } else if (kind_ == "stream") {
+        throw Error(fmt::format("{}: a streamed layer's trace (lockstep scale --trace): read its trace.log and stream.csv, or open "
+                                "utilisation.svg; the stepper and the viewer step through GPU runs and single GEMMs", dir));
     } else {
         throw Error(dir + "/states.bin: unknown trace kind '" + kind_ + "'");
     }

@@ -19,6 +19,7 @@
 #include "trace/state_file.h"
 #include "trace/systolic_trace.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -369,6 +370,10 @@ std::string write_view(const std::string& dir) {
     trace::StateReader reader(dir + "/states.bin");
     const nlohmann::json& meta = reader.meta();
     const std::string kind = meta.value("kind", "");
+    if (kind == "stream") {
+        throw Error(fmt::format("{}: a streamed layer's trace (lockstep scale --trace): read its trace.log and stream.csv, or open "
+                                "utilisation.svg; the stepper and the viewer step through GPU runs and single GEMMs", dir));
+    }
     if (kind != "gpu" && kind != "systolic") throw Error(dir + "/states.bin: unknown trace kind '" + kind + "'");
     if (reader.cycles() == 0) throw Error(dir + "/states.bin: no cycles recorded");
 
