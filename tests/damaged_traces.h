@@ -121,9 +121,9 @@ inline std::vector<DamagedHeader> damaged_headers() {
     constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
     return {
         {"KindNotAString", true, [](nlohmann::json& h) { h["kind"] = 7; },
-         "header field 'kind' = 7: expected \"gpu\" or \"systolic\""},
+         "header field 'kind' = 7: expected \"gpu\", \"systolic\" or \"stream\""},
         {"KindUnknown", true, [](nlohmann::json& h) { h["kind"] = "tpu"; },
-         "header field 'kind' = \"tpu\": expected \"gpu\" or \"systolic\""},
+         "header field 'kind' = \"tpu\": expected \"gpu\", \"systolic\" or \"stream\""},
         {"KindMissing", true, [](nlohmann::json& h) { h.erase("kind"); }, "header field 'kind' is missing"},
         {"NoCores", true, [](nlohmann::json& h) { h["gpu"]["cores"] = 0; },
          "header field 'gpu.cores' = 0: expected 1..16"},

@@ -61,6 +61,27 @@ Layer random_layer(const ConvShape& s, uint64_t seed) {
     return l;
 }
 
+// One case of the sweeps below: a layer's data in DRAM with SRAMs, lanes and latency taken
+// from `seed`, and its description for failure messages.
+struct StreamCase {
+    Layer data;
+    cosim::StreamRequest request;
+    std::string what;
+};
+
+StreamCase stream_case(const ConvShape& layer, Dataflow df, const std::vector<std::array<uint32_t, 3>>& srams,
+                       uint64_t seed, unsigned rows, unsigned cols) {
+    const auto& sram = srams[seed % srams.size()];
+    const unsigned lanes = 1 + seed % 4, latency = 1 + seed % 3;
+    StreamCase c;
+    c.data = random_layer(layer, seed + 1);
+    c.request = cosim::conv_request(layer, df, c.data.ifmap, c.data.filter, sram[0], sram[1], sram[2], lanes, latency);
+    c.what = fmt::format("{}x{} {} conv {}x{}x{} f{}x{} n{} s{}x{}, SRAMs {}/{}/{}, lanes {}, latency {}", rows, cols,
+                         name(df), layer.ifmap_h, layer.ifmap_w, layer.channels, layer.filter_h, layer.filter_w,
+                         layer.filters, layer.stride_h, layer.stride_w, sram[0], sram[1], sram[2], lanes, latency);
+    return c;
+}
+
 TEST(StreamTiles, ChooseTilesHalvesTheLargestDimensionOfAnExceededBound) {
     EXPECT_EQ(systolic::choose_tiles({8, 8, 8}, 64, 64, 64).k, 8u) << "everything fits: one tile";
     const GemmSize t = systolic::choose_tiles({16, 64, 8}, 64, 64, 256);
@@ -123,18 +144,10 @@ TEST(StreamModel, LayersThroughSmallSramsMatchADirectConvolution) {
         const Config config = BuildModels::array(rows, cols);
         for (const ConvShape& layer : layers) {
             for (Dataflow df : {Dataflow::Os, Dataflow::Ws, Dataflow::Is}) {
-                const auto& sram = srams[seed % srams.size()];
-                const unsigned lanes = 1 + seed % 4, latency = 1 + seed % 3;
-                const Layer data = random_layer(layer, ++seed);
+                const auto [data, request, what] = stream_case(layer, df, srams, seed++, rows, cols);
                 cosim::StreamOptions options;
                 options.engine = cosim::Engine::Model;
-                const cosim::StreamRequest request =
-                    cosim::conv_request(layer, df, data.ifmap, data.filter, sram[0], sram[1], sram[2], lanes, latency);
                 const cosim::StreamResult r = cosim::run_stream(config, request, options);
-                const std::string what = fmt::format("{}x{} {} conv {}x{}x{} f{}x{} n{} s{}x{}, SRAMs {}/{}/{}, lanes {}, "
-                                                     "latency {}", rows, cols, name(df), layer.ifmap_h, layer.ifmap_w,
-                                                     layer.channels, layer.filter_h, layer.filter_w, layer.filters,
-                                                     layer.stride_h, layer.stride_w, sram[0], sram[1], sram[2], lanes, latency);
                 ASSERT_EQ(cosim::ofmap_of(request, r.dram_words), cosim::reference_conv(layer, data.ifmap, data.filter, 32)) << what;
                 options.fast = false;   // the observed path gives the same figures
                 const cosim::StreamResult observed = cosim::run_stream(config, request, options);
@@ -162,18 +175,10 @@ TEST(StreamCosim, LayersAgreeCycleByCycle) {
         const Config config = BuildModels::prebuilt(rows, cols);
         for (const ConvShape& layer : layers) {
             for (Dataflow df : {Dataflow::Os, Dataflow::Ws, Dataflow::Is}) {
-                const auto& sram = srams[seed % srams.size()];
-                const unsigned lanes = 1 + seed % 4, latency = 1 + seed % 3;
-                const Layer data = random_layer(layer, ++seed);
+                const auto [data, request, what] = stream_case(layer, df, srams, seed++, rows, cols);
                 cosim::StreamOptions options;
                 options.engine = cosim::Engine::Cosim;
-                const cosim::StreamRequest request =
-                    cosim::conv_request(layer, df, data.ifmap, data.filter, sram[0], sram[1], sram[2], lanes, latency);
                 const cosim::StreamResult r = cosim::run_stream(config, request, options);
-                const std::string what = fmt::format("{}x{} {} conv {}x{}x{} f{}x{} n{}, SRAMs {}/{}/{}, lanes {}, latency {}",
-                                                     rows, cols, name(df), layer.ifmap_h, layer.ifmap_w, layer.channels,
-                                                     layer.filter_h, layer.filter_w, layer.filters, sram[0], sram[1],
-                                                     sram[2], lanes, latency);
                 ASSERT_EQ(r.mismatches, 0u) << what << "\n" << (r.first_mismatch ? cosim::format_report(*r.first_mismatch) : "");
                 EXPECT_EQ(cosim::ofmap_of(request, r.dram_words), cosim::reference_conv(layer, data.ifmap, data.filter, 32)) << what;
                 options.engine = cosim::Engine::Model;
