@@ -60,9 +60,19 @@ class StreamCounters {
 public:
     explicit StreamCounters(const StreamJob& job) : job_(&job) {}
 
-    // The cycle that ran in `during` and ended in array state `after`, with these port accesses and mac flags.
+    // The cycle that ran in `during` and ended in array state `after`: its snapshot's port accesses and mac flags.
     void count(const Stage& during, SaState after, Dataflow df, const std::vector<PortAccess>& left,
                const std::vector<PortAccess>& top, const std::vector<PortAccess>& out, const std::vector<uint8_t>& mac,
+               const MoverState& a_loader, const MoverState& b_loader, const MoverState& storer) {
+        uint32_t n = 0;
+        if (during.array == SaState::Run) {   // the mac flags hold outside StRun
+            for (uint8_t m : mac) n += m;      // a local sum: the loop vectorises (a member could alias the flags)
+        }
+        count(during, after, df, valid(left), valid(top), valid(out), n, a_loader, b_loader, storer);
+    }
+
+    // The same from counts: valid left, top and out ports, and MACs.
+    void count(const Stage& during, SaState after, Dataflow df, uint64_t left, uint64_t top, uint64_t out, uint32_t n,
                const MoverState& a_loader, const MoverState& b_loader, const MoverState& storer) {
         ++cycle_;
         const StallReason reason = reason_of(during);
@@ -70,17 +80,13 @@ public:
         if (during.array == SaState::Idle && after == SaState::Run) ++tiles;
         computed_ |= after == SaState::Run;
         const bool a_left = df != Dataflow::Is;   // which operand enters from the left
-        const uint64_t moved[2][3] = {{valid(a_left ? left : top), valid(a_left ? top : left), valid(out)},
+        const uint64_t moved[2][3] = {{a_left ? left : top, a_left ? top : left, out},
                                       {valid(a_loader.lanes), valid(b_loader.lanes), valid(storer.lanes)}};
         for (size_t i = 0; i < 3; ++i) {
             sram[i].add(cycle_, moved[0][i]);
             dram[i].add(cycle_, moved[1][i]);
         }
-        uint32_t n = 0;
-        if (during.array == SaState::Run) {   // the mac flags hold outside StRun
-            for (uint8_t m : mac) n += m;      // a local sum: the loop vectorises (a member could alias the flags)
-            macs += n;
-        }
+        macs += n;
         if (!keep_last_) return;
         last.sequencer = static_cast<uint32_t>(during.sequencer);
         last.array = static_cast<uint32_t>(during.array);
@@ -140,8 +146,8 @@ public:
 
     bool after_edge(Systolic& top) override {
         const StreamJob& job = top.sequencer.q.job;
-        counters.count(during_, top.controller.q.state, job.dataflow, top.left_q, top.top_q, top.out_q, top.array.mac,
-                       top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
+        counters.count(during_, top.controller.q.state, job.dataflow, top.left_valid, top.top_valid, top.out_valid,
+                       top.array.macs_now, top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
         dram_.accept(edge_, top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
         ++edge_;
         dram_.respond(edge_, top.inputs.a_rsp, top.inputs.b_rsp);

@@ -16,9 +16,15 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void multiply_accum
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void both_valid(uint8_t* out, const uint8_t* a, const uint8_t* b,
-                                                                  size_t n) {
-    for (size_t p = 0; p < n; ++p) out[p] = a[p] & b[p];
+// The mac flags, and how many are set (a count in the same vectorised pass).
+__attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid(uint8_t* out, const uint8_t* a,
+                                                                      const uint8_t* b, size_t n) {
+    uint32_t count = 0;
+    for (size_t p = 0; p < n; ++p) {
+        out[p] = a[p] & b[p];
+        count += out[p];
+    }
+    return count;
 }
 
 // Moves every row down by one (row 0 keeps its old contents; the caller refills it).
@@ -68,7 +74,7 @@ void PeArray::step_os(const Feeder& feed) {
     // Invalid operands are 0, so multiplying everything adds exactly the real products.
     multiply_accumulate(acc.data(), h.data(), v.data(), acc.size());
     wrap(acc);
-    both_valid(mac.data(), hv.data(), vv.data(), mac.size());
+    macs_now = both_valid(mac.data(), hv.data(), vv.data(), mac.size());
 }
 
 void PeArray::step_preload(const Feeder& feed) {
@@ -93,7 +99,7 @@ void PeArray::step_stationary(const Feeder& feed) {
     std::copy(hv.begin(), hv.begin() + cols_, vv.begin());
     multiply_accumulate(v.data(), h.data(), w.data(), v.size());
     wrap(v);
-    both_valid(mac.data(), hv.data(), wv.data(), mac.size());
+    macs_now = both_valid(mac.data(), hv.data(), wv.data(), mac.size());
 }
 
 void PeArray::overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value) {

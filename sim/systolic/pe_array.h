@@ -22,6 +22,7 @@ public:
     std::vector<int32_t> w;           // stationary operand (ws/is)
     std::vector<uint8_t> hv, vv, wv;  // valid bits of h, v, w
     std::vector<uint8_t> mac;         // did a real MAC in the cycle that ended
+    uint32_t macs_now = 0;            // MACs of the cycle that ended (0 unless it stepped in StRun)
 
     PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape);
 

@@ -41,6 +41,7 @@ void Systolic::on_clock() {
         writer.clear();
     }
     feeder.evaluate(reset ? ControllerRegs{} : ctrl, map, a, b, seq.window);
+    array.macs_now = 0;
     if (!reset && ctrl.state == SaState::Run) {
         if (ctrl.dataflow == Dataflow::Os) {
             array.step_os(feeder);
@@ -85,13 +86,16 @@ void Systolic::on_clock() {
 
 void Systolic::record_ports() {
     auto copy = [](std::vector<PortAccess>& to, const std::vector<EdgePort>& from, bool with_data) {
+        uint32_t valid = 0;
         for (size_t i = 0; i < to.size(); ++i) {
             to[i] = from[i].valid ? PortAccess{true, from[i].addr, with_data ? from[i].data : 0} : PortAccess{};
+            valid += from[i].valid;
         }
+        return valid;
     };
-    copy(left_q, feeder.left, false);
-    copy(top_q, feeder.top, false);
-    copy(out_q, writer.out, true);
+    left_valid = copy(left_q, feeder.left, false);
+    top_valid = copy(top_q, feeder.top, false);
+    out_valid = copy(out_q, writer.out, true);
 }
 
 void Systolic::observe(SystolicSnapshot& s) const {

@@ -43,6 +43,7 @@ public:
     TileStorer storer;
     std::vector<int32_t> a, b, c;                 // the buffers, 2^buffer_addr_bits words each
     std::vector<PortAccess> left_q, top_q, out_q; // the ports' accesses in the cycle that ended
+    uint32_t left_valid = 0, top_valid = 0, out_valid = 0;   // how many of them were valid
     uint64_t run_cycles = 0, drain_cycles = 0;    // counters: cycles spent in StRun and StDrain
 
     Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape);
