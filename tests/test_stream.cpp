@@ -188,6 +188,22 @@ TEST(StreamCosim, LayersAgreeCycleByCycle) {
     }
 }
 
+// The same job twice without a reset (SqDone -> SqIdle -> the next start): the registers the
+// second start does not name hold in both twins, and the second run takes the same cycles.
+TEST(StreamCosim, ASecondJobWithoutAResetAgrees) {
+    const Config config = BuildModels::prebuilt(4, 4);
+    const std::vector<std::array<uint32_t, 3>> srams = {{16, 32, 8}};
+    const auto [data, request, what] = stream_case({7, 7, 3, 3, 2, 5, 2, 2}, Dataflow::Ws, srams, 5, 4, 4);
+    cosim::StreamOptions options;
+    options.engine = cosim::Engine::Cosim;
+    options.launches = 2;
+    const cosim::StreamResult r = cosim::run_stream(config, request, options);
+    ASSERT_EQ(r.mismatches, 0u) << what << "\n" << (r.first_mismatch ? cosim::format_report(*r.first_mismatch) : "");
+    ASSERT_EQ(r.launch_cycles.size(), 2u);
+    EXPECT_EQ(r.launch_cycles[0], r.launch_cycles[1]) << what;
+    EXPECT_EQ(cosim::ofmap_of(request, r.dram_words), cosim::reference_conv({7, 7, 3, 3, 2, 5, 2, 2}, data.ifmap, data.filter, 32));
+}
+
 // A PE register changed in the model mid-layer: lock-step names it at that cycle.
 TEST(StreamCosim, CatchesAnInjectedPeFault) {
     const Config config = BuildModels::prebuilt(4, 4);

@@ -54,6 +54,7 @@ enum Operand : size_t { kIfmap = 0, kFilter = 1, kOfmap = 2 };
 struct StreamResult {
     Engine engine = Engine::Cosim;
     uint64_t cycles = 0;              // edges from the one sampling job_start to the one entering SqDone
+    std::vector<uint64_t> launch_cycles;   // the same per launch (options.launches runs the job again)
     std::array<uint64_t, kStallReasons> reason_cycles{};   // per reason; [Compute] = StRun + StDrain cycles
     uint64_t stall_cycles() const { return cycles - reason_cycles[0]; }
     uint64_t tiles = 0;

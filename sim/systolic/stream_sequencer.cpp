@@ -48,10 +48,11 @@ SequencerSignals StreamSequencer::evaluate(bool reset, bool job_start, const Str
 
     switch (q.state) {
     case SqState::Idle:
-        if (job_start) {
-            d_ = SequencerRegs{};
+        if (job_start) {   // the compute stage's origin and halves hold, as the RTL's do
             d_.state = SqState::Run;
             d_.job = job_in;
+            d_.cp_valid = false;
+            d_.c_half = 0;
             s.job = &job_in;
             load(job_in, TileOrigin{}, true);
         }
