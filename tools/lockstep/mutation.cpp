@@ -449,7 +449,7 @@ std::optional<Kill> judge(const Outcome& got, const Outcome& golden) {
     }
     const nlohmann::json a = nlohmann::json::parse(got.out, nullptr, false), b = nlohmann::json::parse(golden.out, nullptr, false);
     if (a.is_object() && b.is_object()) {
-        for (const char* key : {"memory", "cycles", "result_ok", "launch_cycles"}) {
+        for (const char* key : {"memory", "cycles", "result_ok", "launch_cycles", "drain_cycles"}) {
             if (a.contains(key) && a[key] != b[key]) return Kill{"wrong result", std::string(key) + " differs"};
         }
     }
