@@ -422,9 +422,19 @@ struct Kill {
     std::string by, detail;
 };
 
+// The error line of a run's output ("" without one).
+std::string error_line(const Outcome& o) {
+    const size_t at = o.err.find("lockstep: error: ");
+    return at == std::string::npos ? "" : o.err.substr(at, o.err.find('\n', at) - at);
+}
+
 std::optional<Kill> judge(const Outcome& got, const Outcome& golden) {
     if (got.status == 124) return Kill{"timeout", "the run took longer than the time limit"};
     if (got.status >= 128) return Kill{"crash", fmt::format("signal {}", got.status - 128)};
+    if (golden.status == 2) {   // an input that must stop with the unmutated tree's error
+        if (got.status == 2 && error_line(got) == error_line(golden)) return std::nullopt;
+        return Kill{"wrong result", "it does not stop with the unmutated tree's error"};
+    }
     const std::string text = got.out + "\n" + got.err;
     auto after = [&](const std::string& key) {
         const size_t at = text.find(key);
@@ -516,8 +526,11 @@ public:
         return v;
     }
 
+    // "! COMMAND": an input that must fail (exit 2) as it does on the unmutated tree.
+    static bool expects_failure(const std::string& input) { return input.rfind("! ", 0) == 0; }
     static std::string with_json(const std::string& input) {
-        return input.rfind("fuzz", 0) == 0 ? input : input + " --json";
+        const std::string command = expects_failure(input) ? input.substr(2) : input;
+        return command.rfind("fuzz", 0) == 0 ? command : command + " --json";
     }
 
 private:
@@ -587,8 +600,10 @@ std::vector<Verdict> run(const std::vector<Mutant>& mutants, const Inputs& input
         const Outcome o = shell(fmt::format("cd {} && timeout -k 5 {} {} {}", quote(options.source_root), options.timeout,
                                             quote(options.binary), Worker::with_json(input)),
                                 scratch);
-        if (o.status != 0) {
-            throw Error(fmt::format("input '{}' fails on the unmutated tree (exit {}):\n{}{}", input, o.status, o.out, o.err));
+        const int expected = Worker::expects_failure(input) ? 2 : 0;
+        if (o.status != expected) {
+            throw Error(fmt::format("input '{}' {} on the unmutated tree (exit {}):\n{}{}", input,
+                                    expected ? "does not fail with exit 2" : "fails", o.status, o.out, o.err));
         }
         golden[input] = o;
     }
