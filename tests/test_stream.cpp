@@ -89,6 +89,8 @@ TEST(StreamTiles, ChooseTilesHalvesTheLargestDimensionOfAnExceededBound) {
     EXPECT_EQ(t.m, 8u);
     EXPECT_EQ(t.k, 8u);
     EXPECT_EQ(t.n, 8u);
+    const GemmSize tall = systolic::choose_tiles({262144, 9, 1}, 1u << 22, 1u << 22, 1u << 22);
+    EXPECT_EQ(tall.m, 65536u / 2) << "262144 rows fit the SRAMs but not the array's 16-bit size: halved until they do";
     const GemmSize odd = systolic::choose_tiles({5, 7, 3}, 6, 100, 100);
     EXPECT_LE(uint64_t{odd.m} * odd.k, 6u);
     EXPECT_EQ(odd.n, 3u);

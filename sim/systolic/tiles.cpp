@@ -52,11 +52,13 @@ GemmSize choose_tiles(const GemmSize& layer, uint32_t half_a, uint32_t half_b, u
     for (;;) {
         const bool over_a = words(t.m, t.k) > half_a, over_b = words(t.k, t.n) > half_b,
                    over_c = words(t.m, t.n) > half_c;
-        if (!over_a && !over_b && !over_c) return t;
+        // A tile is one GEMM of the array, whose size registers hold up to kGemmDim.hi.
+        const bool long_m = t.m > kGemmDim.hi, long_k = t.k > kGemmDim.hi, long_n = t.n > kGemmDim.hi;
+        if (!over_a && !over_b && !over_c && !long_m && !long_k && !long_n) return t;
         // Candidates in tie order k, m, n; the largest one in a violated bound is halved.
         uint32_t* pick = nullptr;
-        for (auto [dim, in_violation] : {std::pair{&t.k, over_a || over_b}, std::pair{&t.m, over_a || over_c},
-                                         std::pair{&t.n, over_b || over_c}}) {
+        for (auto [dim, in_violation] : {std::pair{&t.k, over_a || over_b || long_k}, std::pair{&t.m, over_a || over_c || long_m},
+                                         std::pair{&t.n, over_b || over_c || long_n}}) {
             if (in_violation && *dim > 1 && (pick == nullptr || *dim > *pick)) pick = dim;
         }
         if (pick == nullptr) return t;   // every bound's dimensions are 1: halves of 0 words (the caller checks)

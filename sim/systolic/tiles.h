@@ -23,7 +23,8 @@ uint32_t b_address(const StreamJob& job, uint32_t k, uint32_t n);
 uint32_t c_address(const StreamJob& job, uint32_t m, uint32_t n);
 
 // The host's tile sizes for SRAM halves of `half_a`, `half_b`, `half_c` words: start from the
-// layer and halve (rounding up) the largest dimension of a bound that is exceeded (ties: k, m, n).
+// layer and halve (rounding up) the largest dimension of a bound that is exceeded (ties: k, m, n);
+// a dimension above the array's 65535 is a bound exceeded too.
 GemmSize choose_tiles(const GemmSize& layer, uint32_t half_a, uint32_t half_b, uint32_t half_c);
 
 }  // namespace lockstep::systolic
