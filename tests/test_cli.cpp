@@ -310,8 +310,7 @@ TEST(Cli, TopologyLayerNamesAreSafeUniqueFolderNames) {
     }
     const std::string twice = write_temp("twice.csv", "Layer name, M, N, K,\nconv1, 4, 4, 4,\nfc, 4, 4, 4,\nconv1, 4, 4, 4,\n");
     expect_error(run_cli("gemm --topology " + twice),
-                 "lockstep: error: " + twice + ":4: layer 'conv1' is already on line 2: names must be unique (each is a "
-                 "trace folder)\n");
+                 "lockstep: error: " + twice + ":4: layer 'conv1' is already on line 2: names must be unique\n");
 }
 
 // gemm --topology --trace DIR writes DIR/<layer>/: gemm prints each layer's command, and

@@ -1,16 +1,12 @@
 #include "topology.h"
 
-#include "command_support.h"
 #include "common/error.h"
-#include "common/plural.h"
+#include "scale/network.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
-#include <map>
 
 namespace lockstep {
 
@@ -29,41 +25,15 @@ std::string folder_name_problem(const std::string& name) {
                        "(not first), at most 100 characters", name);
 }
 
-// SCALE-Sim GEMM topology: a header, then `name, M, N, K,` per layer.
+// SCALE-Sim GEMM topology, read by scale's reader (a header, then `name, M, N, K` per layer);
+// each name must also be able to name a trace folder.
 std::vector<Layer> read_topology(const std::string& path) {
-    std::ifstream in(path);
-    if (!in || std::filesystem::is_directory(path)) throw Error(path + ": cannot open file");
     std::vector<Layer> layers;
-    std::map<std::string, int> named_on;   // a layer's name, and the line that named it
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        std::vector<std::string> cells = split_csv(line);
-        while (!cells.empty() && cells.back().empty()) cells.pop_back();
-        if (cells.empty()) continue;
-        if (number == 1 && cells[0].find("Layer") != std::string::npos) continue;   // the header
-        if (cells.size() != 4) {
-            throw error_at(path, number, fmt::format("expected 'name, M, N, K', got {}", plural(cells.size(), "field")));
-        }
-        uint32_t dims[3] = {};
-        for (int i = 0; i < 3; ++i) {
-            const std::string& cell = cells[i + 1];
-            if (cell.empty() || cell.find_first_not_of("0123456789") != std::string::npos || cell.size() > 9) {
-                throw error_at(path, number, fmt::format("'{}' is not a size", cell));
-            }
-            dims[i] = static_cast<uint32_t>(std::stoul(cell));
-        }
-        if (const std::string problem = folder_name_problem(cells[0]); !problem.empty()) {
-            throw error_at(path, number, problem);
-        }
-        if (const auto [at, fresh] = named_on.emplace(cells[0], number); !fresh) {
-            throw error_at(path, number, fmt::format("layer '{}' is already on line {}: names must be unique "
-                                                     "(each is a trace folder)", cells[0], at->second));
-        }
-        layers.push_back(Layer{cells[0], GemmSize{dims[0], dims[2], dims[1]}});   // M, N, K order in the file
+    for (const scale::ConvLayer& l : scale::read_network(path, scale::TopologyKind::kGemm)) {
+        if (const std::string problem = folder_name_problem(l.name); !problem.empty()) throw error_at(path, l.line, problem);
+        // SCALE-Sim's conv layer of a GEMM: an M x K ifmap and N filters of 1 x K.
+        layers.push_back(Layer{l.name, GemmSize{l.ifmap_h, l.ifmap_w, l.num_filter}});
     }
-    if (layers.empty()) throw Error(path + ": no layers");
     return layers;
 }
 

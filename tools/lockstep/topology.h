@@ -17,7 +17,8 @@ struct Layer {
 // "" when `name` can be a trace folder, else why not (the message names the rule).
 std::string folder_name_problem(const std::string& name);
 
-// The layers of a topology file, in file order; throws Error naming the file and line.
+// The layers of a GEMM topology file, in file order (scale::read_network's rules, and names
+// that can be trace folders); throws Error naming the file and line.
 std::vector<Layer> read_topology(const std::string& path);
 
 }  // namespace lockstep
