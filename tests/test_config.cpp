@@ -138,7 +138,7 @@ TEST(ConfigErrors, WrongTypes) {
     EXPECT_EQ(error_of("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
     EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core");
+    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence");
 }
 
 TEST(ConfigErrors, OutOfRange) {

@@ -27,6 +27,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"sim", {"max_cycles"}},
     {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits", "dram_lanes"}},
     {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
+    {"divergence", {"stack_depth"}},
 };
 
 // Keys whose value is a word from a fixed list rather than an unsigned integer.
@@ -81,7 +82,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -204,6 +205,19 @@ private:
     std::map<std::string, int> sections_;      // sections the file has, and their lines
 };
 
+// The `divergence:` section: present means divergent branches run both paths
+// (docs/architecture.md, "Branch divergence").
+void read_divergence(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
+    const int section = reader.section_line("divergence");
+    if (section == 0) return;
+    if (reader.key_line("divergence.stack_depth") == 0) {
+        throw error_at(path, section, fmt::format("divergence: 'stack_depth' is required (reconvergence stack "
+                                                  "entries per core, {}..{})", limits::kStackDepth.lo,
+                                                  limits::kStackDepth.hi));
+    }
+    reader.apply("divergence.stack_depth", &gpu.stack_depth, limits::kStackDepth);
+}
+
 // The `tensor_core:` section: present means every core has one (docs/architecture.md).
 void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
     const int section = reader.section_line("tensor_core");
@@ -270,6 +284,7 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
                  fmt::format("1..data_width = {}", gpu.data_width));
     reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, limits::kProgramAddrBits);
     read_tensor_core(reader, path, gpu);
+    read_divergence(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
     reader.apply("sim.max_cycles", &config.sim.max_cycles, limits::kMaxCycles);
     SystolicConfig& sa = config.systolic;

@@ -31,6 +31,7 @@ inline constexpr Range kBufferAddrBits{4, 24};
 inline constexpr Range kDramLanes{1, 1024};
 inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
+inline constexpr Range kStackDepth{3, 32};
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
 // Ranges set by another setting: program channels by the cores, data address bits and tensor-core
@@ -62,6 +63,13 @@ struct GpuConfig {
     unsigned data_addr_bits = 8;      // data memory holds 2^data_addr_bits words, 1..data_width
     unsigned program_addr_bits = 8;   // program memory holds 2^program_addr_bits words, limits::kProgramAddrBits
     TensorCoreConfig tensor_core;     // from the config's `tensor_core:` section
+    // Reconvergence stack entries per core, from the `divergence:` section (0: none, a divergent
+    // branch stops the run), limits::kStackDepth.
+    unsigned stack_depth = 0;
+    bool divergence() const { return stack_depth != 0; }
+    // Bits of a program-memory word: the instruction, and with divergence the reconvergence
+    // field {exit, ipdom} of docs/architecture.md, "Branch divergence".
+    unsigned program_word_bits() const { return divergence() ? 16 + program_addr_bits + 1 : 16; }
     // Data-memory channels the harness serves: the controller's, then one tile port per tensor core.
     unsigned data_memory_channels() const { return data_channels + (tensor_core.present() ? cores : 0); }
 };

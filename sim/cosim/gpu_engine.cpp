@@ -34,7 +34,7 @@ RtlDesign gpu_design(const GpuConfig& c) {
                       {"ProgramAddrBits", c.program_addr_bits}, {"DataAddrBits", c.data_addr_bits},
                       {"TcRows", c.tensor_core.rows}, {"TcCols", c.tensor_core.present() ? c.tensor_core.cols : 0},
                       {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
-                      {"TcAccBits", c.tensor_core.acc_bits}},
+                      {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
 }

@@ -10,6 +10,7 @@ std::string shape_key(const GpuConfig& c) {
     if (const TensorCoreConfig& tc = c.tensor_core; tc.present()) {
         key += fmt::format("_tc{}x{}{}_i{}_a{}", tc.rows, tc.cols, tc.dataflow, tc.in_bits, tc.acc_bits);
     }
+    if (c.divergence()) key += fmt::format("_s{}", c.stack_depth);
     return key;
 }
 

@@ -33,7 +33,9 @@ const char* name(TcFault s) {
 }
 
 void GpuSnapshot::resize(const GpuConfig& config) {
-    cores.assign(config.cores, CoreView{});
+    CoreView core;
+    core.stack.assign(config.stack_depth, StackEntry{});
+    cores.assign(config.cores, core);
     threads.assign(config.cores * config.threads_per_block, ThreadView{});
     data_requests.assign(config.data_memory_channels(), MemRequest{});
     program_requests.assign(config.program_channels, MemRequest{});
@@ -58,7 +60,8 @@ bool TensorCoreView::operator==(const TensorCoreView& o) const {
 bool CoreView::operator==(const CoreView& o) const {
     return state == o.state && fetcher == o.fetcher && pc == o.pc && instruction == o.instruction &&
            start == o.start && reset == o.reset && diverged == o.diverged && block_id == o.block_id &&
-           thread_count == o.thread_count;
+           thread_count == o.thread_count && active == o.active && reconv == o.reconv && sp == o.sp &&
+           overflow == o.overflow && stack == o.stack;
 }
 
 bool ThreadView::operator==(const ThreadView& o) const {

@@ -39,6 +39,14 @@ const char* name(LsuState s);
 
 constexpr unsigned kRegisters = 16;
 
+// One reconvergence-stack entry (docs/architecture.md, "Branch divergence").
+struct StackEntry {
+    uint32_t pc = 0;      // where this entry's lanes run next
+    uint32_t rpc = 0;     // reconvergence PC {exit, ipdom}: the entry is popped when pc reaches it
+    uint32_t mask = 0;    // its lanes, bit t = thread slot t
+    bool operator==(const StackEntry& o) const { return pc == o.pc && rpc == o.rpc && mask == o.mask; }
+};
+
 struct CoreView {
     bool operator==(const CoreView& o) const;
     CoreState state = CoreState::Idle;
@@ -48,6 +56,13 @@ struct CoreView {
     bool start = false, reset = true, diverged = false;
     uint32_t block_id = 0;
     uint32_t thread_count = 0;
+    // Divergence (all 0 / empty without it): active lanes, the fetcher's reconvergence field,
+    // stack entries in use, overflow, and all stack_depth entries.
+    uint32_t active = 0;
+    uint32_t reconv = 0;
+    uint32_t sp = 0;
+    bool overflow = false;
+    std::vector<StackEntry> stack;
 };
 
 struct ThreadView {
