@@ -129,8 +129,8 @@ RET
     EXPECT_EQ(memory_of(run.json, 0, 7), (std::vector<uint32_t>{0, 4, 0, 0, 0, 4, 1}));
 }
 
-// Until divergence is supported, a block whose threads branch apart stops the run the same
-// way in both engines.
+// Without a divergence: section a block whose threads branch apart stops the run the same way
+// in both engines (tests/test_divergence.cpp runs them apart).
 TEST(GpuDefects, DivergentBranchStopsWithAClearError) {
     const std::string source = R"(
 .threads 4

@@ -1,6 +1,8 @@
-// Every kernel in programs/ in lock-step on two GPU shapes: exact memory and exact cycles.
-// Each kernel states its results in its header: `; expect: ADDR: v v ...` and
-// `; cycles: CONFIG=N ...` (CONFIG is a file in configs/ without .yaml). A kernel whose header
+// Every kernel in programs/ in lock-step on the GPU shapes its header names: exact memory and
+// exact cycles. Each kernel states its results in its header: `; expect: ADDR: v v ...` and
+// `; cycles: CONFIG=N ...` (CONFIG is a file in configs/ without .yaml); a tiny-gpu kernel
+// names tiny-gpu, gpu-4x8 and their divergence twins gpu-perf and gpu-perf-4x8, where it runs
+// in the same cycles. A kernel whose header
 // names its own config (`; config: gpu-tc`, e.g. the tensor-core matmuls) needs that GPU and has
 // its own test (tests/test_matmul_tc.cpp), so it is left out here.
 #include "cli_testing.h"
@@ -42,15 +44,29 @@ Expectation read_expectation(const std::string& path) {
     return e;
 }
 
-std::vector<std::string> programs() {
-    std::vector<std::string> names;
+// (program, config) for every config a kernel's `; cycles:` line names.
+std::vector<std::tuple<std::string, std::string>> cases() {
+    std::vector<std::tuple<std::string, std::string>> all;
     for (const auto& entry : std::filesystem::directory_iterator(source_path("programs"))) {
-        if (entry.path().extension() == ".asm" && program_config(entry.path().string()).empty()) {
-            names.push_back(entry.path().stem().string());
+        if (entry.path().extension() != ".asm" || !program_config(entry.path().string()).empty()) continue;
+        const Expectation expected = read_expectation(entry.path().string());
+        for (const auto& [config, cycles] : expected.cycles) all.emplace_back(entry.path().stem().string(), config);
+    }
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+// A kernel that never diverges takes the same cycles with the divergence: section as without.
+TEST(GpuPrograms, EveryTinyGpuKernelNamesItsDivergenceTwins) {
+    for (const auto& entry : std::filesystem::directory_iterator(source_path("programs"))) {
+        if (entry.path().extension() != ".asm" || !program_config(entry.path().string()).empty()) continue;
+        const Expectation e = read_expectation(entry.path().string());
+        for (const auto& [plain, twin] : {std::pair{"tiny-gpu", "gpu-perf"}, std::pair{"gpu-4x8", "gpu-perf-4x8"}}) {
+            if (e.cycles.count(plain) == 0) continue;
+            ASSERT_EQ(e.cycles.count(twin), 1u) << entry.path() << " names " << plain << " but not " << twin;
+            EXPECT_EQ(e.cycles.at(plain), e.cycles.at(twin)) << entry.path();
         }
     }
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 class GpuProgram : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
@@ -73,9 +89,7 @@ TEST_P(GpuProgram, CosimMatchesExpectedMemoryAndCycles) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPrograms, GpuProgram,
-                         ::testing::Combine(::testing::ValuesIn(programs()),
-                                            ::testing::Values("tiny-gpu", "gpu-4x8")),
+INSTANTIATE_TEST_SUITE_P(AllPrograms, GpuProgram, ::testing::ValuesIn(cases()),
                          [](const auto& info) {
                              std::string name = std::get<0>(info.param) + "_on_" + std::get<1>(info.param);
                              for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

@@ -216,6 +216,11 @@ void read_divergence(const ConfigReader& reader, const std::string& path, GpuCon
                                                   limits::kStackDepth.hi));
     }
     reader.apply("divergence.stack_depth", &gpu.stack_depth, limits::kStackDepth);
+    if (gpu.tensor_core.present()) {
+        throw error_at(path, section, "divergence: not available with a tensor_core section yet (the tile "
+                                      "instructions take their operands from thread slot 0, which a divergent "
+                                      "path may leave out); remove one of the two sections");
+    }
 }
 
 // The `tensor_core:` section: present means every core has one (docs/architecture.md).

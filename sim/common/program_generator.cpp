@@ -38,12 +38,31 @@ public:
                                               "program_addr_bits = {} gives {}", config_.program_addr_bits, room));
         const unsigned blocks = std::min(pick(1, 4), (room - 8) / 24);
         const bool tensor = config_.tensor_core.present();
+        const bool divergence = config_.divergence();
+        // Divergent constructs nest up to what the reconvergence stack holds: the base entry,
+        // then at most two entries per level.
+        max_depth_ = divergence ? std::min(2u, (config_.stack_depth - 1) / 2) : 0;
         for (unsigned b = 0; b < blocks; ++b) {
-            switch (pick(0, tensor ? 5 : 3)) {
+            switch (pick(0, tensor || divergence ? 6 : 3)) {
             case 0: loop(b); break;
             case 1: skip(b); break;
             case 4:
-            case 5: tiles(data_words); break;
+            case 5:
+                if (tensor) {
+                    tiles(data_words);
+                } else {
+                    diverge(fmt::format("{}", b), 1);
+                }
+                break;
+            case 6:
+                if (tensor) {
+                    tiles(data_words);
+                } else if (pick(0, 1) == 0) {
+                    thread_loop(b);
+                } else {
+                    early_exit(b);
+                }
+                break;
             default: straight(pick(2, 8)); break;
             }
         }
@@ -155,6 +174,67 @@ private:
         emit("STR R11, R{}", scratch());
     }
 
+    // A thread-dependent value to compare: the slot or the global thread index.
+    const char* thread_value() { return pick(0, 1) == 0 ? "%threadIdx" : "R0"; }
+
+    // An if (or if/else) on the thread index: the block splits when the constant falls among
+    // its threads (all or none take it otherwise); a body may hold another one, up to the
+    // stack's nesting depth. A body is at most 6 instructions at the top level, 3 nested, so a
+    // construct stays within a block's 24.
+    void diverge(const std::string& name, unsigned level) {
+        static const char* const conditions[] = {"BRn", "BRz", "BRp", "BRnz", "BRnp", "BRzp"};
+        const unsigned a = scratch();
+        emit("CONST R{}, #{}", a, pick(0, config_.threads_per_block + 1));
+        emit("CMP {}, R{}", thread_value(), a);
+        const bool with_else = pick(0, 1) == 0;
+        emit("{} ELSE{}", conditions[pick(0, 5)], name);
+        body(name + "t", level);
+        if (with_else) emit("BRnzp END{}", name);
+        emit("ELSE{}:", name);
+        if (with_else) {
+            body(name + "e", level);
+            emit("END{}:", name);
+        }
+    }
+
+    void body(const std::string& name, unsigned level) {
+        if (level < max_depth_ && pick(0, 2) == 0) {
+            diverge(name, level + 1);
+            return;
+        }
+        for (unsigned i = 0, n = pick(1, level == 1 ? 2 : 1); i < n; ++i) {
+            switch (pick(0, 3)) {
+            case 0: load(); break;
+            case 1: store(); break;
+            default: arithmetic(); break;
+            }
+        }
+    }
+
+    // A loop whose trip count is the slot index plus 1..3: threads leave it at different
+    // iterations.
+    void thread_loop(unsigned index) {
+        emit("CONST R9, #0");
+        emit("CONST R10, #{}", pick(1, 3));
+        emit("ADD R10, R10, %threadIdx");
+        emit("TLOOP{}:", index);
+        for (unsigned i = 0, n = pick(1, 3); i < n; ++i) arithmetic();
+        emit("ADD R9, R9, R1");
+        emit("CMP R9, R10");
+        emit("BRn TLOOP{}", index);
+    }
+
+    // Some threads store their result and return early; the others go on.
+    void early_exit(unsigned index) {
+        const unsigned a = scratch();
+        emit("CONST R{}, #{}", a, pick(0, config_.threads_per_block + 1));
+        emit("CMP {}, R{}", thread_value(), a);
+        emit("BRn STAY{}", index);
+        store();
+        emit("RET");
+        emit("STAY{}:", index);
+    }
+
     void loop(unsigned index) {   // counted loop with a uniform bound: no divergence
         const unsigned trips = pick(1, 5);
         const unsigned body = pick(1, 4);
@@ -183,6 +263,7 @@ private:
     GpuConfig config_;
     unsigned threads_ = 1;
     unsigned out_base_ = 128;
+    unsigned max_depth_ = 0;       // nesting levels of divergent ifs
     std::vector<std::string> lines_;
 };
 

@@ -1,7 +1,9 @@
 // Random kernels for differential testing: straight-line code, counted loops, loads and
-// stores within range, and no divergent branches (every branch condition is uniform); on a
-// GPU with a tensor core also tile instructions, with uniform bases and strides and tiles
-// inside data memory.
+// stores within range (a thread stores only to its own words, so the kernels are race-free);
+// branch conditions are uniform unless the GPU has divergence, which adds ifs and if/elses on
+// the thread index (nested as deep as its stack allows), loops whose trip count depends on the
+// thread and early RETs; on a GPU with a tensor core also tile instructions, with uniform
+// bases and strides and tiles inside data memory.
 #pragma once
 
 #include "common/assembler.h"

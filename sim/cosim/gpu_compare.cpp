@@ -59,6 +59,17 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
                 [](CoreState s) { return std::string(name(s)); });
         c.check(core + ".scheduler", "pc", r.pc, m.pc, flight);
         c.check(core + ".scheduler", "diverged", r.diverged, m.diverged, flight);
+        const auto lanes = [](uint32_t mask) { return fmt::format("0b{:b}", mask); };
+        c.check(core + ".scheduler", "active", r.active, m.active, flight, lanes);
+        c.check(core + ".scheduler", "sp", r.sp, m.sp, flight);
+        c.check(core + ".scheduler", "overflow", r.overflow, m.overflow, flight);
+        for (size_t e = 0; e < r.stack.size() && e < m.stack.size(); ++e) {
+            const std::string entry = fmt::format("stack[{}].", e);
+            c.check(core + ".scheduler", entry + "pc", r.stack[e].pc, m.stack[e].pc, flight);
+            c.check(core + ".scheduler", entry + "rpc", r.stack[e].rpc, m.stack[e].rpc, flight);
+            c.check(core + ".scheduler", entry + "mask", r.stack[e].mask, m.stack[e].mask, flight, lanes);
+        }
+        c.check(core + ".fetcher", "reconv", r.reconv, m.reconv, flight);
         c.check(core + ".fetcher", "state", r.fetcher, m.fetcher, flight,
                 [](FetcherState s) { return std::string(name(s)); });
         c.check(core + ".fetcher", "instruction", r.instruction, m.instruction, flight,

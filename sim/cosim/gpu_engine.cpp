@@ -4,6 +4,7 @@
 #include "common/isa.h"
 #include "common/memory.h"
 #include "common/plural.h"
+#include "common/reconvergence.h"
 #include "cosim/gpu_compare.h"
 #include "gpu/gpu_model.h"
 #include "systolic/systolic_types.h"
@@ -68,8 +69,17 @@ std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot&
         threads += fmt::format("{}thread {} -> PC {}", t ? ", " : "", t, s.threads[core * tpb + t].next_pc);
     }
     return fmt::format("cycle {}: divergent branch on core {} (block {}) at PC {} ({}): {}; "
-                       "threads of one block must take the same branch",
+                       "threads of one block must take the same branch (or give the config a divergence: section)",
                        cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), threads);
+}
+
+std::string overflow_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, const GpuConfig& config) {
+    const gpu::CoreView& c = s.cores[core];
+    return fmt::format("cycle {}: reconvergence stack overflow on core {} (block {}) at PC {} ({}): the divergent "
+                       "branch needs more than the {} entries of divergence.stack_depth; raise it (up to {}) or nest "
+                       "fewer divergent branches",
+                       cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), config.stack_depth,
+                       limits::kStackDepth.hi);
 }
 
 // A tensor core stopped in TcFault: what was wrong, where, and for which thread.
@@ -135,12 +145,13 @@ public:
             : device_(device),
               data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
                     design.shape().data_memory_channels(), design.config_.memory.latency, true),
-              program_("program", 1u << design.shape().program_addr_bits, 16, design.shape().program_channels,
+              program_("program", 1u << design.shape().program_addr_bits, design.shape().program_word_bits(),
+                       design.shape().program_channels,
                        design.config_.memory.latency, false),
               threads_per_block_(design.shape().threads_per_block) {
             data_.load(design.program_.data);
             initial_ = data_.words();
-            program_.load(std::vector<uint32_t>(design.program_.code.begin(), design.program_.code.end()));
+            program_.load(program_image(design.program_.code, design.shape()));
             snapshot_.resize(design.shape());
             inputs_.data.assign(design.shape().data_memory_channels(), {});
             inputs_.program.assign(design.shape().program_channels, {});
@@ -211,6 +222,7 @@ public:
         const Snapshot& s = main.snapshot();
         for (unsigned c = 0; c < s.cores.size(); ++c) {
             if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, shape().threads_per_block));
+            if (s.cores[c].overflow) throw Error(overflow_message(cycle, c, s, shape()));
         }
         for (unsigned c = 0; c < s.tensor.size(); ++c) {
             if (s.tensor[c].state == gpu::TcState::Fault) throw Error(tensor_fault_message(cycle, c, s, shape()));

@@ -5,7 +5,8 @@
 namespace lockstep::gpu {
 
 Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config)
-    : sc_core::sc_module(name), fetcher("fetcher"), decoder("decoder"), scheduler("scheduler") {
+    : sc_core::sc_module(name), fetcher("fetcher"), decoder("decoder"),
+      scheduler("scheduler", config.stack_depth, config.program_addr_bits) {
     threads.resize(config.threads_per_block);
     for (unsigned t = 0; t < config.threads_per_block; ++t) {
         const std::string prefix = "thread" + std::to_string(t) + "_";
@@ -16,6 +17,7 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config)
         threads[t].pc = std::make_unique<Pc>((prefix + "pc").c_str(), config.program_addr_bits);
     }
     if (config.tensor_core.present()) tensor = std::make_unique<TensorCore>("tensor_core", config);
+    next_pcs_.assign(config.threads_per_block, 0);
     rs_.assign(config.threads_per_block, 0);
     rt_.assign(config.threads_per_block, 0);
 }
@@ -25,10 +27,11 @@ void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_c
     const CoreState state = scheduler.q.state;
     const DecodedInstruction& decoded = decoder.q;
     bool lsu_busy = false;
-    next_pcs_.clear();
+    const uint32_t enabled = lane_mask(thread_count);
+    const uint32_t active = scheduler.active(enabled);
     for (unsigned t = 0; t < threads.size(); ++t) {
         const ThreadSlot& slot = threads[t];
-        const bool enable = t < thread_count;
+        const bool enable = (active >> t & 1) != 0;
         const RegisterFile& regs = slot.registers->q;
         slot.alu->evaluate(reset, enable, state, decoded, regs.rs, regs.rt);
         slot.lsu->evaluate(reset, enable, state, decoded, regs.rs, regs.rt, data[t]);
@@ -37,10 +40,9 @@ void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_c
         if (enable) {
             const LsuState lsu = slot.lsu->q.state;
             lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
-            next_pcs_.push_back(slot.pc->q.next_pc);
         }
+        next_pcs_[t] = slot.pc->q.next_pc;
     }
-    if (next_pcs_.empty()) next_pcs_.push_back(threads[0].pc->q.next_pc);   // a core with no block
     if (tensor) {
         for (unsigned t = 0; t < threads.size(); ++t) {
             rs_[t] = threads[t].registers->q.rs;
@@ -51,7 +53,8 @@ void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_c
     const bool tensor_busy = tensor && tensor->busy();
     fetcher.evaluate(reset, state, scheduler.q.pc, program);
     decoder.evaluate(reset, state, fetcher.q.instruction);
-    scheduler.evaluate(reset, start, fetcher.q.state, decoded.ret, lsu_busy || tensor_busy, next_pcs_);
+    scheduler.evaluate(reset, start, fetcher.q.state, decoded.ret, lsu_busy || tensor_busy, enabled, next_pcs_,
+                       fetcher.q.reconv);
 }
 
 void Core::commit() {

@@ -41,7 +41,7 @@ public:
     void commit();
 
 private:
-    std::vector<uint32_t> next_pcs_;   // scratch: enabled threads' next PCs
+    std::vector<uint32_t> next_pcs_;   // scratch: every slot's next PC
     std::vector<uint32_t> rs_, rt_;    // scratch: every slot's operands, for the tensor core
 };
 

@@ -12,6 +12,7 @@ struct FetcherRegs {
     bool read_valid = false;
     uint32_t read_address = 0;
     uint16_t instruction = 0;
+    uint32_t reconv = 0;           // the word's reconvergence field (divergence; 0 without it)
 };
 
 class Fetcher : public Unit<FetcherRegs> {

@@ -83,6 +83,14 @@ void Gpu::observe(GpuSnapshot& out) const {
         view.diverged = core.scheduler.q.diverged;
         view.block_id = dispatcher.q.core_block_id[c];
         view.thread_count = dispatcher.q.core_thread_count[c];
+        if (config_.divergence()) {
+            const SchedulerState& s = core.scheduler.q;
+            view.active = core.scheduler.active(lane_mask(view.thread_count));
+            view.reconv = core.fetcher.q.reconv;
+            view.sp = s.sp;
+            view.overflow = s.overflow;
+            view.stack = s.stack;
+        }
         for (unsigned t = 0; t < tpb; ++t) {
             const ThreadSlot& slot = core.threads[t];
             ThreadView& thread = out.threads[c * tpb + t];

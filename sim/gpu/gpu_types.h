@@ -39,6 +39,9 @@ const char* name(LsuState s);
 
 constexpr unsigned kRegisters = 16;
 
+// The lanes of a block of `thread_count` threads: bit t = thread slot t.
+constexpr uint32_t lane_mask(uint32_t thread_count) { return thread_count >= 32 ? ~0u : (1u << thread_count) - 1; }
+
 // One reconvergence-stack entry (docs/architecture.md, "Branch divergence").
 struct StackEntry {
     uint32_t pc = 0;      // where this entry's lanes run next

@@ -44,6 +44,28 @@ bool running(const CoreView& c) {
     return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
 }
 
+unsigned active_lanes(const CoreView& c) {
+    if (!running(c)) return 0;
+    return c.stack.empty() ? c.thread_count : static_cast<unsigned>(__builtin_popcount(c.active));
+}
+
+std::string stack_text(const CoreView& c, unsigned threads_per_block, unsigned program_addr_bits) {
+    if (c.stack.empty()) return "";
+    const auto lanes = [&](uint32_t mask) {
+        std::string bits;
+        for (unsigned t = threads_per_block; t-- > 0;) bits += (mask >> t & 1) != 0 ? '1' : '0';
+        return bits;
+    };
+    std::string text = fmt::format("active {} stack {}", lanes(c.active), c.sp);
+    for (uint32_t e = 0; e < c.sp && e < c.stack.size(); ++e) {
+        const StackEntry& s = c.stack[e];
+        const bool exit = (s.rpc >> program_addr_bits) != 0;
+        text += fmt::format("{} pc {} rpc {} {}", e == 0 ? ":" : " |", s.pc, exit ? "exit" : std::to_string(s.rpc),
+                            lanes(s.mask));
+    }
+    return text + (c.overflow ? " OVERFLOW" : "");
+}
+
 bool is_alu_op(uint16_t word) {
     const auto op = static_cast<isa::Opcode>(word >> 12);
     return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||

@@ -13,6 +13,12 @@ namespace lockstep::trace {
 
 // A core runs a block: started, out of reset, neither IDLE nor DONE.
 bool running(const gpu::CoreView& c);
+// Lanes running the core's instruction: the block's threads, or with divergence the active
+// lanes of the reconvergence stack's top; 0 when the core is not running.
+unsigned active_lanes(const gpu::CoreView& c);
+// "active 0011 stack 2: pc 8 rpc exit 1111 | pc 5 rpc 8 0011": the active lanes (slot 0 on
+// the right) and the entries in use, bottom first (divergence only; "" without it).
+std::string stack_text(const gpu::CoreView& c, unsigned threads_per_block, unsigned program_addr_bits);
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 bool is_alu_op(uint16_t word);
 

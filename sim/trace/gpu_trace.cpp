@@ -21,7 +21,6 @@ bool decoded(const CoreView& c) {
     return running(c) && c.state != CoreState::Fetch;
 }
 
-unsigned active_threads(const CoreView& c) { return running(c) ? c.thread_count : 0; }
 
 std::string request_text(const MemRequest& r) {
     if (r.read_valid) return fmt::format("R@{}", r.read_address);
@@ -68,11 +67,13 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
                  {"program_addr_bits", config.program_addr_bits}}}};
     if (config.tensor_core.present()) meta["gpu"]["tensor_core"] = tensor_core_meta(config.tensor_core);
+    if (config.divergence()) meta["gpu"]["divergence"] = {{"stack_depth", config.stack_depth}};
     dir_.open_states(meta, gpu_field_count(config));
     *csv_ << "cycle";
     for (unsigned c = 0; c < config.cores; ++c) {
         *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
                             "core{0}_lsu_busy,core{0}_fetch_stall", c);
+        if (config.divergence()) *csv_ << fmt::format(",core{}_simt_efficiency", c);
         if (config.tensor_core.present()) *csv_ << fmt::format(",core{0}_tc_state,core{0}_tc_busy_pes", c);
     }
     for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
@@ -128,8 +129,9 @@ void GpuTrace::count(const GpuSnapshot& s) {
         ++k.active_core_cycles;
         if (c.state == CoreState::Execute) {
             ++k.instructions_issued;
-            k.thread_instructions += c.thread_count;
-            if (is_alu_op(c.instruction)) k.alu_busy += c.thread_count;
+            k.thread_instructions += active_lanes(c);
+            k.resident_thread_instructions += c.thread_count;
+            if (is_alu_op(c.instruction)) k.alu_busy += active_lanes(c);
         }
         if (c.state == CoreState::Fetch) ++k.fetch_stall;
     }
@@ -160,6 +162,9 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
         log << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}\n", c, core.block_id,
                             core.thread_count, name(core.state), core.pc, name(core.fetcher),
                             isa::disassemble(core.instruction));
+        if (running(core) && config_.divergence()) {
+            log << "    " << stack_text(core, tpb, config_.program_addr_bits) << "\n";
+        }
         if (!running(core)) continue;
         for (unsigned t = 0; t < std::min(core.thread_count, tpb); ++t) {   // a faulty RTL may say more
             const ThreadView& th = s.threads[c * tpb + t];
@@ -201,10 +206,14 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
             const LsuState l = s.threads[c * tpb + t].lsu;
             lsu_busy += l == LsuState::Requesting || l == LsuState::Waiting;
         }
-        const unsigned active = active_threads(core);
+        const unsigned active = active_lanes(core);
         const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);
         csv << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
                             lsu_busy, running(core) && core.state == CoreState::Fetch ? 1 : 0);
+        if (config_.divergence()) {
+            csv << ",";
+            if (running(core) && core.thread_count != 0) csv << fmt::format("{:.1f}", pct(active, core.thread_count));
+        }
         if (c < s.tensor.size()) {
             csv << fmt::format(",{},{}", name(s.tensor[c].state), tc_busy_pes(s.tensor[c], previous_.tensor[c]));
         }
@@ -230,7 +239,8 @@ nlohmann::json GpuTrace::utilisation() const {
         {"thread_instructions", k.thread_instructions},
         {"core_state_cycles", states},
         {"core_active_pct", pct(k.active_core_cycles, k.cycles * config_.cores)},
-        {"simt_efficiency_pct", pct(k.thread_instructions, k.instructions_issued * config_.threads_per_block)},
+        {"simt_efficiency_pct", pct(k.thread_instructions, k.resident_thread_instructions)},
+        {"slot_occupancy_pct", pct(k.resident_thread_instructions, k.instructions_issued * config_.threads_per_block)},
         {"alu_busy_pct", pct(k.alu_busy, k.cycles * slots)},
         {"lsu_busy_pct", pct(k.lsu_busy, k.cycles * slots)},
         {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},

@@ -22,7 +22,8 @@ namespace lockstep::trace {
 struct GpuCounters {
     uint64_t cycles = 0;
     uint64_t instructions_issued = 0;         // core-cycles in EXECUTE (one per instruction per block)
-    uint64_t thread_instructions = 0;         // the same, times the block's enabled threads
+    uint64_t thread_instructions = 0;         // the same, times the lanes that ran it (active lanes)
+    uint64_t resident_thread_instructions = 0;   // the same, times the block's threads
     std::vector<uint64_t> state_cycles = std::vector<uint64_t>(8, 0);   // core-cycles per CoreState
     uint64_t active_core_cycles = 0;          // core running a block (not IDLE, not DONE)
     uint64_t alu_busy = 0, lsu_busy = 0;      // thread-slot-cycles

@@ -63,6 +63,16 @@ void walk(Fields& f, GpuSnapshot& s) {
         f(c.diverged);
         f(c.block_id);
         f(c.thread_count);
+        if (c.stack.empty()) continue;   // no divergence
+        f(c.active);
+        f(c.reconv);
+        f(c.sp);
+        f(c.overflow);
+        for (StackEntry& e : c.stack) {
+            f(e.pc);
+            f(e.rpc);
+            f(e.mask);
+        }
     }
     for (ThreadView& t : s.threads) {
         for (uint32_t& r : t.regs) f(r);
@@ -136,7 +146,8 @@ void walk(Fields& f, SystolicCycle& c) {
 size_t gpu_field_count(const GpuConfig& c) {
     const size_t rows = c.tensor_core.rows, pes = rows * c.tensor_core.cols;
     const size_t tensor = c.tensor_core.present() ? c.cores * (9 + rows * rows + 2 * pes + 8 * pes) : 0;
-    return 1 + 9 * c.cores + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_memory_channels() +
+    const size_t divergence = c.divergence() ? c.cores * (4 + 3 * c.stack_depth) : 0;
+    return 1 + 9 * c.cores + divergence + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_memory_channels() +
            2 * c.program_channels + tensor;
 }
 

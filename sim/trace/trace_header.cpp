@@ -129,6 +129,9 @@ GpuConfig gpu_header(const nlohmann::json& meta) {
                                  fmt::format("1..data_width = {}", c.data_width));
     c.program_addr_bits = gpu.small("program_addr_bits", limits::kProgramAddrBits);
     c.tensor_core = tensor_core_header(gpu, c.data_width);
+    if (gpu.find("divergence") != nullptr) {   // absent: no divergence, as in traces from before it
+        c.stack_depth = gpu.object("divergence").small("stack_depth", limits::kStackDepth);
+    }
     top.text("program");
     top.number("threads", Range{1, AsmLimits{}.max_threads});
     check_listing(top, c.program_addr_bits);

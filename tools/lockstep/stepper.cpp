@@ -285,6 +285,7 @@ void Stepper::show_gpu(std::ostream& out) {
                            gpu::name(k.fetcher), k.block_id, plural(k.thread_count, "thread"), k.start ? "" : " [no block]",
                            k.diverged ? " [DIVERGED]" : "");
         if (!k.start) continue;
+        if (!k.stack.empty()) out << "  " << trace::stack_text(k, tpb, gpu_.program_addr_bits) << "\n";
         for (unsigned t = 0; t < std::min(k.thread_count, tpb); ++t) {   // a damaged record may say more
             const gpu::ThreadView& th = now_.threads[c * tpb + t];
             const gpu::ThreadView& was = before_.threads[c * tpb + t];

@@ -202,7 +202,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, k.block_id);
             put(at, k.thread_count);
             core_state[c * n + i] = static_cast<uint8_t>(k.state);
-            if (trace::running(k)) act += k.thread_count;
+            act += trace::active_lanes(k);
             if (texts.find(k.instruction) == texts.end()) texts.emplace(k.instruction, isa::disassemble(k.instruction));
         }
         for (const gpu::ThreadView& t : s.threads) {
