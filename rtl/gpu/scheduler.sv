@@ -350,12 +350,33 @@ module scheduler import gpu_pkg::*; #(
         sp_d <= SpBits'(StackDepth) && (state_d inside {CoreIdle, CoreDone} || sp_d != '0))
       else $error("stack pointer %0d in core state %0d (StackDepth %0d)", sp_d, state_d, StackDepth);
 
-    // Each entry in use has only lanes of the entry below it (next-state values).
-    for (genvar i = 1; i < StackDepth; i++) begin : g_nest_check
-      SchedulerMasksNest: assert property (@(posedge clk_i) disable iff (reset_i)
-          SpBits'(i) < sp_d |-> (stack_mask_d[i] & ~stack_mask_d[i-1]) == '0)
-        else $error("stack entry %0d's mask %b is not within entry %0d's mask %b",
-                    i, stack_mask_d[i], i - 1, stack_mask_d[i-1]);
+    // Masks nest (next-state values): entries pushed by one divergent branch share its rpc
+    // and are siblings, with disjoint masks; every entry's mask is within the mask of its
+    // parent, the entry below its run of siblings (all enabled threads for the bottom run).
+    // nest_ok[i]: entry i (when in use) keeps both rules.
+    logic [StackDepth-1:0] nest_ok;
+
+    always_comb begin
+      logic [ThreadsPerBlock-1:0] parent, siblings;
+      nest_ok  = '1;
+      parent   = thread_enable_i;
+      siblings = '0;
+      for (int unsigned i = 0; i < StackDepth; i++) begin
+        if (i > 0 && stack_rpc_d[i] != stack_rpc_d[i-1]) begin
+          parent   = stack_mask_d[i-1];
+          siblings = '0;
+        end
+        if (SpBits'(i) < sp_d) begin
+          nest_ok[i] = (stack_mask_d[i] & ~parent) == '0 && (stack_mask_d[i] & siblings) == '0;
+        end
+        siblings = siblings | stack_mask_d[i];
+      end
+    end
+
+    for (genvar i = 0; i < StackDepth; i++) begin : g_nest_check
+      SchedulerMasksNest: assert property (@(posedge clk_i) disable iff (reset_i) nest_ok[i])
+        else $error("stack entry %0d's mask %b leaves its parent's lanes or shares a sibling's",
+                    i, stack_mask_d[i]);
     end
   end
 
