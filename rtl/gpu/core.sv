@@ -2,6 +2,8 @@
 // each with its own ALU, LSU, register file and PC unit. No state of its own.
 // Slot t is enabled when t < thread_count_i. With TcRows > 0 a tensor core runs the tile
 // instructions; without one its outputs are 0 and the scheduler never waits for it.
+// With StackDepth > 0 the scheduler's active lanes (the enabled threads of the top
+// reconvergence-stack entry) take the place of the enabled slots for every unit.
 module core import gpu_pkg::*; #(
   // Thread slots per core.
   parameter int unsigned ThreadsPerBlock = 4,
@@ -19,6 +21,13 @@ module core import gpu_pkg::*; #(
   // Tensor-core tile element and accumulator widths, signed.
   parameter int unsigned TcInBits = 8,
   parameter int unsigned TcAccBits = 32,
+  // Reconvergence-stack entries (0: no divergence support).
+  parameter int unsigned StackDepth = 0,
+  // Program-memory word: the instruction, then {exit, ipdom} when StackDepth > 0.
+  localparam int unsigned ProgWordBits = (StackDepth > 0) ? 16 + ProgramAddrBits + 1 : 16,
+  // Stack entries of the observation ports (one without a stack) and the stack pointer's width.
+  localparam int unsigned StackEntries = (StackDepth > 0) ? StackDepth : 1,
+  localparam int unsigned SpBits = $clog2(StackEntries + 1),
   // Width of a per-core thread count.
   localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1,
   // Tensor-core grid of the observation ports: 1 x 1 without a tensor core.
@@ -35,7 +44,7 @@ module core import gpu_pkg::*; #(
   output logic                                              prog_read_valid_o,
   output logic [ProgramAddrBits-1:0]                        prog_read_address_o,
   input  logic                                              prog_read_ready_i,
-  input  logic [15:0]                                       prog_read_data_i,
+  input  logic [ProgWordBits-1:0]                           prog_read_data_i,
   // Data-memory ports, one per thread slot.
   output logic [ThreadsPerBlock-1:0]                        data_read_valid_o,
   output logic [ThreadsPerBlock-1:0][DataBits-1:0]          data_read_address_o,
@@ -66,6 +75,14 @@ module core import gpu_pkg::*; #(
   output logic [ThreadsPerBlock-1:0][2:0]                   dbg_nzp_o,
   output logic [ThreadsPerBlock-1:0][ProgramAddrBits-1:0]   dbg_next_pc_o,
   output logic [ThreadsPerBlock*16-1:0][DataBits-1:0]       dbg_regs_o,
+  // Divergence observation (0 when StackDepth = 0).
+  output logic [ThreadsPerBlock-1:0]                        dbg_active_o,
+  output logic [SpBits-1:0]                                 dbg_sp_o,
+  output logic                                              dbg_overflow_o,
+  output logic [ProgramAddrBits:0]                          dbg_reconv_o,
+  output logic [StackEntries-1:0][ProgramAddrBits-1:0]      dbg_stack_pc_o,
+  output logic [StackEntries-1:0][ProgramAddrBits:0]        dbg_stack_rpc_o,
+  output logic [StackEntries-1:0][ThreadsPerBlock-1:0]      dbg_stack_mask_o,
   // Tensor-core observation (0 without a tensor core).
   output logic [2:0]                                        dbg_tc_state_o,
   output logic [2:0]                                        dbg_tc_op_o,
@@ -93,6 +110,7 @@ module core import gpu_pkg::*; #(
   logic [ProgramAddrBits-1:0] core_pc;
   fetcher_state_e             fetcher_state;
   logic [15:0]                instruction;
+  logic [ProgramAddrBits:0]   reconv;
 
   // Decoder outputs.
   logic [3:0] rd, rs, rt;
@@ -107,6 +125,8 @@ module core import gpu_pkg::*; #(
 
   // Per thread slot.
   logic [ThreadsPerBlock-1:0]                      thread_enable;
+  // The lanes that run the current instruction (thread_enable when StackDepth = 0).
+  logic [ThreadsPerBlock-1:0]                      active;
   lsu_state_e [ThreadsPerBlock-1:0]                lsu_state;
   logic [ThreadsPerBlock-1:0][DataBits-1:0]        lsu_out;
   logic [ThreadsPerBlock-1:0][DataBits-1:0]        alu_out;
@@ -115,7 +135,8 @@ module core import gpu_pkg::*; #(
   logic [ThreadsPerBlock-1:0][ProgramAddrBits-1:0] next_pc;
 
   fetcher #(
-    .ProgramAddrBits(ProgramAddrBits)
+    .ProgramAddrBits(ProgramAddrBits),
+    .StackDepth     (StackDepth)
   ) u_fetcher (
     .clk_i,
     .reset_i,
@@ -126,7 +147,8 @@ module core import gpu_pkg::*; #(
     .mem_read_ready_i  (prog_read_ready_i),
     .mem_read_data_i   (prog_read_data_i),
     .state_o           (fetcher_state),
-    .instruction_o     (instruction)
+    .instruction_o     (instruction),
+    .reconv_o          (reconv)
   );
 
   decoder u_decoder (
@@ -153,12 +175,14 @@ module core import gpu_pkg::*; #(
 
   scheduler #(
     .ThreadsPerBlock(ThreadsPerBlock),
-    .ProgramAddrBits(ProgramAddrBits)
+    .ProgramAddrBits(ProgramAddrBits),
+    .StackDepth     (StackDepth)
   ) u_scheduler (
     .clk_i,
     .reset_i,
     .start_i,
     .fetcher_state_i(fetcher_state),
+    .reconv_i       (reconv),
     .ret_i          (ret),
     .thread_enable_i(thread_enable),
     .lsu_state_i    (lsu_state),
@@ -167,7 +191,13 @@ module core import gpu_pkg::*; #(
     .state_o        (core_state),
     .pc_o           (core_pc),
     .done_o,
-    .diverged_o     (dbg_diverged_o)
+    .diverged_o     (dbg_diverged_o),
+    .active_o       (active),
+    .sp_o           (dbg_sp_o),
+    .overflow_o     (dbg_overflow_o),
+    .stack_pc_o     (dbg_stack_pc_o),
+    .stack_rpc_o    (dbg_stack_rpc_o),
+    .stack_mask_o   (dbg_stack_mask_o)
   );
 
   for (genvar t = 0; t < ThreadsPerBlock; t++) begin : g_thread
@@ -178,7 +208,7 @@ module core import gpu_pkg::*; #(
     ) u_alu (
       .clk_i,
       .reset_i,
-      .enable_i    (thread_enable[t]),
+      .enable_i    (active[t]),
       .core_state_i(core_state),
       .alu_op_i    (alu_op),
       .alu_cmp_i   (alu_cmp),
@@ -192,7 +222,7 @@ module core import gpu_pkg::*; #(
     ) u_lsu (
       .clk_i,
       .reset_i,
-      .enable_i           (thread_enable[t]),
+      .enable_i           (active[t]),
       .core_state_i       (core_state),
       .mem_read_i         (mem_read),
       .mem_write_i        (mem_write),
@@ -217,7 +247,7 @@ module core import gpu_pkg::*; #(
     ) u_registers (
       .clk_i,
       .reset_i,
-      .enable_i    (thread_enable[t]),
+      .enable_i    (active[t]),
       .core_state_i(core_state),
       .block_id_i,
       .rd_i        (rd),
@@ -238,7 +268,7 @@ module core import gpu_pkg::*; #(
     ) u_pc (
       .clk_i,
       .reset_i,
-      .enable_i    (thread_enable[t]),
+      .enable_i    (active[t]),
       .core_state_i(core_state),
       .pc_i        (core_pc),
       .nzp_i       (nzp),
@@ -266,7 +296,7 @@ module core import gpu_pkg::*; #(
       .reset_i,
       .core_state_i      (core_state),
       .tc_op_i           (tc_op),
-      .thread_enable_i   (thread_enable),
+      .thread_enable_i   (active),
       .rs_i              (reg_rs),
       .rt_i              (reg_rt),
       .busy_o            (tc_busy),
@@ -345,5 +375,7 @@ module core import gpu_pkg::*; #(
   assign dbg_lsu_out_o       = lsu_out;
   assign dbg_alu_out_o       = alu_out;
   assign dbg_next_pc_o       = next_pc;
+  assign dbg_active_o        = (StackDepth > 0) ? active : '0;
+  assign dbg_reconv_o        = reconv;
 
 endmodule

@@ -1,6 +1,8 @@
 // Top level: device control register, dispatcher, NumCores cores, the LSU port registers
 // and one memory controller each for data and program memory (docs/architecture.md). With
-// TcRows > 0 each core also has a tensor core with its own tile port to data memory.
+// TcRows > 0 each core also has a tensor core with its own tile port to data memory. With
+// StackDepth > 0 each core runs divergent branches on a reconvergence stack, and program
+// words carry each branch's reconvergence PC above the instruction.
 module gpu import gpu_pkg::*; #(
   // Compute cores.
   parameter int unsigned NumCores = 2,
@@ -25,6 +27,16 @@ module gpu import gpu_pkg::*; #(
   parameter int unsigned TcInBits = 8,
   // Tensor-core accumulator width, signed, wrapping (DataBits..32).
   parameter int unsigned TcAccBits = 32,
+  // Reconvergence-stack entries per core (0: off, a divergent branch stops the core; 3..32).
+  parameter int unsigned StackDepth = 0,
+  // Program-memory word: the instruction, then {exit, ipdom} when StackDepth > 0.
+  localparam int unsigned ProgWordBits = (StackDepth > 0) ? 16 + ProgramAddrBits + 1 : 16,
+  // Stack entries per core on the observation ports (one, reading 0, without a stack) and
+  // the stack pointer's width.
+  localparam int unsigned StackEntries = (StackDepth > 0) ? StackDepth : 1,
+  localparam int unsigned SpBits = $clog2(StackEntries + 1),
+  // Stack entries of all cores on the observation ports.
+  localparam int unsigned NumStackEntries = NumCores * StackEntries,
   // Thread slots in the whole GPU.
   localparam int unsigned NumThreads = NumCores * ThreadsPerBlock,
   // Width of a per-core thread count.
@@ -46,7 +58,7 @@ module gpu import gpu_pkg::*; #(
   output logic [ProgramChannels-1:0]                       prog_read_valid_o,
   output logic [ProgramChannels-1:0][ProgramAddrBits-1:0]  prog_read_address_o,
   input  logic [ProgramChannels-1:0]                       prog_read_ready_i,
-  input  logic [ProgramChannels-1:0][15:0]                 prog_read_data_i,
+  input  logic [ProgramChannels-1:0][ProgWordBits-1:0]     prog_read_data_i,
   // Data memory.
   output logic [DataChannels-1:0]                          data_read_valid_o,
   output logic [DataChannels-1:0][DataBits-1:0]            data_read_address_o,
@@ -81,6 +93,16 @@ module gpu import gpu_pkg::*; #(
   output logic [NumThreads-1:0][2:0]                       dbg_nzp_o,
   output logic [NumThreads-1:0][ProgramAddrBits-1:0]       dbg_next_pc_o,
   output logic [NumThreads*16-1:0][DataBits-1:0]           dbg_regs_o,
+  // Branch divergence, per core (0 without a reconvergence stack): active lanes, stack
+  // pointer, overflow, the fetcher's reconvergence PC and the stack entries, entry i of core c
+  // at index c*StackEntries + i.
+  output logic [NumCores-1:0][ThreadsPerBlock-1:0]         dbg_core_active_o,
+  output logic [NumCores-1:0][SpBits-1:0]                  dbg_core_sp_o,
+  output logic [NumCores-1:0]                              dbg_core_overflow_o,
+  output logic [NumCores-1:0][ProgramAddrBits:0]           dbg_core_reconv_o,
+  output logic [NumStackEntries-1:0][ProgramAddrBits-1:0]  dbg_stack_pc_o,
+  output logic [NumStackEntries-1:0][ProgramAddrBits:0]    dbg_stack_rpc_o,
+  output logic [NumStackEntries-1:0][ThreadsPerBlock-1:0]  dbg_stack_mask_o,
   // Tensor cores, per core (0 without a tensor core).
   output logic [NumCores-1:0][2:0]                         dbg_tc_state_o,
   output logic [NumCores-1:0][2:0]                         dbg_tc_op_o,
@@ -122,7 +144,7 @@ module gpu import gpu_pkg::*; #(
   logic [NumCores-1:0]                      fetch_read_valid;
   logic [NumCores-1:0][ProgramAddrBits-1:0] fetch_read_address;
   logic [NumCores-1:0]                      fetch_read_ready;
-  logic [NumCores-1:0][15:0]                fetch_read_data;
+  logic [NumCores-1:0][ProgWordBits-1:0]    fetch_read_data;
 
   // LSU port registers: _d from the LSUs / controller, _q towards the controller / LSUs.
   logic [NumThreads-1:0]               lsu_read_valid_d, lsu_read_valid_q;
@@ -181,7 +203,8 @@ module gpu import gpu_pkg::*; #(
       .TcCols         (TcCols),
       .TcDataflow     (TcDataflow),
       .TcInBits       (TcInBits),
-      .TcAccBits      (TcAccBits)
+      .TcAccBits      (TcAccBits),
+      .StackDepth     (StackDepth)
     ) u_core (
       .clk_i,
       .reset_i             (reset || core_reset[c]),
@@ -220,6 +243,13 @@ module gpu import gpu_pkg::*; #(
       .dbg_nzp_o           (dbg_nzp_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .dbg_next_pc_o       (dbg_next_pc_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
       .dbg_regs_o          (dbg_regs_o[c*ThreadsPerBlock*16 +: ThreadsPerBlock*16]),
+      .dbg_active_o        (dbg_core_active_o[c]),
+      .dbg_sp_o            (dbg_core_sp_o[c]),
+      .dbg_overflow_o      (dbg_core_overflow_o[c]),
+      .dbg_reconv_o        (dbg_core_reconv_o[c]),
+      .dbg_stack_pc_o      (dbg_stack_pc_o[c*StackEntries +: StackEntries]),
+      .dbg_stack_rpc_o     (dbg_stack_rpc_o[c*StackEntries +: StackEntries]),
+      .dbg_stack_mask_o    (dbg_stack_mask_o[c*StackEntries +: StackEntries]),
       .dbg_tc_state_o       (dbg_tc_state_o[c]),
       .dbg_tc_op_o          (dbg_tc_op_o[c]),
       .dbg_tc_fault_o       (dbg_tc_fault_o[c]),
@@ -313,13 +343,13 @@ module gpu import gpu_pkg::*; #(
   logic [NumCores-1:0]                             unused_prog_write_ready;
   logic [ProgramChannels-1:0]                      unused_prog_write_valid;
   logic [ProgramChannels-1:0][ProgramAddrBits-1:0] unused_prog_write_address;
-  logic [ProgramChannels-1:0][15:0]                unused_prog_write_data;
+  logic [ProgramChannels-1:0][ProgWordBits-1:0]    unused_prog_write_data;
 
   controller #(
     .NumConsumers(NumCores),
     .NumChannels (ProgramChannels),
     .AddrBits    (ProgramAddrBits),
-    .DataBits    (16),
+    .DataBits    (ProgWordBits),
     .WriteEnable (1'b0)
   ) u_program_controller (
     .clk_i,

@@ -29,6 +29,13 @@ constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++
 constexpr unsigned kTcRows = LS_TcRows, kTcCols = LS_TcCols, kTcIn = LS_TcInBits, kTcAcc = LS_TcAccBits;
 constexpr bool kTensorCore = kTcRows > 0;
 constexpr unsigned kTcA = kTensorCore ? kTcRows * kTcRows : 1, kTcPes = kTensorCore ? kTcRows * kTcCols : 1;
+// Branch divergence (StackDepth = 0: none; program words are 16 bits and its ports have one
+// entry per core that reads 0). A program word carries {exit, ipdom} above the instruction.
+constexpr unsigned kStackDepth = LS_StackDepth;
+constexpr bool kDivergence = kStackDepth > 0;
+constexpr unsigned kProgWordBits = kDivergence ? 16 + kPcBits + 1 : 16;
+constexpr unsigned kStackEntries = kDivergence ? kStackDepth : 1;
+constexpr unsigned kSpBits = [] { unsigned b = 0; while ((1u << b) < kStackEntries + 1) ++b; return b; }();
 
 // Core c's part of a core-major unpacked tensor-core port into a snapshot field, sign-extended
 // if the field is signed.
@@ -64,7 +71,7 @@ public:
         }
         for (unsigned ch = 0; ch < kProgramChannels; ++ch) {
             set(top_->prog_read_ready_i, ch, 1, in.program[ch].read_ready);
-            set(top_->prog_read_data_i, ch * 16, 16, in.program[ch].read_data);
+            set(top_->prog_read_data_i, ch * kProgWordBits, kProgWordBits, in.program[ch].read_data);
         }
         top_.edge();
     }
@@ -111,9 +118,27 @@ public:
             r.read_address = get(t.prog_read_address_o, ch * kPcBits, kPcBits);
         }
         if constexpr (kTensorCore) observe_tensor_cores(t, out);
+        if constexpr (kDivergence) observe_stacks(t, out);
     }
 
 private:
+    static void observe_stacks(const Vgpu& t, GpuSnapshot& out) {
+        for (unsigned c = 0; c < kCores; ++c) {
+            CoreView& v = out.cores[c];
+            v.active = get(t.dbg_core_active_o, c * kTpb, kTpb);
+            v.reconv = get(t.dbg_core_reconv_o, c * (kPcBits + 1), kPcBits + 1);
+            v.sp = get(t.dbg_core_sp_o, c * kSpBits, kSpBits);
+            v.overflow = get(t.dbg_core_overflow_o, c, 1);
+            for (unsigned i = 0; i < kStackDepth; ++i) {
+                const unsigned e = c * kStackEntries + i;
+                StackEntry& s = v.stack[i];
+                s.pc = get(t.dbg_stack_pc_o, e * kPcBits, kPcBits);
+                s.rpc = get(t.dbg_stack_rpc_o, e * (kPcBits + 1), kPcBits + 1);
+                s.mask = get(t.dbg_stack_mask_o, e * kTpb, kTpb);
+            }
+        }
+    }
+
     static void observe_tensor_cores(const Vgpu& t, GpuSnapshot& out) {
         for (unsigned c = 0; c < kCores; ++c) {
             MemRequest& r = out.data_requests[kDataChannels + c];
