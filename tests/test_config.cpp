@@ -108,7 +108,7 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
               "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
               "tensor_core)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
-              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core)");
+              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence)");
     EXPECT_EQ(error_of("gpus:\n  cores: 2\n"),
               "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic, "
               "tensor_core)");

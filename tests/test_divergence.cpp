@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "common/isa.h"
+#include "common/program_generator.h"
 #include "common/reconvergence.h"
 #include "common/thread_interpreter.h"
 
@@ -20,7 +21,7 @@ const std::string kPerf4x8 = source_path("configs/gpu-perf-4x8.yaml");
 constexpr uint32_t kExit = 1u << 8;   // the reconvergence field's exit bit at 8 program-address bits
 
 std::vector<uint16_t> code_of(const std::string& source) {
-    return assemble(source, "<test>", AsmLimits{}).code;
+    return assemble(".threads 1\n" + source, "<test>", AsmLimits{}).code;
 }
 
 TEST(Reconvergence, IfElseMeetsAfterBothPaths) {
@@ -72,14 +73,15 @@ RET               ; 4
     EXPECT_EQ(fields, (std::vector<uint32_t>{4, 3, 0, 0, 0}));
 }
 
-// A branch into an endless loop never reaches RET: no reconvergence point. Words past the code
-// are NOPs and program addresses wrap, so falling off the end runs back into the code.
-TEST(Reconvergence, EndlessLoopsAndWrappingAddresses) {
-    const auto endless = reconvergence_fields(code_of("BRn SPIN\nRET\nSPIN:\nBRnzp SPIN\n"), 8);
-    EXPECT_EQ(endless, (std::vector<uint32_t>{kExit, 0, kExit}));
+// BRnzp falls through while NZP is 0, words past the code are NOPs and program addresses
+// wrap: SPIN's loop can be left and reaches RET at 1 through the wrap. A program without a
+// reachable RET has no reconvergence points at all.
+TEST(Reconvergence, WrappingAddressesAndEndlessLoops) {
+    EXPECT_EQ(reconvergence_fields(code_of("BRn SPIN\nRET\nSPIN:\nBRnzp SPIN\n"), 8),
+              (std::vector<uint32_t>{1, 0, 3}));
+    EXPECT_EQ(reconvergence_fields(code_of("CMP R1, R2\nBRn 0\nNOP\n"), 8), (std::vector<uint32_t>{0, kExit, 0}));
     // At 2 address bits the fall-through path of the branch at 2 wraps to 0 through word 3.
-    const auto wrapped = reconvergence_fields(code_of("RET\nNOP\nBRn 0\n"), 2);
-    EXPECT_EQ(wrapped, (std::vector<uint32_t>{0, 0, 0}));
+    EXPECT_EQ(reconvergence_fields(code_of("RET\nNOP\nBRn 0\n"), 2), (std::vector<uint32_t>{0, 0, 0}));
     // A branch with no condition bits never jumps: not a branch for reconvergence.
     EXPECT_EQ(reconvergence_fields({isa::encode({isa::Opcode::Br, 0, 0, 0, 5, 0}), 0xF000}, 8),
               (std::vector<uint32_t>{0, 0}));
@@ -208,7 +210,9 @@ STR R5, R2          ; the others: 2
 RET
 )";
     const nlohmann::json run = run_against_threads_alone("early.asm", source, kPerf);
-    if (run.contains("memory")) EXPECT_EQ(memory_of(run, 16, 6), (std::vector<uint32_t>{1, 1, 2, 2, 1, 1}));
+    if (run.contains("memory")) {
+        EXPECT_EQ(memory_of(run, 16, 6), (std::vector<uint32_t>{1, 1, 2, 2, 1, 1}));
+    }
 }
 
 // Cycles on paper (docs/architecture.md, "Timing on paper"): one block, no LDR or STR, memory
@@ -295,62 +299,27 @@ RET
     EXPECT_GE(seen["4/100.0"], 60u);
 }
 
-// The stack holds the base entry and two entries per nesting level: gpu-perf-4x8's 5 entries
-// take two levels; a third splits 8 slots into 1 and stops the run with a clear error.
+// The fall-through path runs first, so an if/else nested in fall-through paths keeps every
+// enclosing level's two entries below it: the base entry and two per level. gpu-perf-4x8's 5
+// entries hold two levels; a third (8 slots split 4, 2, 1) stops the run with a clear error.
+std::string nested_in_fall_through(unsigned levels) {
+    std::string head, tail;
+    for (unsigned level = 0; level < levels; ++level) {
+        const std::string n = std::to_string(level);
+        head += "CONST R1, #" + std::to_string(4 >> level) + "\nCMP %threadIdx, R1\nBRzp ELSE" + n + "\n";
+        tail = "NOP\nBRnzp END" + n + "\nELSE" + n + ":\nNOP\nEND" + n + ":\n" + tail;
+    }
+    return ".threads 8\n" + head + tail + "RET\n";
+}
+
 TEST(Divergence, StackOverflowStopsWithAClearError) {
-    const std::string source = R"(
-.threads 8
-CONST R1, #4
-CMP %threadIdx, R1
-BRn A
-NOP
-A:
-CONST R1, #2
-CMP %threadIdx, R1
-BRn B
-NOP
-B:
-CONST R1, #1
-CMP %threadIdx, R1
-BRn C
-NOP
-C:
-RET
-)";
-    // The ifs above have no else: each pushes one entry, so 1 + 3 fit. With an else each, three
-    // levels need 7.
-    const std::string nested = R"(
-.threads 8
-CONST R1, #4
-CMP %threadIdx, R1
-BRn A
-NOP
-BRnzp AEND
-A:
-CONST R1, #2
-CMP %threadIdx, R1
-BRn B
-NOP
-BRnzp BEND
-B:
-CONST R1, #1
-CMP %threadIdx, R1
-BRn C
-NOP
-BRnzp CEND
-C:
-NOP
-CEND:
-BEND:
-AEND:
-RET
-)";
-    run_against_threads_alone("ifs.asm", source, kPerf4x8);
+    run_against_threads_alone("two-levels.asm", nested_in_fall_through(2), kPerf4x8);
+    // Words: 0-2, 3-5 and 6-8 are the three levels' CONST, CMP, BRzp; ELSE2 is word 11.
     for (const char* engine : {"model", "rtl", "cosim"}) {
-        const CliRun run = run_cli("run " + write_temp("deep.asm", nested) + " --config " + kPerf4x8 +
-                                   " --engine " + engine);
+        const CliRun run = run_cli("run " + write_temp("deep.asm", nested_in_fall_through(3)) + " --config " +
+                                   kPerf4x8 + " --engine " + engine);
         EXPECT_EQ(run.status, 2) << engine;
-        EXPECT_NE(run.err.find("reconvergence stack overflow on core 0 (block 0) at PC 14 (BRn #17): the "
+        EXPECT_NE(run.err.find("reconvergence stack overflow on core 0 (block 0) at PC 8 (BRzp #11): the "
                                "divergent branch needs more than the 5 entries of divergence.stack_depth; raise it "
                                "(up to 32) or nest fewer divergent branches"),
                   std::string::npos)
@@ -381,8 +350,8 @@ TEST(Divergence, ConfigSectionErrors) {
         }
         return std::string("no error");
     };
-    EXPECT_EQ(error_of("divergence:\n  depth: 4\n").rfind("c.yaml:2: unknown key 'divergence.depth'", 0), 0u)
-        << error_of("divergence:\n  depth: 4\n");
+    EXPECT_EQ(error_of("divergence:\n  depth: 4\n"),
+              "c.yaml:2: unknown key 'depth' in 'divergence': did you mean 'stack_depth'? (known: stack_depth)");
     EXPECT_EQ(error_of("gpu:\n  cores: 1\ndivergence: {}\n"),
               "c.yaml:3: divergence: 'stack_depth' is required (reconvergence stack entries per core, 3..32)");
     EXPECT_NE(error_of("divergence:\n  stack_depth: 2\n").find("c.yaml:2:"), std::string::npos);
@@ -395,21 +364,18 @@ TEST(Divergence, ConfigSectionErrors) {
     EXPECT_EQ(parse_config("gpu:\n  cores: 1\n", "c.yaml").gpu.stack_depth, 0u);
 }
 
-// The random kernels do diverge: on gpu-perf some of the seeds run below 100% SIMT efficiency.
+// The random kernels do diverge: on gpu-perf a good share of the seeds run below 100% SIMT
+// efficiency (a kernel has 1 to 4 constructs, 3 in 7 of them divergent on the thread index).
 TEST(Divergence, RandomKernelsDiverge) {
     unsigned divergent = 0;
-    for (uint64_t seed = 1; seed <= 20; ++seed) {
-        const CliRun run = run_cli("fuzz --start-seed " + std::to_string(seed) + " --seeds 1 --engine model --config " + kPerf);
-        ASSERT_EQ(run.status, 0) << run.out;
-    }
     const Config config = load_config(kPerf);
-    for (uint64_t seed = 1; seed <= 20; ++seed) {
+    for (uint64_t seed = 1; seed <= 40; ++seed) {
         const std::string text = generate_program(seed, config.gpu);
         const CliRun run = run_cli("run " + write_temp("seed.asm", text) + " --config " + kPerf + " --engine model --json");
         ASSERT_EQ(run.status, 0) << run.err;
         divergent += run.json["utilisation"]["simt_efficiency_pct"].get<double>() < 100.0;
     }
-    EXPECT_GE(divergent, 10u);
+    EXPECT_GE(divergent, 12u) << "of 40 seeds";
 }
 
 }  // namespace
