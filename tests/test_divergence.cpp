@@ -97,6 +97,21 @@ TEST(Reconvergence, ProgramImageCarriesTheFieldOnlyWithDivergence) {
     EXPECT_EQ(program_image(code, divergent), (std::vector<uint32_t>{code[0] | 2u << 16, code[1], code[2]}));
 }
 
+// `lockstep asm` on a GPU with divergence says where each conditional branch's paths meet.
+TEST(Reconvergence, ListingShowsWhereBranchesMeet) {
+    const std::string path = write_temp("meet.asm", ".threads 2\nBRn 4\nBRp 3\nNOP\nRET\nRET\n");
+    const CliRun run = run_cli("asm " + path + " --config " + kPerf);
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_EQ(run.out,
+              "  0  1804  BRn #4                         ; line 2, paths meet only at RET\n"
+              "  1  1203  BRp #3                         ; line 3, reconverges at 3\n"
+              "  2  0000  NOP                            ; line 4\n"
+              "  3  F000  RET                            ; line 5\n"
+              "  4  F000  RET                            ; line 6\n");
+    const CliRun plain = run_cli("asm " + path + " --config " + source_path("configs/tiny-gpu.yaml"));
+    EXPECT_EQ(plain.out.find("reconverges"), std::string::npos);
+}
+
 // A run in lock-step whose data memory must equal the kernel's threads run alone.
 nlohmann::json run_against_threads_alone(const std::string& name, const std::string& source,
                                          const std::string& config_path, const std::string& extra = "") {

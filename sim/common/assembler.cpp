@@ -462,13 +462,19 @@ Program assemble_file(const std::string& path, const AsmLimits& limits) {
     return assemble(text.str(), path, limits);
 }
 
-std::string listing(const Program& program) {
+std::string listing(const Program& program, const std::vector<uint32_t>& reconvergence, unsigned program_addr_bits) {
     std::string out;
     for (size_t address = 0; address < program.code.size(); ++address) {
         const uint16_t word = program.code[address];
         const int line = address < program.code_lines.size() ? program.code_lines[address] : 0;
-        out +=
-            fmt::format("{:3}  {:04X}  {:<30} ; line {}\n", address, word, isa::disassemble(word), line);
+        out += fmt::format("{:3}  {:04X}  {:<30} ; line {}", address, word, isa::disassemble(word), line);
+        const uint32_t field = address < reconvergence.size() ? reconvergence[address] : 0;
+        if (field >> program_addr_bits != 0) {
+            out += ", paths meet only at RET";
+        } else if (field != 0) {
+            out += fmt::format(", reconverges at {}", field);
+        }
+        out += "\n";
     }
     return out;
 }

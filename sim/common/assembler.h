@@ -32,7 +32,10 @@ std::optional<long long> parse_number(const std::string& text);
 Program assemble(const std::string& source, const std::string& path, const AsmLimits& limits);
 Program assemble_file(const std::string& path, const AsmLimits& limits);
 
-// A listing: "addr  word  disassembly  ; source line" per instruction.
-std::string listing(const Program& program);
+// A listing: "addr  word  disassembly  ; line N" per instruction. With the reconvergence fields
+// of a GPU with divergence (common/reconvergence.h) a conditional branch's line also says where
+// its paths meet: ", reconverges at 12" or ", paths meet only at RET".
+std::string listing(const Program& program, const std::vector<uint32_t>& reconvergence = {},
+                    unsigned program_addr_bits = 8);
 
 }  // namespace lockstep
