@@ -100,18 +100,18 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
               "c.yaml:3: unknown key 'coers' in 'gpu': did you mean 'cores'? (known: cores, threads_per_block, "
               "data_channels, program_channels, data_width, data_addr_bits, program_addr_bits)");
     EXPECT_EQ(error_of("memory:\n  latncy: 2\n"),
-              "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency)");
+              "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency, bandwidth)");
     EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
               "c.yaml:2: unknown key 'cycles' in 'sim': did you mean 'max_cycles'? (known: max_cycles)");
-    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency)");
+    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, bandwidth)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
-              "tensor_core)");
+              "tensor_core, divergence, warps)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
-              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence)");
+              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence, warps)");
     EXPECT_EQ(error_of("gpus:\n  cores: 2\n"),
               "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic, "
-              "tensor_core)");
+              "tensor_core, divergence, warps)");
     // A key of a section written at the top level says which section it belongs in.
     EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\nlatency: 3\n"),
@@ -138,7 +138,7 @@ TEST(ConfigErrors, WrongTypes) {
     EXPECT_EQ(error_of("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
     EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence");
+    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
 }
 
 TEST(ConfigErrors, OutOfRange) {

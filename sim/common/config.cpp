@@ -23,17 +23,19 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"gpu",
      {"cores", "threads_per_block", "data_channels", "program_channels", "data_width", "data_addr_bits",
       "program_addr_bits"}},
-    {"memory", {"latency"}},
+    {"memory", {"latency", "bandwidth"}},
     {"sim", {"max_cycles"}},
     {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits", "dram_lanes"}},
     {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
     {"divergence", {"stack_depth"}},
+    {"warps", {"count", "scheduler"}},
 };
 
 // Keys whose value is a word from a fixed list rather than an unsigned integer.
 const std::map<std::string, std::vector<std::string>> kChoices = {
     {"systolic.dataflow", {"os", "ws", "is"}},
     {"tensor_core.dataflow", {"os", "ws", "is"}},
+    {"warps.scheduler", {"rr", "gto"}},
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -82,7 +84,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -223,6 +225,23 @@ void read_divergence(const ConfigReader& reader, const std::string& path, GpuCon
     }
 }
 
+// The `warps:` section: resident warps per core and the warp scheduler (docs/architecture.md, "Warps").
+void read_warps(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
+    const int section = reader.section_line("warps");
+    if (section == 0) return;
+    if (reader.key_line("warps.count") == 0) {
+        throw error_at(path, section, fmt::format("warps: 'count' is required (resident warps per core, {}..{})",
+                                                  limits::kWarpsPerCore.lo, limits::kWarpsPerCore.hi));
+    }
+    reader.apply("warps.count", &gpu.warps_per_core, limits::kWarpsPerCore);
+    reader.apply_choice("warps.scheduler", &gpu.warp_scheduler);
+    if (gpu.warps() && gpu.tensor_core.present()) {
+        throw error_at(path, section, "warps: more than one warp per core is not available with a tensor_core "
+                                      "section yet (one tensor core would serve several warps); remove one of the "
+                                      "two sections or use count: 1");
+    }
+}
+
 // The `tensor_core:` section: present means every core has one (docs/architecture.md).
 void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
     const int section = reader.section_line("tensor_core");
@@ -290,7 +309,9 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     reader.apply("gpu.program_addr_bits", &gpu.program_addr_bits, limits::kProgramAddrBits);
     read_tensor_core(reader, path, gpu);
     read_divergence(reader, path, gpu);
+    read_warps(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
+    reader.apply("memory.bandwidth", &config.memory.bandwidth, limits::kBandwidth);
     reader.apply("sim.max_cycles", &config.sim.max_cycles, limits::kMaxCycles);
     SystolicConfig& sa = config.systolic;
     reader.apply("systolic.rows", &sa.rows, limits::kArrayRows);

@@ -22,6 +22,7 @@ inline constexpr Range kDataChannels{1, 32};
 inline constexpr Range kProgramAddrBits{1, 8};
 inline constexpr unsigned kDataWidths[] = {8, 16};   // only the two widths the RTL is built for
 inline constexpr Range kLatency{0, 64};
+inline constexpr Range kBandwidth{0, 64};
 inline constexpr Range kMaxCycles{1, 1000000000};
 inline constexpr Range kArrayRows{1, 256};
 inline constexpr Range kArrayCols{1, 256};
@@ -32,6 +33,7 @@ inline constexpr Range kDramLanes{1, 1024};
 inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 inline constexpr Range kStackDepth{3, 32};
+inline constexpr Range kWarpsPerCore{1, 8};
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
 // Ranges set by another setting: program channels by the cores, data address bits and tensor-core
@@ -70,12 +72,20 @@ struct GpuConfig {
     // Bits of a program-memory word: the instruction, and with divergence the reconvergence
     // field {exit, ipdom} of docs/architecture.md, "Branch divergence".
     unsigned program_word_bits() const { return divergence() ? 16 + program_addr_bits + 1 : 16; }
+    // Resident warps per core and the warp scheduler's policy, from the `warps:` section
+    // (docs/architecture.md, "Warps"): "rr" round robin or "gto" greedy-then-oldest.
+    unsigned warps_per_core = 1;      // limits::kWarpsPerCore
+    std::string warp_scheduler = "rr";
+    bool warps() const { return warps_per_core > 1; }
+    // Warp contexts: context x = w * cores + c is warp w of core c.
+    unsigned contexts() const { return cores * warps_per_core; }
     // Data-memory channels the harness serves: the controller's, then one tile port per tensor core.
     unsigned data_memory_channels() const { return data_channels + (tensor_core.present() ? cores : 0); }
 };
 
 struct MemoryConfig {
     unsigned latency = 0;             // extra cycles before memory answers, limits::kLatency
+    unsigned bandwidth = 0;           // data-memory requests answered per cycle (0: no limit), limits::kBandwidth
 };
 
 struct SimConfig {

@@ -14,11 +14,12 @@ bool MemRequest::operator==(const MemRequest& other) const {
 }
 
 Memory::Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
-               unsigned latency, bool writable)
+               unsigned latency, bool writable, unsigned bandwidth)
     : name_(std::move(name)),
       data_mask_(data_bits >= 32 ? 0xFFFFFFFFu : (1u << data_bits) - 1u),
       latency_(latency),
       writable_(writable),
+      bandwidth_(bandwidth),
       words_(words, 0),
       responses_(channels),
       waited_(channels, 0) {}
@@ -34,6 +35,7 @@ void Memory::load(const std::vector<uint32_t>& words) {
 void Memory::reset() {
     std::fill(responses_.begin(), responses_.end(), MemResponse{});
     std::fill(waited_.begin(), waited_.end(), 0);
+    next_ = 0;
 }
 
 void Memory::check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const {
@@ -44,11 +46,17 @@ void Memory::check_address(uint32_t address, unsigned channel, const char* what,
 }
 
 const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& requests, uint64_t cycle) {
-    for (unsigned ch = 0; ch < responses_.size(); ++ch) {
+    const unsigned channels = static_cast<unsigned>(responses_.size());
+    unsigned answered = 0;
+    for (unsigned i = 0; i < channels; ++i) {
+        const unsigned ch = bandwidth_ == 0 ? i : (next_ + i) % channels;
         const MemRequest& req = requests[ch];
         MemResponse& out = responses_[ch];
         out = MemResponse{};
         if (waited_[ch] < latency_) continue;
+        const bool due = req.read_valid || (writable_ && req.write_valid);
+        if (due && bandwidth_ != 0 && answered == bandwidth_) continue;   // waits for a later cycle
+        answered += due;
         if (req.read_valid) {
             check_address(req.read_address, ch, "read", cycle);
             out.read_ready = true;
@@ -63,13 +71,23 @@ const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& r
 }
 
 void Memory::clock(const std::vector<MemRequest>& requests) {
-    for (unsigned ch = 0; ch < responses_.size(); ++ch) {
+    const unsigned channels = static_cast<unsigned>(responses_.size());
+    for (unsigned i = 0; i < channels; ++i) {
+        const unsigned ch = bandwidth_ == 0 ? i : (next_ + i) % channels;
         const MemRequest& req = requests[ch];
         const MemResponse& answered = responses_[ch];
         if (answered.write_ready) words_[req.write_address] = req.write_data & data_mask_;
         const bool pending = req.read_valid || (writable_ && req.write_valid);
         const bool done = answered.read_ready || answered.write_ready;
         waited_[ch] = pending && !done ? waited_[ch] + 1 : 0;   // a request held after its answer is new
+    }
+    // Round robin: the next cycle starts after the last channel answered in this one.
+    for (unsigned i = channels; bandwidth_ != 0 && i-- > 0;) {
+        const unsigned ch = (next_ + i) % channels;
+        if (responses_[ch].read_ready || responses_[ch].write_ready) {
+            next_ = (ch + 1) % channels;
+            break;
+        }
     }
 }
 

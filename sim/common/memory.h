@@ -27,11 +27,13 @@ struct MemResponse {
 // Memory with `latency`: a request is answered (ready, and read data) in the cycle it has
 // been held for `latency` cycles before; latency 0 answers in the very cycle the request
 // appears, as tiny-gpu's test memory does. A write lands at the edge that ends the cycle
-// in which it is answered.
+// in which it is answered. With a `bandwidth` of B > 0 at most B requests are answered in a
+// cycle: the channels whose requests are due are taken in turn, starting after the last
+// channel answered (round robin), and the others wait on (0: every due request is answered).
 class Memory {
 public:
     Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
-           unsigned latency, bool writable);
+           unsigned latency, bool writable, unsigned bandwidth = 0);
 
     void load(const std::vector<uint32_t>& words);       // from address 0, rest zero
     const std::vector<uint32_t>& words() const { return words_; }
@@ -54,6 +56,8 @@ private:
     unsigned data_mask_;
     unsigned latency_;
     bool writable_;
+    unsigned bandwidth_;
+    unsigned next_ = 0;              // with a bandwidth: the channel considered first
     std::vector<uint32_t> words_;
     std::vector<MemResponse> responses_;
     std::vector<unsigned> waited_;   // cycles each channel's current request has waited

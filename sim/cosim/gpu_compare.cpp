@@ -53,7 +53,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
     for (size_t i = 0; i < rtl.cores.size(); ++i) {
         const CoreView& r = rtl.cores[i];
         const CoreView& m = model.cores[i];
-        const std::string core = fmt::format("core{}", i);
+        const std::string core = context_name(config, static_cast<unsigned>(i));
         const std::string flight = gpu_in_flight(i, r);
         c.check(core + ".scheduler", "state", r.state, m.state, flight,
                 [](CoreState s) { return std::string(name(s)); });
@@ -82,7 +82,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
     for (size_t i = 0; i < rtl.threads.size(); ++i) {
         const ThreadView& r = rtl.threads[i];
         const ThreadView& m = model.threads[i];
-        const std::string thread = fmt::format("core{}.thread{}", i / tpb, i % tpb);
+        const std::string thread = fmt::format("{}.thread{}", context_name(config, static_cast<unsigned>(i / tpb)), i % tpb);
         const std::string flight = gpu_in_flight(i / tpb, rtl.cores[i / tpb]);
         for (unsigned reg = 0; reg < kRegisters; ++reg) {
             c.check(thread + ".registers", isa::register_name(static_cast<uint8_t>(reg)), r.regs[reg],
@@ -108,6 +108,14 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
     for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
         c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],
                 model.program_requests[ch], "", show_request);
+    }
+    for (size_t i = 0; i < rtl.warp_schedulers.size() && i < model.warp_schedulers.size(); ++i) {
+        const WarpSchedulerView& r = rtl.warp_schedulers[i];
+        const WarpSchedulerView& m = model.warp_schedulers[i];
+        const std::string unit = fmt::format("core{}.warp_scheduler", i);
+        c.check(unit, "owner_valid", r.owner_valid, m.owner_valid, "");
+        c.check(unit, "owner", r.owner, m.owner, "");
+        c.check(unit, "last", r.last, m.last, "");
     }
     return c.found;
 }

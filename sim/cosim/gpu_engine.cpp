@@ -35,7 +35,8 @@ RtlDesign gpu_design(const GpuConfig& c) {
                       {"ProgramAddrBits", c.program_addr_bits}, {"DataAddrBits", c.data_addr_bits},
                       {"TcRows", c.tensor_core.rows}, {"TcCols", c.tensor_core.present() ? c.tensor_core.cols : 0},
                       {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
-                      {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth}},
+                      {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth},
+                      {"WarpsPerCore", c.warps_per_core}, {"WarpScheduler", c.warp_scheduler == "gto" ? 1u : 0u}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
 }
@@ -144,7 +145,8 @@ public:
         Bench(Device& device, const GpuDesign& design)
             : device_(device),
               data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
-                    design.shape().data_memory_channels(), design.config_.memory.latency, true),
+                    design.shape().data_memory_channels(), design.config_.memory.latency, true,
+                    design.config_.memory.bandwidth),
               program_("program", 1u << design.shape().program_addr_bits, design.shape().program_word_bits(),
                        design.shape().program_channels,
                        design.config_.memory.latency, false),
@@ -194,7 +196,7 @@ public:
     std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(gpu_design(shape()), vcd); }
     const char* vcd_name() const { return "gpu.vcd"; }
     std::unique_ptr<Trace> trace(const std::string& dir) const {
-        return std::make_unique<Trace>(dir, shape(), program_, name(options_.engine), config_.memory.latency);
+        return std::make_unique<Trace>(dir, shape(), program_, name(options_.engine), config_.memory);
     }
     void record(Trace& trace, uint64_t cycle, const Bench& bench) const { trace.record(cycle, bench.snapshot()); }
 

@@ -11,6 +11,7 @@ std::string shape_key(const GpuConfig& c) {
         key += fmt::format("_tc{}x{}{}_i{}_a{}", tc.rows, tc.cols, tc.dataflow, tc.in_bits, tc.acc_bits);
     }
     if (c.divergence()) key += fmt::format("_s{}", c.stack_depth);
+    if (c.warps()) key += fmt::format("_x{}{}", c.warps_per_core, c.warp_scheduler);
     return key;
 }
 

@@ -1,5 +1,7 @@
 #include "gpu/gpu_types.h"
 
+#include <string>
+
 namespace lockstep::gpu {
 
 const char* name(CoreState s) {
@@ -35,8 +37,9 @@ const char* name(TcFault s) {
 void GpuSnapshot::resize(const GpuConfig& config) {
     CoreView core;
     core.stack.assign(config.stack_depth, StackEntry{});
-    cores.assign(config.cores, core);
-    threads.assign(config.cores * config.threads_per_block, ThreadView{});
+    cores.assign(config.contexts(), core);
+    threads.assign(config.contexts() * config.threads_per_block, ThreadView{});
+    warp_schedulers.assign(config.warps() ? config.cores : 0, WarpSchedulerView{});
     data_requests.assign(config.data_memory_channels(), MemRequest{});
     program_requests.assign(config.program_channels, MemRequest{});
     tensor.clear();
@@ -48,6 +51,11 @@ void GpuSnapshot::resize(const GpuConfig& config) {
         for (auto* grid : {&view.hv, &view.vv, &view.wv, &view.mac}) grid->assign(pes, 0);
         tensor.assign(config.cores, view);
     }
+}
+
+std::string context_name(const GpuConfig& config, unsigned x) {
+    if (!config.warps()) return "core" + std::to_string(x);
+    return "core" + std::to_string(x % config.cores) + ".warp" + std::to_string(x / config.cores);
 }
 
 bool TensorCoreView::operator==(const TensorCoreView& o) const {
@@ -71,7 +79,7 @@ bool ThreadView::operator==(const ThreadView& o) const {
 
 bool GpuSnapshot::operator==(const GpuSnapshot& o) const {
     return done == o.done && cores == o.cores && threads == o.threads && data_requests == o.data_requests &&
-           program_requests == o.program_requests && tensor == o.tensor;
+           program_requests == o.program_requests && tensor == o.tensor && warp_schedulers == o.warp_schedulers;
 }
 
 }  // namespace lockstep::gpu

@@ -90,11 +90,23 @@ struct TensorCoreView {
     std::vector<uint8_t> hv, vv, wv, mac;
 };
 
+// A core's warp scheduler (docs/architecture.md, "Warps"): which warp holds the front end.
+struct WarpSchedulerView {
+    bool owner_valid = false;
+    uint32_t owner = 0, last = 0;
+    bool operator==(const WarpSchedulerView& o) const {
+        return owner_valid == o.owner_valid && owner == o.owner && last == o.last;
+    }
+};
+
 // Everything both engines expose after a clock edge.
 struct GpuSnapshot {
     bool done = false;
+    // Per warp context x = w * cores + c (GpuConfig::contexts(); with one warp a core): the
+    // scheduler, dispatcher and divergence fields of warp w of core c, `fetcher` its core's.
     std::vector<CoreView> cores;
-    std::vector<ThreadView> threads;               // core-major: core * threads_per_block + slot
+    std::vector<ThreadView> threads;               // context-major: x * threads_per_block + slot
+    std::vector<WarpSchedulerView> warp_schedulers;   // per core, with more than one warp a core
     std::vector<MemRequest> data_requests;         // per data channel, then per tile port (GpuConfig::data_memory_channels)
     std::vector<MemRequest> program_requests;      // per program channel
     std::vector<TensorCoreView> tensor;            // per core, when the GPU has a tensor core
@@ -112,6 +124,9 @@ struct GpuInputs {
     std::vector<MemResponse> data;                 // per data channel, then per tile port
     std::vector<MemResponse> program;              // per program channel
 };
+
+// "core2" for warp context x on a GPU with one warp a core, "core2.warp1" with several.
+std::string context_name(const GpuConfig& config, unsigned x);
 
 // A GPU that can be clocked and observed: the SystemC model or the Verilated RTL.
 using GpuDevice = Device<GpuInputs, GpuSnapshot>;

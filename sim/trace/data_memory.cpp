@@ -5,6 +5,8 @@
 #include "gpu/gpu_types.h"
 #include "trace/snapshot_fields.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace lockstep::trace {
@@ -24,13 +26,25 @@ const nlohmann::json& checked_meta(const StateReader& reader) {
     return reader.meta();
 }
 
+// Requests the memory answered per cycle; absent in traces from before it: no limit.
+unsigned bandwidth_of(const StateReader& reader) {
+    const nlohmann::json& meta = reader.meta();
+    if (!meta.contains("memory_bandwidth")) return 0;
+    const nlohmann::json& b = meta["memory_bandwidth"];
+    if (!b.is_number_unsigned() || !limits::kBandwidth.contains(b.get<uint64_t>())) {
+        throw Error(fmt::format("{}: memory_bandwidth in the header is {}, expected {}..{}", reader.path(), b.dump(),
+                                limits::kBandwidth.lo, limits::kBandwidth.hi));
+    }
+    return b.get<unsigned>();
+}
+
 }  // namespace
 
 DataMemoryLog::DataMemoryLog(StateReader& reader, const GpuConfig& config)
     : reader_(reader),
       config_(config),
       memory_("data memory", 1u << config.data_addr_bits, config.data_width, config.data_memory_channels(),
-              checked_meta(reader)["memory_latency"].get<unsigned>(), true) {
+              checked_meta(reader)["memory_latency"].get<unsigned>(), true, bandwidth_of(reader)) {
     const nlohmann::json& data = reader.meta()["data"];
     initial_.assign(size_t{1} << config.data_addr_bits, 0);
     if (data.size() > initial_.size()) throw Error(reader.path() + ": the initial data memory is larger than the memory");

@@ -66,6 +66,32 @@ std::string stack_text(const CoreView& c, unsigned threads_per_block, unsigned p
     return text + (c.overflow ? " OVERFLOW" : "");
 }
 
+const char* name(StallReason r) {
+    static const char* const names[kStallReasons] = {"idle", "selected", "fetch", "pipeline", "memory", "tensor",
+                                                     "divergence"};
+    const auto i = static_cast<unsigned>(r);
+    return i < kStallReasons ? names[i] : "?";
+}
+
+StallReason stall_reason(const GpuSnapshot& s, unsigned core, unsigned threads_per_block) {
+    const CoreView& c = s.cores[core];
+    if (!running(c)) return StallReason::Idle;
+    if (active_lanes(c) < c.thread_count) return StallReason::Divergence;
+    switch (c.state) {
+    case CoreState::Execute: return StallReason::Selected;
+    case CoreState::Fetch: return StallReason::Fetch;
+    case CoreState::Wait: {
+        for (unsigned t = 0; t < c.thread_count && t < threads_per_block; ++t) {
+            const LsuState l = s.threads[core * threads_per_block + t].lsu;
+            if (l == LsuState::Requesting || l == LsuState::Waiting) return StallReason::Memory;
+        }
+        if (core < s.tensor.size() && tc_busy(s.tensor[core].state)) return StallReason::Tensor;
+        return StallReason::Pipeline;
+    }
+    default: return StallReason::Pipeline;
+    }
+}
+
 bool is_alu_op(uint16_t word) {
     const auto op = static_cast<isa::Opcode>(word >> 12);
     return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||

@@ -19,6 +19,22 @@ unsigned active_lanes(const gpu::CoreView& c);
 // "active 0011 stack 2: pc 8 rpc exit 1111 | pc 5 rpc 8 0011": the active lanes (slot 0 on
 // the right) and the entries in use, bottom first (divergence only; "" without it).
 std::string stack_text(const gpu::CoreView& c, unsigned threads_per_block, unsigned program_addr_bits);
+// Why a warp is not issuing at full width this cycle, one reason per warp and cycle in the
+// style of Nsight Compute's warp-state sampling (docs/traces.md, "Stall reasons"). A core runs
+// one warp: its block.
+enum class StallReason : uint8_t {
+    Idle = 0,         // no resident block (idle, finished, or held in reset): not sampled
+    Selected = 1,     // issuing: the instruction executes with all of the block's lanes (EXECUTE)
+    Fetch = 2,        // waiting on fetch: no instruction yet (FETCH; Nsight's "no instruction")
+    Pipeline = 3,     // in the fixed-latency stages: DECODE, REQUEST, UPDATE, or a WAIT with nothing outstanding
+    Memory = 4,       // waiting on memory: an active lane's LDR or STR is in flight (Nsight's "long scoreboard")
+    Tensor = 5,       // waiting on the tensor core (a tile instruction)
+    Divergence = 6,   // serialised by divergence: the instruction runs with only some of the block's lanes
+};
+inline constexpr unsigned kStallReasons = 7;
+const char* name(StallReason r);
+// Core c's reason in snapshot `s` (threads_per_block slots a core).
+StallReason stall_reason(const gpu::GpuSnapshot& s, unsigned core, unsigned threads_per_block);
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 bool is_alu_op(uint16_t word);
 

@@ -32,6 +32,15 @@ double pct(uint64_t part, uint64_t whole) {
     return whole == 0 ? 0.0 : static_cast<double>(part) * 100.0 / static_cast<double>(whole);
 }
 
+// Each reason's share of the warp-cycles with a resident block (idle ones are not sampled).
+nlohmann::json stall_reasons_pct(const std::vector<uint64_t>& cycles) {
+    uint64_t resident = 0;
+    for (unsigned r = 1; r < kStallReasons; ++r) resident += cycles[r];
+    nlohmann::json out = nlohmann::json::object();
+    for (unsigned r = 1; r < kStallReasons; ++r) out[name(static_cast<StallReason>(r))] = pct(cycles[r], resident);
+    return out;
+}
+
 // The tensor core's fields in states.bin's header (trace_header.cpp reads them back).
 nlohmann::json tensor_core_meta(const TensorCoreConfig& tc) {
     return {{"rows", tc.rows}, {"cols", tc.cols}, {"dataflow", tc.dataflow}, {"in_bits", tc.in_bits},
@@ -44,7 +53,7 @@ size_t controller_channels(const GpuSnapshot& s) { return s.data_requests.size()
 }  // namespace
 
 GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
-                   unsigned memory_latency)
+                   const MemoryConfig& memory)
     : dir_(dir), config_(config), program_path_(program.path), engine_(engine) {
     counters_.data_channel_busy.assign(config.data_memory_channels(), 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
@@ -61,7 +70,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     }
     nlohmann::json meta = {
         {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
-        {"data", program.data}, {"memory_latency", memory_latency},
+        {"data", program.data}, {"memory_latency", memory.latency}, {"memory_bandwidth", memory.bandwidth},
         {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
@@ -74,6 +83,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
         *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
                             "core{0}_lsu_busy,core{0}_fetch_stall", c);
         if (config.divergence()) *csv_ << fmt::format(",core{}_simt_efficiency", c);
+        *csv_ << fmt::format(",core{}_stall", c);
         if (config.tensor_core.present()) *csv_ << fmt::format(",core{0}_tc_state,core{0}_tc_busy_pes", c);
     }
     for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
@@ -123,6 +133,9 @@ void GpuTrace::record(uint64_t cycle, const GpuSnapshot& s) {
 void GpuTrace::count(const GpuSnapshot& s) {
     GpuCounters& k = counters_;
     ++k.cycles;
+    for (unsigned core = 0; core < s.cores.size(); ++core) {
+        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, core, config_.threads_per_block))];
+    }
     for (const CoreView& c : s.cores) {
         ++k.state_cycles[static_cast<unsigned>(c.state)];
         if (!running(c)) continue;
@@ -159,9 +172,11 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
     const unsigned tpb = config_.threads_per_block;
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
-        log << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}\n", c, core.block_id,
+        log << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}", c, core.block_id,
                             core.thread_count, name(core.state), core.pc, name(core.fetcher),
                             isa::disassemble(core.instruction));
+        if (running(core)) log << " | stall " << name(stall_reason(s, static_cast<unsigned>(c), tpb));
+        log << "\n";
         if (running(core) && config_.divergence()) {
             log << "    " << stack_text(core, tpb, config_.program_addr_bits) << "\n";
         }
@@ -214,6 +229,7 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
             csv << ",";
             if (running(core) && core.thread_count != 0) csv << fmt::format("{:.1f}", pct(active, core.thread_count));
         }
+        csv << "," << name(stall_reason(s, static_cast<unsigned>(c), tpb));
         if (c < s.tensor.size()) {
             csv << fmt::format(",{},{}", name(s.tensor[c].state), tc_busy_pes(s.tensor[c], previous_.tensor[c]));
         }
@@ -246,6 +262,7 @@ nlohmann::json GpuTrace::utilisation() const {
         {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},
         {"data_channel_busy_pct", data},
         {"program_channel_busy_pct", program},
+        {"stall_reasons_pct", stall_reasons_pct(k.stall_cycles)},
     };
     if (!config_.tensor_core.present()) return u;
     const TensorCoreConfig& tc = config_.tensor_core;

@@ -32,6 +32,7 @@ struct GpuCounters {
     uint64_t tc_macs = 0;                     // PE multiplies, all tensor cores
     std::vector<uint64_t> tc_state_cycles = std::vector<uint64_t>(7, 0);   // core-cycles per TcState
     uint64_t tc_words_loaded = 0, tc_words_stored = 0;   // tile words over the tile ports
+    std::vector<uint64_t> stall_cycles = std::vector<uint64_t>(kStallReasons, 0);   // warp-cycles per StallReason
 };
 
 class GpuTrace {
@@ -40,10 +41,10 @@ public:
     static constexpr uint64_t kLogCycles = kTextLogCycles;   // trace.log stops here (850 bytes a cycle)
 
     // `dir` empty: count and keep recent lines only, write no files. `engine` goes into the
-    // summary; the program's data image and the memory latency into states.bin's header (the
-    // stepper and viewer rebuild the data memory from them).
+    // summary; the program's data image and the memory's latency and bandwidth into states.bin's
+    // header (the stepper and viewer rebuild the data memory from them).
     GpuTrace(const std::string& dir, const GpuConfig& config, const Program& program, const std::string& engine,
-             unsigned memory_latency);
+             const MemoryConfig& memory);
 
     // The state after edge `cycle` (0 = as start is raised).
     void record(uint64_t cycle, const gpu::GpuSnapshot& snapshot);

@@ -280,10 +280,12 @@ void Stepper::show_gpu(std::ostream& out) {
     for (unsigned c = 0; c < gpu_.cores; ++c) {
         const gpu::CoreView& k = now_.cores[c];
         const bool decoded = k.state != CoreState::Idle && k.state != CoreState::Fetch && k.state != CoreState::Done;
-        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({}){}{}\n", c,
+        const trace::StallReason stall = trace::stall_reason(now_, c, tpb);
+        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({}){}{}{}\n", c,
                            gpu::name(k.state), k.pc, decoded ? isa::disassemble(k.instruction) : "",
                            gpu::name(k.fetcher), k.block_id, plural(k.thread_count, "thread"), k.start ? "" : " [no block]",
-                           k.diverged ? " [DIVERGED]" : "");
+                           k.diverged ? " [DIVERGED]" : "",
+                           stall == trace::StallReason::Idle ? "" : std::string(" stall ") + trace::name(stall));
         if (!k.start) continue;
         if (!k.stack.empty()) out << "  " << trace::stack_text(k, tpb, gpu_.program_addr_bits) << "\n";
         for (unsigned t = 0; t < std::min(k.thread_count, tpb); ++t) {   // a damaged record may say more

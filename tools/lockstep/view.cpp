@@ -159,11 +159,12 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
     const unsigned cores = config.cores, tpb = config.threads_per_block;
     const size_t threads = static_cast<size_t>(cores) * tpb;
 
-    // View layout: done; per core 9; per thread (core-major) 16 registers + 5; per data
+    // View layout: done; per core 12 (the snapshot's 9, then the stall reason, the active lanes
+    // and the reconvergence stack's entries in use); per thread (core-major) 16 registers + 5; per data
     // channel (the controller's, then the tile ports) 5; per program channel 2; per tensor
     // core state, op, fault, fault_thread, t, row, col, base, stride, then per PE its
     // activity glyph code (as the array's) and its accumulator.
-    constexpr size_t kCore = 9, kThread = gpu::kRegisters + 5, kData = 5, kProgram = 2, kTensorHead = 9;
+    constexpr size_t kCore = 12, kThread = gpu::kRegisters + 5, kData = 5, kProgram = 2, kTensorHead = 9;
     const size_t pes = static_cast<size_t>(config.tensor_core.rows) * config.tensor_core.cols;
     const size_t tensor_fields = kTensorHead + 2 * pes;
     const size_t core_at = 1, thread_at = core_at + kCore * cores, data_at = thread_at + kThread * threads,
@@ -201,6 +202,9 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, k.diverged);
             put(at, k.block_id);
             put(at, k.thread_count);
+            put(at, static_cast<uint32_t>(trace::stall_reason(s, c, tpb)));
+            put(at, k.stack.empty() ? gpu::lane_mask(k.thread_count) : k.active);
+            put(at, k.sp);
             core_state[c * n + i] = static_cast<uint8_t>(k.state);
             act += trace::active_lanes(k);
             if (texts.find(k.instruction) == texts.end()) texts.emplace(k.instruction, isa::disassemble(k.instruction));
@@ -255,13 +259,15 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
     for (unsigned i = 0; i < 8; ++i) state_names.push_back(gpu::name(static_cast<gpu::CoreState>(i)));
     for (unsigned i = 0; i < 3; ++i) fetcher_names.push_back(gpu::name(static_cast<gpu::FetcherState>(i)));
     for (unsigned i = 0; i < 4; ++i) lsu_names.push_back(gpu::name(static_cast<gpu::LsuState>(i)));
+    nlohmann::json stall_names = nlohmann::json::array();
+    for (unsigned i = 0; i < trace::kStallReasons; ++i) stall_names.push_back(trace::name(static_cast<trace::StallReason>(i)));
     nlohmann::json page = {
         {"layout", {{"core", core_at}, {"core_fields", kCore}, {"thread", thread_at}, {"thread_fields", kThread},
                     {"data", data_at}, {"data_fields", kData}, {"program", program_at}, {"program_fields", kProgram},
                     {"read_only", isa::kFirstReadOnly}}},
         {"arrays", {{"core_state", typed(core_state, "u8")}, {"active", typed(active, "u16")},
                     {"lsu", typed(lsu_busy, "u16")}, {"channels", typed(channels_busy, "u16")}}},
-        {"names", {{"state", state_names}, {"fetcher", fetcher_names}, {"lsu", lsu_names}}},
+        {"names", {{"state", state_names}, {"fetcher", fetcher_names}, {"lsu", lsu_names}, {"stall", stall_names}}},
         {"instructions", instructions},
         {"stream", stream.json()},
         {"memory", memory_page_data(reader, config)},

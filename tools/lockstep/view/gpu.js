@@ -89,8 +89,8 @@ function setupGpu() {
   const cs = section('Cores at this cycle', 'cores-section');
   const cores = el('table', { id: 'cores' });
   const head = el('tr');
-  const coreCols = ['state', 'pc', 'instr', 'fetcher', 'block', 'threads', 'flags'].concat(TC ? ['tensor'] : []);
-  for (const h of ['core', 'state', 'pc', 'instruction', 'fetcher', 'block', 'threads', 'flags'].concat(TC ? ['tensor core'] : [])) {
+  const coreCols = ['state', 'pc', 'instr', 'fetcher', 'block', 'threads', 'stall', 'flags'].concat(TC ? ['tensor'] : []);
+  for (const h of ['core', 'state', 'pc', 'instruction', 'fetcher', 'block', 'threads', 'stall reason', 'flags'].concat(TC ? ['tensor core'] : [])) {
     head.appendChild(el('th', { class: 'l' }, h));
   }
   cores.appendChild(head);
@@ -179,7 +179,7 @@ function setupGpu() {
       const o = L.core + c * L.core_fields;
       const st = s[o], start = s[o + 4] !== 0, reset = s[o + 5] !== 0;
       const run = start && !reset && st !== 0 && st !== 7;
-      running.push({ start: start, run: run, threads: s[o + 8], pc: s[o + 2] });
+      running.push({ start: start, run: run, threads: s[o + 8], pc: s[o + 2], active: s[o + 10] >>> 0 });
       const cells = coreCells[c];
       setText(cells.state, names.state[st] || String(st));
       cells.state.style.background = STATE_COLORS[st] || '#fff';
@@ -189,13 +189,17 @@ function setupGpu() {
       setText(cells.fetcher, names.fetcher[s[o + 1]] || String(s[o + 1]));
       setText(cells.block, String(s[o + 7] >>> 0));
       setText(cells.threads, String(s[o + 8]));
-      setText(cells.flags, (start ? '' : 'no block ') + (reset ? 'reset ' : '') + (s[o + 6] ? 'DIVERGED' : ''));
+      setText(cells.stall, run ? (names.stall[s[o + 9]] || '?') : '');
+      const lanes = run && s[o + 11] > 1 ? 'lanes ' + (s[o + 10] >>> 0).toString(2).padStart(s[o + 8], '0') +
+                                           ' stack ' + s[o + 11] + ' ' : '';
+      setText(cells.flags, (start ? '' : 'no block ') + (reset ? 'reset ' : '') + lanes + (s[o + 6] ? 'DIVERGED' : ''));
       if (tensorNow) setText(cells.tensor, tensorNow(c, s));
     }
     for (let c = 0; c < C; c++) {
       for (let t = 0; t < T; t++) {
         const row = rows[c * T + t];
-        const on = running[c].start && t < running[c].threads;
+        // A lane left out by a divergent branch is greyed like a disabled slot.
+        const on = running[c].start && t < running[c].threads && ((running[c].active >>> t) & 1) === 1;
         setClass(row.tr, 'off', !on);
         const o = L.thread + (c * T + t) * L.thread_fields;
         let k = 0;
