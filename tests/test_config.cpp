@@ -100,10 +100,10 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
               "c.yaml:3: unknown key 'coers' in 'gpu': did you mean 'cores'? (known: cores, threads_per_block, "
               "data_channels, program_channels, data_width, data_addr_bits, program_addr_bits)");
     EXPECT_EQ(error_of("memory:\n  latncy: 2\n"),
-              "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency, bandwidth)");
+              "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency, data_latency, bandwidth)");
     EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
               "c.yaml:2: unknown key 'cycles' in 'sim': did you mean 'max_cycles'? (known: max_cycles)");
-    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, bandwidth)");
+    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, data_latency, bandwidth)");
     EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
               "tensor_core, divergence, warps)");

@@ -1,4 +1,4 @@
-// Core (sim/gpu/core, rtl/gpu/core.sv): fetcher, decoder, scheduler and the per-slot units
+// Core (sim/gpu/core, rtl/gpu/core.sv) with one warp: fetcher, decoder, scheduler and the per-slot units
 // stepping a block through a program, here with program and data ports answered directly
 // (no memory controller): FETCH takes 3 cycles, an instruction 8, an LDR 2 more.
 #include "gpu/core.h"
@@ -14,26 +14,32 @@ namespace {
 class CoreTest : public ::testing::Test {
 protected:
     GpuConfig config;   // threads_per_block 4, data_width 8, program_addr_bits 8
-    Core core{"core", config};
+    Core core{"core", config, 0};
+    Warp& warp = core.warps.at(0);   // one warp a core
     std::vector<uint16_t> program;
     std::vector<uint32_t> data = std::vector<uint32_t>(256, 0);
     std::vector<CoreState> states;   // the scheduler state of each cycle
 
     void clock(uint32_t block_id, uint32_t thread_count, bool reset = false) {
-        states.push_back(core.scheduler.q.state);
+        states.push_back(warp.scheduler->q.state);
         MemResponse fetch;
         fetch.read_ready = core.fetcher.q.read_valid;
         fetch.read_data = fetch.read_ready ? program.at(core.fetcher.q.read_address) : 0;
         std::vector<MemResponse> loads(config.threads_per_block);
         for (unsigned t = 0; t < loads.size(); ++t) {
-            const MemRequest& r = core.threads[t].lsu->q.request;
+            const MemRequest& r = warp.threads[t].lsu->q.request;
             loads[t].read_ready = r.read_valid;
             loads[t].read_data = r.read_valid ? data.at(r.read_address) : 0;
         }
-        core.evaluate(reset, true, block_id, thread_count, fetch, loads.data(), MemResponse{});
+        DispatcherState dispatch;   // the core's one context: started, with this block
+        dispatch.core_start = {true};
+        dispatch.core_reset = {false};
+        dispatch.core_block_id = {block_id};
+        dispatch.core_thread_count = {thread_count};
+        core.evaluate(reset, dispatch, fetch, loads.data(), MemResponse{});
         core.commit();
     }
-    const RegisterFile& regs(unsigned t) const { return core.threads[t].registers->q; }
+    const RegisterFile& regs(unsigned t) const { return warp.threads[t].registers->q; }
 };
 
 using C = CoreState;
@@ -51,9 +57,9 @@ TEST_F(CoreTest, RunsAProgramOnTheEnabledSlots) {
     expected.push_back(C::Done);
     expected.push_back(C::Done);
     EXPECT_EQ(states, expected);
-    EXPECT_TRUE(core.scheduler.q.done);
-    EXPECT_FALSE(core.scheduler.q.diverged);
-    EXPECT_EQ(core.scheduler.q.pc, 2u);
+    EXPECT_TRUE(warp.scheduler->q.done);
+    EXPECT_FALSE(warp.scheduler->q.diverged);
+    EXPECT_EQ(warp.scheduler->q.pc, 2u);
     for (unsigned t = 0; t < 3; ++t) {
         EXPECT_EQ(regs(t).regs[0], 7u) << "slot " << t;
         EXPECT_EQ(regs(t).regs[1], 7u + t) << "slot " << t;
@@ -88,7 +94,7 @@ TEST_F(CoreTest, ALoadWaitsForEveryEnabledSlot) {
     for (unsigned t = 0; t < 4; ++t) {
         EXPECT_EQ(regs(t).regs[1], 42u) << "slot " << t;
         EXPECT_EQ(regs(t).regs[2], t == 0 ? 42u : 10u + t) << "slot " << t;
-        EXPECT_EQ(core.threads[t].lsu->q.state, LsuState::Idle) << "slot " << t;
+        EXPECT_EQ(warp.threads[t].lsu->q.state, LsuState::Idle) << "slot " << t;
     }
 }
 
@@ -97,16 +103,16 @@ TEST_F(CoreTest, ResetPutsEveryUnitBack) {
     for (unsigned cycle = 0; cycle < 12; ++cycle) clock(2, 4);
     ASSERT_EQ(regs(0).regs[0], 7u);
     clock(2, 1, /*reset=*/true);
-    EXPECT_EQ(core.scheduler.q.state, C::Idle);
-    EXPECT_EQ(core.scheduler.q.pc, 0u);
+    EXPECT_EQ(warp.scheduler->q.state, C::Idle);
+    EXPECT_EQ(warp.scheduler->q.pc, 0u);
     EXPECT_EQ(core.fetcher.q.state, FetcherState::Idle);
-    EXPECT_EQ(core.fetcher.q.instruction, 0);
-    EXPECT_FALSE(core.decoder.q.reg_write);
+    EXPECT_EQ(warp.instruction->q.instruction, 0);
+    EXPECT_FALSE(warp.decoder->q.reg_write);
     for (unsigned t = 0; t < 4; ++t) {
         EXPECT_EQ(regs(t).regs[0], 0u) << "slot " << t << ": reset reaches disabled slots too";
         EXPECT_EQ(regs(t).regs[13], 0u) << "slot " << t;
-        EXPECT_EQ(core.threads[t].pc->q.next_pc, 0u) << "slot " << t;
-        EXPECT_EQ(core.threads[t].alu->q.out, 0u) << "slot " << t;
+        EXPECT_EQ(warp.threads[t].pc->q.next_pc, 0u) << "slot " << t;
+        EXPECT_EQ(warp.threads[t].alu->q.out, 0u) << "slot " << t;
     }
 }
 

@@ -1,8 +1,8 @@
 // Every kernel in programs/ in lock-step on the GPU shapes its header names: exact memory and
 // exact cycles. Each kernel states its results in its header: `; expect: ADDR: v v ...` and
 // `; cycles: CONFIG=N ...` (CONFIG is a file in configs/ without .yaml); a tiny-gpu kernel
-// names tiny-gpu, gpu-4x8 and their divergence twins gpu-perf and gpu-perf-4x8, where it runs
-// in the same cycles. A kernel whose header
+// names tiny-gpu, gpu-4x8, gpu-perf and gpu-perf-4x8 (divergence and several warps: regression
+// counts). A kernel whose header
 // names its own config (`; config: gpu-tc`, e.g. the tensor-core matmuls) needs that GPU and has
 // its own test (tests/test_matmul_tc.cpp), so it is left out here.
 #include "cli_testing.h"
@@ -56,18 +56,36 @@ std::vector<std::tuple<std::string, std::string>> cases() {
     return all;
 }
 
-// A kernel that never diverges takes the same cycles with the divergence: section as without.
-TEST(GpuPrograms, EveryTinyGpuKernelNamesItsDivergenceTwins) {
-    for (const auto& entry : std::filesystem::directory_iterator(source_path("programs"))) {
-        if (entry.path().extension() != ".asm" || !program_config(entry.path().string()).empty()) continue;
-        const Expectation e = read_expectation(entry.path().string());
-        for (const auto& [plain, twin] : {std::pair{"tiny-gpu", "gpu-perf"}, std::pair{"gpu-4x8", "gpu-perf-4x8"}}) {
-            if (e.cycles.count(plain) == 0) continue;
-            ASSERT_EQ(e.cycles.count(twin), 1u) << entry.path() << " names " << plain << " but not " << twin;
-            EXPECT_EQ(e.cycles.at(plain), e.cycles.at(twin)) << entry.path();
-        }
+// A kernel that never diverges takes tiny-gpu's cycles with a reconvergence stack and one
+// warp a core (tests/fixtures/tiny-gpu-twin.yaml): the stack and the warp scheduler cost nothing.
+class TinyGpuTwin : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TinyGpuTwin, SameCyclesAndMemoryWithDivergenceAndOneWarp) {
+    const std::string path = source_path("programs/" + GetParam() + ".asm");
+    const Expectation expected = read_expectation(path);
+    const CliRun run = run_cli("run " + path + " --config " + source_path("tests/fixtures/tiny-gpu-twin.yaml") + " --json");
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_EQ(run.json["mismatches"], 0);
+    EXPECT_EQ(run.json["cycles"], expected.cycles.at("tiny-gpu"));
+    for (const auto& [address, words] : expected.memory) {
+        EXPECT_EQ(memory_of(run.json, address, words.size()), words) << GetParam() << " at address " << address;
     }
 }
+
+std::vector<std::string> tiny_gpu_programs() {
+    std::vector<std::string> names;
+    for (const auto& [program, config] : cases()) {
+        if (config == "tiny-gpu") names.push_back(program);
+    }
+    return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(TinyGpuPrograms, TinyGpuTwin, ::testing::ValuesIn(tiny_gpu_programs()),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                             return name;
+                         });
 
 class GpuProgram : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 

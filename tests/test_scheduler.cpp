@@ -1,5 +1,6 @@
 // Scheduler (sim/gpu/scheduler, rtl/gpu/scheduler.sv): one instruction is FETCH, DECODE,
-// REQUEST, WAIT, EXECUTE, UPDATE; RET ends in DONE, different next PCs end in DONE diverged.
+// REQUEST, WAIT, EXECUTE, UPDATE; RET ends in DONE, different next PCs end in DONE diverged
+// (without divergence; tests/test_divergence.cpp runs the reconvergence stack).
 #include "gpu/scheduler.h"
 #include "unit_testing.h"
 
@@ -22,11 +23,13 @@ struct CoreInputs {
 };
 
 void clock(Scheduler& s, const CoreInputs& in, bool reset = false) {
-    edge(s, reset, in.start, in.fetcher, in.ret, in.lsu_busy, in.next_pcs);
+    // Every slot listed is enabled; one warp a core, so the scheduler may always issue.
+    edge(s, reset, in.start, in.fetcher, in.ret, in.lsu_busy, true, lane_mask(static_cast<uint32_t>(in.next_pcs.size())),
+         in.next_pcs, 0u);
 }
 
 TEST(Scheduler, ResetValues) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     EXPECT_EQ(s.q.state, CoreState::Idle);
     EXPECT_EQ(s.q.pc, 0u);
     EXPECT_FALSE(s.q.done);
@@ -34,7 +37,7 @@ TEST(Scheduler, ResetValues) {
 }
 
 TEST(Scheduler, OneInstructionThenRet) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     // cycle: start, fetcher state, lsu busy, ret, next PCs -> expected scheduler state and pc
     struct Step {
         bool start;
@@ -94,7 +97,7 @@ void to_update(Scheduler& s) {
 }
 
 TEST(Scheduler, DifferentNextPcsStopTheCoreDiverged) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     to_update(s);
     CoreInputs in;
     in.next_pcs = {3, 3, 7};
@@ -109,7 +112,7 @@ TEST(Scheduler, DifferentNextPcsStopTheCoreDiverged) {
 }
 
 TEST(Scheduler, RetWinsOverDifferentNextPcs) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     to_update(s);
     CoreInputs in;
     in.ret = true;
@@ -121,7 +124,7 @@ TEST(Scheduler, RetWinsOverDifferentNextPcs) {
 }
 
 TEST(Scheduler, OneEnabledThreadAlwaysAgrees) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     to_update(s);
     CoreInputs in;
     in.next_pcs = {200};
@@ -132,7 +135,7 @@ TEST(Scheduler, OneEnabledThreadAlwaysAgrees) {
 }
 
 TEST(Scheduler, FetchWaitsForFetchedAndStartMattersOnlyInIdle) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     CoreInputs in;
     in.start = false;
     in.fetcher = FetcherState::Fetched;
@@ -152,8 +155,26 @@ TEST(Scheduler, FetchWaitsForFetchedAndStartMattersOnlyInIdle) {
     EXPECT_EQ(s.q.state, CoreState::Decode);
 }
 
+// WAIT moves on only when the warp may issue: it owns the core's front end or is granted it
+// (docs/architecture.md, "Warps").
+TEST(Scheduler, WaitMovesOnOnlyWhenTheWarpMayIssue) {
+    Scheduler s("scheduler", 0, 8);
+    const std::vector<uint32_t> pcs = {0, 0};
+    edge(s, false, true, FetcherState::Idle, false, false, true, 3u, pcs, 0u);      // IDLE -> FETCH
+    edge(s, false, true, FetcherState::Fetched, false, false, true, 3u, pcs, 0u);   // -> DECODE
+    edge(s, false, true, FetcherState::Idle, false, false, true, 3u, pcs, 0u);      // -> REQUEST
+    edge(s, false, true, FetcherState::Idle, false, false, true, 3u, pcs, 0u);      // -> WAIT
+    ASSERT_EQ(s.q.state, CoreState::Wait);
+    edge(s, false, true, FetcherState::Idle, false, false, false, 3u, pcs, 0u);
+    EXPECT_EQ(s.q.state, CoreState::Wait) << "another warp holds the front end";
+    edge(s, false, true, FetcherState::Idle, false, true, true, 3u, pcs, 0u);
+    EXPECT_EQ(s.q.state, CoreState::Wait) << "granted, but a load is still in flight";
+    edge(s, false, true, FetcherState::Idle, false, false, true, 3u, pcs, 0u);
+    EXPECT_EQ(s.q.state, CoreState::Execute);
+}
+
 TEST(Scheduler, ResetFromDone) {
-    Scheduler s("scheduler");
+    Scheduler s("scheduler", 0, 8);   // no divergence, 8-bit PC
     to_update(s);
     CoreInputs in;
     in.next_pcs = {5, 6};

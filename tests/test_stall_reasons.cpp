@@ -124,7 +124,9 @@ TEST(StallReasons, TileInstructionsWaitOnTheTensorCore) {
     for (size_t i = 0; i < reasons.size(); ++i) {
         tensor += reasons[i] == "tensor";
         busy += tc[i] == "START" || tc[i] == "LOAD" || tc[i] == "STORE" || tc[i] == "COMPUTE";
-        if (reasons[i] == "tensor") EXPECT_NE(tc[i], "IDLE") << "record " << i;
+        if (reasons[i] == "tensor") {
+            EXPECT_NE(tc[i], "IDLE") << "record " << i;
+        }
     }
     EXPECT_GT(tensor, 0u);
     EXPECT_EQ(tensor, busy);

@@ -23,7 +23,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"gpu",
      {"cores", "threads_per_block", "data_channels", "program_channels", "data_width", "data_addr_bits",
       "program_addr_bits"}},
-    {"memory", {"latency", "bandwidth"}},
+    {"memory", {"latency", "data_latency", "bandwidth"}},
     {"sim", {"max_cycles"}},
     {"systolic", {"rows", "cols", "dataflow", "in_bits", "acc_bits", "buffer_addr_bits", "dram_lanes"}},
     {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
@@ -311,6 +311,11 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     read_divergence(reader, path, gpu);
     read_warps(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
+    if (reader.key_line("memory.data_latency") != 0) {
+        unsigned data_latency = 0;
+        reader.apply("memory.data_latency", &data_latency, limits::kLatency);
+        config.memory.data_latency = static_cast<int>(data_latency);
+    }
     reader.apply("memory.bandwidth", &config.memory.bandwidth, limits::kBandwidth);
     reader.apply("sim.max_cycles", &config.sim.max_cycles, limits::kMaxCycles);
     SystolicConfig& sa = config.systolic;

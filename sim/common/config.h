@@ -85,6 +85,8 @@ struct GpuConfig {
 
 struct MemoryConfig {
     unsigned latency = 0;             // extra cycles before memory answers, limits::kLatency
+    int data_latency = -1;            // data memory's own latency (-1: `latency`), limits::kLatency
+    unsigned data_memory_latency() const { return data_latency < 0 ? latency : static_cast<unsigned>(data_latency); }
     unsigned bandwidth = 0;           // data-memory requests answered per cycle (0: no limit), limits::kBandwidth
 };
 

@@ -54,7 +54,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         const CoreView& r = rtl.cores[i];
         const CoreView& m = model.cores[i];
         const std::string core = context_name(config, static_cast<unsigned>(i));
-        const std::string flight = gpu_in_flight(i, r);
+        const std::string flight = gpu_in_flight(core, r);
         c.check(core + ".scheduler", "state", r.state, m.state, flight,
                 [](CoreState s) { return std::string(name(s)); });
         c.check(core + ".scheduler", "pc", r.pc, m.pc, flight);
@@ -83,7 +83,8 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         const ThreadView& r = rtl.threads[i];
         const ThreadView& m = model.threads[i];
         const std::string thread = fmt::format("{}.thread{}", context_name(config, static_cast<unsigned>(i / tpb)), i % tpb);
-        const std::string flight = gpu_in_flight(i / tpb, rtl.cores[i / tpb]);
+        const std::string flight =
+            gpu_in_flight(context_name(config, static_cast<unsigned>(i / tpb)), rtl.cores[i / tpb]);
         for (unsigned reg = 0; reg < kRegisters; ++reg) {
             c.check(thread + ".registers", isa::register_name(static_cast<uint8_t>(reg)), r.regs[reg],
                     m.regs[reg], flight);
@@ -95,7 +96,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         c.check(thread + ".pc", "next_pc", r.next_pc, m.next_pc, flight);
     }
     for (size_t i = 0; i < rtl.tensor.size() && i < model.tensor.size(); ++i) {
-        compare_tensor(c, rtl.tensor[i], model.tensor[i], fmt::format("core{}", i), gpu_in_flight(i, rtl.cores[i]),
+        compare_tensor(c, rtl.tensor[i], model.tensor[i], fmt::format("core{}", i), gpu_in_flight(fmt::format("core{}", i), rtl.cores[i]),
                        config.tensor_core);
     }
     for (size_t ch = 0; ch < rtl.data_requests.size(); ++ch) {
@@ -103,7 +104,7 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         const size_t core = ch - config.data_channels;
         c.check(tile_port ? fmt::format("core{}.tensor_core.tile_port", core) : fmt::format("data_controller.channel{}", ch),
                 "request", rtl.data_requests[ch], model.data_requests[ch],
-                tile_port ? gpu_in_flight(core, rtl.cores[core]) : "", show_request);
+                tile_port ? gpu_in_flight(fmt::format("core{}", core), rtl.cores[core]) : "", show_request);
     }
     for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
         c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],
@@ -120,11 +121,11 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
     return c.found;
 }
 
-std::string gpu_in_flight(size_t index, const CoreView& core) {
+std::string gpu_in_flight(const std::string& who, const CoreView& core) {
     if (core.state == CoreState::Idle || core.state == CoreState::Fetch || core.state == CoreState::Done) {
-        return fmt::format("core{} {} at PC {} (no instruction decoded)", index, name(core.state), core.pc);
+        return fmt::format("{} {} at PC {} (no instruction decoded)", who, name(core.state), core.pc);
     }
-    return fmt::format("core{} PC {}: {} ({})", index, core.pc, isa::disassemble(core.instruction), name(core.state));
+    return fmt::format("{} PC {}: {} ({})", who, core.pc, isa::disassemble(core.instruction), name(core.state));
 }
 
 }  // namespace lockstep::cosim

@@ -16,6 +16,6 @@ std::optional<Mismatch> compare_gpu(const gpu::GpuSnapshot& rtl, const gpu::GpuS
                                     const GpuConfig& config);
 
 // "core0 PC 9: SUB R7, R0, R7 (EXECUTE)": the instruction a core has in flight.
-std::string gpu_in_flight(size_t core, const gpu::CoreView& view);
+std::string gpu_in_flight(const std::string& who, const gpu::CoreView& view);
 
 }  // namespace lockstep::cosim

@@ -45,7 +45,8 @@ namespace {
 
 // Names the threads behind a data address the memory does not have: those whose LSU is
 // loading or storing through a register that holds such an address.
-std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, unsigned tpb) {
+std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, const GpuConfig& config) {
+    const unsigned tpb = config.threads_per_block;
     std::string who;
     for (unsigned c = 0; c < s.cores.size(); ++c) {
         const gpu::CoreView& core = s.cores[c];
@@ -55,7 +56,8 @@ std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, unsigned
             const gpu::ThreadView& th = s.threads[c * tpb + t];
             const bool busy = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
             if (!busy || th.regs[in.rs] < words) continue;
-            who += fmt::format("{}core {} thread {} (block {}) at PC {}: {} with {} = {}", who.empty() ? "" : ", ", c, t,
+            who += fmt::format("{}{} thread {} (block {}) at PC {}: {} with {} = {}", who.empty() ? "" : ", ",
+                               gpu::context_words(config, c), t,
                                core.block_id, core.pc, isa::disassemble(static_cast<uint16_t>(core.instruction)),
                                isa::register_name(in.rs), th.regs[in.rs]);
         }
@@ -63,23 +65,24 @@ std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, unsigned
     return who.empty() ? "" : "; asked by " + who;
 }
 
-std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, unsigned tpb) {
+std::string divergence_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, const GpuConfig& config) {
+    const unsigned tpb = config.threads_per_block;
     const gpu::CoreView& c = s.cores[core];
     std::string threads;
     for (unsigned t = 0; t < c.thread_count; ++t) {
         threads += fmt::format("{}thread {} -> PC {}", t ? ", " : "", t, s.threads[core * tpb + t].next_pc);
     }
-    return fmt::format("cycle {}: divergent branch on core {} (block {}) at PC {} ({}): {}; "
+    return fmt::format("cycle {}: divergent branch on {} (block {}) at PC {} ({}): {}; "
                        "threads of one block must take the same branch (or give the config a divergence: section)",
-                       cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), threads);
+                       cycle, gpu::context_words(config, core), c.block_id, c.pc, isa::disassemble(c.instruction), threads);
 }
 
 std::string overflow_message(uint64_t cycle, unsigned core, const GpuSnapshot& s, const GpuConfig& config) {
     const gpu::CoreView& c = s.cores[core];
-    return fmt::format("cycle {}: reconvergence stack overflow on core {} (block {}) at PC {} ({}): the divergent "
+    return fmt::format("cycle {}: reconvergence stack overflow on {} (block {}) at PC {} ({}): the divergent "
                        "branch needs more than the {} entries of divergence.stack_depth; raise it (up to {}) or nest "
                        "fewer divergent branches",
-                       cycle, core, c.block_id, c.pc, isa::disassemble(c.instruction), config.stack_depth,
+                       cycle, gpu::context_words(config, core), c.block_id, c.pc, isa::disassemble(c.instruction), config.stack_depth,
                        limits::kStackDepth.hi);
 }
 
@@ -145,12 +148,12 @@ public:
         Bench(Device& device, const GpuDesign& design)
             : device_(device),
               data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
-                    design.shape().data_memory_channels(), design.config_.memory.latency, true,
+                    design.shape().data_memory_channels(), design.config_.memory.data_memory_latency(), true,
                     design.config_.memory.bandwidth),
               program_("program", 1u << design.shape().program_addr_bits, design.shape().program_word_bits(),
                        design.shape().program_channels,
                        design.config_.memory.latency, false),
-              threads_per_block_(design.shape().threads_per_block) {
+              shape_(design.shape()) {
             data_.load(design.program_.data);
             initial_ = data_.words();
             program_.load(program_image(design.program_.code, design.shape()));
@@ -163,7 +166,7 @@ public:
             try {
                 inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
             } catch (const Error& e) {
-                throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), threads_per_block_));
+                throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), shape_));
             }
             inputs_.program = program_.respond(snapshot_.program_requests, cycle);
             device_.tick(inputs_);
@@ -182,7 +185,7 @@ public:
     private:
         Device& device_;
         Memory data_, program_;
-        unsigned threads_per_block_;
+        GpuConfig shape_;
         std::vector<uint32_t> initial_;
         Snapshot snapshot_;
         gpu::GpuInputs inputs_;
@@ -223,7 +226,7 @@ public:
     void check(uint64_t cycle, const Bench& main) const {
         const Snapshot& s = main.snapshot();
         for (unsigned c = 0; c < s.cores.size(); ++c) {
-            if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, shape().threads_per_block));
+            if (s.cores[c].diverged) throw Error(divergence_message(cycle, c, s, shape()));
             if (s.cores[c].overflow) throw Error(overflow_message(cycle, c, s, shape()));
         }
         for (unsigned c = 0; c < s.tensor.size(); ++c) {
@@ -248,7 +251,9 @@ public:
     std::string in_flight(const Bench& b) const {
         std::string flight;
         const Snapshot& s = b.snapshot();
-        for (size_t c = 0; c < s.cores.size(); ++c) flight += (c ? "; " : "") + gpu_in_flight(c, s.cores[c]);
+        for (size_t c = 0; c < s.cores.size(); ++c) {
+            flight += (c ? "; " : "") + gpu_in_flight(gpu::context_name(shape(), static_cast<unsigned>(c)), s.cores[c]);
+        }
         return flight;
     }
     void inject(Device& model, const Fault& f) const {
@@ -257,7 +262,7 @@ public:
         if (f.pe) {
             core.tensor->pes().overwrite(f.pe->row, f.pe->col, f.pe->signal, f.pe->value);
         } else {
-            core.threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
+            core.warps.at(0).threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
         }
     }
     std::string runaway(uint64_t max_cycles, const Bench& main) const {

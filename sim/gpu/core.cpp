@@ -3,70 +3,138 @@
 #include <string>
 
 namespace lockstep::gpu {
+namespace {
 
-Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config)
-    : sc_core::sc_module(name), fetcher("fetcher"), decoder("decoder"),
-      scheduler("scheduler", config.stack_depth, config.program_addr_bits) {
-    threads.resize(config.threads_per_block);
-    for (unsigned t = 0; t < config.threads_per_block; ++t) {
-        const std::string prefix = "thread" + std::to_string(t) + "_";
-        threads[t].alu = std::make_unique<Alu>((prefix + "alu").c_str(), config.data_width);
-        threads[t].lsu = std::make_unique<Lsu>((prefix + "lsu").c_str());
-        threads[t].registers = std::make_unique<Registers>((prefix + "registers").c_str(),
-                                                           config.threads_per_block, t);
-        threads[t].pc = std::make_unique<Pc>((prefix + "pc").c_str(), config.program_addr_bits);
-    }
-    if (config.tensor_core.present()) tensor = std::make_unique<TensorCore>("tensor_core", config);
-    next_pcs_.assign(config.threads_per_block, 0);
-    rs_.assign(config.threads_per_block, 0);
-    rt_.assign(config.threads_per_block, 0);
+WarpScheduler::Policy policy_of(const GpuConfig& config) {
+    return config.warp_scheduler == "gto" ? WarpScheduler::Policy::GreedyThenOldest : WarpScheduler::Policy::RoundRobin;
 }
 
-void Core::evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_count,
-                    const MemResponse& program, const MemResponse* data, const MemResponse& tile) {
-    const CoreState state = scheduler.q.state;
-    const DecodedInstruction& decoded = decoder.q;
-    bool lsu_busy = false;
-    const uint32_t enabled = lane_mask(thread_count);
-    const uint32_t active = scheduler.active(enabled);
-    for (unsigned t = 0; t < threads.size(); ++t) {
-        const ThreadSlot& slot = threads[t];
-        const bool enable = (active >> t & 1) != 0;
-        const RegisterFile& regs = slot.registers->q;
-        slot.alu->evaluate(reset, enable, state, decoded, regs.rs, regs.rt);
-        slot.lsu->evaluate(reset, enable, state, decoded, regs.rs, regs.rt, data[t]);
-        slot.registers->evaluate(reset, enable, block_id, state, decoded, slot.alu->q.out, slot.lsu->q.out);
-        slot.pc->evaluate(reset, enable, state, decoded, slot.alu->q.out, scheduler.q.pc);
-        if (enable) {
-            const LsuState lsu = slot.lsu->q.state;
-            lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
+}  // namespace
+
+Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigned index)
+    : sc_core::sc_module(name), fetcher("fetcher"),
+      warp_scheduler("warp_scheduler", config.warps_per_core, policy_of(config)),
+      index_(index), cores_(config.cores), tpb_(config.threads_per_block) {
+    warps.resize(config.warps_per_core);
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        Warp& warp = warps[w];
+        const std::string warp_prefix = w == 0 ? "" : "warp" + std::to_string(w) + "_";
+        warp.instruction = std::make_unique<InstructionRegister>((warp_prefix + "instruction").c_str());
+        warp.decoder = std::make_unique<Decoder>((warp_prefix + "decoder").c_str());
+        warp.scheduler = std::make_unique<Scheduler>((warp_prefix + "scheduler").c_str(), config.stack_depth,
+                                                     config.program_addr_bits);
+        warp.threads.resize(tpb_);
+        for (unsigned t = 0; t < tpb_; ++t) {
+            const std::string prefix = warp_prefix + "thread" + std::to_string(t) + "_";
+            ThreadSlot& slot = warp.threads[t];
+            slot.alu = std::make_unique<Alu>((prefix + "alu").c_str(), config.data_width);
+            slot.lsu = std::make_unique<Lsu>((prefix + "lsu").c_str());
+            slot.registers = std::make_unique<Registers>((prefix + "registers").c_str(), tpb_, t);
+            slot.pc = std::make_unique<Pc>((prefix + "pc").c_str(), config.program_addr_bits);
         }
-        next_pcs_[t] = slot.pc->q.next_pc;
     }
-    if (tensor) {
-        for (unsigned t = 0; t < threads.size(); ++t) {
-            rs_[t] = threads[t].registers->q.rs;
-            rt_[t] = threads[t].registers->q.rt;
-        }
-        tensor->evaluate(reset, state, decoded, rs_.data(), rt_.data(), thread_count, tile);
-    }
+    if (config.tensor_core.present()) tensor = std::make_unique<TensorCore>("tensor_core", config);
+    next_pcs_.assign(tpb_, 0);
+    rs_.assign(tpb_, 0);
+    rt_.assign(tpb_, 0);
+    requests_.assign(warps.size(), WarpRequest{});
+    lanes_busy_.assign(warps.size(), 0);
+}
+
+void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
+                    const MemResponse& tile) {
+    bool all_in_reset = true;
     const bool tensor_busy = tensor && tensor->busy();
-    fetcher.evaluate(reset, state, scheduler.q.pc, program);
-    decoder.evaluate(reset, state, fetcher.q.instruction);
-    scheduler.evaluate(reset, start, fetcher.q.state, decoded.ret, lsu_busy || tensor_busy, enabled, next_pcs_,
-                       fetcher.q.reconv);
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        Warp& warp = warps[w];
+        const unsigned x = context(w);
+        const bool warp_reset = reset || dispatch.core_reset[x];
+        all_in_reset = all_in_reset && warp_reset;
+        const CoreState state = warp.scheduler->q.state;
+        const DecodedInstruction& decoded = warp.decoder->q;
+        const uint32_t enabled = lane_mask(dispatch.core_thread_count[x]);
+        const uint32_t active = warp.scheduler->active(enabled);
+        bool lsu_busy = false;
+        for (unsigned t = 0; t < tpb_; ++t) {
+            const ThreadSlot& slot = warp.threads[t];
+            const bool enable = (active >> t & 1) != 0;
+            const RegisterFile& regs = slot.registers->q;
+            slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
+            slot.lsu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt, data[x * tpb_ + t]);
+            slot.registers->evaluate(warp_reset, enable, dispatch.core_block_id[x], state, decoded, slot.alu->q.out,
+                                     slot.lsu->q.out);
+            slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
+            if (enable) {
+                const LsuState lsu = slot.lsu->q.state;
+                lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
+            }
+        }
+        lanes_busy_[w] = lsu_busy;
+        if (tensor && w == 0) {   // a GPU with a tensor core has one warp a core
+            for (unsigned t = 0; t < tpb_; ++t) {
+                rs_[t] = warp.threads[t].registers->q.rs;
+                rt_[t] = warp.threads[t].registers->q.rt;
+            }
+            tensor->evaluate(warp_reset, state, decoded, rs_.data(), rt_.data(), dispatch.core_thread_count[x], tile);
+        }
+    }
+    // The warps' schedulers as if no warp were granted, then the warp scheduler's choice, then
+    // the granted warp again if it resumes from WAIT.
+    const auto run_scheduler = [&](unsigned w, bool granted) {
+        Warp& warp = warps[w];
+        const unsigned x = context(w);
+        for (unsigned t = 0; t < tpb_; ++t) next_pcs_[t] = warp.threads[t].pc->q.next_pc;
+        const bool own = warp_scheduler.owns(w);
+        warp.scheduler->evaluate(reset || dispatch.core_reset[x], dispatch.core_start[x],
+                                 own ? fetcher.q.state : FetcherState::Idle, warp.decoder->q.ret,
+                                 lanes_busy_[w] != 0 || (w == 0 && tensor_busy), own || granted,
+                                 lane_mask(dispatch.core_thread_count[x]), next_pcs_, warp.instruction->q.reconv);
+    };
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        run_scheduler(w, false);
+        const Warp& warp = warps[w];
+        const unsigned x = context(w);
+        WarpRequest& r = requests_[w];
+        r.in_reset = reset || dispatch.core_reset[x];
+        r.state = warp.scheduler->q.state;
+        r.start = dispatch.core_start[x];
+        r.memory_op = warp.decoder->q.mem_read || warp.decoder->q.mem_write;
+        r.lanes_busy = lanes_busy_[w] != 0;
+        r.to_fetch = r.state == CoreState::Update && warp.scheduler->next_state() == CoreState::Fetch;
+        r.block_id = dispatch.core_block_id[x];
+    }
+    const bool shared_reset = reset || all_in_reset;
+    const int granted = warp_scheduler.evaluate(shared_reset, requests_);
+    if (granted >= 0 && warps[static_cast<unsigned>(granted)].scheduler->q.state == CoreState::Wait) {
+        run_scheduler(static_cast<unsigned>(granted), true);
+    }
+    // The fetcher serves the warp that owns the front end and writes its instruction registers.
+    const WarpSchedulerState& ws = warp_scheduler.q;
+    const Scheduler* owner = ws.owner_valid ? warps[ws.owner].scheduler.get() : nullptr;
+    fetcher.evaluate(shared_reset, owner ? owner->q.state : CoreState::Idle, owner ? owner->q.pc : 0, program);
+    const bool fetched = fetcher.q.state == FetcherState::Fetching && program.read_ready;
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        Warp& warp = warps[w];
+        const bool warp_reset = reset || dispatch.core_reset[context(w)];
+        warp.instruction->evaluate(warp_reset, fetched && warp_scheduler.owns(w), program.read_data);
+        warp.decoder->evaluate(warp_reset, warp.scheduler->q.state, warp.instruction->q.instruction);
+    }
 }
 
 void Core::commit() {
     fetcher.commit();
-    decoder.commit();
-    scheduler.commit();
+    warp_scheduler.commit();
     if (tensor) tensor->commit();
-    for (ThreadSlot& slot : threads) {
-        slot.alu->commit();
-        slot.lsu->commit();
-        slot.registers->commit();
-        slot.pc->commit();
+    for (Warp& warp : warps) {
+        warp.instruction->commit();
+        warp.decoder->commit();
+        warp.scheduler->commit();
+        for (ThreadSlot& slot : warp.threads) {
+            slot.alu->commit();
+            slot.lsu->commit();
+            slot.registers->commit();
+            slot.pc->commit();
+        }
     }
 }
 

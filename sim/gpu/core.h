@@ -1,15 +1,19 @@
-// Compute core: fetcher, decoder, scheduler, and per thread slot ALU, LSU, registers, PC.
+// Compute core: a fetcher and a warp scheduler shared by its resident warps, and per warp a
+// decoder, a scheduler, instruction registers and, per thread slot, ALU, LSU, registers and PC
+// (docs/architecture.md, "core" and "Warps"). With one warp a core, as tiny-gpu.
 #pragma once
 
 #include "common/config.h"
 #include "gpu/alu.h"
 #include "gpu/decoder.h"
+#include "gpu/dispatcher.h"
 #include "gpu/fetcher.h"
 #include "gpu/lsu.h"
 #include "gpu/pc.h"
 #include "gpu/registers.h"
 #include "gpu/scheduler.h"
 #include "gpu/tensor_core.h"
+#include "gpu/warp_scheduler.h"
 
 #include <memory>
 #include <vector>
@@ -24,25 +28,55 @@ struct ThreadSlot {
     std::unique_ptr<Pc> pc;
 };
 
+// A warp's instruction registers, written by the core's fetcher for the warp that owns it.
+struct InstructionRegs {
+    uint16_t instruction = 0;
+    uint32_t reconv = 0;           // the word's reconvergence field (divergence; 0 without it)
+};
+
+class InstructionRegister : public Unit<InstructionRegs> {
+public:
+    explicit InstructionRegister(const sc_core::sc_module_name& name) : Unit(name) {}
+    void evaluate(bool reset, bool load, uint32_t word) {
+        d_ = reset ? InstructionRegs{} : q;
+        if (!reset && load) d_ = {static_cast<uint16_t>(word), word >> 16};
+    }
+};
+
+// One resident warp: a block's threads with their own state. Warp 0's units keep the names
+// they had before warps (scheduler, thread0_alu, ...); warp w > 0's are prefixed "warp<w>_".
+struct Warp {
+    std::unique_ptr<InstructionRegister> instruction;
+    std::unique_ptr<Decoder> decoder;
+    std::unique_ptr<Scheduler> scheduler;
+    std::vector<ThreadSlot> threads;
+};
+
 class Core : public sc_core::sc_module {
 public:
     Fetcher fetcher;
-    Decoder decoder;
-    Scheduler scheduler;
-    std::vector<ThreadSlot> threads;
-    std::unique_ptr<TensorCore> tensor;   // when the config has a tensor core
+    WarpScheduler warp_scheduler;
+    std::vector<Warp> warps;
+    std::unique_ptr<TensorCore> tensor;   // when the config has a tensor core (then one warp)
 
-    Core(const sc_core::sc_module_name& name, const GpuConfig& config);
+    Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigned index);
 
-    // `data`: the LSU port registers' responses for this core's slots; `tile`: the memory's
-    // answer on the tensor core's tile port.
-    void evaluate(bool reset, bool start, uint32_t block_id, uint32_t thread_count,
-                  const MemResponse& program, const MemResponse* data, const MemResponse& tile);
+    // `dispatch`: the dispatcher's registers, per warp context x = w * cores + index;
+    // `data`: the LSU port registers' responses, per context lane; `tile`: the memory's answer
+    // on the tensor core's tile port.
+    void evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
+                  const MemResponse& tile);
     void commit();
 
+    // Warp w's context index in the dispatcher and the snapshot.
+    unsigned context(unsigned w) const { return w * cores_ + index_; }
+
 private:
-    std::vector<uint32_t> next_pcs_;   // scratch: every slot's next PC
-    std::vector<uint32_t> rs_, rt_;    // scratch: every slot's operands, for the tensor core
+    unsigned index_, cores_, tpb_;
+    std::vector<uint32_t> next_pcs_;        // scratch: a warp's slots' next PCs
+    std::vector<uint32_t> rs_, rt_;         // scratch: every slot's operands, for the tensor core
+    std::vector<WarpRequest> requests_;     // scratch: what the warp scheduler reads
+    std::vector<uint8_t> lanes_busy_;       // scratch: per warp, an active LSU in flight
 };
 
 }  // namespace lockstep::gpu

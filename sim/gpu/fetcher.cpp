@@ -18,8 +18,6 @@ void Fetcher::evaluate(bool reset, CoreState core_state, uint32_t pc, const MemR
         break;
     case FetcherState::Fetching:
         if (memory.read_ready) {
-            d_.instruction = static_cast<uint16_t>(memory.read_data);
-            d_.reconv = memory.read_data >> 16;   // program words have no upper bits without divergence
             d_.read_valid = false;
             d_.state = FetcherState::Fetched;
         }

@@ -1,4 +1,5 @@
-// Fetcher: reads the instruction at the core's PC through the program-memory controller.
+// Fetcher: reads the instruction at the PC of the warp that owns the core's front end through
+// the program-memory controller; the word goes into that warp's instruction registers (core.h).
 #pragma once
 
 #include "common/memory.h"
@@ -11,8 +12,6 @@ struct FetcherRegs {
     FetcherState state = FetcherState::Idle;
     bool read_valid = false;
     uint32_t read_address = 0;
-    uint16_t instruction = 0;
-    uint32_t reconv = 0;           // the word's reconvergence field (divergence; 0 without it)
 };
 
 class Fetcher : public Unit<FetcherRegs> {

@@ -8,18 +8,18 @@ Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     : sc_core::sc_module(name),
       clk_i("clk_i"),
       dcr("dcr"),
-      dispatcher("dispatcher", config.cores, config.threads_per_block),
-      data_controller("data_controller", config.cores * config.threads_per_block,
+      dispatcher("dispatcher", config.contexts(), config.threads_per_block),
+      data_controller("data_controller", config.contexts() * config.threads_per_block,
                       config.data_channels, true),
       program_controller("program_controller", config.cores, config.program_channels, false),
       config_(config) {
     for (unsigned c = 0; c < config.cores; ++c) {
-        cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), config));
+        cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), config, c));
     }
-    const unsigned slots = config.cores * config.threads_per_block;
+    const unsigned slots = config.contexts() * config.threads_per_block;
     lsu_request_q.assign(slots, MemRequest{});
     lsu_response_q.assign(slots, MemResponse{});
-    core_done_.assign(config.cores, false);
+    core_done_.assign(config.contexts(), false);
     fetch_requests_.assign(config.cores, MemRequest{});
     inputs.data.assign(config.data_memory_channels(), MemResponse{});
     inputs.program.assign(config.program_channels, MemResponse{});
@@ -39,26 +39,28 @@ void Gpu::on_clock() {
     const unsigned tpb = config_.threads_per_block;
     const DispatcherState& dispatch = dispatcher.q;
     for (unsigned c = 0; c < cores.size(); ++c) {
-        core_done_[c] = cores[c]->scheduler.q.done;
-        fetch_requests_[c].read_valid = cores[c]->fetcher.q.read_valid;
-        fetch_requests_[c].read_address = cores[c]->fetcher.q.read_address;
+        const Core& core = *cores[c];
+        for (unsigned w = 0; w < core.warps.size(); ++w) core_done_[core.context(w)] = core.warps[w].scheduler->q.done;
+        fetch_requests_[c].read_valid = core.fetcher.q.read_valid;
+        fetch_requests_[c].read_address = core.fetcher.q.read_address;
     }
     // Every unit computes its next state from current state only ...
     dcr.evaluate(reset, inputs.dcr_we, inputs.dcr_data);
     dispatcher.evaluate(reset, inputs.start, dcr.q.thread_count, core_done_);
     for (unsigned c = 0; c < cores.size(); ++c) {
-        cores[c]->evaluate(reset || dispatch.core_reset[c], dispatch.core_start[c], dispatch.core_block_id[c],
-                           dispatch.core_thread_count[c], program_controller.q.consumer[c],
-                           &lsu_response_q[c * tpb], cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
+        cores[c]->evaluate(reset, dispatch, program_controller.q.consumer[c], lsu_response_q.data(),
+                           cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
     }
     data_controller.evaluate(reset, lsu_request_q, inputs.data);
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
     // ... and then all of it changes at once, as flops do on the edge.
-    for (unsigned c = 0; c < cores.size(); ++c) {
-        for (unsigned t = 0; t < tpb; ++t) {
-            const unsigned i = c * tpb + t;
-            lsu_request_q[i] = reset ? MemRequest{} : cores[c]->threads[t].lsu->q.request;
-            lsu_response_q[i] = reset ? MemResponse{} : data_controller.q.consumer[i];
+    for (const auto& core : cores) {
+        for (unsigned w = 0; w < core->warps.size(); ++w) {
+            for (unsigned t = 0; t < tpb; ++t) {
+                const unsigned i = core->context(w) * tpb + t;
+                lsu_request_q[i] = reset ? MemRequest{} : core->warps[w].threads[t].lsu->q.request;
+                lsu_response_q[i] = reset ? MemResponse{} : data_controller.q.consumer[i];
+            }
         }
     }
     dcr.commit();
@@ -70,37 +72,13 @@ void Gpu::on_clock() {
 
 void Gpu::observe(GpuSnapshot& out) const {
     out.done = dispatcher.q.done;
-    const unsigned tpb = config_.threads_per_block;
     for (unsigned c = 0; c < cores.size(); ++c) {
         const Core& core = *cores[c];
-        CoreView& view = out.cores[c];
-        view.state = core.scheduler.q.state;
-        view.fetcher = core.fetcher.q.state;
-        view.pc = core.scheduler.q.pc;
-        view.instruction = core.fetcher.q.instruction;
-        view.start = dispatcher.q.core_start[c];
-        view.reset = dispatcher.q.core_reset[c];
-        view.diverged = core.scheduler.q.diverged;
-        view.block_id = dispatcher.q.core_block_id[c];
-        view.thread_count = dispatcher.q.core_thread_count[c];
-        if (config_.divergence()) {
-            const SchedulerState& s = core.scheduler.q;
-            view.active = core.scheduler.active(lane_mask(view.thread_count));
-            view.reconv = core.fetcher.q.reconv;
-            view.sp = s.sp;
-            view.overflow = s.overflow;
-            view.stack = s.stack;
+        if (config_.warps()) {
+            const WarpSchedulerState& ws = core.warp_scheduler.q;
+            out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
         }
-        for (unsigned t = 0; t < tpb; ++t) {
-            const ThreadSlot& slot = core.threads[t];
-            ThreadView& thread = out.threads[c * tpb + t];
-            thread.regs = slot.registers->q.regs;
-            thread.lsu = slot.lsu->q.state;
-            thread.lsu_out = slot.lsu->q.out;
-            thread.alu_out = slot.alu->q.out;
-            thread.nzp = slot.pc->q.nzp;
-            thread.next_pc = slot.pc->q.next_pc;
-        }
+        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out);
     }
     std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
     out.program_requests = program_controller.q.mem;
@@ -108,6 +86,40 @@ void Gpu::observe(GpuSnapshot& out) const {
         const TensorCore& tc = *cores[c]->tensor;
         out.data_requests[config_.data_channels + c] = tc.request();
         tc.observe(out.tensor[c]);
+    }
+}
+
+void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out) const {
+    const unsigned tpb = config_.threads_per_block;
+    const Warp& warp = core.warps[w];
+    const unsigned x = core.context(w);
+    const SchedulerState& s = warp.scheduler->q;
+    CoreView& view = out.cores[x];
+    view.state = s.state;
+    view.fetcher = core.fetcher.q.state;
+    view.pc = s.pc;
+    view.instruction = warp.instruction->q.instruction;
+    view.start = dispatcher.q.core_start[x];
+    view.reset = dispatcher.q.core_reset[x];
+    view.diverged = s.diverged;
+    view.block_id = dispatcher.q.core_block_id[x];
+    view.thread_count = dispatcher.q.core_thread_count[x];
+    if (config_.divergence()) {
+        view.active = warp.scheduler->active(lane_mask(view.thread_count));
+        view.reconv = warp.instruction->q.reconv;
+        view.sp = s.sp;
+        view.overflow = s.overflow;
+        view.stack = s.stack;
+    }
+    for (unsigned t = 0; t < tpb; ++t) {
+        const ThreadSlot& slot = warp.threads[t];
+        ThreadView& thread = out.threads[x * tpb + t];
+        thread.regs = slot.registers->q.regs;
+        thread.lsu = slot.lsu->q.state;
+        thread.lsu_out = slot.lsu->q.out;
+        thread.alu_out = slot.alu->q.out;
+        thread.nzp = slot.pc->q.nzp;
+        thread.next_pc = slot.pc->q.next_pc;
     }
 }
 

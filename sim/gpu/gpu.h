@@ -36,6 +36,7 @@ public:
 
 private:
     void on_clock();
+    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out) const;
 
     GpuConfig config_;
     std::vector<bool> core_done_;                  // scratch for the dispatcher

@@ -58,6 +58,11 @@ std::string context_name(const GpuConfig& config, unsigned x) {
     return "core" + std::to_string(x % config.cores) + ".warp" + std::to_string(x / config.cores);
 }
 
+std::string context_words(const GpuConfig& config, unsigned x) {
+    if (!config.warps()) return "core " + std::to_string(x);
+    return "core " + std::to_string(x % config.cores) + " warp " + std::to_string(x / config.cores);
+}
+
 bool TensorCoreView::operator==(const TensorCoreView& o) const {
     return state == o.state && op == o.op && fault == o.fault && fault_thread == o.fault_thread && t == o.t &&
            row == o.row && col == o.col && base == o.base && stride == o.stride && a == o.a && b == o.b &&

@@ -125,8 +125,10 @@ struct GpuInputs {
     std::vector<MemResponse> program;              // per program channel
 };
 
-// "core2" for warp context x on a GPU with one warp a core, "core2.warp1" with several.
+// "core2" for warp context x on a GPU with one warp a core, "core2.warp1" with several (unit
+// paths); "core 2" and "core 2 warp 1" for messages.
 std::string context_name(const GpuConfig& config, unsigned x);
+std::string context_words(const GpuConfig& config, unsigned x);
 
 // A GPU that can be clocked and observed: the SystemC model or the Verilated RTL.
 using GpuDevice = Device<GpuInputs, GpuSnapshot>;

@@ -13,8 +13,8 @@ Scheduler::Scheduler(const sc_core::sc_module_name& name, unsigned stack_depth, 
     d_ = q;
 }
 
-void Scheduler::evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, uint32_t enabled,
-                         const std::vector<uint32_t>& next_pcs, uint32_t reconv) {
+void Scheduler::evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, bool may_issue,
+                         uint32_t enabled, const std::vector<uint32_t>& next_pcs, uint32_t reconv) {
     d_ = q;
     if (reset) {
         d_ = SchedulerState{};
@@ -37,7 +37,7 @@ void Scheduler::evaluate(bool reset, bool start, FetcherState fetcher, bool ret,
     case CoreState::Decode: d_.state = CoreState::Request; break;
     case CoreState::Request: d_.state = CoreState::Wait; break;
     case CoreState::Wait:
-        if (!lsu_busy) d_.state = CoreState::Execute;
+        if (!lsu_busy && may_issue) d_.state = CoreState::Execute;
         break;
     case CoreState::Execute: d_.state = CoreState::Update; break;
     case CoreState::Update:

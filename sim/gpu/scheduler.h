@@ -30,11 +30,15 @@ public:
         return q.sp == 0 ? enabled : enabled & q.stack[q.sp - 1].mask;
     }
 
-    // `lsu_busy`: some active LSU is requesting or waiting, or the tensor core is busy;
-    // `enabled`: the block's lanes (bit t = slot t); `next_pcs`: every slot's next PC;
-    // `reconv`: the fetched word's reconvergence field.
-    void evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, uint32_t enabled,
-                  const std::vector<uint32_t>& next_pcs, uint32_t reconv);
+    // `fetcher`: the core's fetcher state as this warp sees it (StIdle unless it owns the front
+    // end); `lsu_busy`: some active LSU is requesting or waiting, or the tensor core is busy;
+    // `may_issue`: it owns the front end or is granted it at this edge (docs/architecture.md,
+    // "Warps"; always with one warp a core); `enabled`: the block's lanes (bit t = slot t);
+    // `next_pcs`: every slot's next PC; `reconv`: its instruction's reconvergence field.
+    void evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, bool may_issue,
+                  uint32_t enabled, const std::vector<uint32_t>& next_pcs, uint32_t reconv);
+    // After evaluate(): the state it moves to at the edge.
+    CoreState next_state() const { return d_.state; }
 
 private:
     void update_uniform(uint32_t enabled, const std::vector<uint32_t>& next_pcs);

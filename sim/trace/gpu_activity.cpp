@@ -67,26 +67,36 @@ std::string stack_text(const CoreView& c, unsigned threads_per_block, unsigned p
 }
 
 const char* name(StallReason r) {
-    static const char* const names[kStallReasons] = {"idle", "selected", "fetch", "pipeline", "memory", "tensor",
-                                                     "divergence"};
+    static const char* const names[kStallReasons] = {"idle",   "selected", "fetch",      "pipeline",
+                                                     "memory", "tensor",   "divergence", "not_selected"};
     const auto i = static_cast<unsigned>(r);
     return i < kStallReasons ? names[i] : "?";
 }
 
-StallReason stall_reason(const GpuSnapshot& s, unsigned core, unsigned threads_per_block) {
-    const CoreView& c = s.cores[core];
+bool owns_front_end(const GpuSnapshot& s, const GpuConfig& config, unsigned x) {
+    // With one warp a core there is no warp scheduler in the snapshot: the warp always owns it.
+    if (s.warp_schedulers.empty()) return true;
+    const WarpSchedulerView& ws = s.warp_schedulers[x % config.cores];
+    return ws.owner_valid && ws.owner == x / config.cores;
+}
+
+StallReason stall_reason(const GpuSnapshot& s, const GpuConfig& config, unsigned x) {
+    const CoreView& c = s.cores[x];
     if (!running(c)) return StallReason::Idle;
     if (active_lanes(c) < c.thread_count) return StallReason::Divergence;
+    // Not selected only while another warp holds the front end (a free one is taken at this edge).
+    const bool owns = owns_front_end(s, config, x) || !s.warp_schedulers[x % config.cores].owner_valid;
     switch (c.state) {
     case CoreState::Execute: return StallReason::Selected;
-    case CoreState::Fetch: return StallReason::Fetch;
+    case CoreState::Fetch: return owns ? StallReason::Fetch : StallReason::NotSelected;
     case CoreState::Wait: {
-        for (unsigned t = 0; t < c.thread_count && t < threads_per_block; ++t) {
-            const LsuState l = s.threads[core * threads_per_block + t].lsu;
+        const unsigned tpb = config.threads_per_block;
+        for (unsigned t = 0; t < c.thread_count && t < tpb; ++t) {
+            const LsuState l = s.threads[x * tpb + t].lsu;
             if (l == LsuState::Requesting || l == LsuState::Waiting) return StallReason::Memory;
         }
-        if (core < s.tensor.size() && tc_busy(s.tensor[core].state)) return StallReason::Tensor;
-        return StallReason::Pipeline;
+        if (x < s.tensor.size() && tc_busy(s.tensor[x].state)) return StallReason::Tensor;
+        return owns ? StallReason::Pipeline : StallReason::NotSelected;   // parked, its load or store done
     }
     default: return StallReason::Pipeline;
     }

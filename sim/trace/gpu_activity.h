@@ -20,21 +20,24 @@ unsigned active_lanes(const gpu::CoreView& c);
 // the right) and the entries in use, bottom first (divergence only; "" without it).
 std::string stack_text(const gpu::CoreView& c, unsigned threads_per_block, unsigned program_addr_bits);
 // Why a warp is not issuing at full width this cycle, one reason per warp and cycle in the
-// style of Nsight Compute's warp-state sampling (docs/traces.md, "Stall reasons"). A core runs
-// one warp: its block.
+// style of Nsight Compute's warp-state sampling (docs/traces.md, "Stall reasons"). A warp is
+// a block resident on a core (one a core without a warps: section).
 enum class StallReason : uint8_t {
     Idle = 0,         // no resident block (idle, finished, or held in reset): not sampled
     Selected = 1,     // issuing: the instruction executes with all of the block's lanes (EXECUTE)
-    Fetch = 2,        // waiting on fetch: no instruction yet (FETCH; Nsight's "no instruction")
+    Fetch = 2,        // waiting on fetch: its instruction is being fetched (Nsight's "no instruction")
     Pipeline = 3,     // in the fixed-latency stages: DECODE, REQUEST, UPDATE, or a WAIT with nothing outstanding
     Memory = 4,       // waiting on memory: an active lane's LDR or STR is in flight (Nsight's "long scoreboard")
     Tensor = 5,       // waiting on the tensor core (a tile instruction)
     Divergence = 6,   // serialised by divergence: the instruction runs with only some of the block's lanes
+    NotSelected = 7,  // ready, but another warp of its core has the front end (Nsight's "not selected")
 };
-inline constexpr unsigned kStallReasons = 7;
+inline constexpr unsigned kStallReasons = 8;
 const char* name(StallReason r);
-// Core c's reason in snapshot `s` (threads_per_block slots a core).
-StallReason stall_reason(const gpu::GpuSnapshot& s, unsigned core, unsigned threads_per_block);
+// Warp context x's reason in snapshot `s` of a GPU shaped `config`.
+StallReason stall_reason(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x);
+// Warp context x holds its core's front end (always, with one warp a core).
+bool owns_front_end(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x);
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 bool is_alu_op(uint16_t word);
 

@@ -61,8 +61,11 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     if (!dir_.enabled()) return;
     log_ = &dir_.open("trace.log");
     csv_ = &dir_.open("utilisation.csv");
-    *log_ << fmt::format("# lockstep GPU trace: {} on {} x {}\n", program.path, plural(config.cores, "core"),
-                        plural(config.threads_per_block, "thread"));
+    *log_ << fmt::format("# lockstep GPU trace: {} on {} x {}{}\n", program.path, plural(config.cores, "core"),
+                        plural(config.threads_per_block, "thread"),
+                        config.warps() ? fmt::format(", {} a core ({})", plural(config.warps_per_core, "warp"),
+                                                     config.warp_scheduler)
+                                       : "");
     nlohmann::json listing = nlohmann::json::array();
     for (size_t a = 0; a < program.code.size(); ++a) {
         listing.push_back({{"address", a}, {"word", program.code[a]}, {"text", isa::disassemble(program.code[a])},
@@ -70,21 +73,22 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     }
     nlohmann::json meta = {
         {"kind", "gpu"}, {"program", program.path}, {"threads", program.threads}, {"listing", listing},
-        {"data", program.data}, {"memory_latency", memory.latency}, {"memory_bandwidth", memory.bandwidth},
+        {"data", program.data}, {"memory_latency", memory.data_memory_latency()}, {"memory_bandwidth", memory.bandwidth},
         {"gpu", {{"cores", config.cores}, {"threads_per_block", config.threads_per_block},
                  {"data_channels", config.data_channels}, {"program_channels", config.program_channels},
                  {"data_width", config.data_width}, {"data_addr_bits", config.data_addr_bits},
                  {"program_addr_bits", config.program_addr_bits}}}};
     if (config.tensor_core.present()) meta["gpu"]["tensor_core"] = tensor_core_meta(config.tensor_core);
     if (config.divergence()) meta["gpu"]["divergence"] = {{"stack_depth", config.stack_depth}};
+    if (config.warps()) meta["gpu"]["warps"] = {{"count", config.warps_per_core}, {"scheduler", config.warp_scheduler}};
     dir_.open_states(meta, gpu_field_count(config));
     *csv_ << "cycle";
-    for (unsigned c = 0; c < config.cores; ++c) {
-        *csv_ << fmt::format(",core{0}_state,core{0}_pc,core{0}_active_threads,core{0}_alu_busy,"
-                            "core{0}_lsu_busy,core{0}_fetch_stall", c);
-        if (config.divergence()) *csv_ << fmt::format(",core{}_simt_efficiency", c);
-        *csv_ << fmt::format(",core{}_stall", c);
-        if (config.tensor_core.present()) *csv_ << fmt::format(",core{0}_tc_state,core{0}_tc_busy_pes", c);
+    for (unsigned c = 0; c < config.contexts(); ++c) {   // per warp; one a core without a warps: section
+        const std::string w = context_name(config, c);
+        *csv_ << fmt::format(",{0}_state,{0}_pc,{0}_active_threads,{0}_alu_busy,{0}_lsu_busy,{0}_fetch_stall", w);
+        if (config.divergence()) *csv_ << fmt::format(",{}_simt_efficiency", w);
+        *csv_ << fmt::format(",{}_stall", w);
+        if (config.tensor_core.present()) *csv_ << fmt::format(",{0}_tc_state,{0}_tc_busy_pes", w);
     }
     for (unsigned ch = 0; ch < config.data_channels; ++ch) *csv_ << fmt::format(",data_ch{}_busy", ch);
     for (unsigned ch = config.data_channels; ch < config.data_memory_channels(); ++ch) {
@@ -96,9 +100,11 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
 
 std::string GpuTrace::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
     std::string line = fmt::format("cycle {:>6}", cycle);
+    const size_t cores = s.warp_schedulers.empty() ? s.cores.size() : s.warp_schedulers.size();
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
-        line += fmt::format(" | c{} {:<7} pc={:<3} {:<22}", c, name(core.state), core.pc,
+        const std::string who = s.warp_schedulers.empty() ? fmt::format("c{}", c) : fmt::format("c{}w{}", c % cores, c / cores);
+        line += fmt::format(" | {} {:<7} pc={:<3} {:<22}", who, name(core.state), core.pc,
                             decoded(core) ? isa::disassemble(core.instruction) : "");
     }
     for (size_t c = 0; c < s.tensor.size(); ++c) line += fmt::format(" | tc{} {:<20}", c, tc_text(s.tensor[c]));
@@ -134,7 +140,7 @@ void GpuTrace::count(const GpuSnapshot& s) {
     GpuCounters& k = counters_;
     ++k.cycles;
     for (unsigned core = 0; core < s.cores.size(); ++core) {
-        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, core, config_.threads_per_block))];
+        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, config_, core))];
     }
     for (const CoreView& c : s.cores) {
         ++k.state_cycles[static_cast<unsigned>(c.state)];
@@ -146,7 +152,9 @@ void GpuTrace::count(const GpuSnapshot& s) {
             k.resident_thread_instructions += c.thread_count;
             if (is_alu_op(c.instruction)) k.alu_busy += active_lanes(c);
         }
-        if (c.state == CoreState::Fetch) ++k.fetch_stall;
+    }
+    for (unsigned x = 0; x < s.cores.size(); ++x) {
+        k.fetch_stall += running(s.cores[x]) && s.cores[x].state == CoreState::Fetch && owns_front_end(s, config_, x);
     }
     for (const ThreadView& t : s.threads) {
         k.lsu_busy += t.lsu == LsuState::Requesting || t.lsu == LsuState::Waiting;
@@ -172,10 +180,11 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
     const unsigned tpb = config_.threads_per_block;
     for (size_t c = 0; c < s.cores.size(); ++c) {
         const CoreView& core = s.cores[c];
-        log << fmt::format("  core{} block {} threads {} | {} pc {} | fetcher {} | {}", c, core.block_id,
+        log << fmt::format("  {} block {} threads {} | {} pc {} | fetcher {} | {}",
+                            context_name(config_, static_cast<unsigned>(c)), core.block_id,
                             core.thread_count, name(core.state), core.pc, name(core.fetcher),
                             isa::disassemble(core.instruction));
-        if (running(core)) log << " | stall " << name(stall_reason(s, static_cast<unsigned>(c), tpb));
+        if (running(core)) log << " | stall " << name(stall_reason(s, config_, static_cast<unsigned>(c)));
         log << "\n";
         if (running(core) && config_.divergence()) {
             log << "    " << stack_text(core, tpb, config_.program_addr_bits) << "\n";
@@ -224,12 +233,14 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
         const unsigned active = active_lanes(core);
         const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);
         csv << fmt::format(",{},{},{},{},{},{}", name(core.state), core.pc, active, executing_alu ? active : 0,
-                            lsu_busy, running(core) && core.state == CoreState::Fetch ? 1 : 0);
+                            lsu_busy,
+                            running(core) && core.state == CoreState::Fetch &&
+                                owns_front_end(s, config_, static_cast<unsigned>(c)) ? 1 : 0);
         if (config_.divergence()) {
             csv << ",";
             if (running(core) && core.thread_count != 0) csv << fmt::format("{:.1f}", pct(active, core.thread_count));
         }
-        csv << "," << name(stall_reason(s, static_cast<unsigned>(c), tpb));
+        csv << "," << name(stall_reason(s, config_, static_cast<unsigned>(c)));
         if (c < s.tensor.size()) {
             csv << fmt::format(",{},{}", name(s.tensor[c].state), tc_busy_pes(s.tensor[c], previous_.tensor[c]));
         }
@@ -241,7 +252,7 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
 
 nlohmann::json GpuTrace::utilisation() const {
     const GpuCounters& k = counters_;
-    const uint64_t slots = static_cast<uint64_t>(config_.cores) * config_.threads_per_block;
+    const uint64_t slots = static_cast<uint64_t>(config_.contexts()) * config_.threads_per_block;
     nlohmann::json states = nlohmann::json::object();
     for (unsigned i = 0; i < 8; ++i) states[name(static_cast<CoreState>(i))] = k.state_cycles[i];
     nlohmann::json data = nlohmann::json::array(), tile = nlohmann::json::array(), program = nlohmann::json::array();
@@ -254,12 +265,12 @@ nlohmann::json GpuTrace::utilisation() const {
         {"instructions_issued", k.instructions_issued},
         {"thread_instructions", k.thread_instructions},
         {"core_state_cycles", states},
-        {"core_active_pct", pct(k.active_core_cycles, k.cycles * config_.cores)},
+        {"core_active_pct", pct(k.active_core_cycles, k.cycles * config_.contexts())},
         {"simt_efficiency_pct", pct(k.thread_instructions, k.resident_thread_instructions)},
         {"slot_occupancy_pct", pct(k.resident_thread_instructions, k.instructions_issued * config_.threads_per_block)},
         {"alu_busy_pct", pct(k.alu_busy, k.cycles * slots)},
         {"lsu_busy_pct", pct(k.lsu_busy, k.cycles * slots)},
-        {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},
+        {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},   // a fetcher a core
         {"data_channel_busy_pct", data},
         {"program_channel_busy_pct", program},
         {"stall_reasons_pct", stall_reasons_pct(k.stall_cycles)},

@@ -46,7 +46,8 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
     gpu::GpuSnapshot s, before;
     s.resize(g);
     const uint64_t records = reader.cycles();
-    const double slots = static_cast<double>(g.cores) * tpb;
+    const unsigned contexts = g.contexts();   // warps; one a core without a warps: section
+    const double slots = static_cast<double>(contexts) * tpb;
     const bool tensor = g.tensor_core.present();
     const double tc_pes = static_cast<double>(g.cores) * g.tensor_core.rows * g.tensor_core.cols;
     Series active{"threads running a block", "#1f77b4", {}}, lsu{"LSUs requesting or waiting for memory", "#d62728", {}},
@@ -54,8 +55,8 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         tc_busy_series{"tensor cores busy (load, compute, store)", "#8c564b", {}},
         tc_mac_series{"tensor-core PEs multiplying", "#e377c2", {}};
     std::vector<std::string> rows;
-    for (unsigned c = 0; c < g.cores; ++c) {
-        for (unsigned t = 0; t < tpb; ++t) rows.push_back(fmt::format("core{} t{}", c, t));
+    for (unsigned c = 0; c < contexts; ++c) {
+        for (unsigned t = 0; t < tpb; ++t) rows.push_back(fmt::format("{} t{}", gpu::context_name(g, c), t));
     }
     ActivityMap activity(rows, {{"ALU", "#ff7f0e"}, {"LSU", "#d62728"}, {"fetch", "#c6dbef"},
                                 {"other running", "#6baed6"}, {"no block", "#f4f4f4"}}, records);
@@ -66,8 +67,8 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
     PerfettoWriter perfetto;
     perfetto.process(1, "GPU: " + program, 0);
     std::vector<SliceTrack> instructions, states, threads, tensors;
-    for (unsigned c = 0; c < g.cores; ++c) {
-        perfetto.process(2 + c, fmt::format("core {}", c), 1 + static_cast<int>(c));
+    for (unsigned c = 0; c < contexts; ++c) {
+        perfetto.process(2 + c, gpu::context_words(g, c), 1 + static_cast<int>(c));
         perfetto.track(2 + c, 1, "instructions", 0);
         perfetto.track(2 + c, 2, "scheduler state", 1);
         instructions.emplace_back(perfetto, 2 + c, 1);
@@ -92,7 +93,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         gpu_from_fields(reader.at(c), s);
         if (c == 0) before = s;
         double run = 0, waiting = 0, fetching = 0, used = 0, tc_working = 0, tc_macs = 0;
-        for (unsigned k = 0; k < g.cores; ++k) {
+        for (unsigned k = 0; k < contexts; ++k) {
             const gpu::CoreView& core = s.cores[k];
             const bool on = running(core);
             const bool decoded = on && core.state != gpu::CoreState::Fetch;
@@ -144,7 +145,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
         active.values.push_back(run / slots);
         lsu.values.push_back(waiting / slots);
         channels.values.push_back(used / g.data_channels);
-        fetch.values.push_back(fetching / g.cores);
+        fetch.values.push_back(fetching / g.cores);   // the cores' shared fetchers
         perfetto.counter(1, "active threads", c, run);
         perfetto.counter(1, "LSUs waiting", c, waiting);
         perfetto.counter(1, "data channels busy", c, used);

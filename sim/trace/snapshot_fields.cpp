@@ -84,6 +84,11 @@ void walk(Fields& f, GpuSnapshot& s) {
     }
     for (MemRequest& r : s.data_requests) walk(f, r, true);
     for (MemRequest& r : s.program_requests) walk(f, r, false);
+    for (WarpSchedulerView& w : s.warp_schedulers) {
+        f(w.owner_valid);
+        f(w.owner);
+        f(w.last);
+    }
     for (TensorCoreView& t : s.tensor) {
         f(t.state);
         f(t.op);
@@ -146,9 +151,10 @@ void walk(Fields& f, SystolicCycle& c) {
 size_t gpu_field_count(const GpuConfig& c) {
     const size_t rows = c.tensor_core.rows, pes = rows * c.tensor_core.cols;
     const size_t tensor = c.tensor_core.present() ? c.cores * (9 + rows * rows + 2 * pes + 8 * pes) : 0;
-    const size_t divergence = c.divergence() ? c.cores * (4 + 3 * c.stack_depth) : 0;
-    return 1 + 9 * c.cores + divergence + (kRegisters + 5) * c.cores * c.threads_per_block + 5 * c.data_memory_channels() +
-           2 * c.program_channels + tensor;
+    const size_t contexts = c.contexts(), warps = c.warps() ? 3 * c.cores : 0;
+    const size_t divergence = c.divergence() ? contexts * (4 + 3 * c.stack_depth) : 0;
+    return 1 + 9 * contexts + divergence + (kRegisters + 5) * contexts * c.threads_per_block +
+           5 * c.data_memory_channels() + 2 * c.program_channels + tensor + warps;
 }
 
 void gpu_to_fields(const GpuSnapshot& s, std::vector<uint32_t>& out) {

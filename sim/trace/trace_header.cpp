@@ -132,6 +132,14 @@ GpuConfig gpu_header(const nlohmann::json& meta) {
     if (gpu.find("divergence") != nullptr) {   // absent: no divergence, as in traces from before it
         c.stack_depth = gpu.object("divergence").small("stack_depth", limits::kStackDepth);
     }
+    if (gpu.find("warps") != nullptr) {        // absent: one warp a core, as in traces from before it
+        const HeaderObject warps = gpu.object("warps");
+        c.warps_per_core = warps.small("count", limits::kWarpsPerCore);
+        c.warp_scheduler = warps.text("scheduler");
+        if (c.warp_scheduler != "rr" && c.warp_scheduler != "gto") {
+            HeaderObject::reject(warps.name("scheduler"), c.warp_scheduler, "\"rr\" or \"gto\"");
+        }
+    }
     top.text("program");
     top.number("threads", Range{1, AsmLimits{}.max_threads});
     check_listing(top, c.program_addr_bits);

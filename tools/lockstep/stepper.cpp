@@ -277,11 +277,11 @@ void Stepper::show_gpu(std::ostream& out) {
     const unsigned tpb = gpu_.threads_per_block;
     out << fmt::format("== cycle {} (of 0..{}) == {} on {} x {}{}\n", cycle_, last(), reader_.meta().value("program", ""),
                        plural(gpu_.cores, "core"), plural(tpb, "thread"), now_.done ? "  [DONE]" : "");
-    for (unsigned c = 0; c < gpu_.cores; ++c) {
+    for (unsigned c = 0; c < gpu_.contexts(); ++c) {   // per warp; one a core without a warps: section
         const gpu::CoreView& k = now_.cores[c];
         const bool decoded = k.state != CoreState::Idle && k.state != CoreState::Fetch && k.state != CoreState::Done;
-        const trace::StallReason stall = trace::stall_reason(now_, c, tpb);
-        out << fmt::format("core{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({}){}{}{}\n", c,
+        const trace::StallReason stall = trace::stall_reason(now_, gpu_, c);
+        out << fmt::format("{} {:<8} pc {:<3} {:<24} fetcher {:<8} block {} ({}){}{}{}\n", gpu::context_name(gpu_, c),
                            gpu::name(k.state), k.pc, decoded ? isa::disassemble(k.instruction) : "",
                            gpu::name(k.fetcher), k.block_id, plural(k.thread_count, "thread"), k.start ? "" : " [no block]",
                            k.diverged ? " [DIVERGED]" : "",

@@ -217,7 +217,8 @@ private:
         }
         const std::vector<std::string> keys = config_keys();
         const std::vector<std::string> sections = spec.design == Design::Gpu
-                                                      ? std::vector<std::string>{"gpu", "tensor_core", "memory", "sim"}
+                                                      ? std::vector<std::string>{"gpu", "tensor_core", "divergence",
+                                                                                 "warps", "memory", "sim"}
                                                       : std::vector<std::string>{"systolic", "sim"};
         std::vector<std::string> patterns;
         for (const std::string& section : sections) patterns.push_back(section + ".*");

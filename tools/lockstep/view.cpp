@@ -156,7 +156,7 @@ nlohmann::json memory_page_data(trace::StateReader& reader, const GpuConfig& con
 nlohmann::json gpu_page_data(trace::StateReader& reader) {
     const nlohmann::json& m = reader.meta();
     const GpuConfig config = trace::gpu_config_of(reader);
-    const unsigned cores = config.cores, tpb = config.threads_per_block;
+    const unsigned cores = config.contexts(), tpb = config.threads_per_block;   // per warp context
     const size_t threads = static_cast<size_t>(cores) * tpb;
 
     // View layout: done; per core 12 (the snapshot's 9, then the stall reason, the active lanes
@@ -202,7 +202,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, k.diverged);
             put(at, k.block_id);
             put(at, k.thread_count);
-            put(at, static_cast<uint32_t>(trace::stall_reason(s, c, tpb)));
+            put(at, static_cast<uint32_t>(trace::stall_reason(s, config, c)));
             put(at, k.stack.empty() ? gpu::lane_mask(k.thread_count) : k.active);
             put(at, k.sp);
             core_state[c * n + i] = static_cast<uint8_t>(k.state);

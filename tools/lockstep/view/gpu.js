@@ -3,11 +3,14 @@
 const STATE_COLORS = ['#e0e0e0', '#ffb74d', '#ba68c8', '#4fc3f7', '#e57373', '#66bb6a', '#26a69a', '#90a4ae'];
 function setupGpu() {
   const G = META.gpu, L = D.layout, names = D.names;
-  const C = G.cores, T = G.threads_per_block, RO = L.read_only;
+  // One row per warp context x = w * cores + c (one warp a core without a warps: section).
+  const W = (G.warps && G.warps.count) || 1, C = G.cores * W, T = G.threads_per_block, RO = L.read_only;
+  const who = (x) => (W > 1 ? 'core' + (x % G.cores) + '.warp' + Math.floor(x / G.cores) : 'core' + x);
   const TC = G.tensor_core || null;                 // each core's tensor core, if the GPU has them
   const DC = G.data_channels + (TC ? C : 0);        // the controller's data channels, then the tile ports
   $('title').textContent = 'GPU trace: ' + (META.program || '');
-  $('subtitle').textContent = plural(C, 'core') + ' x ' + plural(T, 'thread') + ', ' + plural(G.data_channels, 'data channel') +
+  $('subtitle').textContent = plural(G.cores, 'core') + (W > 1 ? ' of ' + plural(W, 'warp') + ' (' + G.warps.scheduler + ')' : '') +
+      ' x ' + plural(T, 'thread') + ', ' + plural(G.data_channels, 'data channel') +
       ', ' + plural(G.program_channels, 'program channel') +
       (TC ? ', a ' + TC.rows + 'x' + TC.cols + ' ' + TC.dataflow + ' tensor core per core' : '') + '; ' + (META.engine || '') + ' engine; ' +
       (META.cycles !== undefined ? plural(META.cycles, 'cycle') + ', ' : '') + 'numbered 0..' + LAST;
@@ -25,7 +28,7 @@ function setupGpu() {
         ctx.fillStyle = '#424242';
         ctx.font = Math.min(12, rowH - 2) + 'px ui-monospace, monospace';
         ctx.textBaseline = 'middle';
-        ctx.fillText('core' + c, 4, y + rowH / 2);
+        ctx.fillText(who(c), 4, y + rowH / 2);
       }
       // One state per pixel column: merged into runs; several: stacked by their share of the cycles.
       let runStart = 0, runState = -1;
@@ -98,7 +101,7 @@ function setupGpu() {
   for (let c = 0; c < C; c++) {
     const tr = el('tr');
     const cells = {};
-    tr.appendChild(el('td', { class: 'l' }, 'core' + c));
+    tr.appendChild(el('td', { class: 'l' }, who(c)));
     for (const k of coreCols) {
       const td = el('td', { class: 'l', id: 'core' + c + '-' + k });
       tr.appendChild(td);
@@ -243,7 +246,7 @@ function setupGpu() {
     for (let c = 0; c < C; c++) {
       const r = listRows[running[c].pc];
       if (!running[c].run || !r) continue;
-      setText(r.who, (r.who.textContent ? r.who.textContent + ' ' : '') + 'core' + c);
+      setText(r.who, (r.who.textContent ? r.who.textContent + ' ' : '') + who(c));
       setClass(r.tr, 'pcrow', true);
       marked.push(r);
     }
