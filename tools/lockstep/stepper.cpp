@@ -277,6 +277,11 @@ void Stepper::show_gpu(std::ostream& out) {
     const unsigned tpb = gpu_.threads_per_block;
     out << fmt::format("== cycle {} (of 0..{}) == {} on {} x {}{}\n", cycle_, last(), reader_.meta().value("program", ""),
                        plural(gpu_.cores, "core"), plural(tpb, "thread"), now_.done ? "  [DONE]" : "");
+    for (size_t c = 0; c < now_.warp_schedulers.size(); ++c) {   // with several warps a core
+        const gpu::WarpSchedulerView& ws = now_.warp_schedulers[c];
+        out << fmt::format("core{} front end: {} (last granted warp{}, {})\n", c,
+                           ws.owner_valid ? fmt::format("warp{}", ws.owner) : "free", ws.last, gpu_.warp_scheduler);
+    }
     for (unsigned c = 0; c < gpu_.contexts(); ++c) {   // per warp; one a core without a warps: section
         const gpu::CoreView& k = now_.cores[c];
         const bool decoded = k.state != CoreState::Idle && k.state != CoreState::Fetch && k.state != CoreState::Done;
