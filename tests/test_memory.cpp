@@ -33,6 +33,45 @@ TEST(Memory, LatencyDelaysTheAnswerByThatManyCycles) {
     EXPECT_EQ(resp[0].read_data, 6u);
 }
 
+// A bandwidth of 2 answers at most two requests a cycle, the channels in turn after the last
+// one answered; the others wait on (and a request held after its answer counts as new).
+TEST(Memory, BandwidthAnswersThatManyRequestsACycleInTurn) {
+    Memory mem("data", 16, 8, 4, 0, true, 2);
+    mem.load({10, 11, 12, 13});
+    std::vector<MemRequest> req(4);
+    for (unsigned ch = 0; ch < 4; ++ch) {
+        req[ch].read_valid = true;
+        req[ch].read_address = ch;
+    }
+    const auto answered = [&](uint64_t cycle) {
+        std::string who;
+        const auto& resp = mem.respond(req, cycle);
+        for (unsigned ch = 0; ch < 4; ++ch) {
+            if (resp[ch].read_ready) who += std::to_string(ch) + "=" + std::to_string(resp[ch].read_data) + " ";
+        }
+        mem.clock(req);
+        return who;
+    };
+    EXPECT_EQ(answered(1), "0=10 1=11 ");
+    req[0].read_valid = req[1].read_valid = false;   // those two got their words
+    EXPECT_EQ(answered(2), "2=12 3=13 ");
+    req[0].read_valid = req[1].read_valid = true;     // all four ask again: the turn starts after 3
+    req[2].read_valid = false;
+    EXPECT_EQ(answered(3), "0=10 1=11 ");
+    req[0].read_valid = false;
+    EXPECT_EQ(answered(4), "1=11 3=13 ");
+}
+
+// Without a bandwidth every due request is answered in the same cycle.
+TEST(Memory, NoBandwidthLimitAnswersEveryDueRequest) {
+    Memory mem("data", 16, 8, 4, 1, true);
+    std::vector<MemRequest> req(4);
+    for (auto& r : req) r.read_valid = true;
+    for (const auto& r : mem.respond(req, 1)) EXPECT_FALSE(r.read_ready);
+    mem.clock(req);
+    for (const auto& r : mem.respond(req, 2)) EXPECT_TRUE(r.read_ready);
+}
+
 TEST(Memory, WriteLandsAtTheEdgeAfterItIsAnswered) {
     Memory mem("data", 16, 8, 2, 0, true);
     std::vector<MemRequest> req(2);

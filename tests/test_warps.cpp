@@ -127,6 +127,29 @@ TEST(Warps, EachWarpDivergesOnItsOwn) {
     }
 }
 
+// memory.bandwidth answers at most that many data requests a cycle: the same results, more
+// cycles; memory.data_latency slows data memory alone (the fetches keep memory.latency).
+TEST(Warps, DataMemoryBandwidthAndLatency) {
+    const std::string path = source_path("programs/memory_bound.asm");
+    std::map<std::string, nlohmann::json> runs;
+    for (const auto& [name, memory] : std::map<std::string, std::string>{
+             {"free", ""},
+             {"narrow", "memory:\n  bandwidth: 1\n"},
+             {"slow", "memory:\n  data_latency: 8\n"},
+             {"all slow", "memory:\n  latency: 8\n"}}) {
+        const CliRun run = run_cli("run " + path + " --config " +
+                                   warps_config("mem-" + std::to_string(runs.size()) + ".yaml", 2, 2, "gto", memory) +
+                                   " --json");
+        ASSERT_EQ(run.status, 0) << name << ": " << run.err;
+        EXPECT_EQ(run.json["mismatches"], 0) << name;
+        runs[name] = run.json;
+    }
+    for (const auto& [name, json] : runs) EXPECT_EQ(memory_of(json, 96, 32), memory_of(runs["free"], 96, 32)) << name;
+    EXPECT_GT(runs["narrow"]["cycles"].get<uint64_t>(), runs["free"]["cycles"].get<uint64_t>());
+    EXPECT_GT(runs["slow"]["cycles"].get<uint64_t>(), runs["free"]["cycles"].get<uint64_t>());
+    EXPECT_GT(runs["all slow"]["cycles"].get<uint64_t>(), runs["slow"]["cycles"].get<uint64_t>());
+}
+
 TEST(Warps, ConfigSectionErrors) {
     const auto error_of = [](const std::string& yaml) {
         try {
@@ -148,6 +171,11 @@ TEST(Warps, ConfigSectionErrors) {
     EXPECT_EQ(gto.gpu.warps_per_core, 3u);
     EXPECT_EQ(gto.gpu.warp_scheduler, "gto");
     EXPECT_EQ(parse_config("warps:\n  count: 2\n", "c.yaml").gpu.warp_scheduler, "rr");
+    EXPECT_NE(error_of("memory:\n  bandwidth: 65\n").find("c.yaml:2:"), std::string::npos);
+    EXPECT_NE(error_of("memory:\n  data_latency: 65\n").find("c.yaml:2:"), std::string::npos);
+    const Config memory = parse_config("memory:\n  latency: 3\n", "c.yaml");
+    EXPECT_EQ(memory.memory.data_memory_latency(), 3u);
+    EXPECT_EQ(parse_config("memory:\n  latency: 3\n  data_latency: 0\n", "c.yaml").memory.data_memory_latency(), 0u);
 }
 
 }  // namespace
