@@ -245,8 +245,11 @@ module scheduler import gpu_pkg::*; #(
         state_d = CoreWait;
       end
       CoreWait: begin
-        if (!lsu_busy && !tc_busy_i && (own_i || grant_i)) begin
-          state_d = CoreExecute;
+        // The warp also needs the front end: it owns it or is granted it at this edge.
+        if (!lsu_busy && !tc_busy_i) begin
+          if (own_i || grant_i) begin
+            state_d = CoreExecute;
+          end
         end
       end
       CoreExecute: begin
