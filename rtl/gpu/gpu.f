@@ -9,6 +9,7 @@ controller.sv
 fetcher.sv
 decoder.sv
 scheduler.sv
+warp_scheduler.sv
 alu.sv
 lsu.sv
 registers.sv

@@ -2,7 +2,10 @@
 // and one memory controller each for data and program memory (docs/architecture.md). With
 // TcRows > 0 each core also has a tensor core with its own tile port to data memory. With
 // StackDepth > 0 each core runs divergent branches on a reconvergence stack, and program
-// words carry each branch's reconvergence PC above the instruction.
+// words carry each branch's reconvergence PC above the instruction. With WarpsPerCore > 1
+// each core holds that many resident warps (blocks), context x = w*NumCores + c being warp w
+// of core c; the dispatcher hands blocks to contexts and every per-core observation port
+// but the fetcher's is per context (docs/architecture.md, "Warps").
 module gpu import gpu_pkg::*; #(
   // Compute cores.
   parameter int unsigned NumCores = 2,
@@ -29,16 +32,24 @@ module gpu import gpu_pkg::*; #(
   parameter int unsigned TcAccBits = 32,
   // Reconvergence-stack entries per core (0: off, a divergent branch stops the core; 3..32).
   parameter int unsigned StackDepth = 0,
+  // Resident warps per core (1: one block at a time; 2..8).
+  parameter int unsigned WarpsPerCore = 1,
+  // Warp scheduler: 0 round robin, 1 greedy-then-oldest.
+  parameter int unsigned WarpScheduler = 0,
+  // Width of a warp index.
+  localparam int unsigned WBits = (WarpsPerCore > 1) ? $clog2(WarpsPerCore) : 1,
+  // Warp contexts: warp w of core c is context w*NumCores + c.
+  localparam int unsigned NumContexts = NumCores * WarpsPerCore,
   // Program-memory word: the instruction, then {exit, ipdom} when StackDepth > 0.
   localparam int unsigned ProgWordBits = (StackDepth > 0) ? 16 + ProgramAddrBits + 1 : 16,
   // Stack entries per core on the observation ports (one, reading 0, without a stack) and
   // the stack pointer's width.
   localparam int unsigned StackEntries = (StackDepth > 0) ? StackDepth : 1,
   localparam int unsigned SpBits = $clog2(StackEntries + 1),
-  // Stack entries of all cores on the observation ports.
-  localparam int unsigned NumStackEntries = NumCores * StackEntries,
-  // Thread slots in the whole GPU.
-  localparam int unsigned NumThreads = NumCores * ThreadsPerBlock,
+  // Stack entries of all contexts on the observation ports.
+  localparam int unsigned NumStackEntries = NumContexts * StackEntries,
+  // Thread slots of all contexts (lane t of context x at x*ThreadsPerBlock + t).
+  localparam int unsigned NumThreads = NumContexts * ThreadsPerBlock,
   // Width of a per-core thread count.
   localparam int unsigned CountBits = $clog2(ThreadsPerBlock) + 1,
   // Tensor-core grid of the observation ports: 1 x 1 without a tensor core.
@@ -77,29 +88,34 @@ module gpu import gpu_pkg::*; #(
   output logic [NumCores-1:0][DataBits-1:0]                tc_write_address_o,
   output logic [NumCores-1:0][DataBits-1:0]                tc_write_data_o,
   input  logic [NumCores-1:0]                              tc_write_ready_i,
-  // Observation (copies of unit flops, read by the lock-step harness every cycle).
-  output logic [NumCores-1:0][2:0]                         dbg_core_state_o,
-  output logic [NumCores-1:0][ProgramAddrBits-1:0]         dbg_core_pc_o,
-  output logic [NumCores-1:0]                              dbg_core_diverged_o,
-  output logic [NumCores-1:0]                              dbg_core_start_o,
-  output logic [NumCores-1:0]                              dbg_core_reset_o,
-  output logic [NumCores-1:0][7:0]                         dbg_core_block_o,
-  output logic [NumCores-1:0][CountBits-1:0]               dbg_core_threads_o,
+  // Observation (copies of unit flops, read by the lock-step harness every cycle); the
+  // dbg_core_* ports and the instruction are per context, the fetcher's state per core.
+  output logic [NumContexts-1:0][2:0]                      dbg_core_state_o,
+  output logic [NumContexts-1:0][ProgramAddrBits-1:0]      dbg_core_pc_o,
+  output logic [NumContexts-1:0]                           dbg_core_diverged_o,
+  output logic [NumContexts-1:0]                           dbg_core_start_o,
+  output logic [NumContexts-1:0]                           dbg_core_reset_o,
+  output logic [NumContexts-1:0][7:0]                      dbg_core_block_o,
+  output logic [NumContexts-1:0][CountBits-1:0]            dbg_core_threads_o,
   output logic [NumCores-1:0][1:0]                         dbg_fetcher_state_o,
-  output logic [NumCores-1:0][15:0]                        dbg_instruction_o,
+  output logic [NumContexts-1:0][15:0]                     dbg_instruction_o,
   output logic [NumThreads-1:0][1:0]                       dbg_lsu_state_o,
   output logic [NumThreads-1:0][DataBits-1:0]              dbg_lsu_out_o,
   output logic [NumThreads-1:0][DataBits-1:0]              dbg_alu_out_o,
   output logic [NumThreads-1:0][2:0]                       dbg_nzp_o,
   output logic [NumThreads-1:0][ProgramAddrBits-1:0]       dbg_next_pc_o,
   output logic [NumThreads*16-1:0][DataBits-1:0]           dbg_regs_o,
-  // Branch divergence, per core (0 without a reconvergence stack): active lanes, stack
-  // pointer, overflow, the fetcher's reconvergence PC and the stack entries, entry i of core c
-  // at index c*StackEntries + i.
-  output logic [NumCores-1:0][ThreadsPerBlock-1:0]         dbg_core_active_o,
-  output logic [NumCores-1:0][SpBits-1:0]                  dbg_core_sp_o,
-  output logic [NumCores-1:0]                              dbg_core_overflow_o,
-  output logic [NumCores-1:0][ProgramAddrBits:0]           dbg_core_reconv_o,
+  // Warp schedulers, per core (0 with one warp a core).
+  output logic [NumCores-1:0]                              dbg_warp_owner_valid_o,
+  output logic [NumCores-1:0][WBits-1:0]                   dbg_warp_owner_o,
+  output logic [NumCores-1:0][WBits-1:0]                   dbg_warp_last_o,
+  // Branch divergence, per context (0 without a reconvergence stack): active lanes, stack
+  // pointer, overflow, the warp's reconvergence PC and the stack entries, entry i of context
+  // x at index x*StackEntries + i.
+  output logic [NumContexts-1:0][ThreadsPerBlock-1:0]      dbg_core_active_o,
+  output logic [NumContexts-1:0][SpBits-1:0]               dbg_core_sp_o,
+  output logic [NumContexts-1:0]                           dbg_core_overflow_o,
+  output logic [NumContexts-1:0][ProgramAddrBits:0]        dbg_core_reconv_o,
   output logic [NumStackEntries-1:0][ProgramAddrBits-1:0]  dbg_stack_pc_o,
   output logic [NumStackEntries-1:0][ProgramAddrBits:0]    dbg_stack_rpc_o,
   output logic [NumStackEntries-1:0][ThreadsPerBlock-1:0]  dbg_stack_mask_o,
@@ -133,12 +149,12 @@ module gpu import gpu_pkg::*; #(
 
   logic [7:0] thread_count;
 
-  // Dispatcher outputs.
-  logic [NumCores-1:0]                core_start;
-  logic [NumCores-1:0]                core_reset;
-  logic [NumCores-1:0][7:0]           core_block_id;
-  logic [NumCores-1:0][CountBits-1:0] core_thread_count;
-  logic [NumCores-1:0]                core_done;
+  // Dispatcher outputs, per context.
+  logic [NumContexts-1:0]                core_start;
+  logic [NumContexts-1:0]                core_reset;
+  logic [NumContexts-1:0][7:0]           core_block_id;
+  logic [NumContexts-1:0][CountBits-1:0] core_thread_count;
+  logic [NumContexts-1:0]                core_done;
 
   // Fetchers <-> program-memory controller.
   logic [NumCores-1:0]                      fetch_read_valid;
@@ -164,8 +180,9 @@ module gpu import gpu_pkg::*; #(
     .thread_count_o(thread_count)
   );
 
+  // The dispatcher's per-core registers are per context: blocks go to the lowest free context.
   dispatcher #(
-    .NumCores       (NumCores),
+    .NumCores       (NumContexts),
     .ThreadsPerBlock(ThreadsPerBlock)
   ) u_dispatcher (
     .clk_i,
@@ -181,6 +198,71 @@ module gpu import gpu_pkg::*; #(
   );
 
   for (genvar c = 0; c < NumCores; c++) begin : g_core
+    // This core's per-warp and per-lane signals (warp w, lane t at w*ThreadsPerBlock + t),
+    // copied to and from context w*NumCores + c.
+    localparam int unsigned Lanes = WarpsPerCore * ThreadsPerBlock;
+    logic [WarpsPerCore-1:0]                           warp_reset, warp_start, warp_done;
+    logic [WarpsPerCore-1:0][7:0]                      warp_block_id;
+    logic [WarpsPerCore-1:0][CountBits-1:0]            warp_thread_count;
+    logic [Lanes-1:0]                                  read_valid, read_ready, write_valid, write_ready;
+    logic [Lanes-1:0][DataBits-1:0]                    read_address, read_data;
+    logic [Lanes-1:0][DataBits-1:0]                    write_address, write_data;
+    logic [WarpsPerCore-1:0][2:0]                      state;
+    logic [WarpsPerCore-1:0][ProgramAddrBits-1:0]      pc;
+    logic [WarpsPerCore-1:0]                           diverged, overflow;
+    logic [WarpsPerCore-1:0][15:0]                     instruction;
+    logic [Lanes-1:0][1:0]                             lsu_state;
+    logic [Lanes-1:0][DataBits-1:0]                    lsu_out, alu_out;
+    logic [Lanes-1:0][2:0]                             nzp;
+    logic [Lanes-1:0][ProgramAddrBits-1:0]             next_pc;
+    logic [Lanes*16-1:0][DataBits-1:0]                 regs;
+    logic [WarpsPerCore-1:0][ThreadsPerBlock-1:0]      active;
+    logic [WarpsPerCore-1:0][SpBits-1:0]               sp;
+    logic [WarpsPerCore-1:0][ProgramAddrBits:0]        reconv;
+    logic [WarpsPerCore*StackEntries-1:0][ProgramAddrBits-1:0] stack_pc;
+    logic [WarpsPerCore*StackEntries-1:0][ProgramAddrBits:0]   stack_rpc;
+    logic [WarpsPerCore*StackEntries-1:0][ThreadsPerBlock-1:0] stack_mask;
+
+    for (genvar w = 0; w < WarpsPerCore; w++) begin : g_context
+      // Context x, its lanes (x*ThreadsPerBlock ...) and its stack entries.
+      localparam int unsigned X = w * NumCores + c;
+      localparam int unsigned T = w * ThreadsPerBlock;
+      localparam int unsigned S = w * StackEntries;
+
+      assign warp_reset[w]        = reset || core_reset[X];
+      assign warp_start[w]        = core_start[X];
+      assign warp_block_id[w]     = core_block_id[X];
+      assign warp_thread_count[w] = core_thread_count[X];
+      assign core_done[X]         = warp_done[w];
+
+      assign lsu_read_valid_d[X*ThreadsPerBlock +: ThreadsPerBlock]    = read_valid[T +: ThreadsPerBlock];
+      assign lsu_read_address_d[X*ThreadsPerBlock +: ThreadsPerBlock]  = read_address[T +: ThreadsPerBlock];
+      assign lsu_write_valid_d[X*ThreadsPerBlock +: ThreadsPerBlock]   = write_valid[T +: ThreadsPerBlock];
+      assign lsu_write_address_d[X*ThreadsPerBlock +: ThreadsPerBlock] = write_address[T +: ThreadsPerBlock];
+      assign lsu_write_data_d[X*ThreadsPerBlock +: ThreadsPerBlock]    = write_data[T +: ThreadsPerBlock];
+      assign read_ready[T +: ThreadsPerBlock]  = lsu_read_ready_q[X*ThreadsPerBlock +: ThreadsPerBlock];
+      assign read_data[T +: ThreadsPerBlock]   = lsu_read_data_q[X*ThreadsPerBlock +: ThreadsPerBlock];
+      assign write_ready[T +: ThreadsPerBlock] = lsu_write_ready_q[X*ThreadsPerBlock +: ThreadsPerBlock];
+
+      assign dbg_core_state_o[X]    = state[w];
+      assign dbg_core_pc_o[X]       = pc[w];
+      assign dbg_core_diverged_o[X] = diverged[w];
+      assign dbg_instruction_o[X]   = instruction[w];
+      assign dbg_core_active_o[X]   = active[w];
+      assign dbg_core_sp_o[X]       = sp[w];
+      assign dbg_core_overflow_o[X] = overflow[w];
+      assign dbg_core_reconv_o[X]   = reconv[w];
+      assign dbg_lsu_state_o[X*ThreadsPerBlock +: ThreadsPerBlock] = lsu_state[T +: ThreadsPerBlock];
+      assign dbg_lsu_out_o[X*ThreadsPerBlock +: ThreadsPerBlock]   = lsu_out[T +: ThreadsPerBlock];
+      assign dbg_alu_out_o[X*ThreadsPerBlock +: ThreadsPerBlock]   = alu_out[T +: ThreadsPerBlock];
+      assign dbg_nzp_o[X*ThreadsPerBlock +: ThreadsPerBlock]       = nzp[T +: ThreadsPerBlock];
+      assign dbg_next_pc_o[X*ThreadsPerBlock +: ThreadsPerBlock]   = next_pc[T +: ThreadsPerBlock];
+      assign dbg_regs_o[X*ThreadsPerBlock*16 +: ThreadsPerBlock*16] = regs[T*16 +: ThreadsPerBlock*16];
+      assign dbg_stack_pc_o[X*StackEntries +: StackEntries]   = stack_pc[S +: StackEntries];
+      assign dbg_stack_rpc_o[X*StackEntries +: StackEntries]  = stack_rpc[S +: StackEntries];
+      assign dbg_stack_mask_o[X*StackEntries +: StackEntries] = stack_mask[S +: StackEntries];
+    end
+
     // This core's tensor-core observation, copied into the core-major arrays below.
     logic [TcInBits-1:0]  tc_a    [TcNumA];
     logic [TcInBits-1:0]  tc_b    [TcNumB];
@@ -204,26 +286,28 @@ module gpu import gpu_pkg::*; #(
       .TcDataflow     (TcDataflow),
       .TcInBits       (TcInBits),
       .TcAccBits      (TcAccBits),
-      .StackDepth     (StackDepth)
+      .StackDepth     (StackDepth),
+      .WarpsPerCore   (WarpsPerCore),
+      .WarpScheduler  (WarpScheduler)
     ) u_core (
       .clk_i,
-      .reset_i             (reset || core_reset[c]),
-      .start_i             (core_start[c]),
-      .block_id_i          (core_block_id[c]),
-      .thread_count_i      (core_thread_count[c]),
-      .done_o              (core_done[c]),
+      .warp_reset_i        (warp_reset),
+      .start_i             (warp_start),
+      .block_id_i          (warp_block_id),
+      .thread_count_i      (warp_thread_count),
+      .done_o              (warp_done),
       .prog_read_valid_o   (fetch_read_valid[c]),
       .prog_read_address_o (fetch_read_address[c]),
       .prog_read_ready_i   (fetch_read_ready[c]),
       .prog_read_data_i    (fetch_read_data[c]),
-      .data_read_valid_o   (lsu_read_valid_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_read_address_o (lsu_read_address_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_read_ready_i   (lsu_read_ready_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_read_data_i    (lsu_read_data_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_write_valid_o  (lsu_write_valid_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_write_address_o(lsu_write_address_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_write_data_o   (lsu_write_data_d[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .data_write_ready_i  (lsu_write_ready_q[c*ThreadsPerBlock +: ThreadsPerBlock]),
+      .data_read_valid_o   (read_valid),
+      .data_read_address_o (read_address),
+      .data_read_ready_i   (read_ready),
+      .data_read_data_i    (read_data),
+      .data_write_valid_o  (write_valid),
+      .data_write_address_o(write_address),
+      .data_write_data_o   (write_data),
+      .data_write_ready_i  (write_ready),
       .tc_read_valid_o     (tc_read_valid_o[c]),
       .tc_read_address_o   (tc_read_address_o[c]),
       .tc_read_ready_i     (tc_read_ready_i[c]),
@@ -232,24 +316,27 @@ module gpu import gpu_pkg::*; #(
       .tc_write_address_o  (tc_write_address_o[c]),
       .tc_write_data_o     (tc_write_data_o[c]),
       .tc_write_ready_i    (tc_write_ready_i[c]),
-      .dbg_state_o         (dbg_core_state_o[c]),
-      .dbg_pc_o            (dbg_core_pc_o[c]),
-      .dbg_diverged_o      (dbg_core_diverged_o[c]),
+      .dbg_state_o         (state),
+      .dbg_pc_o            (pc),
+      .dbg_diverged_o      (diverged),
       .dbg_fetcher_state_o (dbg_fetcher_state_o[c]),
-      .dbg_instruction_o   (dbg_instruction_o[c]),
-      .dbg_lsu_state_o     (dbg_lsu_state_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_lsu_out_o       (dbg_lsu_out_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_alu_out_o       (dbg_alu_out_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_nzp_o           (dbg_nzp_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_next_pc_o       (dbg_next_pc_o[c*ThreadsPerBlock +: ThreadsPerBlock]),
-      .dbg_regs_o          (dbg_regs_o[c*ThreadsPerBlock*16 +: ThreadsPerBlock*16]),
-      .dbg_active_o        (dbg_core_active_o[c]),
-      .dbg_sp_o            (dbg_core_sp_o[c]),
-      .dbg_overflow_o      (dbg_core_overflow_o[c]),
-      .dbg_reconv_o        (dbg_core_reconv_o[c]),
-      .dbg_stack_pc_o      (dbg_stack_pc_o[c*StackEntries +: StackEntries]),
-      .dbg_stack_rpc_o     (dbg_stack_rpc_o[c*StackEntries +: StackEntries]),
-      .dbg_stack_mask_o    (dbg_stack_mask_o[c*StackEntries +: StackEntries]),
+      .dbg_instruction_o   (instruction),
+      .dbg_lsu_state_o     (lsu_state),
+      .dbg_lsu_out_o       (lsu_out),
+      .dbg_alu_out_o       (alu_out),
+      .dbg_nzp_o           (nzp),
+      .dbg_next_pc_o       (next_pc),
+      .dbg_regs_o          (regs),
+      .dbg_warp_owner_valid_o(dbg_warp_owner_valid_o[c]),
+      .dbg_warp_owner_o    (dbg_warp_owner_o[c]),
+      .dbg_warp_last_o     (dbg_warp_last_o[c]),
+      .dbg_active_o        (active),
+      .dbg_sp_o            (sp),
+      .dbg_overflow_o      (overflow),
+      .dbg_reconv_o        (reconv),
+      .dbg_stack_pc_o      (stack_pc),
+      .dbg_stack_rpc_o     (stack_rpc),
+      .dbg_stack_mask_o    (stack_mask),
       .dbg_tc_state_o       (dbg_tc_state_o[c]),
       .dbg_tc_op_o          (dbg_tc_op_o[c]),
       .dbg_tc_fault_o       (dbg_tc_fault_o[c]),

@@ -4,6 +4,8 @@
 // runs both paths of a divergent branch one after the other and joins them again at the
 // branch's reconvergence PC (docs/architecture.md, "Branch divergence").
 // WAIT also lasts while the core's tensor core is busy with a tile instruction.
+// One scheduler per warp (docs/architecture.md, "Warps"): FETCH -> DECODE needs the front end
+// (own_i), and WAIT -> EXECUTE needs it or the warp scheduler's grant (grant_i) in this edge.
 module scheduler import gpu_pkg::*; #(
   // Thread slots per core.
   parameter int unsigned ThreadsPerBlock = 4,
@@ -29,7 +31,17 @@ module scheduler import gpu_pkg::*; #(
   input  logic [ThreadsPerBlock-1:0][ProgramAddrBits-1:0]  next_pc_i,
   // The tensor core is busy (tied to 0 without one).
   input  logic                                             tc_busy_i,
+  // This warp owns the core's front end / is granted it at this edge (warp_scheduler).
+  input  logic                                             own_i,
+  input  logic                                             grant_i,
   output core_state_e                                      state_o,
+  // The state after this edge (for the warp scheduler's assertions only).
+  output core_state_e                                      state_next_o,
+  // In UPDATE, this UPDATE goes on to FETCH (not RET ending the block, not divergence, not
+  // overflow); from registered values only, so the warp scheduler's pick makes no loop.
+  output logic                                             to_fetch_o,
+  // Some active lane's LSU is requesting or waiting.
+  output logic                                             lsu_busy_o,
   output logic [ProgramAddrBits-1:0]                       pc_o,
   output logic                                             done_o,
   output logic                                             diverged_o,
@@ -166,6 +178,38 @@ module scheduler import gpu_pkg::*; #(
     split_overflow = split_sp > (SpBits + 1)'(StackDepth);
   end
 
+  // RET with a stack: the active lanes leave every entry in use, then the top is popped and
+  // the stack settles; the block is done when no entry is left.
+  logic [StackEntries-1:0][ThreadsPerBlock-1:0] ret_stack_mask;
+  logic [SpBits-1:0]                            ret_sp;
+
+  always_comb begin
+    ret_stack_mask = stack_mask_q;
+    ret_sp         = '0;
+    if (StackDepth > 0) begin
+      for (int unsigned i = 0; i < StackEntries; i++) begin
+        if (SpBits'(i) < sp_q) begin
+          ret_stack_mask[i] = stack_mask_q[i] & ~top_mask;
+        end
+      end
+      ret_sp = settle(sp_q - SpBits'(1), stack_pc_q, stack_rpc_q, ret_stack_mask);
+    end
+  end
+
+  // Where UPDATE goes: FETCH, or DONE (RET ending the block, divergence without a stack,
+  // stack overflow).
+  logic update_to_fetch;
+
+  always_comb begin
+    if (StackDepth == 0) begin
+      update_to_fetch = !ret_i && pcs_agree;
+    end else if (ret_i) begin
+      update_to_fetch = ret_sp != '0;
+    end else begin
+      update_to_fetch = uniform || !split_overflow;
+    end
+  end
+
   always_comb begin
     state_d      = state_q;
     pc_d         = pc_q;
@@ -190,7 +234,7 @@ module scheduler import gpu_pkg::*; #(
         end
       end
       CoreFetch: begin
-        if (fetcher_state_i == FetchFetched) begin
+        if (own_i && fetcher_state_i == FetchFetched) begin
           state_d = CoreDecode;
         end
       end
@@ -201,8 +245,11 @@ module scheduler import gpu_pkg::*; #(
         state_d = CoreWait;
       end
       CoreWait: begin
+        // The warp also needs the front end: it owns it or is granted it at this edge.
         if (!lsu_busy && !tc_busy_i) begin
-          state_d = CoreExecute;
+          if (own_i || grant_i) begin
+            state_d = CoreExecute;
+          end
         end
       end
       CoreExecute: begin
@@ -222,12 +269,8 @@ module scheduler import gpu_pkg::*; #(
           end
         end else if (ret_i) begin
           // The active lanes leave every entry; the next entry with lanes left runs on.
-          for (int unsigned i = 0; i < StackEntries; i++) begin
-            if (SpBits'(i) < sp_q) begin
-              stack_mask_d[i] = stack_mask_q[i] & ~top_mask;
-            end
-          end
-          sp_d = settle(sp_q - SpBits'(1), stack_pc_d, stack_rpc_d, stack_mask_d);
+          stack_mask_d = ret_stack_mask;
+          sp_d         = ret_sp;
           if (sp_d == '0) begin
             done_d  = 1'b1;
             state_d = CoreDone;
@@ -304,6 +347,9 @@ module scheduler import gpu_pkg::*; #(
   end
 
   assign state_o      = state_q;
+  assign state_next_o = state_d;
+  assign to_fetch_o   = state_q == CoreUpdate && update_to_fetch;
+  assign lsu_busy_o   = lsu_busy;
   assign pc_o         = pc_q;
   assign done_o       = done_q;
   assign diverged_o   = diverged_q;

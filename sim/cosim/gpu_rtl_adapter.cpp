@@ -23,7 +23,13 @@ using lockstep::cosim::set;
 
 constexpr unsigned kCores = LS_NumCores, kTpb = LS_ThreadsPerBlock, kDataChannels = LS_DataChannels,
                    kProgramChannels = LS_ProgramChannels, kDataBits = LS_DataBits, kPcBits = LS_ProgramAddrBits;
-constexpr unsigned kThreads = kCores * kTpb;
+// Warps (docs/architecture.md, "Warps"): context x = w * kCores + c is warp w of core c; the
+// per-core observation ports but the fetcher's are per context, the per-thread ports per
+// context lane x * kTpb + t. With one warp a core the warp schedulers are not observed.
+constexpr unsigned kWarps = LS_WarpsPerCore;
+constexpr unsigned kContexts = kCores * kWarps;
+constexpr unsigned kWBits = [] { unsigned b = 0; while ((1u << b) < kWarps) ++b; return b > 0 ? b : 1; }();
+constexpr unsigned kThreads = kContexts * kTpb;
 constexpr unsigned kCountBits = [] { unsigned b = 0; while ((1u << b) < kTpb) ++b; return b + 1; }();
 // Tensor core (TcRows = 0: none; its ports then have one entry and read 0).
 constexpr unsigned kTcRows = LS_TcRows, kTcCols = LS_TcCols, kTcIn = LS_TcInBits, kTcAcc = LS_TcAccBits;
@@ -81,17 +87,25 @@ public:
     void observe(GpuSnapshot& out) const override {
         const Vgpu& t = *top_;
         out.done = t.done_o;
-        for (unsigned c = 0; c < kCores; ++c) {
-            CoreView& v = out.cores[c];
-            v.state = static_cast<CoreState>(get(t.dbg_core_state_o, c * 3, 3));
-            v.pc = get(t.dbg_core_pc_o, c * kPcBits, kPcBits);
-            v.diverged = get(t.dbg_core_diverged_o, c, 1);
-            v.start = get(t.dbg_core_start_o, c, 1);
-            v.reset = get(t.dbg_core_reset_o, c, 1);
-            v.block_id = get(t.dbg_core_block_o, c * 8, 8);
-            v.thread_count = get(t.dbg_core_threads_o, c * kCountBits, kCountBits);
-            v.fetcher = static_cast<FetcherState>(get(t.dbg_fetcher_state_o, c * 2, 2));
-            v.instruction = static_cast<uint16_t>(get(t.dbg_instruction_o, c * 16, 16));
+        for (unsigned x = 0; x < kContexts; ++x) {
+            CoreView& v = out.cores[x];
+            v.state = static_cast<CoreState>(get(t.dbg_core_state_o, x * 3, 3));
+            v.pc = get(t.dbg_core_pc_o, x * kPcBits, kPcBits);
+            v.diverged = get(t.dbg_core_diverged_o, x, 1);
+            v.start = get(t.dbg_core_start_o, x, 1);
+            v.reset = get(t.dbg_core_reset_o, x, 1);
+            v.block_id = get(t.dbg_core_block_o, x * 8, 8);
+            v.thread_count = get(t.dbg_core_threads_o, x * kCountBits, kCountBits);
+            v.fetcher = static_cast<FetcherState>(get(t.dbg_fetcher_state_o, (x % kCores) * 2, 2));
+            v.instruction = static_cast<uint16_t>(get(t.dbg_instruction_o, x * 16, 16));
+        }
+        if constexpr (kWarps > 1) {
+            for (unsigned c = 0; c < kCores; ++c) {
+                WarpSchedulerView& w = out.warp_schedulers[c];
+                w.owner_valid = get(t.dbg_warp_owner_valid_o, c, 1);
+                w.owner = get(t.dbg_warp_owner_o, c * kWBits, kWBits);
+                w.last = get(t.dbg_warp_last_o, c * kWBits, kWBits);
+            }
         }
         for (unsigned i = 0; i < kThreads; ++i) {
             ThreadView& v = out.threads[i];
@@ -123,14 +137,14 @@ public:
 
 private:
     static void observe_stacks(const Vgpu& t, GpuSnapshot& out) {
-        for (unsigned c = 0; c < kCores; ++c) {
-            CoreView& v = out.cores[c];
-            v.active = get(t.dbg_core_active_o, c * kTpb, kTpb);
-            v.reconv = get(t.dbg_core_reconv_o, c * (kPcBits + 1), kPcBits + 1);
-            v.sp = get(t.dbg_core_sp_o, c * kSpBits, kSpBits);
-            v.overflow = get(t.dbg_core_overflow_o, c, 1);
+        for (unsigned x = 0; x < kContexts; ++x) {
+            CoreView& v = out.cores[x];
+            v.active = get(t.dbg_core_active_o, x * kTpb, kTpb);
+            v.reconv = get(t.dbg_core_reconv_o, x * (kPcBits + 1), kPcBits + 1);
+            v.sp = get(t.dbg_core_sp_o, x * kSpBits, kSpBits);
+            v.overflow = get(t.dbg_core_overflow_o, x, 1);
             for (unsigned i = 0; i < kStackDepth; ++i) {
-                const unsigned e = c * kStackEntries + i;
+                const unsigned e = x * kStackEntries + i;
                 StackEntry& s = v.stack[i];
                 s.pc = get(t.dbg_stack_pc_o, e * kPcBits, kPcBits);
                 s.rpc = get(t.dbg_stack_rpc_o, e * (kPcBits + 1), kPcBits + 1);
