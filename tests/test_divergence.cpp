@@ -272,7 +272,7 @@ RET
     }
 }
 
-// SIMT efficiency: the loop kernel's lanes drop out one by one. Slots 0..3 run the loop 1, 1,
+// SIMT efficiency: the loop kernel's lanes drop out one by one (one warp a core). Slots 0..3 run the loop 1, 1,
 // 2 and 3 times: 2 instructions with 4 lanes, then 3 with 4, 3 with 2, 3 with 1, RET with 4:
 // 33 of 12 * 4 = 48 lane-instructions.
 TEST(Divergence, SimtEfficiencyCountsActiveLanes) {
@@ -287,7 +287,8 @@ BRn LOOP
 RET
 )";
     const std::string dir = temp_path("simt-trace");
-    const CliRun run = run_cli("run " + write_temp("simt.asm", source) + " --config " + kPerf + " --json --trace " + dir);
+    const CliRun run = run_cli("run " + write_temp("simt.asm", source) + " --config " +
+                               source_path("tests/fixtures/tiny-gpu-twin.yaml") + " --json --trace " + dir);
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_EQ(run.json["cycles"], 12 * 10 + 4);
     const nlohmann::json& u = run.json["utilisation"];
@@ -334,7 +335,7 @@ TEST(Divergence, StackOverflowStopsWithAClearError) {
         const CliRun run = run_cli("run " + write_temp("deep.asm", nested_in_fall_through(3)) + " --config " +
                                    kPerf4x8 + " --engine " + engine);
         EXPECT_EQ(run.status, 2) << engine;
-        EXPECT_NE(run.err.find("reconvergence stack overflow on core 0 (block 0) at PC 8 (BRzp #11): the "
+        EXPECT_NE(run.err.find("reconvergence stack overflow on core 0 warp 0 (block 0) at PC 8 (BRzp #11): the "
                                "divergent branch needs more than the 5 entries of divergence.stack_depth; raise it "
                                "(up to 32) or nest fewer divergent branches"),
                   std::string::npos)

@@ -91,11 +91,12 @@ TEST(StallReasons, LoadsWaitOnMemory) {
 }
 
 // Every cycle of an instruction that runs with part of the block's lanes is divergence:
-// programs/divergent.asm runs 9 instructions per block on half of its lanes.
+// programs/divergent.asm runs 9 instructions per block on half of its lanes (tiny-gpu's shape
+// with a reconvergence stack and one warp a core, latency 0).
 TEST(StallReasons, DivergentPathsCountAsDivergence) {
+    const std::string twin = source_path("tests/fixtures/tiny-gpu-twin.yaml");
     const std::string dir = temp_path("divergent");
-    const CliRun run = run_cli("run " + source_path("programs/divergent.asm") + " --config " +
-                               source_path("configs/gpu-perf.yaml") + " --json --trace " + dir);
+    const CliRun run = run_cli("run " + source_path("programs/divergent.asm") + " --config " + twin + " --json --trace " + dir);
     ASSERT_EQ(run.status, 0) << run.err;
     const std::map<std::string, unsigned> seen = core0_reasons(dir);
     // Core 0 runs two blocks; each path instruction takes 10 cycles (no LDR or STR on the paths).
@@ -103,8 +104,8 @@ TEST(StallReasons, DivergentPathsCountAsDivergence) {
     // 12 full-width instructions per block are selected once each.
     EXPECT_EQ(seen.at("selected"), 2u * 12);
     const std::string branch_free = temp_path("branch-free");
-    const CliRun plain = run_cli("run " + source_path("programs/branch_free.asm") + " --config " +
-                                 source_path("configs/gpu-perf.yaml") + " --json --trace " + branch_free);
+    const CliRun plain = run_cli("run " + source_path("programs/branch_free.asm") + " --config " + twin +
+                                 " --json --trace " + branch_free);
     ASSERT_EQ(plain.status, 0) << plain.err;
     EXPECT_DOUBLE_EQ(plain.json["utilisation"]["stall_reasons_pct"]["divergence"].get<double>(), 0.0);
     EXPECT_EQ(core0_reasons(branch_free).at("selected"), 2u * 15);
