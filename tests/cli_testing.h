@@ -2,6 +2,8 @@
 // SystemC cannot build a second model shape once a simulation has started).
 #pragma once
 
+#include "common/config.h"
+#include "common/error.h"
 #include "testing.h"
 
 #include <gtest/gtest.h>
@@ -67,6 +69,37 @@ inline std::string program_config(const std::string& path) {
         if (semicolon == ";" && tag == "config:") return name;
     }
     return "";
+}
+
+// The error parse_config gives for `yaml` (as file c.yaml), or "no error".
+inline std::string config_error(const std::string& yaml) {
+    try {
+        parse_config(yaml, "c.yaml");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+// Every value of column `name` of the utilisation.csv in trace directory `dir`, one per record.
+inline std::vector<std::string> utilisation_column(const std::string& dir, const std::string& name) {
+    std::ifstream csv(dir + "/utilisation.csv");
+    std::string header, row;
+    std::getline(csv, header);
+    std::vector<std::string> columns;
+    std::stringstream names(header);
+    for (std::string column; std::getline(names, column, ',');) columns.push_back(column);
+    size_t at = 0;
+    while (at < columns.size() && columns[at] != name) ++at;
+    EXPECT_LT(at, columns.size()) << name << " not in " << header;
+    std::vector<std::string> values;
+    while (std::getline(csv, row)) {
+        std::vector<std::string> cells;
+        std::stringstream cells_of(row);
+        for (std::string cell; std::getline(cells_of, cell, ',');) cells.push_back(cell);
+        values.push_back(at < cells.size() ? cells[at] : "");
+    }
+    return values;
 }
 
 inline std::vector<uint32_t> memory_of(const nlohmann::json& json, size_t from, size_t count) {

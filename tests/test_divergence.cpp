@@ -297,18 +297,11 @@ RET
     EXPECT_DOUBLE_EQ(u["simt_efficiency_pct"].get<double>(), 33 * 100.0 / 48);
     EXPECT_DOUBLE_EQ(u["slot_occupancy_pct"].get<double>(), 100.0);
     // Per cycle: utilisation.csv's core0_simt_efficiency while core 0 runs the block.
-    std::ifstream csv(dir + "/utilisation.csv");
-    std::string header, row;
-    std::getline(csv, header);
-    EXPECT_NE(header.find(",core0_active_threads,"), std::string::npos);
-    EXPECT_NE(header.find(",core0_simt_efficiency,"), std::string::npos);
+    const std::vector<std::string> lanes = utilisation_column(dir, "core0_active_threads");
+    const std::vector<std::string> simt = utilisation_column(dir, "core0_simt_efficiency");
+    ASSERT_EQ(lanes.size(), simt.size());
     std::map<std::string, unsigned> seen;
-    while (std::getline(csv, row)) {
-        std::vector<std::string> cells;
-        std::stringstream cells_of(row);
-        for (std::string cell; std::getline(cells_of, cell, ',');) cells.push_back(cell);
-        ++seen[cells.at(3) + "/" + cells.at(7)];   // core0_active_threads / core0_simt_efficiency
-    }
+    for (size_t i = 0; i < lanes.size(); ++i) ++seen[lanes[i] + "/" + simt[i]];
     // 10 cycles per instruction (start and done records aside): 5 with 4 lanes, 3 with 2, 3 with 1.
     EXPECT_EQ(seen["2/50.0"], 30u);
     EXPECT_EQ(seen["1/25.0"], 30u);
@@ -358,21 +351,13 @@ TEST(Divergence, HundredRandomSeedsAgreeOnGpuPerf4x8) {
 }
 
 TEST(Divergence, ConfigSectionErrors) {
-    const auto error_of = [](const std::string& yaml) {
-        try {
-            parse_config(yaml, "c.yaml");
-        } catch (const Error& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    EXPECT_EQ(error_of("divergence:\n  depth: 4\n"),
+    EXPECT_EQ(config_error("divergence:\n  depth: 4\n"),
               "c.yaml:2: unknown key 'depth' in 'divergence': did you mean 'stack_depth'? (known: stack_depth)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 1\ndivergence: {}\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 1\ndivergence: {}\n"),
               "c.yaml:3: divergence: 'stack_depth' is required (reconvergence stack entries per core, 3..32)");
-    EXPECT_NE(error_of("divergence:\n  stack_depth: 2\n").find("c.yaml:2:"), std::string::npos);
-    EXPECT_NE(error_of("divergence:\n  stack_depth: 33\n").find("3..32"), std::string::npos);
-    EXPECT_EQ(error_of("tensor_core:\n  rows: 2\n  cols: 2\ndivergence:\n  stack_depth: 4\n"),
+    EXPECT_NE(config_error("divergence:\n  stack_depth: 2\n").find("c.yaml:2:"), std::string::npos);
+    EXPECT_NE(config_error("divergence:\n  stack_depth: 33\n").find("3..32"), std::string::npos);
+    EXPECT_EQ(config_error("tensor_core:\n  rows: 2\n  cols: 2\ndivergence:\n  stack_depth: 4\n"),
               "c.yaml:4: divergence: not available with a tensor_core section yet (the tile instructions take "
               "their operands from thread slot 0, which a divergent path may leave out); remove one of the two "
               "sections");

@@ -166,7 +166,7 @@ TEST(Assertions, AFailedAssertionStopsTheRunLikeAMismatch) {
     EXPECT_EQ(m["kind"], "assertion");
     EXPECT_EQ(m["assertion"], "NeverExecutes");
     EXPECT_EQ(m["cycle"], 11) << "core 0 executes its first instruction in cycle 10";
-    EXPECT_EQ(m["unit"], "gpu.g_core[0].u_core.u_decoder");
+    EXPECT_EQ(m["unit"], "gpu.g_core[0].u_core.g_warp[0].u_decoder");
     EXPECT_EQ(m["rtl"], "a core executed");
     EXPECT_NE(m["where"].get<std::string>().find("rtl/gpu/decoder.sv:"), std::string::npos) << m;
     EXPECT_NE(err.find("RTL ASSERTION FAILED at cycle 11"), std::string::npos) << err;

@@ -160,8 +160,9 @@ TEST_F(TensorCoreTraces, CsvHasEachTensorCoresPhaseAndBusyPesAndNamesTheTilePort
         EXPECT_NE(it, head.end()) << name;
         return static_cast<size_t>(it - head.begin());
     };
-    EXPECT_EQ(head[7], "core0_tc_state") << "after each core's own columns";
-    EXPECT_EQ(head[8], "core0_tc_busy_pes");
+    EXPECT_EQ(head[7], "core0_stall");
+    EXPECT_EQ(head[8], "core0_tc_state") << "after each core's own columns";
+    EXPECT_EQ(head[9], "core0_tc_busy_pes");
     EXPECT_EQ(head.back(), "program_ch0_busy");
     EXPECT_EQ(head[head.size() - 3], "tile_port0_busy");
     EXPECT_EQ(head[head.size() - 4], "data_ch3_busy");

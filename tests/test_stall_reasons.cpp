@@ -10,30 +10,10 @@
 namespace lockstep::testing {
 namespace {
 
-// One column of a run's utilisation.csv, every row.
-std::vector<std::string> csv_column(const std::string& dir, const std::string& name) {
-    std::ifstream csv(dir + "/utilisation.csv");
-    std::string header, row;
-    std::getline(csv, header);
-    std::vector<std::string> columns;
-    std::stringstream names(header);
-    for (std::string column; std::getline(names, column, ',');) columns.push_back(column);
-    const auto at = static_cast<size_t>(std::find(columns.begin(), columns.end(), name) - columns.begin());
-    EXPECT_LT(at, columns.size()) << name << " not in " << header;
-    std::vector<std::string> values;
-    while (std::getline(csv, row)) {
-        std::vector<std::string> cells;
-        std::stringstream cells_of(row);
-        for (std::string cell; std::getline(cells_of, cell, ',');) cells.push_back(cell);
-        values.push_back(at < cells.size() ? cells[at] : "");
-    }
-    return values;
-}
-
 // Reason -> cycles of core 0.
 std::map<std::string, unsigned> core0_reasons(const std::string& dir) {
     std::map<std::string, unsigned> seen;
-    for (const std::string& reason : csv_column(dir, "core0_stall")) ++seen[reason];
+    for (const std::string& reason : utilisation_column(dir, "core0_stall")) ++seen[reason];
     return seen;
 }
 
@@ -119,7 +99,8 @@ TEST(StallReasons, TileInstructionsWaitOnTheTensorCore) {
     const CliRun run = run_cli("run " + source_path("programs/matmul_tc_4.asm") + " --config " +
                                source_path("configs/gpu-tc.yaml") + " --json --trace " + dir);
     ASSERT_EQ(run.status, 0) << run.err;
-    const std::vector<std::string> reasons = csv_column(dir, "core0_stall"), tc = csv_column(dir, "core0_tc_state");
+    const std::vector<std::string> reasons = utilisation_column(dir, "core0_stall");
+    const std::vector<std::string> tc = utilisation_column(dir, "core0_tc_state");
     ASSERT_EQ(reasons.size(), tc.size());
     unsigned tensor = 0, busy = 0;
     for (size_t i = 0; i < reasons.size(); ++i) {

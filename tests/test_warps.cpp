@@ -20,26 +20,6 @@ std::string warps_config(const std::string& name, unsigned cores, unsigned warps
                             "warps:\n  count: " + std::to_string(warps) + "\n  scheduler: " + scheduler + "\n" + memory);
 }
 
-// Every column `name` of a trace's utilisation.csv.
-std::vector<std::string> csv_column(const std::string& dir, const std::string& name) {
-    std::ifstream csv(dir + "/utilisation.csv");
-    std::string header, row;
-    std::getline(csv, header);
-    std::vector<std::string> columns;
-    std::stringstream names(header);
-    for (std::string column; std::getline(names, column, ',');) columns.push_back(column);
-    const auto at = static_cast<size_t>(std::find(columns.begin(), columns.end(), name) - columns.begin());
-    EXPECT_LT(at, columns.size()) << name << " not in " << header;
-    std::vector<std::string> values;
-    while (std::getline(csv, row)) {
-        std::vector<std::string> cells;
-        std::stringstream cells_of(row);
-        for (std::string cell; std::getline(cells_of, cell, ',');) cells.push_back(cell);
-        values.push_back(at < cells.size() ? cells[at] : "");
-    }
-    return values;
-}
-
 // The first record in which a warp is DONE.
 size_t first_done(const std::vector<std::string>& states) {
     return static_cast<size_t>(std::find(states.begin(), states.end(), "DONE") - states.begin());
@@ -60,8 +40,8 @@ TEST(Warps, StraightLineCodeSharesTheFrontEnd) {
         ASSERT_EQ(run.status, 0) << run.err;
         EXPECT_EQ(run.json["mismatches"], 0);
         EXPECT_EQ(run.json["cycles"], 2 * 4 * 10 + 4) << policy;
-        warp0[policy] = csv_column(dir, "core0.warp0_state");
-        warp1[policy] = csv_column(dir, "core0.warp1_state");
+        warp0[policy] = utilisation_column(dir, "core0.warp0_state");
+        warp1[policy] = utilisation_column(dir, "core0.warp1_state");
     }
     // gto: block 0 (warp 0) issues its 4 instructions first and is done after 40 cycles + 2.
     EXPECT_EQ(first_done(warp0["gto"]), 2u + 4 * 10);
@@ -151,18 +131,10 @@ TEST(Warps, DataMemoryBandwidthAndLatency) {
 }
 
 TEST(Warps, ConfigSectionErrors) {
-    const auto error_of = [](const std::string& yaml) {
-        try {
-            parse_config(yaml, "c.yaml");
-        } catch (const Error& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    EXPECT_EQ(error_of("warps:\n  scheduler: rr\n"), "c.yaml:1: warps: 'count' is required (resident warps per core, 1..8)");
-    EXPECT_NE(error_of("warps:\n  count: 9\n").find("c.yaml:2:"), std::string::npos);
-    EXPECT_NE(error_of("warps:\n  count: 2\n  scheduler: lrr\n").find("c.yaml:3:"), std::string::npos);
-    EXPECT_EQ(error_of("tensor_core:\n  rows: 2\n  cols: 2\nwarps:\n  count: 2\n"),
+    EXPECT_EQ(config_error("warps:\n  scheduler: rr\n"), "c.yaml:1: warps: 'count' is required (resident warps per core, 1..8)");
+    EXPECT_NE(config_error("warps:\n  count: 9\n").find("c.yaml:2:"), std::string::npos);
+    EXPECT_NE(config_error("warps:\n  count: 2\n  scheduler: lrr\n").find("c.yaml:3:"), std::string::npos);
+    EXPECT_EQ(config_error("tensor_core:\n  rows: 2\n  cols: 2\nwarps:\n  count: 2\n"),
               "c.yaml:4: warps: more than one warp per core is not available with a tensor_core section yet (one "
               "tensor core would serve several warps); remove one of the two sections or use count: 1");
     const Config one = parse_config("tensor_core:\n  rows: 2\n  cols: 2\nwarps:\n  count: 1\n", "c.yaml");
@@ -171,8 +143,8 @@ TEST(Warps, ConfigSectionErrors) {
     EXPECT_EQ(gto.gpu.warps_per_core, 3u);
     EXPECT_EQ(gto.gpu.warp_scheduler, "gto");
     EXPECT_EQ(parse_config("warps:\n  count: 2\n", "c.yaml").gpu.warp_scheduler, "rr");
-    EXPECT_NE(error_of("memory:\n  bandwidth: 65\n").find("c.yaml:2:"), std::string::npos);
-    EXPECT_NE(error_of("memory:\n  data_latency: 65\n").find("c.yaml:2:"), std::string::npos);
+    EXPECT_NE(config_error("memory:\n  bandwidth: 65\n").find("c.yaml:2:"), std::string::npos);
+    EXPECT_NE(config_error("memory:\n  data_latency: 65\n").find("c.yaml:2:"), std::string::npos);
     const Config memory = parse_config("memory:\n  latency: 3\n", "c.yaml");
     EXPECT_EQ(memory.memory.data_memory_latency(), 3u);
     EXPECT_EQ(parse_config("memory:\n  latency: 3\n  data_latency: 0\n", "c.yaml").memory.data_memory_latency(), 0u);

@@ -84,18 +84,20 @@ void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
     SaveFile f("gpu.vcd");
     f.group("clock and launch");
     for (const char* name : {"gpu.clk_i", "gpu.rst_ni", "gpu.start_i", "gpu.done_o"}) f.signal(kBinary, name);
-    f.group(fmt::format("cores {}..0, packed (state 3 bits, PC {} bits, instruction 16 bits each)", g.cores - 1,
-                        g.program_addr_bits));
-    f.signal(kHex, bits("gpu.dbg_core_state_o", g.cores * 3));
-    f.signal(kHex, bits("gpu.dbg_core_pc_o", g.cores * g.program_addr_bits));
-    f.signal(kHex, bits("gpu.dbg_instruction_o", g.cores * 16));
+    // Per warp context x = w * cores + c (one a core without a warps: section).
+    f.group(fmt::format("{} {}..0, packed (state 3 bits, PC {} bits, instruction 16 bits each)",
+                        g.warps() ? "warps" : "cores", g.contexts() - 1, g.program_addr_bits));
+    f.signal(kHex, bits("gpu.dbg_core_state_o", g.contexts() * 3));
+    f.signal(kHex, bits("gpu.dbg_core_pc_o", g.contexts() * g.program_addr_bits));
+    f.signal(kHex, bits("gpu.dbg_instruction_o", g.contexts() * 16));
     f.signal(kHex, bits("gpu.dbg_fetcher_state_o", g.cores * 2));
 
     const std::string core = "gpu.gpu.g_core[0].u_core.";
-    const std::string thread = core + "g_thread[0].";
-    f.group("core 0: state, PC, fetcher; thread 0: LSU state, NZP, next PC");
-    f.signal(kDecimal, core + "core_state[2:0]");
-    f.signal(kDecimal, bits(core + "core_pc", g.program_addr_bits));
+    const std::string warp = core + "g_warp[0].";
+    const std::string thread = warp + "g_thread[0].";
+    f.group("core 0, warp 0: state, PC, the core's fetcher; thread 0: LSU state, NZP, next PC");
+    f.signal(kDecimal, warp + "u_scheduler.state_q[2:0]");
+    f.signal(kDecimal, bits(warp + "u_scheduler.pc_q", g.program_addr_bits));
     f.signal(kDecimal, core + "fetcher_state[1:0]");
     f.signal(kDecimal, thread + "u_lsu.state_q[1:0]");
     f.signal(kBinary, thread + "u_pc.nzp_q[2:0]");
