@@ -2,8 +2,6 @@
 // SystemC cannot build a second model shape once a simulation has started).
 #pragma once
 
-#include "common/config.h"
-#include "common/error.h"
 #include "testing.h"
 
 #include <gtest/gtest.h>
@@ -69,16 +67,6 @@ inline std::string program_config(const std::string& path) {
         if (semicolon == ";" && tag == "config:") return name;
     }
     return "";
-}
-
-// The error parse_config gives for `yaml` (as file c.yaml), or "no error".
-inline std::string config_error(const std::string& yaml) {
-    try {
-        parse_config(yaml, "c.yaml");
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
 }
 
 // Every value of column `name` of the utilisation.csv in trace directory `dir`, one per record.

@@ -9,15 +9,7 @@
 namespace lockstep {
 namespace {
 
-// The message parsing `yaml` fails with, or "no error".
-std::string error_of(const std::string& yaml) {
-    try {
-        parse_config(yaml, "c.yaml");
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
+using testing::config_error;
 
 void expect_defaults(const Config& c) {
     EXPECT_EQ(c.gpu.cores, 2u);
@@ -96,103 +88,103 @@ TEST(Config, Gpu4x8File) {
 
 TEST(ConfigErrors, UnknownKeysAndSections) {
     // The nearest known key (swapped letters count as one edit), or one the name is part of.
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  coers: 2\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\n  coers: 2\n"),
               "c.yaml:3: unknown key 'coers' in 'gpu': did you mean 'cores'? (known: cores, threads_per_block, "
               "data_channels, program_channels, data_width, data_addr_bits, program_addr_bits)");
-    EXPECT_EQ(error_of("memory:\n  latncy: 2\n"),
+    EXPECT_EQ(config_error("memory:\n  latncy: 2\n"),
               "c.yaml:2: unknown key 'latncy' in 'memory': did you mean 'latency'? (known: latency, data_latency, bandwidth)");
-    EXPECT_EQ(error_of("sim:\n  cycles: 2\n"),
+    EXPECT_EQ(config_error("sim:\n  cycles: 2\n"),
               "c.yaml:2: unknown key 'cycles' in 'sim': did you mean 'max_cycles'? (known: max_cycles)");
-    EXPECT_EQ(error_of("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, data_latency, bandwidth)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
+    EXPECT_EQ(config_error("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, data_latency, bandwidth)");
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
               "tensor_core, divergence, warps)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence, warps)");
-    EXPECT_EQ(error_of("gpus:\n  cores: 2\n"),
+    EXPECT_EQ(config_error("gpus:\n  cores: 2\n"),
               "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic, "
               "tensor_core, divergence, warps)");
     // A key of a section written at the top level says which section it belongs in.
-    EXPECT_EQ(error_of("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\nlatency: 3\n"),
+    EXPECT_EQ(config_error("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\nlatency: 3\n"),
               "c.yaml:3: unknown section 'latency': it is a key of 'memory', indent it under 'memory:'");
 }
 
 TEST(ConfigErrors, DuplicateKeys) {
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  cores: 3\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\n  cores: 3\n"),
               "c.yaml:3: duplicate key 'cores' in 'gpu' (first on line 2)");
-    EXPECT_EQ(error_of("sim: {}\nsim: {}\n"), "c.yaml:2: duplicate section 'sim' (first on line 1)");
+    EXPECT_EQ(config_error("sim: {}\nsim: {}\n"), "c.yaml:2: duplicate section 'sim' (first on line 1)");
 }
 
 TEST(ConfigErrors, WrongTypes) {
-    EXPECT_EQ(error_of("gpu:\n  cores: two\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: two\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got 'two'");
-    EXPECT_EQ(error_of("gpu:\n  cores: -1\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: -1\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got '-1'");
-    EXPECT_EQ(error_of("memory:\n  latency: 2.5\n"),
+    EXPECT_EQ(config_error("memory:\n  latency: 2.5\n"),
               "c.yaml:2: memory.latency: expected an unsigned integer, got '2.5'");
-    EXPECT_EQ(error_of("sim:\n  max_cycles: [1, 2]\n"),
+    EXPECT_EQ(config_error("sim:\n  max_cycles: [1, 2]\n"),
               "c.yaml:2: sim.max_cycles: expected an unsigned integer, got a sequence");
-    EXPECT_EQ(error_of("gpu:\n  cores: {a: 1}\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: {a: 1}\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got a mapping");
-    EXPECT_EQ(error_of("gpu:\n  cores:\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
-    EXPECT_EQ(error_of("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(error_of("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
+    EXPECT_EQ(config_error("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
+    EXPECT_EQ(config_error("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
 }
 
 TEST(ConfigErrors, OutOfRange) {
-    EXPECT_EQ(error_of("gpu:\n  cores: 0\n"), "c.yaml:2: gpu.cores: 0 out of range (1..16)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 17\n"), "c.yaml:2: gpu.cores: 17 out of range (1..16)");
-    EXPECT_EQ(error_of("gpu:\n  threads_per_block: 33\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 0\n"), "c.yaml:2: gpu.cores: 0 out of range (1..16)");
+    EXPECT_EQ(config_error("gpu:\n  cores: 17\n"), "c.yaml:2: gpu.cores: 17 out of range (1..16)");
+    EXPECT_EQ(config_error("gpu:\n  threads_per_block: 33\n"),
               "c.yaml:2: gpu.threads_per_block: 33 out of range (1..32)");
-    EXPECT_EQ(error_of("gpu:\n  threads_per_block: 0\n"),
+    EXPECT_EQ(config_error("gpu:\n  threads_per_block: 0\n"),
               "c.yaml:2: gpu.threads_per_block: 0 out of range (1..32)");
-    EXPECT_EQ(error_of("gpu:\n  data_channels: 0\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_channels: 0\n"),
               "c.yaml:2: gpu.data_channels: 0 out of range (1..32)");
-    EXPECT_EQ(error_of("gpu:\n  data_channels: 33\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_channels: 33\n"),
               "c.yaml:2: gpu.data_channels: 33 out of range (1..32)");
-    EXPECT_EQ(error_of("gpu:\n  program_channels: 0\n"),
+    EXPECT_EQ(config_error("gpu:\n  program_channels: 0\n"),
               "c.yaml:2: gpu.program_channels: 0 out of range (1..cores = 2)");
-    EXPECT_EQ(error_of("gpu:\n  program_channels: 3\n"),
+    EXPECT_EQ(config_error("gpu:\n  program_channels: 3\n"),
               "c.yaml:2: gpu.program_channels: 3 out of range (1..cores = 2)");
-    EXPECT_EQ(error_of("gpu:\n  program_channels: 3\n  cores: 3\n"),
+    EXPECT_EQ(config_error("gpu:\n  program_channels: 3\n  cores: 3\n"),
               "no error");  // order does not matter
-    EXPECT_EQ(error_of("gpu:\n  data_width: 12\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_width: 12\n"),
               "c.yaml:2: gpu.data_width: 12 out of range (8 or 16)");
-    EXPECT_EQ(error_of("gpu:\n  data_width: 32\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_width: 32\n"),
               "c.yaml:2: gpu.data_width: 32 out of range (8 or 16)");
-    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 0\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_addr_bits: 0\n"),
               "c.yaml:2: gpu.data_addr_bits: 0 out of range (1..data_width = 8)");
-    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 9\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_addr_bits: 9\n"),
               "c.yaml:2: gpu.data_addr_bits: 9 out of range (1..data_width = 8)");
-    EXPECT_EQ(error_of("gpu:\n  data_addr_bits: 16\n  data_width: 16\n"), "no error");
-    EXPECT_EQ(error_of("gpu:\n  program_addr_bits: 0\n"),
+    EXPECT_EQ(config_error("gpu:\n  data_addr_bits: 16\n  data_width: 16\n"), "no error");
+    EXPECT_EQ(config_error("gpu:\n  program_addr_bits: 0\n"),
               "c.yaml:2: gpu.program_addr_bits: 0 out of range (1..8)");
-    EXPECT_EQ(error_of("gpu:\n  program_addr_bits: 9\n"),
+    EXPECT_EQ(config_error("gpu:\n  program_addr_bits: 9\n"),
               "c.yaml:2: gpu.program_addr_bits: 9 out of range (1..8)");
-    EXPECT_EQ(error_of("memory:\n  latency: 65\n"), "c.yaml:2: memory.latency: 65 out of range (0..64)");
-    EXPECT_EQ(error_of("sim:\n  max_cycles: 0\n"),
+    EXPECT_EQ(config_error("memory:\n  latency: 65\n"), "c.yaml:2: memory.latency: 65 out of range (0..64)");
+    EXPECT_EQ(config_error("sim:\n  max_cycles: 0\n"),
               "c.yaml:2: sim.max_cycles: 0 out of range (1..1000000000)");
-    EXPECT_EQ(error_of("sim:\n  max_cycles: 1000000001\n"),
+    EXPECT_EQ(config_error("sim:\n  max_cycles: 1000000001\n"),
               "c.yaml:2: sim.max_cycles: 1000000001 out of range (1..1000000000)");
-    EXPECT_EQ(error_of("gpu:\n  cores: 99999999999999999999999\n"),
+    EXPECT_EQ(config_error("gpu:\n  cores: 99999999999999999999999\n"),
               "c.yaml:2: gpu.cores: 99999999999999999999999 out of range (1..16)");
 }
 
 TEST(ConfigErrors, YamlSyntax) {
-    EXPECT_EQ(error_of("gpu: {cores: 2\n"), "c.yaml:2: YAML syntax error: end of map flow not found");
+    EXPECT_EQ(config_error("gpu: {cores: 2\n"), "c.yaml:2: YAML syntax error: end of map flow not found");
 }
 
 // yaml-cpp says "illegal map value" or "illegal tab when looking for indentation"; the
 // loader names the line and the fix instead. Tabs elsewhere (after a colon, in a comment) are fine.
 TEST(ConfigErrors, TabIndents) {
     const std::string tab = "a tab indents this line; YAML indents with spaces";
-    EXPECT_EQ(error_of("gpu:\n\tcores: 2\n"), "c.yaml:2: " + tab);
-    EXPECT_EQ(error_of("gpu:\n  cores: 2\n  \tthreads_per_block: 4\n"), "c.yaml:3: " + tab);
-    EXPECT_EQ(error_of("# a config\n\n\tgpu:\n"), "c.yaml:3: " + tab);
-    EXPECT_EQ(error_of("gpu:\n  cores: 3\n\t\n"), "c.yaml:3: " + tab);   // yaml-cpp finds this one
-    EXPECT_EQ(error_of("gpu:\t# the GPU\n\t# a tab-indented comment\n\t\n  cores:\t3\n"), "no error");
+    EXPECT_EQ(config_error("gpu:\n\tcores: 2\n"), "c.yaml:2: " + tab);
+    EXPECT_EQ(config_error("gpu:\n  cores: 2\n  \tthreads_per_block: 4\n"), "c.yaml:3: " + tab);
+    EXPECT_EQ(config_error("# a config\n\n\tgpu:\n"), "c.yaml:3: " + tab);
+    EXPECT_EQ(config_error("gpu:\n  cores: 3\n\t\n"), "c.yaml:3: " + tab);   // yaml-cpp finds this one
+    EXPECT_EQ(config_error("gpu:\t# the GPU\n\t# a tab-indented comment\n\t\n  cores:\t3\n"), "no error");
 }
 
 TEST(ConfigErrors, MissingFile) {

@@ -19,6 +19,9 @@ std::string read_text(const std::string& path);
 // Runs `command` in /bin/sh; returns its exit status and fills stdout/stderr.
 int run_shell(const std::string& command, std::string* out = nullptr, std::string* err = nullptr);
 
+// The message parse_config fails with on `yaml` (read as file c.yaml), or "no error".
+std::string config_error(const std::string& yaml);
+
 // SCALE-Sim's cycles of an M x K x N GEMM on an R x C array (folds x cycles per fold), from
 // reference.md section 2, written out again here rather than taken from the model.
 uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_t M, uint64_t K, uint64_t N);
