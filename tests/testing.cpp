@@ -1,9 +1,6 @@
 // The helpers of testing.h (the GoogleTest main is testing_main.cpp).
 #include "testing.h"
 
-#include "common/config.h"
-#include "common/error.h"
-
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -56,15 +53,6 @@ uint64_t scale_sim_cycles(const std::string& df, unsigned R, unsigned C, uint64_
     if (df == "os") return ceil_div(M, R) * ceil_div(N, C) * (K + R + C - 2);
     if (df == "ws") return ceil_div(K, R) * ceil_div(N, C) * (2 * R + C + M - 2);
     return ceil_div(K, R) * ceil_div(M, C) * (2 * R + C + N - 2);
-}
-
-std::string config_error(const std::string& yaml) {
-    try {
-        parse_config(yaml, "c.yaml");
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
 }
 
 }  // namespace lockstep::testing
