@@ -29,6 +29,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"tensor_core", {"rows", "cols", "dataflow", "in_bits", "acc_bits"}},
     {"divergence", {"stack_depth"}},
     {"warps", {"count", "scheduler"}},
+    {"coalescer", {"segment_words"}},
 };
 
 // Keys whose value is a word from a fixed list rather than an unsigned integer.
@@ -84,7 +85,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps, coalescer");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -242,6 +243,39 @@ void read_warps(const ConfigReader& reader, const std::string& path, GpuConfig& 
     }
 }
 
+// The `coalescer:` section: data memory is read and written in aligned segments, and a warp's
+// lanes that access one segment share one request (docs/architecture.md, "Coalescer").
+void read_coalescer(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
+    const int section = reader.section_line("coalescer");
+    if (section == 0) return;
+    const int line = reader.key_line("coalescer.segment_words");
+    if (line == 0) {
+        throw error_at(path, section, fmt::format("coalescer: 'segment_words' is required (words of an aligned "
+                                                  "data-memory segment, a power of two {}..{})",
+                                                  limits::kSegmentWords.lo, limits::kSegmentWords.hi));
+    }
+    reader.apply("coalescer.segment_words", &gpu.segment_words, limits::kSegmentWords);
+    const unsigned s = gpu.segment_words;
+    if ((s & (s - 1)) != 0) {
+        throw error_at(path, line, fmt::format("coalescer.segment_words: {} is not a power of two (1, 2, 4 or 8)", s));
+    }
+    if (s * gpu.data_width > limits::kSegmentBits) {
+        throw error_at(path, line, fmt::format("coalescer.segment_words: {} words of {} bits make a {}-bit request; "
+                                               "a request carries at most {} bits ({} words at data_width {})",
+                                               s, gpu.data_width, s * gpu.data_width, limits::kSegmentBits,
+                                               limits::kSegmentBits / gpu.data_width, gpu.data_width));
+    }
+    if (s > (1u << gpu.data_addr_bits)) {
+        throw error_at(path, line, fmt::format("coalescer.segment_words: {} is more than the {} words of data memory "
+                                               "(gpu.data_addr_bits = {})", s, 1u << gpu.data_addr_bits,
+                                               gpu.data_addr_bits));
+    }
+    if (gpu.tensor_core.present()) {
+        throw error_at(path, section, "coalescer: not available with a tensor_core section yet (the tile port "
+                                      "moves one word a request); remove one of the two sections");
+    }
+}
+
 // The `tensor_core:` section: present means every core has one (docs/architecture.md).
 void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
     const int section = reader.section_line("tensor_core");
@@ -310,6 +344,7 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     read_tensor_core(reader, path, gpu);
     read_divergence(reader, path, gpu);
     read_warps(reader, path, gpu);
+    read_coalescer(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
     if (reader.key_line("memory.data_latency") != 0) {
         unsigned data_latency = 0;

@@ -34,6 +34,8 @@ inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 inline constexpr Range kStackDepth{3, 32};
 inline constexpr Range kWarpsPerCore{1, 8};
+inline constexpr Range kSegmentWords{1, 8};         // a power of two, segment_words * data_width <= 64
+inline constexpr unsigned kSegmentBits = 64;        // most bits a data-memory request carries
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
 // Ranges set by another setting: program channels by the cores, data address bits and tensor-core
@@ -77,6 +79,12 @@ struct GpuConfig {
     unsigned warps_per_core = 1;      // limits::kWarpsPerCore
     std::string warp_scheduler = "rr";
     bool warps() const { return warps_per_core > 1; }
+    // Words of an aligned data-memory segment, from the `coalescer:` section (docs/architecture.md,
+    // "Coalescer"): a warp's lanes that access one segment share one request. 0: no coalescer.
+    unsigned segment_words = 0;       // limits::kSegmentWords
+    bool coalescer() const { return segment_words != 0; }
+    // Words one data-memory request carries.
+    unsigned request_words() const { return coalescer() ? segment_words : 1; }
     // Warp contexts: context x = w * cores + c is warp w of core c.
     unsigned contexts() const { return cores * warps_per_core; }
     // Data-memory channels the harness serves: the controller's, then one tile port per tensor core.

@@ -10,13 +10,27 @@ namespace lockstep {
 bool MemRequest::operator==(const MemRequest& other) const {
     return read_valid == other.read_valid && write_valid == other.write_valid &&
            (!read_valid || read_address == other.read_address) &&
-           (!write_valid || (write_address == other.write_address && write_data == other.write_data));
+           (!write_valid || (write_address == other.write_address && write_data == other.write_data &&
+                             write_mask == other.write_mask));
+}
+
+std::string write_text(const MemRequest& r, unsigned words, unsigned data_bits) {
+    if (words <= 1) return std::to_string(r.write_data);
+    std::string text = "[";
+    const uint64_t word_mask = data_bits >= 64 ? ~0ull : (1ull << data_bits) - 1;
+    for (unsigned k = 0; k < words; ++k) {
+        if (k) text += ' ';
+        text += (r.write_mask >> k) & 1 ? std::to_string((r.write_data >> (k * data_bits)) & word_mask) : "-";
+    }
+    return text + "]";
 }
 
 Memory::Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
-               unsigned latency, bool writable, unsigned bandwidth)
+               unsigned latency, bool writable, unsigned bandwidth, unsigned segment_words)
     : name_(std::move(name)),
+      data_bits_(data_bits),
       data_mask_(data_bits >= 32 ? 0xFFFFFFFFu : (1u << data_bits) - 1u),
+      segment_words_(segment_words),
       latency_(latency),
       writable_(writable),
       bandwidth_(bandwidth),
@@ -39,7 +53,7 @@ void Memory::reset() {
 }
 
 void Memory::check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const {
-    if (address >= words_.size()) {
+    if (address >= words_.size() || words_.size() - address < segment_words_) {
         throw Error(fmt::format("cycle {}: {} memory {} at address {} out of range 0..{} (channel {})",
                                 cycle, name_, what, address, words_.size() - 1, channel));
     }
@@ -60,7 +74,10 @@ const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& r
         if (req.read_valid) {
             check_address(req.read_address, ch, "read", cycle);
             out.read_ready = true;
-            out.read_data = words_[req.read_address];
+            out.read_data = 0;
+            for (unsigned k = 0; k < segment_words_; ++k) {
+                out.read_data |= static_cast<uint64_t>(words_[req.read_address + k]) << (k * data_bits_);
+            }
         }
         if (writable_ && req.write_valid) {
             check_address(req.write_address, ch, "write", cycle);
@@ -76,7 +93,15 @@ void Memory::clock(const std::vector<MemRequest>& requests) {
         const unsigned ch = bandwidth_ == 0 ? i : (next_ + i) % channels;
         const MemRequest& req = requests[ch];
         const MemResponse& answered = responses_[ch];
-        if (answered.write_ready) words_[req.write_address] = req.write_data & data_mask_;
+        if (answered.write_ready && segment_words_ == 1) {
+            words_[req.write_address] = static_cast<uint32_t>(req.write_data) & data_mask_;
+        } else if (answered.write_ready) {
+            for (unsigned k = 0; k < segment_words_; ++k) {
+                if ((req.write_mask >> k) & 1) {
+                    words_[req.write_address + k] = static_cast<uint32_t>(req.write_data >> (k * data_bits_)) & data_mask_;
+                }
+            }
+        }
         const bool pending = req.read_valid || (writable_ && req.write_valid);
         const bool done = answered.read_ready || answered.write_ready;
         waited_[ch] = pending && !done ? waited_[ch] + 1 : 0;   // a request held after its answer is new

@@ -7,22 +7,30 @@
 
 namespace lockstep {
 
-// What a device drives on one memory channel during a cycle.
+// What a device drives on one memory channel during a cycle. A memory of segments (more than
+// one word a request) packs word k of a segment into bits [k * data_bits, (k + 1) * data_bits)
+// of the data, and writes only the words whose bit is set in `write_mask`; a memory of single
+// words writes whatever the mask says.
 struct MemRequest {
     bool read_valid = false;
     uint32_t read_address = 0;
     bool write_valid = false;
     uint32_t write_address = 0;
-    uint32_t write_data = 0;
+    uint64_t write_data = 0;
+    uint32_t write_mask = 0;
     bool operator==(const MemRequest& other) const;
 };
 
 // What the memory drives back on that channel during the same cycle.
 struct MemResponse {
     bool read_ready = false;
-    uint32_t read_data = 0;
+    uint64_t read_data = 0;
     bool write_ready = false;
 };
+
+// A write's data as text: the value, or for a segment its words from the first, "-" for a
+// word the mask leaves alone ("[3 - 5 -]").
+std::string write_text(const MemRequest& request, unsigned words, unsigned data_bits);
 
 // Memory with `latency`: a request is answered (ready, and read data) in the cycle it has
 // been held for `latency` cycles before; latency 0 answers in the very cycle the request
@@ -30,10 +38,12 @@ struct MemResponse {
 // in which it is answered. With a `bandwidth` of B > 0 at most B requests are answered in a
 // cycle: the channels whose requests are due are taken in turn, starting after the last
 // channel answered (round robin), and the others wait on (0: every due request is answered).
+// With `segment_words` S > 1 a request moves S words at once: a read returns the words at
+// address .. address + S - 1, a write lands the words its mask names (MemRequest).
 class Memory {
 public:
     Memory(std::string name, unsigned words, unsigned data_bits, unsigned channels,
-           unsigned latency, bool writable, unsigned bandwidth = 0);
+           unsigned latency, bool writable, unsigned bandwidth = 0, unsigned segment_words = 1);
 
     void load(const std::vector<uint32_t>& words);       // from address 0, rest zero
     const std::vector<uint32_t>& words() const { return words_; }
@@ -53,7 +63,9 @@ private:
     void check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const;
 
     std::string name_;
+    unsigned data_bits_;
     unsigned data_mask_;
+    unsigned segment_words_;
     unsigned latency_;
     bool writable_;
     unsigned bandwidth_;

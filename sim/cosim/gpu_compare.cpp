@@ -10,9 +10,9 @@ namespace {
 
 using namespace gpu;
 
-std::string show_request(const MemRequest& r) {
+std::string show_request(const MemRequest& r, unsigned words = 1, unsigned data_bits = 8) {
     if (r.read_valid) return fmt::format("read @{}", r.read_address);
-    if (r.write_valid) return fmt::format("write @{} = {}", r.write_address, r.write_data);
+    if (r.write_valid) return fmt::format("write @{} = {}", r.write_address, write_text(r, words, data_bits));
     return "idle";
 }
 
@@ -99,16 +99,22 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
         compare_tensor(c, rtl.tensor[i], model.tensor[i], fmt::format("core{}", i), gpu_in_flight(fmt::format("core{}", i), rtl.cores[i]),
                        config.tensor_core);
     }
+    const auto show_segment = [&](const MemRequest& r) { return show_request(r, config.request_words(), config.data_width); };
     for (size_t ch = 0; ch < rtl.data_requests.size(); ++ch) {
         const bool tile_port = ch >= config.data_channels;
         const size_t core = ch - config.data_channels;
-        c.check(tile_port ? fmt::format("core{}.tensor_core.tile_port", core) : fmt::format("data_controller.channel{}", ch),
-                "request", rtl.data_requests[ch], model.data_requests[ch],
-                tile_port ? gpu_in_flight(fmt::format("core{}", core), rtl.cores[core]) : "", show_request);
+        if (tile_port) {
+            c.check(fmt::format("core{}.tensor_core.tile_port", core), "request", rtl.data_requests[ch],
+                    model.data_requests[ch], gpu_in_flight(fmt::format("core{}", core), rtl.cores[core]),
+                    [](const MemRequest& r) { return show_request(r); });
+        } else {
+            c.check(fmt::format("data_controller.channel{}", ch), "request", rtl.data_requests[ch],
+                    model.data_requests[ch], "", show_segment);
+        }
     }
     for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
         c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],
-                model.program_requests[ch], "", show_request);
+                model.program_requests[ch], "", [](const MemRequest& r) { return show_request(r); });
     }
     for (size_t i = 0; i < rtl.warp_schedulers.size() && i < model.warp_schedulers.size(); ++i) {
         const WarpSchedulerView& r = rtl.warp_schedulers[i];

@@ -36,7 +36,8 @@ RtlDesign gpu_design(const GpuConfig& c) {
                       {"TcRows", c.tensor_core.rows}, {"TcCols", c.tensor_core.present() ? c.tensor_core.cols : 0},
                       {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
                       {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth},
-                      {"WarpsPerCore", c.warps_per_core}, {"WarpScheduler", c.warp_scheduler == "gto" ? 1u : 0u}},
+                      {"WarpsPerCore", c.warps_per_core}, {"WarpScheduler", c.warp_scheduler == "gto" ? 1u : 0u},
+                     {"SegmentWords", c.segment_words}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
 }
@@ -149,7 +150,7 @@ public:
             : device_(device),
               data_("data", 1u << design.shape().data_addr_bits, design.shape().data_width,
                     design.shape().data_memory_channels(), design.config_.memory.data_memory_latency(), true,
-                    design.config_.memory.bandwidth),
+                    design.config_.memory.bandwidth, design.shape().request_words()),
               program_("program", 1u << design.shape().program_addr_bits, design.shape().program_word_bits(),
                        design.shape().program_channels,
                        design.config_.memory.latency, false),

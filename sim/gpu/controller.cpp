@@ -37,6 +37,7 @@ void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
             d_.mem[ch].write_valid = true;
             d_.mem[ch].write_address = req.write_address;
             d_.mem[ch].write_data = req.write_data;
+            d_.mem[ch].write_mask = req.write_mask;
             d_.channel_state[ch] = CtrlState::WriteWaiting;
             return;
         }

@@ -12,6 +12,7 @@ std::string shape_key(const GpuConfig& c) {
     }
     if (c.divergence()) key += fmt::format("_s{}", c.stack_depth);
     if (c.warps()) key += fmt::format("_x{}{}", c.warps_per_core, c.warp_scheduler);
+    if (c.coalescer()) key += fmt::format("_g{}", c.segment_words);
     return key;
 }
 

@@ -42,6 +42,8 @@ void GpuSnapshot::resize(const GpuConfig& config) {
     warp_schedulers.assign(config.warps() ? config.cores : 0, WarpSchedulerView{});
     data_requests.assign(config.data_memory_channels(), MemRequest{});
     program_requests.assign(config.program_channels, MemRequest{});
+    request_words = config.request_words();
+    data_bits = config.data_width;
     tensor.clear();
     if (const TensorCoreConfig& tc = config.tensor_core; tc.present()) {
         TensorCoreView view;

@@ -110,6 +110,8 @@ struct GpuSnapshot {
     std::vector<MemRequest> data_requests;         // per data channel, then per tile port (GpuConfig::data_memory_channels)
     std::vector<MemRequest> program_requests;      // per program channel
     std::vector<TensorCoreView> tensor;            // per core, when the GPU has a tensor core
+    unsigned request_words = 1;                    // words a data request carries (GpuConfig::request_words)
+    unsigned data_bits = 8;                        // of each word
 
     void resize(const GpuConfig& config);
     bool operator==(const GpuSnapshot& o) const;   // what the comparator checks, field by field

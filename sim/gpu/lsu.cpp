@@ -23,13 +23,14 @@ void Lsu::evaluate(bool reset, bool enable, CoreState core_state, const DecodedI
             d_.request.write_valid = true;
             d_.request.write_address = rs;
             d_.request.write_data = rt;
+            d_.request.write_mask = 1;   // one word (the RTL ties a lane's mask to 1)
         }
         d_.state = LsuState::Waiting;
         break;
     case LsuState::Waiting:
         if (read && memory.read_ready) {
             d_.request.read_valid = false;
-            d_.out = memory.read_data;
+            d_.out = static_cast<uint32_t>(memory.read_data);   // a lane's answer is one word
             d_.state = LsuState::Done;
         } else if (!read && memory.write_ready) {
             d_.request.write_valid = false;

@@ -40,7 +40,7 @@ public:
     void commit();                     // the edge: registers, and the PE grid when it runs
 
     // The tile port's request, as the data memory sees it.
-    MemRequest request() const { return MemRequest{q.read_valid, q.address, q.write_valid, q.address, q.write_data}; }
+    MemRequest request() const { return MemRequest{q.read_valid, q.address, q.write_valid, q.address, q.write_data, 1}; }
     // The scheduler waits in StWait while this holds.
     bool busy() const { return q.state != TcState::Idle && q.state != TcState::Done; }
     void observe(TensorCoreView& out) const;

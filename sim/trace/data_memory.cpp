@@ -44,7 +44,8 @@ DataMemoryLog::DataMemoryLog(StateReader& reader, const GpuConfig& config)
     : reader_(reader),
       config_(config),
       memory_("data memory", 1u << config.data_addr_bits, config.data_width, config.data_memory_channels(),
-              checked_meta(reader)["memory_latency"].get<unsigned>(), true, bandwidth_of(reader)) {
+              checked_meta(reader)["memory_latency"].get<unsigned>(), true, bandwidth_of(reader),
+              config.request_words()) {
     const nlohmann::json& data = reader.meta()["data"];
     initial_.assign(size_t{1} << config.data_addr_bits, 0);
     if (data.size() > initial_.size()) throw Error(reader.path() + ": the initial data memory is larger than the memory");
@@ -64,7 +65,11 @@ const std::vector<DataMemoryLog::Write>& DataMemoryLog::writes_until(uint64_t cy
             const std::vector<MemResponse>& answers = memory_.respond(s.data_requests, scanned_);
             for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
                 const MemRequest& r = s.data_requests[ch];
-                if (r.write_valid && answers[ch].write_ready) writes_.push_back({scanned_ + 1, r.write_address, 0});
+                if (!r.write_valid || !answers[ch].write_ready) continue;
+                const bool segment = ch < config_.data_channels && config_.request_words() > 1;
+                for (unsigned k = 0; k < (segment ? config_.request_words() : 1u); ++k) {
+                    if (!segment || ((r.write_mask >> k) & 1)) writes_.push_back({scanned_ + 1, r.write_address + k, 0});
+                }
             }
             memory_.clock(s.data_requests);
         } catch (const Error&) {   // the run stopped here on an address out of range

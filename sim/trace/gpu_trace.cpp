@@ -22,9 +22,9 @@ bool decoded(const CoreView& c) {
 }
 
 
-std::string request_text(const MemRequest& r) {
+std::string request_text(const MemRequest& r, unsigned words = 1, unsigned data_bits = 8) {
     if (r.read_valid) return fmt::format("R@{}", r.read_address);
-    if (r.write_valid) return fmt::format("W@{}={}", r.write_address, r.write_data);
+    if (r.write_valid) return fmt::format("W@{}={}", r.write_address, write_text(r, words, data_bits));
     return "-";
 }
 
@@ -81,6 +81,7 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     if (config.tensor_core.present()) meta["gpu"]["tensor_core"] = tensor_core_meta(config.tensor_core);
     if (config.divergence()) meta["gpu"]["divergence"] = {{"stack_depth", config.stack_depth}};
     if (config.warps()) meta["gpu"]["warps"] = {{"count", config.warps_per_core}, {"scheduler", config.warp_scheduler}};
+    if (config.coalescer()) meta["gpu"]["coalescer"] = {{"segment_words", config.segment_words}};
     dir_.open_states(meta, gpu_field_count(config));
     *csv_ << "cycle";
     for (unsigned c = 0; c < config.contexts(); ++c) {   // per warp; one a core without a warps: section
@@ -111,7 +112,7 @@ std::string GpuTrace::cycle_line(uint64_t cycle, const GpuSnapshot& s) {
     line += " | data";
     const size_t channels = controller_channels(s);
     for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
-        line += (ch == channels ? " | tile " : " ") + request_text(s.data_requests[ch]);
+        line += (ch == channels ? " | tile " : " ") + request_text(s.data_requests[ch], ch < channels ? s.request_words : 1, s.data_bits);
     }
     line += " | prog";
     for (const MemRequest& r : s.program_requests) line += " " + request_text(r);

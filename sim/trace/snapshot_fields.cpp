@@ -42,13 +42,20 @@ private:
     size_t next_ = 0;
 };
 
-void walk(Fields& f, MemRequest& r, bool writes) {
+// A data request of segments (a coalescer) also records the data's high half and the mask.
+void walk(Fields& f, MemRequest& r, bool writes, bool segments = false) {
     f(r.read_valid);
     f(r.read_address);
     if (!writes) return;
     f(r.write_valid);
     f(r.write_address);
-    f(r.write_data);
+    uint32_t low = static_cast<uint32_t>(r.write_data), high = static_cast<uint32_t>(r.write_data >> 32);
+    f(low);
+    if (segments) {
+        f(high);
+        f(r.write_mask);
+    }
+    if (f.reading()) r.write_data = (static_cast<uint64_t>(high) << 32) | low;
 }
 
 void walk(Fields& f, GpuSnapshot& s) {
@@ -82,7 +89,7 @@ void walk(Fields& f, GpuSnapshot& s) {
         f(t.nzp);
         f(t.next_pc);
     }
-    for (MemRequest& r : s.data_requests) walk(f, r, true);
+    for (MemRequest& r : s.data_requests) walk(f, r, true, s.request_words > 1);
     for (MemRequest& r : s.program_requests) walk(f, r, false);
     for (WarpSchedulerView& w : s.warp_schedulers) {
         f(w.owner_valid);
@@ -154,7 +161,7 @@ size_t gpu_field_count(const GpuConfig& c) {
     const size_t contexts = c.contexts(), warps = c.warps() ? 3 * c.cores : 0;
     const size_t divergence = c.divergence() ? contexts * (4 + 3 * c.stack_depth) : 0;
     return 1 + 9 * contexts + divergence + (kRegisters + 5) * contexts * c.threads_per_block +
-           5 * c.data_memory_channels() + 2 * c.program_channels + tensor + warps;
+           (c.coalescer() ? 7 : 5) * c.data_memory_channels() + 2 * c.program_channels + tensor + warps;
 }
 
 void gpu_to_fields(const GpuSnapshot& s, std::vector<uint32_t>& out) {

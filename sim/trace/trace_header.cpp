@@ -140,6 +140,9 @@ GpuConfig gpu_header(const nlohmann::json& meta) {
             HeaderObject::reject(warps.name("scheduler"), c.warp_scheduler, "\"rr\" or \"gto\"");
         }
     }
+    if (gpu.find("coalescer") != nullptr) {    // absent: no coalescer, as in traces from before it
+        c.segment_words = gpu.object("coalescer").small("segment_words", limits::kSegmentWords);
+    }
     top.text("program");
     top.number("threads", Range{1, AsmLimits{}.max_threads});
     check_listing(top, c.program_addr_bits);
