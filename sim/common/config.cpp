@@ -251,13 +251,14 @@ void read_coalescer(const ConfigReader& reader, const std::string& path, GpuConf
     const int line = reader.key_line("coalescer.segment_words");
     if (line == 0) {
         throw error_at(path, section, fmt::format("coalescer: 'segment_words' is required (words of an aligned "
-                                                  "data-memory segment, a power of two {}..{})",
-                                                  limits::kSegmentWords.lo, limits::kSegmentWords.hi));
+                                                  "data-memory segment, a power of two up to {}; 0 for none)",
+                                                  limits::kSegmentWords.hi));
     }
     reader.apply("coalescer.segment_words", &gpu.segment_words, limits::kSegmentWords);
     const unsigned s = gpu.segment_words;
     if ((s & (s - 1)) != 0) {
-        throw error_at(path, line, fmt::format("coalescer.segment_words: {} is not a power of two (1, 2, 4 or 8)", s));
+        throw error_at(path, line, fmt::format("coalescer.segment_words: {} is not a power of two (1, 2, 4 or 8; 0 "
+                                               "for no coalescer)", s));
     }
     if (s * gpu.data_width > limits::kSegmentBits) {
         throw error_at(path, line, fmt::format("coalescer.segment_words: {} words of {} bits make a {}-bit request; "
@@ -270,7 +271,7 @@ void read_coalescer(const ConfigReader& reader, const std::string& path, GpuConf
                                                "(gpu.data_addr_bits = {})", s, 1u << gpu.data_addr_bits,
                                                gpu.data_addr_bits));
     }
-    if (gpu.tensor_core.present()) {
+    if (gpu.coalescer() && gpu.tensor_core.present()) {
         throw error_at(path, section, "coalescer: not available with a tensor_core section yet (the tile port "
                                       "moves one word a request); remove one of the two sections");
     }

@@ -34,7 +34,7 @@ inline constexpr Range kTcRows{1, 16};
 inline constexpr Range kTcCols{1, 16};
 inline constexpr Range kStackDepth{3, 32};
 inline constexpr Range kWarpsPerCore{1, 8};
-inline constexpr Range kSegmentWords{1, 8};         // a power of two, segment_words * data_width <= 64
+inline constexpr Range kSegmentWords{0, 8};         // 0 (off) or a power of two, segment_words * data_width <= 64
 inline constexpr unsigned kSegmentBits = 64;        // most bits a data-memory request carries
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }

@@ -161,12 +161,24 @@ private:
         }
     }
 
-    void load() {   // address = id + base, base chosen so every thread stays in range
-        const unsigned base = pick(0, out_base_ - threads_);
-        emit("CONST R12, #{}", base);
-        emit("ADD R11, R0, R12");
-        emit("LDR R{}, R11", scratch());
+    // A load into `to`, in one of two access patterns of the same length: contiguous (address
+    // = id + base: a warp's lanes share one or two segments of a coalescer) or strided
+    // (address = id * stride: lanes in as many segments as the stride spreads them over, all on
+    // one word with stride 0); every thread stays below out_base.
+    void load(unsigned to) {
+        const unsigned widest = (out_base_ - 1) / std::max(1u, threads_ - 1);
+        static const unsigned strides[] = {0, 2, 3, 4, 5, 8};
+        const unsigned stride = strides[pick(0, 5)];
+        if (pick(0, 1) == 0 || stride > widest) {
+            emit("CONST R12, #{}", pick(0, out_base_ - threads_));
+            emit("ADD R11, R0, R12");
+        } else {
+            emit("CONST R12, #{}", stride);
+            emit("MUL R11, R0, R12");
+        }
+        emit("LDR R{}, R11", to);
     }
+    void load() { load(scratch()); }
 
     void store() {
         emit("CONST R12, #{}", out_base_);
@@ -244,10 +256,7 @@ private:
         static const char* const ops[] = {"ADD", "SUB", "MUL"};
         for (unsigned i = 0; i < body; ++i) {
             if (pick(0, 3) == 0) {
-                const unsigned base = pick(0, out_base_ - threads_);
-                emit("CONST R12, #{}", base);
-                emit("ADD R11, R0, R12");
-                emit("LDR R{}, R11", pick(2, 8));
+                load(pick(2, 8));
             } else {
                 emit("{} R{}, R{}, R{}", ops[pick(0, 2)], pick(2, 8), pick(0, 8), pick(0, 8));
             }

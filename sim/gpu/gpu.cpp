@@ -16,6 +16,9 @@ Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     for (unsigned c = 0; c < config.cores; ++c) {
         cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), config, c));
     }
+    if (config.coalescer()) {
+        coalescer.emplace(config.contexts(), config.threads_per_block, config.data_width, config.segment_words);
+    }
     const unsigned slots = config.contexts() * config.threads_per_block;
     lsu_request_q.assign(slots, MemRequest{});
     lsu_response_q.assign(slots, MemResponse{});
@@ -51,15 +54,19 @@ void Gpu::on_clock() {
         cores[c]->evaluate(reset, dispatch, program_controller.q.consumer[c], lsu_response_q.data(),
                            cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
     }
-    data_controller.evaluate(reset, lsu_request_q, inputs.data);
+    data_controller.evaluate(reset, coalescer ? coalescer->requests(lsu_request_q) : lsu_request_q, inputs.data);
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
-    // ... and then all of it changes at once, as flops do on the edge.
+    // ... and then all of it changes at once, as flops do on the edge (the answers first: the
+    // coalescer picks each lane's word by the address it holds before the edge).
+    for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
+        lsu_response_q[i] = reset       ? MemResponse{}
+                            : coalescer ? coalescer->response(i, lsu_request_q, data_controller.q.consumer)
+                                        : data_controller.q.consumer[i];
+    }
     for (const auto& core : cores) {
         for (unsigned w = 0; w < core->warps.size(); ++w) {
             for (unsigned t = 0; t < tpb; ++t) {
-                const unsigned i = core->context(w) * tpb + t;
-                lsu_request_q[i] = reset ? MemRequest{} : core->warps[w].threads[t].lsu->q.request;
-                lsu_response_q[i] = reset ? MemResponse{} : data_controller.q.consumer[i];
+                lsu_request_q[core->context(w) * tpb + t] = reset ? MemRequest{} : core->warps[w].threads[t].lsu->q.request;
             }
         }
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/config.h"
+#include "gpu/coalescer.h"
 #include "gpu/controller.h"
 #include "gpu/core.h"
 #include "gpu/dcr.h"
@@ -12,6 +13,7 @@
 #include <systemc>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace lockstep::gpu {
@@ -29,6 +31,7 @@ public:
     std::vector<std::unique_ptr<Core>> cores;
     std::vector<MemRequest> lsu_request_q;         // LSU port registers, towards the controller
     std::vector<MemResponse> lsu_response_q;       // and back towards the LSUs
+    std::optional<Coalescer> coalescer;            // between them and the controller, with a coalescer: section
 
     Gpu(const sc_core::sc_module_name& name, const GpuConfig& config);
 

@@ -159,9 +159,17 @@ void GpuTrace::count(const GpuSnapshot& s) {
     }
     for (const ThreadView& t : s.threads) {
         k.lsu_busy += t.lsu == LsuState::Requesting || t.lsu == LsuState::Waiting;
+        k.lane_accesses += t.lsu == LsuState::Requesting;
     }
     for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
-        k.data_channel_busy[ch] += s.data_requests[ch].read_valid || s.data_requests[ch].write_valid;
+        const MemRequest& now = s.data_requests[ch];
+        k.data_channel_busy[ch] += now.read_valid || now.write_valid;
+        // A channel drops its request for at least a cycle after each answer, so a request
+        // starts where valid rises.
+        const MemRequest& before = previous_.data_requests[ch];
+        if (ch < config_.data_channels) {
+            k.data_requests += (now.read_valid && !before.read_valid) + (now.write_valid && !before.write_valid);
+        }
     }
     for (size_t ch = 0; ch < s.program_requests.size(); ++ch) {
         k.program_channel_busy[ch] += s.program_requests[ch].read_valid;
@@ -272,6 +280,8 @@ nlohmann::json GpuTrace::utilisation() const {
         {"alu_busy_pct", pct(k.alu_busy, k.cycles * slots)},
         {"lsu_busy_pct", pct(k.lsu_busy, k.cycles * slots)},
         {"fetch_stall_pct", pct(k.fetch_stall, k.cycles * config_.cores)},   // a fetcher a core
+        {"lane_memory_accesses", k.lane_accesses},
+        {"data_requests", k.data_requests},
         {"data_channel_busy_pct", data},
         {"program_channel_busy_pct", program},
         {"stall_reasons_pct", stall_reasons_pct(k.stall_cycles)},

@@ -27,6 +27,8 @@ struct GpuCounters {
     std::vector<uint64_t> state_cycles = std::vector<uint64_t>(8, 0);   // core-cycles per CoreState
     uint64_t active_core_cycles = 0;          // core running a block (not IDLE, not DONE)
     uint64_t alu_busy = 0, lsu_busy = 0;      // thread-slot-cycles
+    uint64_t lane_accesses = 0;               // lanes' loads and stores (a cycle each in LSU Requesting)
+    uint64_t data_requests = 0;               // requests the data controller made of memory (coalesced: fewer)
     uint64_t fetch_stall = 0;                 // core-cycles in FETCH
     std::vector<uint64_t> data_channel_busy, program_channel_busy;   // data: the controller's, then tile ports
     uint64_t tc_macs = 0;                     // PE multiplies, all tensor cores

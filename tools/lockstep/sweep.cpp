@@ -218,7 +218,7 @@ private:
         const std::vector<std::string> keys = config_keys();
         const std::vector<std::string> sections = spec.design == Design::Gpu
                                                       ? std::vector<std::string>{"gpu", "tensor_core", "divergence",
-                                                                                 "warps", "memory", "sim"}
+                                                                                 "warps", "coalescer", "memory", "sim"}
                                                       : std::vector<std::string>{"systolic", "sim"};
         std::vector<std::string> patterns;
         for (const std::string& section : sections) patterns.push_back(section + ".*");
@@ -495,7 +495,7 @@ std::string results_csv(const Results& jobs, const std::vector<std::string>& axe
                         std::vector<Total>* totals) {
     const std::vector<std::string> figures =
         gpu ? std::vector<std::string>{"cycles", "instructions_issued", "simt_efficiency_pct", "core_active_pct",
-                                       "alu_busy_pct", "lsu_busy_pct"}
+                                       "alu_busy_pct", "lsu_busy_pct", "lane_memory_accesses", "data_requests"}
             : std::vector<std::string>{"m", "k", "n", "cycles", "utilisation", "mapping_efficiency", "folds",
                                        "cycles_per_fold"};
     std::string csv = "row,job";
