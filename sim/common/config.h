@@ -36,6 +36,9 @@ inline constexpr Range kStackDepth{3, 32};
 inline constexpr Range kWarpsPerCore{1, 8};
 inline constexpr Range kSegmentWords{0, 8};         // 0 (off) or a power of two, segment_words * data_width <= 64
 inline constexpr unsigned kSegmentBits = 64;        // most bits a data-memory request carries
+inline constexpr Range kCacheWays{1, 8};
+inline constexpr Range kCacheLines{1, 64};           // lines = size_words / line words
+inline constexpr Range kCacheHitLatency{0, 16};
 
 constexpr bool is_data_width(uint64_t bits) { return bits == kDataWidths[0] || bits == kDataWidths[1]; }
 // Ranges set by another setting: program channels by the cores, data address bits and tensor-core
@@ -85,10 +88,21 @@ struct GpuConfig {
     bool coalescer() const { return segment_words != 0; }
     // Words one data-memory request carries.
     unsigned request_words() const { return coalescer() ? segment_words : 1; }
+    // The data cache, from the `cache:` section (docs/architecture.md, "Data cache"): sets of
+    // `cache_ways` lines of one segment each. 0 sets: no cache.
+    unsigned cache_sets = 0;
+    unsigned cache_ways = 1;          // limits::kCacheWays
+    unsigned cache_hit_latency = 0;   // limits::kCacheHitLatency
+    bool cache_write_back = true;     // write-back with write-allocate, or write-through without
+    bool cache() const { return cache_sets != 0; }
+    unsigned cache_lines() const { return cache_sets * cache_ways; }
     // Warp contexts: context x = w * cores + c is warp w of core c.
     unsigned contexts() const { return cores * warps_per_core; }
     // Data-memory channels the harness serves: the controller's, then one tile port per tensor core.
-    unsigned data_memory_channels() const { return data_channels + (tensor_core.present() ? cores : 0); }
+    // With a data cache, its one channel instead of the controller's.
+    unsigned data_memory_channels() const {
+        return (cache() ? 1 : data_channels) + (tensor_core.present() ? cores : 0);
+    }
 };
 
 struct MemoryConfig {

@@ -37,7 +37,8 @@ RtlDesign gpu_design(const GpuConfig& c) {
                       {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
                       {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth},
                       {"WarpsPerCore", c.warps_per_core}, {"WarpScheduler", c.warp_scheduler == "gto" ? 1u : 0u},
-                     {"SegmentWords", c.segment_words}},
+                     {"SegmentWords", c.segment_words}, {"CacheSets", c.cache_sets}, {"CacheWays", c.cache_ways},
+                     {"CacheHitLatency", c.cache_hit_latency}, {"CacheWriteBack", c.cache_write_back ? 1u : 0u}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
 }

@@ -13,6 +13,9 @@ std::string shape_key(const GpuConfig& c) {
     if (c.divergence()) key += fmt::format("_s{}", c.stack_depth);
     if (c.warps()) key += fmt::format("_x{}{}", c.warps_per_core, c.warp_scheduler);
     if (c.coalescer()) key += fmt::format("_g{}", c.segment_words);
+    if (c.cache()) {
+        key += fmt::format("_k{}x{}h{}{}", c.cache_sets, c.cache_ways, c.cache_hit_latency, c.cache_write_back ? "wb" : "wt");
+    }
     return key;
 }
 

@@ -19,6 +19,11 @@ const char* name(LsuState s) {
     return names[static_cast<unsigned>(s) & 3];
 }
 
+const char* name(CacheState s) {
+    static const char* const names[] = {"IDLE", "HIT", "RESPOND", "EVICT", "FILL", "WRITE_THROUGH", "FLUSH", "DONE"};
+    return names[static_cast<unsigned>(s) & 7];
+}
+
 const char* name(TcState s) {
     static const char* const names[] = {"IDLE", "START", "LOAD", "STORE", "COMPUTE", "DONE", "FAULT", "?"};
     return names[static_cast<unsigned>(s) & 7];
@@ -44,6 +49,18 @@ void GpuSnapshot::resize(const GpuConfig& config) {
     program_requests.assign(config.program_channels, MemRequest{});
     request_words = config.request_words();
     data_bits = config.data_width;
+    cache.clear();
+    if (config.cache()) {
+        CacheView view;
+        const size_t lines = config.cache_lines();
+        view.valid.assign(lines, 0);
+        view.dirty.assign(lines, 0);
+        view.tag.assign(lines, 0);
+        view.data.assign(lines, 0);
+        view.age.assign(lines, 0);
+        for (size_t k = 0; k < lines; ++k) view.age[k] = static_cast<uint32_t>(k % config.cache_ways);
+        cache.assign(1, view);
+    }
     tensor.clear();
     if (const TensorCoreConfig& tc = config.tensor_core; tc.present()) {
         TensorCoreView view;
@@ -72,6 +89,12 @@ bool TensorCoreView::operator==(const TensorCoreView& o) const {
            wv == o.wv && mac == o.mac;
 }
 
+bool CacheView::operator==(const CacheView& o) const {
+    return state == o.state && port == o.port && addr == o.addr && way == o.way && count == o.count && hit == o.hit &&
+           valid == o.valid && dirty == o.dirty && tag == o.tag && age == o.age && data == o.data && hits == o.hits &&
+           misses == o.misses && evictions == o.evictions && writebacks == o.writebacks;
+}
+
 bool CoreView::operator==(const CoreView& o) const {
     return state == o.state && fetcher == o.fetcher && pc == o.pc && instruction == o.instruction &&
            start == o.start && reset == o.reset && diverged == o.diverged && block_id == o.block_id &&
@@ -86,7 +109,8 @@ bool ThreadView::operator==(const ThreadView& o) const {
 
 bool GpuSnapshot::operator==(const GpuSnapshot& o) const {
     return done == o.done && cores == o.cores && threads == o.threads && data_requests == o.data_requests &&
-           program_requests == o.program_requests && tensor == o.tensor && warp_schedulers == o.warp_schedulers;
+           program_requests == o.program_requests && tensor == o.tensor && warp_schedulers == o.warp_schedulers &&
+           cache == o.cache;
 }
 
 }  // namespace lockstep::gpu

@@ -30,12 +30,18 @@ enum class TcState : uint8_t { Idle = 0, Start = 1, Load = 2, Store = 3, Compute
 enum class TcOp : uint8_t { None = 0, Lda = 1, Ldb = 2, Mma = 3, Stc = 4, Clr = 5 };
 enum class TcFault : uint8_t { None = 0, Operands = 1, Stride = 2, Range = 3 };
 
+// Data cache (docs/architecture.md, "Data cache").
+enum class CacheState : uint8_t {
+    Idle = 0, Hit = 1, Respond = 2, Evict = 3, Fill = 4, WriteThrough = 5, Flush = 6, Done = 7,
+};
+
 const char* name(CoreState s);
 const char* name(TcState s);
 const char* name(TcOp s);
 const char* name(TcFault s);
 const char* name(FetcherState s);
 const char* name(LsuState s);
+const char* name(CacheState s);
 
 constexpr unsigned kRegisters = 16;
 
@@ -90,6 +96,18 @@ struct TensorCoreView {
     std::vector<uint8_t> hv, vv, wv, mac;
 };
 
+// The data cache: its request in hand, its lines (line k = set * ways + way) and counters.
+struct CacheView {
+    CacheState state = CacheState::Idle;
+    uint32_t port = 0, addr = 0, way = 0, count = 0;
+    bool hit = false;
+    std::vector<uint8_t> valid, dirty;
+    std::vector<uint32_t> tag, age;
+    std::vector<uint64_t> data;                    // a line's words packed as in MemRequest
+    uint32_t hits = 0, misses = 0, evictions = 0, writebacks = 0;
+    bool operator==(const CacheView& o) const;
+};
+
 // A core's warp scheduler (docs/architecture.md, "Warps"): which warp holds the front end.
 struct WarpSchedulerView {
     bool owner_valid = false;
@@ -110,6 +128,7 @@ struct GpuSnapshot {
     std::vector<MemRequest> data_requests;         // per data channel, then per tile port (GpuConfig::data_memory_channels)
     std::vector<MemRequest> program_requests;      // per program channel
     std::vector<TensorCoreView> tensor;            // per core, when the GPU has a tensor core
+    std::vector<CacheView> cache;                  // one, when the GPU has a data cache
     unsigned request_words = 1;                    // words a data request carries (GpuConfig::request_words)
     unsigned data_bits = 8;                        // of each word
 
