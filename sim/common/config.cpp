@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
+#include "common/plural.h"
 #include "common/spelling.h"
 
 namespace lockstep {
@@ -30,6 +31,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kSchema = {
     {"divergence", {"stack_depth"}},
     {"warps", {"count", "scheduler"}},
     {"coalescer", {"segment_words"}},
+    {"cache", {"size_words", "ways", "hit_latency", "write_policy"}},
 };
 
 // Keys whose value is a word from a fixed list rather than an unsigned integer.
@@ -37,6 +39,7 @@ const std::map<std::string, std::vector<std::string>> kChoices = {
     {"systolic.dataflow", {"os", "ws", "is"}},
     {"tensor_core.dataflow", {"os", "ws", "is"}},
     {"warps.scheduler", {"rr", "gto"}},
+    {"cache.write_policy", {"write_back", "write_through"}},
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -85,7 +88,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps, coalescer");
+            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps, coalescer, cache");
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -277,6 +280,43 @@ void read_coalescer(const ConfigReader& reader, const std::string& path, GpuConf
     }
 }
 
+// The `cache:` section: a data cache of segments between the data controller and memory
+// (docs/architecture.md, "Data cache").
+void read_cache(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
+    const int section = reader.section_line("cache");
+    if (section == 0) return;
+    const int size_line = reader.key_line("cache.size_words");
+    if (size_line == 0) {
+        throw error_at(path, section, "cache: 'size_words' is required (words the cache holds: sets x ways x "
+                                      "coalescer.segment_words)");
+    }
+    if (!gpu.coalescer()) {
+        throw error_at(path, section, "cache: needs a coalescer: section (a cache line is one segment of "
+                                      "coalescer.segment_words words)");
+    }
+    unsigned size = 0;
+    reader.apply("cache.size_words", &size, Range{1, 1u << 16});
+    reader.apply("cache.ways", &gpu.cache_ways, limits::kCacheWays);
+    reader.apply("cache.hit_latency", &gpu.cache_hit_latency, limits::kCacheHitLatency);
+    std::string policy = "write_back";
+    reader.apply_choice("cache.write_policy", &policy);
+    gpu.cache_write_back = policy == "write_back";
+    const unsigned line = gpu.segment_words, lines = size / line;
+    if (size % line != 0 || !limits::kCacheLines.contains(lines)) {
+        throw error_at(path, size_line, fmt::format("cache.size_words: {} is not {}..{} lines of {} (the segment): "
+                                                    "give a multiple of {} up to {}", size, limits::kCacheLines.lo,
+                                                    limits::kCacheLines.hi, plural(line, "word"), line,
+                                                    limits::kCacheLines.hi * line));
+    }
+    const unsigned sets = lines / gpu.cache_ways;
+    if (lines % gpu.cache_ways != 0 || (sets & (sets - 1)) != 0) {
+        throw error_at(path, size_line, fmt::format("cache.size_words: {} lines in {} ways make {} sets; the sets "
+                                                    "must be a power of two (size_words = sets x ways x {})", lines,
+                                                    gpu.cache_ways, static_cast<double>(lines) / gpu.cache_ways, line));
+    }
+    gpu.cache_sets = sets;
+}
+
 // The `tensor_core:` section: present means every core has one (docs/architecture.md).
 void read_tensor_core(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
     const int section = reader.section_line("tensor_core");
@@ -346,6 +386,7 @@ Config parse_config(const std::string& yaml_text, const std::string& path) {
     read_divergence(reader, path, gpu);
     read_warps(reader, path, gpu);
     read_coalescer(reader, path, gpu);
+    read_cache(reader, path, gpu);
     reader.apply("memory.latency", &config.memory.latency, limits::kLatency);
     if (reader.key_line("memory.data_latency") != 0) {
         unsigned data_latency = 0;
