@@ -49,6 +49,18 @@ package gpu_pkg;
     TcFault   = 3'd6
   } tc_state_e;
 
+  // Data-cache state (docs/architecture.md, "Data cache").
+  typedef enum logic [2:0] {
+    CacheIdle         = 3'd0,
+    CacheHit          = 3'd1,
+    CacheRespond      = 3'd2,
+    CacheEvict        = 3'd3,
+    CacheFill         = 3'd4,
+    CacheWriteThrough = 3'd5,
+    CacheFlush        = 3'd6,
+    CacheDone         = 3'd7
+  } cache_state_e;
+
   // Opcodes, instr[15:12]; 4'hA..4'hE are the tile instructions (NOPs without a tensor core).
   localparam logic [3:0] OpNop   = 4'h0;
   localparam logic [3:0] OpBr    = 4'h1;
