@@ -55,9 +55,9 @@ module coalescer #(
     return WordBits'(address & DataBits'(SegmentWords - 1));
   endfunction
 
-  // Per lane: the lowest lane of its context, up to itself, with a request of the same kind
-  // in the same segment (itself when it leads or when none does; only used while the lane
-  // has a request of that kind).
+  // Per lane: its leader, the lowest lane of its context up to itself with a request of the
+  // same kind in the same segment; itself when no earlier lane matches (read only while the
+  // lane has a request of that kind).
   logic [NumLanes-1:0][LaneBits-1:0] read_leader, write_leader;
 
   always_comb begin : p_leaders
@@ -144,7 +144,7 @@ module coalescer #(
     CoalescerOneRequestPerSegment: assert property (@(posedge clk_i) disable iff (reset_i)
         !asked_before(ctrl_read_valid_o, ctrl_read_address_o, i)
         && !asked_before(ctrl_write_valid_o, ctrl_write_address_o, i))
-      else $error("lane %0d repeats a request of an earlier lane: read %0d of %0h, write %0d of %0h",
+      else $error("lane %0d repeats a request of an earlier lane: read %0d of %0d, write %0d of %0d",
                   i, ctrl_read_valid_o[i], ctrl_read_address_o[i],
                   ctrl_write_valid_o[i], ctrl_write_address_o[i]);
   end
