@@ -171,7 +171,8 @@ module gpu import gpu_pkg::*; #(
   logic [NumCores-1:0]                      fetch_read_ready;
   logic [NumCores-1:0][ProgWordBits-1:0]    fetch_read_data;
 
-  // LSU port registers: _d from the LSUs / controller, _q towards the controller / LSUs.
+  // LSU port registers: _d from the LSUs / data controller (through the coalescer when there is
+  // one), _q towards the data controller (again through the coalescer) / LSUs.
   logic [NumThreads-1:0]               lsu_read_valid_d, lsu_read_valid_q;
   logic [NumThreads-1:0][DataBits-1:0] lsu_read_address_d, lsu_read_address_q;
   logic [NumThreads-1:0]               lsu_write_valid_d, lsu_write_valid_q;
