@@ -1,6 +1,9 @@
 // Memory controller: arbitrates NumConsumers valid/ready requesters onto NumChannels memory
 // channels. Channels are visited in order each edge; `serving` is a running copy so that a
 // consumer taken (or released) by channel i is seen by channel i+1 within the same edge.
+// A write carries a mask of MaskBits bits along with its data: with the coalescer the data
+// controller moves segments of MaskBits words and the mask says which words a write lands
+// (docs/architecture.md, "Coalescer"); otherwise it is one bit, always 1.
 module controller import gpu_pkg::*; #(
   // Requesters (LSUs or fetchers).
   parameter int unsigned NumConsumers = 8,
@@ -8,8 +11,10 @@ module controller import gpu_pkg::*; #(
   parameter int unsigned NumChannels = 4,
   // Address width.
   parameter int unsigned AddrBits = 8,
-  // Data word width.
+  // Data word width (a whole segment with the coalescer).
   parameter int unsigned DataBits = 8,
+  // Write-mask width: one bit per word of the data.
+  parameter int unsigned MaskBits = 1,
   // Whether writes are served (0 for program memory).
   parameter bit WriteEnable = 1'b1
 ) (
@@ -23,6 +28,7 @@ module controller import gpu_pkg::*; #(
   input  logic [NumConsumers-1:0]               consumer_write_valid_i,
   input  logic [NumConsumers-1:0][AddrBits-1:0] consumer_write_address_i,
   input  logic [NumConsumers-1:0][DataBits-1:0] consumer_write_data_i,
+  input  logic [NumConsumers-1:0][MaskBits-1:0] consumer_write_mask_i,
   output logic [NumConsumers-1:0]               consumer_write_ready_o,
   // Memory side.
   output logic [NumChannels-1:0]                mem_read_valid_o,
@@ -32,6 +38,7 @@ module controller import gpu_pkg::*; #(
   output logic [NumChannels-1:0]                mem_write_valid_o,
   output logic [NumChannels-1:0][AddrBits-1:0]  mem_write_address_o,
   output logic [NumChannels-1:0][DataBits-1:0]  mem_write_data_o,
+  output logic [NumChannels-1:0][MaskBits-1:0]  mem_write_mask_o,
   input  logic [NumChannels-1:0]                mem_write_ready_i
 );
 
@@ -45,6 +52,7 @@ module controller import gpu_pkg::*; #(
   logic [NumChannels-1:0]                       mem_write_valid_d, mem_write_valid_q;
   logic [NumChannels-1:0][AddrBits-1:0]         mem_write_address_d, mem_write_address_q;
   logic [NumChannels-1:0][DataBits-1:0]         mem_write_data_d, mem_write_data_q;
+  logic [NumChannels-1:0][MaskBits-1:0]         mem_write_mask_d, mem_write_mask_q;
   logic [NumConsumers-1:0]                      read_ready_d, read_ready_q;
   logic [NumConsumers-1:0][DataBits-1:0]        read_data_d, read_data_q;
   logic [NumConsumers-1:0]                      write_ready_d, write_ready_q;
@@ -60,6 +68,7 @@ module controller import gpu_pkg::*; #(
     mem_write_valid_d   = mem_write_valid_q;
     mem_write_address_d = mem_write_address_q;
     mem_write_data_d    = mem_write_data_q;
+    mem_write_mask_d    = mem_write_mask_q;
     read_ready_d        = read_ready_q;
     read_data_d         = read_data_q;
     write_ready_d       = write_ready_q;
@@ -87,6 +96,7 @@ module controller import gpu_pkg::*; #(
                 mem_write_valid_d[i]   = 1'b1;
                 mem_write_address_d[i] = consumer_write_address_i[j];
                 mem_write_data_d[i]    = consumer_write_data_i[j];
+                mem_write_mask_d[i]    = consumer_write_mask_i[j];
                 state_d[i]             = CtrlWriteWaiting;
               end
             end
@@ -149,6 +159,7 @@ module controller import gpu_pkg::*; #(
       mem_write_valid_q   <= '0;
       mem_write_address_q <= '0;
       mem_write_data_q    <= '0;
+      mem_write_mask_q    <= '0;
       read_ready_q        <= '0;
       read_data_q         <= '0;
       write_ready_q       <= '0;
@@ -161,6 +172,7 @@ module controller import gpu_pkg::*; #(
       mem_write_valid_q   <= mem_write_valid_d;
       mem_write_address_q <= mem_write_address_d;
       mem_write_data_q    <= mem_write_data_d;
+      mem_write_mask_q    <= mem_write_mask_d;
       read_ready_q        <= read_ready_d;
       read_data_q         <= read_data_d;
       write_ready_q       <= write_ready_d;
@@ -176,6 +188,7 @@ module controller import gpu_pkg::*; #(
   assign mem_write_valid_o      = mem_write_valid_q;
   assign mem_write_address_o    = mem_write_address_q;
   assign mem_write_data_o       = mem_write_data_q;
+  assign mem_write_mask_o       = mem_write_mask_q;
 
   // Assertions (checked at every rising edge when the RTL runs with --assert).
 
@@ -212,11 +225,12 @@ module controller import gpu_pkg::*; #(
       else $error("channel %0d read of %0d changed or dropped before the memory answered",
                   i, mem_read_address_q[i]);
 
-    // A memory write stays valid with the same address and data until the memory's ready.
+    // A memory write stays valid with the same address, data and mask until the memory's ready.
     ControllerMemWriteHeld: assert property (@(posedge clk_i) disable iff (reset_i)
         mem_write_valid_q[i] && !mem_write_ready_i[i]
         |-> mem_write_valid_d[i] && mem_write_address_d[i] == mem_write_address_q[i]
-            && mem_write_data_d[i] == mem_write_data_q[i])
+            && mem_write_data_d[i] == mem_write_data_q[i]
+            && mem_write_mask_d[i] == mem_write_mask_q[i])
       else $error("channel %0d write of %0d changed or dropped before the memory answered",
                   i, mem_write_address_q[i]);
   end

@@ -6,6 +6,7 @@ gpu_pkg.sv
 dcr.sv
 dispatcher.sv
 controller.sv
+coalescer.sv
 fetcher.sv
 decoder.sv
 scheduler.sv

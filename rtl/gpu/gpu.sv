@@ -5,7 +5,10 @@
 // words carry each branch's reconvergence PC above the instruction. With WarpsPerCore > 1
 // each core holds that many resident warps (blocks), context x = w*NumCores + c being warp w
 // of core c; the dispatcher hands blocks to contexts and every per-core observation port
-// but the fetcher's is per context (docs/architecture.md, "Warps").
+// but the fetcher's is per context (docs/architecture.md, "Warps"). With SegmentWords > 0 a
+// coalescer between the LSU port registers and the data controller merges each warp's loads
+// (and stores) that fall in one segment of SegmentWords words into one request, and the data
+// ports carry whole segments with a write mask (docs/architecture.md, "Coalescer").
 module gpu import gpu_pkg::*; #(
   // Compute cores.
   parameter int unsigned NumCores = 2,
@@ -36,6 +39,8 @@ module gpu import gpu_pkg::*; #(
   parameter int unsigned WarpsPerCore = 1,
   // Warp scheduler: 0 round robin, 1 greedy-then-oldest.
   parameter int unsigned WarpScheduler = 0,
+  // Words of a data-memory segment (0: no coalescer; 1, 2, 4 or 8, SegmentWords*DataBits <= 64).
+  parameter int unsigned SegmentWords = 0,
   // Width of a warp index.
   localparam int unsigned WBits = (WarpsPerCore > 1) ? $clog2(WarpsPerCore) : 1,
   // Warp contexts: warp w of core c is context w*NumCores + c.
@@ -57,7 +62,10 @@ module gpu import gpu_pkg::*; #(
   localparam int unsigned TcC = (TcRows > 0 && TcCols > 0) ? TcCols : 1,
   // Words of one core's A tile and of its B tile, accumulators and PE grid.
   localparam int unsigned TcNumA = TcR * TcR,
-  localparam int unsigned TcNumB = TcR * TcC
+  localparam int unsigned TcNumB = TcR * TcC,
+  // Words a data-memory request carries (one without a coalescer) and their width.
+  localparam int unsigned SegWords = (SegmentWords > 0) ? SegmentWords : 1,
+  localparam int unsigned SegBits = SegWords * DataBits
 ) (
   input  logic                                             clk_i,
   input  logic                                             rst_ni,
@@ -74,10 +82,11 @@ module gpu import gpu_pkg::*; #(
   output logic [DataChannels-1:0]                          data_read_valid_o,
   output logic [DataChannels-1:0][DataBits-1:0]            data_read_address_o,
   input  logic [DataChannels-1:0]                          data_read_ready_i,
-  input  logic [DataChannels-1:0][DataBits-1:0]            data_read_data_i,
+  input  logic [DataChannels-1:0][SegBits-1:0]             data_read_data_i,
   output logic [DataChannels-1:0]                          data_write_valid_o,
   output logic [DataChannels-1:0][DataBits-1:0]            data_write_address_o,
-  output logic [DataChannels-1:0][DataBits-1:0]            data_write_data_o,
+  output logic [DataChannels-1:0][SegBits-1:0]             data_write_data_o,
+  output logic [DataChannels-1:0][SegWords-1:0]            data_write_mask_o,
   input  logic [DataChannels-1:0]                          data_write_ready_i,
   // Tensor-core tile ports, one per core (data-memory channel DataChannels + c; 0 without).
   output logic [NumCores-1:0]                              tc_read_valid_o,
@@ -162,7 +171,8 @@ module gpu import gpu_pkg::*; #(
   logic [NumCores-1:0]                      fetch_read_ready;
   logic [NumCores-1:0][ProgWordBits-1:0]    fetch_read_data;
 
-  // LSU port registers: _d from the LSUs / controller, _q towards the controller / LSUs.
+  // LSU port registers: _d from the LSUs / data controller (through the coalescer when there is
+  // one), _q towards the data controller (again through the coalescer) / LSUs.
   logic [NumThreads-1:0]               lsu_read_valid_d, lsu_read_valid_q;
   logic [NumThreads-1:0][DataBits-1:0] lsu_read_address_d, lsu_read_address_q;
   logic [NumThreads-1:0]               lsu_write_valid_d, lsu_write_valid_q;
@@ -399,23 +409,77 @@ module gpu import gpu_pkg::*; #(
     end
   end
 
+  // The data controller's consumers: the LSU port registers, through the coalescer when there
+  // is one (a consumer then asks for a whole segment with a write mask).
+  logic [NumThreads-1:0]               ctrl_read_valid;
+  logic [NumThreads-1:0][DataBits-1:0] ctrl_read_address;
+  logic [NumThreads-1:0]               ctrl_read_ready;
+  logic [NumThreads-1:0][SegBits-1:0]  ctrl_read_data;
+  logic [NumThreads-1:0]               ctrl_write_valid;
+  logic [NumThreads-1:0][DataBits-1:0] ctrl_write_address;
+  logic [NumThreads-1:0][SegBits-1:0]  ctrl_write_data;
+  logic [NumThreads-1:0][SegWords-1:0] ctrl_write_mask;
+  logic [NumThreads-1:0]               ctrl_write_ready;
+
+  if (SegmentWords > 0) begin : g_coalescer
+    coalescer #(
+      .NumContexts    (NumContexts),
+      .ThreadsPerBlock(ThreadsPerBlock),
+      .DataBits       (DataBits),
+      .SegmentWords   (SegmentWords)
+    ) u_coalescer (
+      .clk_i,
+      .reset_i             (reset),
+      .lane_read_valid_i   (lsu_read_valid_q),
+      .lane_read_address_i (lsu_read_address_q),
+      .lane_read_ready_o   (lsu_read_ready_d),
+      .lane_read_data_o    (lsu_read_data_d),
+      .lane_write_valid_i  (lsu_write_valid_q),
+      .lane_write_address_i(lsu_write_address_q),
+      .lane_write_data_i   (lsu_write_data_q),
+      .lane_write_ready_o  (lsu_write_ready_d),
+      .ctrl_read_valid_o   (ctrl_read_valid),
+      .ctrl_read_address_o (ctrl_read_address),
+      .ctrl_read_ready_i   (ctrl_read_ready),
+      .ctrl_read_data_i    (ctrl_read_data),
+      .ctrl_write_valid_o  (ctrl_write_valid),
+      .ctrl_write_address_o(ctrl_write_address),
+      .ctrl_write_data_o   (ctrl_write_data),
+      .ctrl_write_mask_o   (ctrl_write_mask),
+      .ctrl_write_ready_i  (ctrl_write_ready)
+    );
+  end else begin : g_no_coalescer
+    // One word a request: every write lands whole.
+    assign ctrl_read_valid    = lsu_read_valid_q;
+    assign ctrl_read_address  = lsu_read_address_q;
+    assign ctrl_write_valid   = lsu_write_valid_q;
+    assign ctrl_write_address = lsu_write_address_q;
+    assign ctrl_write_data    = lsu_write_data_q;
+    assign ctrl_write_mask    = '1;
+    assign lsu_read_ready_d   = ctrl_read_ready;
+    assign lsu_read_data_d    = ctrl_read_data;
+    assign lsu_write_ready_d  = ctrl_write_ready;
+  end
+
   controller #(
     .NumConsumers(NumThreads),
     .NumChannels (DataChannels),
     .AddrBits    (DataBits),
-    .DataBits    (DataBits),
+    .DataBits    (SegBits),
+    .MaskBits    (SegWords),
     .WriteEnable (1'b1)
   ) u_data_controller (
     .clk_i,
     .reset_i                 (reset),
-    .consumer_read_valid_i   (lsu_read_valid_q),
-    .consumer_read_address_i (lsu_read_address_q),
-    .consumer_read_ready_o   (lsu_read_ready_d),
-    .consumer_read_data_o    (lsu_read_data_d),
-    .consumer_write_valid_i  (lsu_write_valid_q),
-    .consumer_write_address_i(lsu_write_address_q),
-    .consumer_write_data_i   (lsu_write_data_q),
-    .consumer_write_ready_o  (lsu_write_ready_d),
+    .consumer_read_valid_i   (ctrl_read_valid),
+    .consumer_read_address_i (ctrl_read_address),
+    .consumer_read_ready_o   (ctrl_read_ready),
+    .consumer_read_data_o    (ctrl_read_data),
+    .consumer_write_valid_i  (ctrl_write_valid),
+    .consumer_write_address_i(ctrl_write_address),
+    .consumer_write_data_i   (ctrl_write_data),
+    .consumer_write_mask_i   (ctrl_write_mask),
+    .consumer_write_ready_o  (ctrl_write_ready),
     .mem_read_valid_o        (data_read_valid_o),
     .mem_read_address_o      (data_read_address_o),
     .mem_read_ready_i        (data_read_ready_i),
@@ -423,6 +487,7 @@ module gpu import gpu_pkg::*; #(
     .mem_write_valid_o       (data_write_valid_o),
     .mem_write_address_o     (data_write_address_o),
     .mem_write_data_o        (data_write_data_o),
+    .mem_write_mask_o        (data_write_mask_o),
     .mem_write_ready_i       (data_write_ready_i)
   );
 
@@ -431,12 +496,14 @@ module gpu import gpu_pkg::*; #(
   logic [ProgramChannels-1:0]                      unused_prog_write_valid;
   logic [ProgramChannels-1:0][ProgramAddrBits-1:0] unused_prog_write_address;
   logic [ProgramChannels-1:0][ProgWordBits-1:0]    unused_prog_write_data;
+  logic [ProgramChannels-1:0][0:0]                 unused_prog_write_mask;
 
   controller #(
     .NumConsumers(NumCores),
     .NumChannels (ProgramChannels),
     .AddrBits    (ProgramAddrBits),
     .DataBits    (ProgWordBits),
+    .MaskBits    (1),
     .WriteEnable (1'b0)
   ) u_program_controller (
     .clk_i,
@@ -448,6 +515,7 @@ module gpu import gpu_pkg::*; #(
     .consumer_write_valid_i  ('0),
     .consumer_write_address_i('0),
     .consumer_write_data_i   ('0),
+    .consumer_write_mask_i   ('1),
     .consumer_write_ready_o  (unused_prog_write_ready),
     .mem_read_valid_o        (prog_read_valid_o),
     .mem_read_address_o      (prog_read_address_o),
@@ -456,6 +524,7 @@ module gpu import gpu_pkg::*; #(
     .mem_write_valid_o       (unused_prog_write_valid),
     .mem_write_address_o     (unused_prog_write_address),
     .mem_write_data_o        (unused_prog_write_data),
+    .mem_write_mask_o        (unused_prog_write_mask),
     .mem_write_ready_i       ('0)
   );
 

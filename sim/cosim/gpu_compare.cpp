@@ -16,6 +16,35 @@ std::string show_request(const MemRequest& r, unsigned words = 1, unsigned data_
     return "idle";
 }
 
+// The data cache: its request in hand, then each line (named set.way), then the counters.
+void compare_cache(Checker& c, const CacheView& r, const CacheView& m, const GpuConfig& config) {
+    const std::string unit = "dcache";
+    c.check(unit, "state", r.state, m.state, "", [](CacheState s) { return std::string(name(s)); });
+    c.check(unit, "port", r.port, m.port);
+    c.check(unit, "addr", r.addr, m.addr);
+    c.check(unit, "way", r.way, m.way);
+    c.check(unit, "count", r.count, m.count);
+    c.check(unit, "hit", r.hit, m.hit);
+    const auto words = [&](uint64_t data) {
+        MemRequest as_write;
+        as_write.write_data = data;
+        as_write.write_mask = (1u << config.request_words()) - 1;
+        return write_text(as_write, config.request_words(), config.data_width);
+    };
+    for (size_t k = 0; k < r.valid.size() && k < m.valid.size(); ++k) {
+        const std::string line = fmt::format("line[{}.{}].", k / config.cache_ways, k % config.cache_ways);
+        c.check(unit, line + "valid", r.valid[k], m.valid[k], "", [](uint8_t v) { return std::to_string(v); });
+        c.check(unit, line + "dirty", r.dirty[k], m.dirty[k], "", [](uint8_t v) { return std::to_string(v); });
+        c.check(unit, line + "tag", r.tag[k], m.tag[k]);
+        c.check(unit, line + "age", r.age[k], m.age[k]);
+        c.check(unit, line + "data", r.data[k], m.data[k], "", words);
+    }
+    c.check(unit, "hits", r.hits, m.hits);
+    c.check(unit, "misses", r.misses, m.misses);
+    c.check(unit, "evictions", r.evictions, m.evictions);
+    c.check(unit, "writebacks", r.writebacks, m.writebacks);
+}
+
 }  // namespace
 
 // One core's tensor core: control registers, then tiles and accumulators by element, then
@@ -108,10 +137,11 @@ std::optional<Mismatch> compare_gpu(const GpuSnapshot& rtl, const GpuSnapshot& m
                     model.data_requests[ch], gpu_in_flight(fmt::format("core{}", core), rtl.cores[core]),
                     [](const MemRequest& r) { return show_request(r); });
         } else {
-            c.check(fmt::format("data_controller.channel{}", ch), "request", rtl.data_requests[ch],
-                    model.data_requests[ch], "", show_segment);
+            c.check(config.cache() ? std::string("dcache.memory") : fmt::format("data_controller.channel{}", ch),
+                    "request", rtl.data_requests[ch], model.data_requests[ch], "", show_segment);
         }
     }
+    if (!rtl.cache.empty() && !model.cache.empty()) compare_cache(c, rtl.cache[0], model.cache[0], config);
     for (size_t ch = 0; ch < rtl.program_requests.size(); ++ch) {
         c.check(fmt::format("program_controller.channel{}", ch), "request", rtl.program_requests[ch],
                 model.program_requests[ch], "", [](const MemRequest& r) { return show_request(r); });

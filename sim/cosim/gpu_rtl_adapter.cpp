@@ -42,6 +42,9 @@ constexpr bool kDivergence = kStackDepth > 0;
 constexpr unsigned kProgWordBits = kDivergence ? 16 + kPcBits + 1 : 16;
 constexpr unsigned kStackEntries = kDivergence ? kStackDepth : 1;
 constexpr unsigned kSpBits = [] { unsigned b = 0; while ((1u << b) < kStackEntries + 1) ++b; return b; }();
+// Coalescer (SegmentWords = 0: none): a data channel carries a segment of kSegWords words,
+// word k of channel ch at bit (ch * kSegWords + k) * kDataBits, and a write mask of kSegWords bits.
+constexpr unsigned kSegWords = LS_SegmentWords > 0 ? LS_SegmentWords : 1;
 
 // Core c's part of a core-major unpacked tensor-core port into a snapshot field, sign-extended
 // if the field is signed.
@@ -64,7 +67,10 @@ public:
         top_->dcr_data_i = in.dcr_data;
         for (unsigned ch = 0; ch < kDataChannels; ++ch) {
             set(top_->data_read_ready_i, ch, 1, in.data[ch].read_ready);
-            set(top_->data_read_data_i, ch * kDataBits, kDataBits, in.data[ch].read_data);
+            for (unsigned k = 0; k < kSegWords; ++k) {
+                set(top_->data_read_data_i, (ch * kSegWords + k) * kDataBits, kDataBits,
+                    static_cast<uint32_t>(in.data[ch].read_data >> (k * kDataBits)));
+            }
             set(top_->data_write_ready_i, ch, 1, in.data[ch].write_ready);
         }
         if constexpr (kTensorCore) {
@@ -124,7 +130,12 @@ public:
             r.read_address = get(t.data_read_address_o, ch * kDataBits, kDataBits);
             r.write_valid = get(t.data_write_valid_o, ch, 1);
             r.write_address = get(t.data_write_address_o, ch * kDataBits, kDataBits);
-            r.write_data = get(t.data_write_data_o, ch * kDataBits, kDataBits);
+            r.write_data = 0;
+            for (unsigned k = 0; k < kSegWords; ++k) {
+                r.write_data |= static_cast<uint64_t>(get(t.data_write_data_o, (ch * kSegWords + k) * kDataBits, kDataBits))
+                                << (k * kDataBits);
+            }
+            r.write_mask = get(t.data_write_mask_o, ch * kSegWords, kSegWords);
         }
         for (unsigned ch = 0; ch < kProgramChannels; ++ch) {
             MemRequest& r = out.program_requests[ch];
@@ -161,6 +172,7 @@ private:
             r.write_valid = get(t.tc_write_valid_o, c, 1);
             r.write_address = get(t.tc_write_address_o, c * kDataBits, kDataBits);
             r.write_data = get(t.tc_write_data_o, c * kDataBits, kDataBits);
+            r.write_mask = 1;   // the tile port moves one word at a time
 
             TensorCoreView& v = out.tensor[c];
             v.state = static_cast<TcState>(get(t.dbg_tc_state_o, c * 3, 3));

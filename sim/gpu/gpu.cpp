@@ -19,6 +19,7 @@ Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     if (config.coalescer()) {
         coalescer.emplace(config.contexts(), config.threads_per_block, config.data_width, config.segment_words);
     }
+    if (config.cache()) dcache = std::make_unique<Dcache>("dcache", config);
     const unsigned slots = config.contexts() * config.threads_per_block;
     lsu_request_q.assign(slots, MemRequest{});
     lsu_response_q.assign(slots, MemResponse{});
@@ -54,7 +55,9 @@ void Gpu::on_clock() {
         cores[c]->evaluate(reset, dispatch, program_controller.q.consumer[c], lsu_response_q.data(),
                            cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
     }
-    data_controller.evaluate(reset, coalescer ? coalescer->requests(lsu_request_q) : lsu_request_q, inputs.data);
+    data_controller.evaluate(reset, coalescer ? coalescer->requests(lsu_request_q) : lsu_request_q,
+                             dcache ? dcache->q.channel : inputs.data);
+    if (dcache) dcache->evaluate(reset, data_controller.q.mem, dispatcher.q.done, inputs.data[0]);
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
     // ... and then all of it changes at once, as flops do on the edge (the answers first: the
     // coalescer picks each lane's word by the address it holds before the edge).
@@ -75,10 +78,12 @@ void Gpu::on_clock() {
     for (auto& core : cores) core->commit();
     data_controller.commit();
     program_controller.commit();
+    if (dcache) dcache->commit();
 }
 
 void Gpu::observe(GpuSnapshot& out) const {
-    out.done = dispatcher.q.done;
+    // With a cache a kernel ends once its dirty lines are in memory.
+    out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
     for (unsigned c = 0; c < cores.size(); ++c) {
         const Core& core = *cores[c];
         if (config_.warps()) {
@@ -87,7 +92,12 @@ void Gpu::observe(GpuSnapshot& out) const {
         }
         for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out);
     }
-    std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
+    if (dcache) {
+        out.data_requests[0] = dcache->q.mem;
+        dcache->observe(out.cache[0]);
+    } else {
+        std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
+    }
     out.program_requests = program_controller.q.mem;
     for (unsigned c = 0; c < out.tensor.size(); ++c) {
         const TensorCore& tc = *cores[c]->tensor;

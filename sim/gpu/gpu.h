@@ -5,6 +5,7 @@
 #include "common/config.h"
 #include "gpu/coalescer.h"
 #include "gpu/controller.h"
+#include "gpu/dcache.h"
 #include "gpu/core.h"
 #include "gpu/dcr.h"
 #include "gpu/dispatcher.h"
@@ -32,6 +33,7 @@ public:
     std::vector<MemRequest> lsu_request_q;         // LSU port registers, towards the controller
     std::vector<MemResponse> lsu_response_q;       // and back towards the LSUs
     std::optional<Coalescer> coalescer;            // between them and the controller, with a coalescer: section
+    std::unique_ptr<Dcache> dcache;                // between the controller and memory, with a cache: section
 
     Gpu(const sc_core::sc_module_name& name, const GpuConfig& config);
 

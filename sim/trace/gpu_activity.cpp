@@ -108,4 +108,24 @@ bool is_alu_op(uint16_t word) {
            op == isa::Opcode::Div || op == isa::Opcode::Cmp;
 }
 
+// The cache's request in hand, its counters, then its valid lines as set.way @segment [words]
+// ("d" dirty, "*" changed since `before`).
+std::string cache_text(const CacheView& c, const CacheView& before, const GpuConfig& config) {
+    const unsigned ways = config.cache_ways, words = config.request_words();
+    std::string lines;
+    for (size_t k = 0; k < c.valid.size(); ++k) {
+        if (!c.valid[k]) continue;
+        const bool changed = c.tag[k] != before.tag[k] || c.data[k] != before.data[k] || c.valid[k] != before.valid[k] ||
+                             c.dirty[k] != before.dirty[k];
+        MemRequest as_write;
+        as_write.write_data = c.data[k];
+        as_write.write_mask = (1u << words) - 1;
+        lines += fmt::format(" {}.{} @{} {}{}{}", k / ways, k % ways, c.tag[k],
+                             write_text(as_write, words, config.data_width), c.dirty[k] ? "d" : "", changed ? "*" : "");
+    }
+    return fmt::format("cache {} channel {} @{} way {} wait {} | hits {} misses {} evictions {} writebacks {} |{}",
+                       name(c.state), c.port, c.addr, c.way, c.count, c.hits, c.misses, c.evictions, c.writebacks,
+                       lines.empty() ? " empty" : lines);
+}
+
 }  // namespace lockstep::trace

@@ -51,6 +51,8 @@ unsigned tc_busy_pes(const gpu::TensorCoreView& now, const gpu::TensorCoreView& 
 unsigned tc_word_moved(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);
 // "COMPUTE TMMA t=3", "LOAD TLDA word 1,2", "FAULT TLDB: stride too small (thread 0)".
 std::string tc_text(const gpu::TensorCoreView& t);
+// The data cache in one line: state, request, counters and valid lines.
+std::string cache_text(const gpu::CacheView& c, const gpu::CacheView& before, const GpuConfig& config);
 // PE p's glyph (SystolicTrace::pe_glyph), '#' when it multiplied at the edge into `now`.
 char tc_pe_glyph(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before, size_t p);
 

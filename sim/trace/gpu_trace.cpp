@@ -82,6 +82,11 @@ GpuTrace::GpuTrace(const std::string& dir, const GpuConfig& config, const Progra
     if (config.divergence()) meta["gpu"]["divergence"] = {{"stack_depth", config.stack_depth}};
     if (config.warps()) meta["gpu"]["warps"] = {{"count", config.warps_per_core}, {"scheduler", config.warp_scheduler}};
     if (config.coalescer()) meta["gpu"]["coalescer"] = {{"segment_words", config.segment_words}};
+    if (config.cache()) {
+        meta["gpu"]["cache"] = {{"sets", config.cache_sets}, {"ways", config.cache_ways},
+                                {"hit_latency", config.cache_hit_latency},
+                                {"write_policy", config.cache_write_back ? "write_back" : "write_through"}};
+    }
     dir_.open_states(meta, gpu_field_count(config));
     *csv_ << "cycle";
     for (unsigned c = 0; c < config.contexts(); ++c) {   // per warp; one a core without a warps: section
@@ -214,7 +219,13 @@ void GpuTrace::write_log(uint64_t cycle, const GpuSnapshot& s) {
         }
         if (c < s.tensor.size()) write_tensor_log(s.tensor[c], previous_.tensor[c]);
     }
+    if (!s.cache.empty()) write_cache_log(s.cache[0], previous_.cache[0]);
 }
+
+void GpuTrace::write_cache_log(const CacheView& c, const CacheView& before) {
+    *log_ << "  " << cache_text(c, before, config_) << "\n";
+}
+
 
 void GpuTrace::write_tensor_log(const TensorCoreView& t, const TensorCoreView& before) {
     const unsigned cols = config_.tensor_core.cols;
@@ -286,6 +297,11 @@ nlohmann::json GpuTrace::utilisation() const {
         {"program_channel_busy_pct", program},
         {"stall_reasons_pct", stall_reasons_pct(k.stall_cycles)},
     };
+    if (!previous_.cache.empty()) {   // the counters as the last cycle recorded left them
+        const CacheView& c = previous_.cache[0];
+        u["cache"] = {{"hits", c.hits}, {"misses", c.misses}, {"evictions", c.evictions},
+                      {"writebacks", c.writebacks}, {"hit_rate_pct", pct(c.hits, c.hits + c.misses)}};
+    }
     if (!config_.tensor_core.present()) return u;
     const TensorCoreConfig& tc = config_.tensor_core;
     const uint64_t core_cycles = k.cycles * config_.cores;

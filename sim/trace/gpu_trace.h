@@ -68,6 +68,7 @@ private:
     void write_log(uint64_t cycle, const gpu::GpuSnapshot& s);
     void write_csv(uint64_t cycle, const gpu::GpuSnapshot& s);
     void write_tensor_log(const gpu::TensorCoreView& t, const gpu::TensorCoreView& before);
+    void write_cache_log(const gpu::CacheView& c, const gpu::CacheView& before);
 
     TraceDir dir_;
     GpuConfig config_;

@@ -96,6 +96,28 @@ void walk(Fields& f, GpuSnapshot& s) {
         f(w.owner);
         f(w.last);
     }
+    for (CacheView& c : s.cache) {
+        f(c.state);
+        f(c.port);
+        f(c.addr);
+        f(c.way);
+        f(c.count);
+        f(c.hit);
+        for (size_t k = 0; k < c.valid.size(); ++k) {
+            f(c.valid[k]);
+            f(c.dirty[k]);
+            f(c.tag[k]);
+            f(c.age[k]);
+            uint32_t low = static_cast<uint32_t>(c.data[k]), high = static_cast<uint32_t>(c.data[k] >> 32);
+            f(low);
+            f(high);
+            if (f.reading()) c.data[k] = (static_cast<uint64_t>(high) << 32) | low;
+        }
+        f(c.hits);
+        f(c.misses);
+        f(c.evictions);
+        f(c.writebacks);
+    }
     for (TensorCoreView& t : s.tensor) {
         f(t.state);
         f(t.op);
@@ -161,7 +183,8 @@ size_t gpu_field_count(const GpuConfig& c) {
     const size_t contexts = c.contexts(), warps = c.warps() ? 3 * c.cores : 0;
     const size_t divergence = c.divergence() ? contexts * (4 + 3 * c.stack_depth) : 0;
     return 1 + 9 * contexts + divergence + (kRegisters + 5) * contexts * c.threads_per_block +
-           (c.coalescer() ? 7 : 5) * c.data_memory_channels() + 2 * c.program_channels + tensor + warps;
+           (c.coalescer() ? 7 : 5) * c.data_memory_channels() + 2 * c.program_channels + tensor + warps +
+           (c.cache() ? 10 + 6 * static_cast<size_t>(c.cache_lines()) : 0);
 }
 
 void gpu_to_fields(const GpuSnapshot& s, std::vector<uint32_t>& out) {

@@ -143,6 +143,17 @@ GpuConfig gpu_header(const nlohmann::json& meta) {
     if (gpu.find("coalescer") != nullptr) {    // absent: no coalescer, as in traces from before it
         c.segment_words = gpu.object("coalescer").small("segment_words", limits::kSegmentWords);
     }
+    if (gpu.find("cache") != nullptr) {        // absent: no data cache
+        const HeaderObject cache = gpu.object("cache");
+        c.cache_ways = cache.small("ways", limits::kCacheWays);
+        c.cache_sets = cache.small("sets", Range{1, limits::kCacheLines.hi / c.cache_ways});
+        c.cache_hit_latency = cache.small("hit_latency", limits::kCacheHitLatency);
+        const std::string policy = cache.text("write_policy");
+        if (policy != "write_back" && policy != "write_through") {
+            HeaderObject::reject(cache.name("write_policy"), policy, "\"write_back\" or \"write_through\"");
+        }
+        c.cache_write_back = policy == "write_back";
+    }
     top.text("program");
     top.number("threads", Range{1, AsmLimits{}.max_threads});
     check_listing(top, c.program_addr_bits);

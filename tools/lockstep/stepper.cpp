@@ -312,10 +312,12 @@ void Stepper::show_gpu(std::ostream& out) {
     for (size_t i = 0; i < now_.data_requests.size(); ++i) {
         const MemRequest& r = now_.data_requests[i];
         const std::string port = i < gpu_.data_channels ? fmt::format("ch{}", i) : fmt::format("tile{}", i - gpu_.data_channels);
-        channels += fmt::format(" {} {}", port, r.read_valid ? fmt::format("read @{}", r.read_address)
-                                                : r.write_valid ? fmt::format("write @{}={}", r.write_address, r.write_data)
-                                                                : "-");
+        const unsigned words = i < gpu_.data_channels ? gpu_.request_words() : 1;
+        channels += fmt::format(" {} {}", now_.cache.empty() ? port : "cache", r.read_valid ? fmt::format("read @{}", r.read_address)
+                                : r.write_valid ? fmt::format("write @{}={}", r.write_address, write_text(r, words, gpu_.data_width))
+                                                : "-");
     }
+    if (!now_.cache.empty()) out << trace::cache_text(now_.cache[0], cycle_ > 0 ? before_.cache[0] : now_.cache[0], gpu_) << "\n";
     std::string program;
     for (size_t i = 0; i < now_.program_requests.size(); ++i) {
         const MemRequest& r = now_.program_requests[i];
