@@ -6,6 +6,7 @@ gpu_pkg.sv
 dcr.sv
 dispatcher.sv
 controller.sv
+dcache.sv
 coalescer.sv
 fetcher.sv
 decoder.sv

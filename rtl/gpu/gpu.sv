@@ -8,7 +8,9 @@
 // but the fetcher's is per context (docs/architecture.md, "Warps"). With SegmentWords > 0 a
 // coalescer between the LSU port registers and the data controller merges each warp's loads
 // (and stores) that fall in one segment of SegmentWords words into one request, and the data
-// ports carry whole segments with a write mask (docs/architecture.md, "Coalescer").
+// ports carry whole segments with a write mask (docs/architecture.md, "Coalescer"). With
+// CacheSets > 0 a data cache of segments sits between the data controller's channels and data
+// memory, which it reaches through one channel of its own (docs/architecture.md, "Data cache").
 module gpu import gpu_pkg::*; #(
   // Compute cores.
   parameter int unsigned NumCores = 2,
@@ -41,6 +43,12 @@ module gpu import gpu_pkg::*; #(
   parameter int unsigned WarpScheduler = 0,
   // Words of a data-memory segment (0: no coalescer; 1, 2, 4 or 8, SegmentWords*DataBits <= 64).
   parameter int unsigned SegmentWords = 0,
+  // Data-cache sets (0: no cache; a power of two), lines a set (1..8), extra cycles a hit
+  // waits (0..16), and its write policy (1 write-back with write-allocate, 0 write-through).
+  parameter int unsigned CacheSets = 0,
+  parameter int unsigned CacheWays = 1,
+  parameter int unsigned CacheHitLatency = 0,
+  parameter int unsigned CacheWriteBack = 1,
   // Width of a warp index.
   localparam int unsigned WBits = (WarpsPerCore > 1) ? $clog2(WarpsPerCore) : 1,
   // Warp contexts: warp w of core c is context w*NumCores + c.
@@ -65,7 +73,14 @@ module gpu import gpu_pkg::*; #(
   localparam int unsigned TcNumB = TcR * TcC,
   // Words a data-memory request carries (one without a coalescer) and their width.
   localparam int unsigned SegWords = (SegmentWords > 0) ? SegmentWords : 1,
-  localparam int unsigned SegBits = SegWords * DataBits
+  localparam int unsigned SegBits = SegWords * DataBits,
+  // Data-memory channels: the cache's one, or the data controller's.
+  localparam int unsigned MemChannels = (CacheSets > 0) ? 1 : DataChannels,
+  // Cache lines on the observation ports (one, reading 0, without a cache), the width of an
+  // age or way and of a channel index.
+  localparam int unsigned CacheLines = (CacheSets > 0) ? CacheSets * CacheWays : 1,
+  localparam int unsigned CacheAgeBits = (CacheWays > 1) ? $clog2(CacheWays) : 1,
+  localparam int unsigned CachePortBits = (DataChannels > 1) ? $clog2(DataChannels) : 1
 ) (
   input  logic                                             clk_i,
   input  logic                                             rst_ni,
@@ -79,15 +94,15 @@ module gpu import gpu_pkg::*; #(
   input  logic [ProgramChannels-1:0]                       prog_read_ready_i,
   input  logic [ProgramChannels-1:0][ProgWordBits-1:0]     prog_read_data_i,
   // Data memory.
-  output logic [DataChannels-1:0]                          data_read_valid_o,
-  output logic [DataChannels-1:0][DataBits-1:0]            data_read_address_o,
-  input  logic [DataChannels-1:0]                          data_read_ready_i,
-  input  logic [DataChannels-1:0][SegBits-1:0]             data_read_data_i,
-  output logic [DataChannels-1:0]                          data_write_valid_o,
-  output logic [DataChannels-1:0][DataBits-1:0]            data_write_address_o,
-  output logic [DataChannels-1:0][SegBits-1:0]             data_write_data_o,
-  output logic [DataChannels-1:0][SegWords-1:0]            data_write_mask_o,
-  input  logic [DataChannels-1:0]                          data_write_ready_i,
+  output logic [MemChannels-1:0]                           data_read_valid_o,
+  output logic [MemChannels-1:0][DataBits-1:0]             data_read_address_o,
+  input  logic [MemChannels-1:0]                           data_read_ready_i,
+  input  logic [MemChannels-1:0][SegBits-1:0]              data_read_data_i,
+  output logic [MemChannels-1:0]                           data_write_valid_o,
+  output logic [MemChannels-1:0][DataBits-1:0]             data_write_address_o,
+  output logic [MemChannels-1:0][SegBits-1:0]              data_write_data_o,
+  output logic [MemChannels-1:0][SegWords-1:0]             data_write_mask_o,
+  input  logic [MemChannels-1:0]                           data_write_ready_i,
   // Tensor-core tile ports, one per core (data-memory channel DataChannels + c; 0 without).
   output logic [NumCores-1:0]                              tc_read_valid_o,
   output logic [NumCores-1:0][DataBits-1:0]                tc_read_address_o,
@@ -128,6 +143,23 @@ module gpu import gpu_pkg::*; #(
   output logic [NumStackEntries-1:0][ProgramAddrBits-1:0]  dbg_stack_pc_o,
   output logic [NumStackEntries-1:0][ProgramAddrBits:0]    dbg_stack_rpc_o,
   output logic [NumStackEntries-1:0][ThreadsPerBlock-1:0]  dbg_stack_mask_o,
+  // Data cache (0 without a cache): its request in hand, per line k = s*CacheWays + w its
+  // flags, tag (segment address), age and words, and its counters.
+  output logic [2:0]                                       dbg_cache_state_o,
+  output logic [CachePortBits-1:0]                         dbg_cache_port_o,
+  output logic [DataBits-1:0]                              dbg_cache_addr_o,
+  output logic [CacheAgeBits-1:0]                          dbg_cache_way_o,
+  output logic [4:0]                                       dbg_cache_count_o,
+  output logic                                             dbg_cache_hit_o,
+  output logic [CacheLines-1:0]                            dbg_cache_valid_o,
+  output logic [CacheLines-1:0]                            dbg_cache_dirty_o,
+  output logic [CacheLines-1:0][DataBits-1:0]              dbg_cache_tag_o,
+  output logic [CacheLines-1:0][CacheAgeBits-1:0]          dbg_cache_age_o,
+  output logic [CacheLines-1:0][SegBits-1:0]               dbg_cache_data_o,
+  output logic [31:0]                                      dbg_cache_hits_o,
+  output logic [31:0]                                      dbg_cache_misses_o,
+  output logic [31:0]                                      dbg_cache_evictions_o,
+  output logic [31:0]                                      dbg_cache_writebacks_o,
   // Tensor cores, per core (0 without a tensor core).
   output logic [NumCores-1:0][2:0]                         dbg_tc_state_o,
   output logic [NumCores-1:0][2:0]                         dbg_tc_op_o,
@@ -157,6 +189,9 @@ module gpu import gpu_pkg::*; #(
   assign reset = !rst_ni;
 
   logic [7:0] thread_count;
+
+  // All blocks finished (the dispatcher's done_q); with a cache, done_o also waits for its flush.
+  logic blocks_done;
 
   // Dispatcher outputs, per context.
   logic [NumContexts-1:0]                core_start;
@@ -204,7 +239,7 @@ module gpu import gpu_pkg::*; #(
     .core_reset_o       (core_reset),
     .core_block_id_o    (core_block_id),
     .core_thread_count_o(core_thread_count),
-    .done_o
+    .done_o             (blocks_done)
   );
 
   for (genvar c = 0; c < NumCores; c++) begin : g_core
@@ -461,6 +496,17 @@ module gpu import gpu_pkg::*; #(
     assign lsu_write_ready_d  = ctrl_write_ready;
   end
 
+  // The data controller's memory side: to the cache when there is one, else to the data ports.
+  logic [DataChannels-1:0]               ctrl_mem_read_valid;
+  logic [DataChannels-1:0][DataBits-1:0] ctrl_mem_read_address;
+  logic [DataChannels-1:0]               ctrl_mem_read_ready;
+  logic [DataChannels-1:0][SegBits-1:0]  ctrl_mem_read_data;
+  logic [DataChannels-1:0]               ctrl_mem_write_valid;
+  logic [DataChannels-1:0][DataBits-1:0] ctrl_mem_write_address;
+  logic [DataChannels-1:0][SegBits-1:0]  ctrl_mem_write_data;
+  logic [DataChannels-1:0][SegWords-1:0] ctrl_mem_write_mask;
+  logic [DataChannels-1:0]               ctrl_mem_write_ready;
+
   controller #(
     .NumConsumers(NumThreads),
     .NumChannels (DataChannels),
@@ -480,16 +526,101 @@ module gpu import gpu_pkg::*; #(
     .consumer_write_data_i   (ctrl_write_data),
     .consumer_write_mask_i   (ctrl_write_mask),
     .consumer_write_ready_o  (ctrl_write_ready),
-    .mem_read_valid_o        (data_read_valid_o),
-    .mem_read_address_o      (data_read_address_o),
-    .mem_read_ready_i        (data_read_ready_i),
-    .mem_read_data_i         (data_read_data_i),
-    .mem_write_valid_o       (data_write_valid_o),
-    .mem_write_address_o     (data_write_address_o),
-    .mem_write_data_o        (data_write_data_o),
-    .mem_write_mask_o        (data_write_mask_o),
-    .mem_write_ready_i       (data_write_ready_i)
+    .mem_read_valid_o        (ctrl_mem_read_valid),
+    .mem_read_address_o      (ctrl_mem_read_address),
+    .mem_read_ready_i        (ctrl_mem_read_ready),
+    .mem_read_data_i         (ctrl_mem_read_data),
+    .mem_write_valid_o       (ctrl_mem_write_valid),
+    .mem_write_address_o     (ctrl_mem_write_address),
+    .mem_write_data_o        (ctrl_mem_write_data),
+    .mem_write_mask_o        (ctrl_mem_write_mask),
+    .mem_write_ready_i       (ctrl_mem_write_ready)
   );
+
+  if (CacheSets > 0) begin : g_cache
+    // The controller's channels ask the cache; only the cache talks to data memory.
+    cache_state_e cache_state;
+    logic [DataBits-1:0] mem_address;
+
+    dcache #(
+      .NumChannels    (DataChannels),
+      .DataBits       (DataBits),
+      .SegWords       (SegWords),
+      .CacheSets      (CacheSets),
+      .CacheWays      (CacheWays),
+      .CacheHitLatency(CacheHitLatency),
+      .CacheWriteBack (CacheWriteBack)
+    ) u_dcache (
+      .clk_i,
+      .reset_i            (reset),
+      .req_read_valid_i   (ctrl_mem_read_valid),
+      .req_read_address_i (ctrl_mem_read_address),
+      .req_read_ready_o   (ctrl_mem_read_ready),
+      .req_read_data_o    (ctrl_mem_read_data),
+      .req_write_valid_i  (ctrl_mem_write_valid),
+      .req_write_address_i(ctrl_mem_write_address),
+      .req_write_data_i   (ctrl_mem_write_data),
+      .req_write_mask_i   (ctrl_mem_write_mask),
+      .req_write_ready_o  (ctrl_mem_write_ready),
+      .flush_i            (blocks_done),
+      .mem_read_valid_o   (data_read_valid_o[0]),
+      .mem_write_valid_o  (data_write_valid_o[0]),
+      .mem_address_o      (mem_address),
+      .mem_read_ready_i   (data_read_ready_i[0]),
+      .mem_read_data_i    (data_read_data_i[0]),
+      .mem_write_data_o   (data_write_data_o[0]),
+      .mem_write_mask_o   (data_write_mask_o[0]),
+      .mem_write_ready_i  (data_write_ready_i[0]),
+      .dbg_state_o        (cache_state),
+      .dbg_port_o         (dbg_cache_port_o),
+      .dbg_addr_o         (dbg_cache_addr_o),
+      .dbg_way_o          (dbg_cache_way_o),
+      .dbg_count_o        (dbg_cache_count_o),
+      .dbg_hit_o          (dbg_cache_hit_o),
+      .dbg_valid_o        (dbg_cache_valid_o),
+      .dbg_dirty_o        (dbg_cache_dirty_o),
+      .dbg_tag_o          (dbg_cache_tag_o),
+      .dbg_age_o          (dbg_cache_age_o),
+      .dbg_data_o         (dbg_cache_data_o),
+      .dbg_hits_o         (dbg_cache_hits_o),
+      .dbg_misses_o       (dbg_cache_misses_o),
+      .dbg_evictions_o    (dbg_cache_evictions_o),
+      .dbg_writebacks_o   (dbg_cache_writebacks_o)
+    );
+
+    // One address serves the cache's read and its write.
+    assign data_read_address_o[0]  = mem_address;
+    assign data_write_address_o[0] = mem_address;
+    assign dbg_cache_state_o       = cache_state;
+    // A kernel ends when its dirty lines are in memory.
+    assign done_o = blocks_done && cache_state == CacheDone;
+  end else begin : g_no_cache
+    assign data_read_valid_o      = ctrl_mem_read_valid;
+    assign data_read_address_o    = ctrl_mem_read_address;
+    assign ctrl_mem_read_ready    = data_read_ready_i;
+    assign ctrl_mem_read_data     = data_read_data_i;
+    assign data_write_valid_o     = ctrl_mem_write_valid;
+    assign data_write_address_o   = ctrl_mem_write_address;
+    assign data_write_data_o      = ctrl_mem_write_data;
+    assign data_write_mask_o      = ctrl_mem_write_mask;
+    assign ctrl_mem_write_ready   = data_write_ready_i;
+    assign dbg_cache_state_o      = '0;
+    assign dbg_cache_port_o       = '0;
+    assign dbg_cache_addr_o       = '0;
+    assign dbg_cache_way_o        = '0;
+    assign dbg_cache_count_o      = '0;
+    assign dbg_cache_hit_o        = 1'b0;
+    assign dbg_cache_valid_o      = '0;
+    assign dbg_cache_dirty_o      = '0;
+    assign dbg_cache_tag_o        = '0;
+    assign dbg_cache_age_o        = '0;
+    assign dbg_cache_data_o       = '0;
+    assign dbg_cache_hits_o       = '0;
+    assign dbg_cache_misses_o     = '0;
+    assign dbg_cache_evictions_o  = '0;
+    assign dbg_cache_writebacks_o = '0;
+    assign done_o                 = blocks_done;
+  end
 
   // Program memory is read-only: the write side of its controller is tied off.
   logic [NumCores-1:0]                             unused_prog_write_ready;

@@ -45,6 +45,14 @@ constexpr unsigned kSpBits = [] { unsigned b = 0; while ((1u << b) < kStackEntri
 // Coalescer (SegmentWords = 0: none): a data channel carries a segment of kSegWords words,
 // word k of channel ch at bit (ch * kSegWords + k) * kDataBits, and a write mask of kSegWords bits.
 constexpr unsigned kSegWords = LS_SegmentWords > 0 ? LS_SegmentWords : 1;
+// Data cache (CacheSets = 0: none): data memory then has the cache's one channel instead of
+// the controller's kDataChannels, and its lines k = set * ways + way are observed.
+constexpr unsigned kCacheSets = LS_CacheSets, kCacheWays = LS_CacheWays;
+constexpr bool kCache = kCacheSets > 0;
+constexpr unsigned kMemChannels = kCache ? 1 : kDataChannels;
+constexpr unsigned kCacheLines = kCache ? kCacheSets * kCacheWays : 1;
+constexpr unsigned kAgeBits = [] { unsigned b = 0; while ((1u << b) < kCacheWays) ++b; return b > 0 ? b : 1; }();
+constexpr unsigned kPortBits = [] { unsigned b = 0; while ((1u << b) < kDataChannels) ++b; return b > 0 ? b : 1; }();
 
 // Core c's part of a core-major unpacked tensor-core port into a snapshot field, sign-extended
 // if the field is signed.
@@ -65,7 +73,7 @@ public:
         top_->start_i = in.start;
         top_->dcr_we_i = in.dcr_we;
         top_->dcr_data_i = in.dcr_data;
-        for (unsigned ch = 0; ch < kDataChannels; ++ch) {
+        for (unsigned ch = 0; ch < kMemChannels; ++ch) {
             set(top_->data_read_ready_i, ch, 1, in.data[ch].read_ready);
             for (unsigned k = 0; k < kSegWords; ++k) {
                 set(top_->data_read_data_i, (ch * kSegWords + k) * kDataBits, kDataBits,
@@ -75,7 +83,7 @@ public:
         }
         if constexpr (kTensorCore) {
             for (unsigned c = 0; c < kCores; ++c) {
-                const MemResponse& r = in.data[kDataChannels + c];
+                const MemResponse& r = in.data[kMemChannels + c];
                 set(top_->tc_read_ready_i, c, 1, r.read_ready);
                 set(top_->tc_read_data_i, c * kDataBits, kDataBits, r.read_data);
                 set(top_->tc_write_ready_i, c, 1, r.write_ready);
@@ -124,7 +132,7 @@ public:
                 v.regs[r] = get(t.dbg_regs_o, (i * kRegisters + r) * kDataBits, kDataBits);
             }
         }
-        for (unsigned ch = 0; ch < kDataChannels; ++ch) {
+        for (unsigned ch = 0; ch < kMemChannels; ++ch) {
             MemRequest& r = out.data_requests[ch];
             r.read_valid = get(t.data_read_valid_o, ch, 1);
             r.read_address = get(t.data_read_address_o, ch * kDataBits, kDataBits);
@@ -144,9 +152,34 @@ public:
         }
         if constexpr (kTensorCore) observe_tensor_cores(t, out);
         if constexpr (kDivergence) observe_stacks(t, out);
+        if constexpr (kCache) observe_cache(t, out.cache[0]);
     }
 
 private:
+    static void observe_cache(const Vgpu& t, CacheView& v) {
+        v.state = static_cast<CacheState>(get(t.dbg_cache_state_o, 0, 3));
+        v.port = get(t.dbg_cache_port_o, 0, kPortBits);
+        v.addr = get(t.dbg_cache_addr_o, 0, kDataBits);
+        v.way = get(t.dbg_cache_way_o, 0, kAgeBits);
+        v.count = get(t.dbg_cache_count_o, 0, 5);
+        v.hit = get(t.dbg_cache_hit_o, 0, 1);
+        for (unsigned k = 0; k < kCacheLines; ++k) {
+            v.valid[k] = static_cast<uint8_t>(get(t.dbg_cache_valid_o, k, 1));
+            v.dirty[k] = static_cast<uint8_t>(get(t.dbg_cache_dirty_o, k, 1));
+            v.tag[k] = get(t.dbg_cache_tag_o, k * kDataBits, kDataBits);
+            v.age[k] = get(t.dbg_cache_age_o, k * kAgeBits, kAgeBits);
+            v.data[k] = 0;
+            for (unsigned j = 0; j < kSegWords; ++j) {
+                v.data[k] |= static_cast<uint64_t>(get(t.dbg_cache_data_o, (k * kSegWords + j) * kDataBits, kDataBits))
+                             << (j * kDataBits);
+            }
+        }
+        v.hits = get(t.dbg_cache_hits_o, 0, 32);
+        v.misses = get(t.dbg_cache_misses_o, 0, 32);
+        v.evictions = get(t.dbg_cache_evictions_o, 0, 32);
+        v.writebacks = get(t.dbg_cache_writebacks_o, 0, 32);
+    }
+
     static void observe_stacks(const Vgpu& t, GpuSnapshot& out) {
         for (unsigned x = 0; x < kContexts; ++x) {
             CoreView& v = out.cores[x];
@@ -166,7 +199,7 @@ private:
 
     static void observe_tensor_cores(const Vgpu& t, GpuSnapshot& out) {
         for (unsigned c = 0; c < kCores; ++c) {
-            MemRequest& r = out.data_requests[kDataChannels + c];
+            MemRequest& r = out.data_requests[kMemChannels + c];
             r.read_valid = get(t.tc_read_valid_o, c, 1);
             r.read_address = get(t.tc_read_address_o, c * kDataBits, kDataBits);
             r.write_valid = get(t.tc_write_valid_o, c, 1);
