@@ -167,7 +167,8 @@ module dcache import gpu_pkg::*; #(
     end
   end
 
-  // lookup(req_addr) and victim(set(req_addr)) in the request's set.
+  // In the request's set: lookup(req_addr), the valid way holding it; victim, the lowest way
+  // that is not valid, else the least recently used one (age CacheWays-1), and its line.
   logic               lookup_hit;
   logic [AgeBits-1:0] lookup_way;
   logic               victim_free;
@@ -183,7 +184,6 @@ module dcache import gpu_pkg::*; #(
     lookup_way  = '0;
     victim_free = 1'b0;
     victim_way  = '0;
-    // The lowest way that is not valid, else the least recently used one.
     for (int unsigned k = 0; k < Lines; k++) begin
       if (k / CacheWays == s) begin
         if (valid_q[k] && tag_q[k] == req_addr) begin
