@@ -288,14 +288,15 @@ void read_cache(const ConfigReader& reader, const std::string& path, GpuConfig& 
     const int size_line = reader.key_line("cache.size_words");
     if (size_line == 0) {
         throw error_at(path, section, "cache: 'size_words' is required (words the cache holds: sets x ways x "
-                                      "coalescer.segment_words)");
+                                      "coalescer.segment_words; 0 for no cache)");
     }
+    unsigned size = 0;
+    reader.apply("cache.size_words", &size, Range{0, 1u << 16});
+    if (size == 0) return;   // no cache, as without the section (a sweep's "off")
     if (!gpu.coalescer()) {
         throw error_at(path, section, "cache: needs a coalescer: section (a cache line is one segment of "
                                       "coalescer.segment_words words)");
     }
-    unsigned size = 0;
-    reader.apply("cache.size_words", &size, Range{1, 1u << 16});
     reader.apply("cache.ways", &gpu.cache_ways, limits::kCacheWays);
     reader.apply("cache.hit_latency", &gpu.cache_hit_latency, limits::kCacheHitLatency);
     std::string policy = "write_back";
