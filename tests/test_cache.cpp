@@ -117,15 +117,16 @@ TEST(Cache, CountersAccountForEveryRequest) {
 
 TEST(Cache, ConfigSectionErrors) {
     const std::string coalescer = "coalescer:\n  segment_words: 4\n";
-    EXPECT_EQ(config_error("cache:\n  size_words: 32\n"),
-              "c.yaml:1: cache: needs a coalescer: section (a cache line is one segment of coalescer.segment_words "
-              "words)");
     EXPECT_EQ(config_error(coalescer + "cache:\n  ways: 2\n"),
-              "c.yaml:3: cache: 'size_words' is required (words the cache holds: sets x ways x "
-              "coalescer.segment_words; 0 for no cache)");
+              "c.yaml:3: cache: 'size_words' is required (words the cache holds: sets x ways x the words of a line; 0 "
+              "for no cache)");
     EXPECT_EQ(config_error(coalescer + "cache:\n  size_words: 30\n"),
-              "c.yaml:4: cache.size_words: 30 is not 1..64 lines of 4 words (the segment): give a multiple of 4 up to "
-              "256");
+              "c.yaml:4: cache.size_words: 30 is not 1..64 lines of 4 words (a line is one data request: a segment "
+              "with a coalescer, else a word): give a multiple of 4 up to 256");
+    EXPECT_EQ(config_error("cache:\n  size_words: 128\n"),
+              "c.yaml:2: cache.size_words: 128 is not 1..64 lines of 1 word (a line is one data request: a segment "
+              "with a coalescer, else a word): give a multiple of 1 up to 64");
+    EXPECT_EQ(parse_config("cache:\n  size_words: 16\n  ways: 4\n", "c.yaml").gpu.cache_sets, 4u);
     EXPECT_EQ(config_error(coalescer + "cache:\n  size_words: 48\n  ways: 2\n"),
               "c.yaml:4: cache.size_words: 12 lines in 2 ways make 6 sets; the sets must be a power of two "
               "(size_words = sets x ways x 4)");
@@ -134,6 +135,9 @@ TEST(Cache, ConfigSectionErrors) {
               std::string::npos);
     EXPECT_EQ(config_error(coalescer + "cache:\n  size_words: 32\n  write_policy: wb\n"),
               "c.yaml:5: cache.write_policy: expected one of write_back, write_through, got 'wb'");
+    EXPECT_EQ(config_error("tensor_core:\n  rows: 2\n  cols: 2\ncache:\n  size_words: 8\n"),
+              "c.yaml:4: cache: not available with a tensor_core section yet (the tile port goes to memory past the "
+              "cache, which could then hold stale lines); remove one of the two sections");
     const Config off = parse_config("cache:\n  size_words: 0\n", "c.yaml");
     EXPECT_FALSE(off.gpu.cache());
     const Config on = parse_config(coalescer + "cache:\n  size_words: 64\n  ways: 4\n  write_policy: write_through\n", "c.yaml");
