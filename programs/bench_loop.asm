@@ -2,7 +2,7 @@
 ; Each of 8 threads sums its own element of A 200 times: out[i] = (200 * A[i]) mod 256.
 ; A[i] = i + 1 at address 0..7; results at address 16..23.
 ; expect: 16: 200 144 88 32 232 176 120 64
-; cycles: tiny-gpu=11316 gpu-4x8=13732 gpu-perf=14530 gpu-perf-4x8=13732
+; cycles: tiny-gpu=11316 gpu-4x8=13732 gpu-perf=12009 gpu-perf-4x8=13739
 .threads 8
 .data 1 2 3 4 5 6 7 8
 

@@ -3,7 +3,7 @@
 ; at 100% and the kernel issues fewer instructions (docs/performance-lab.md).
 ; x[i] = i + 1 at address 0, y[i] at 16 + i.
 ; expect: 16: 3 7 7 13 11 19 15 25 19 31 23 37 27 43 31 49
-; cycles: tiny-gpu=337 gpu-4x8=208 gpu-perf=316 gpu-perf-4x8=208
+; cycles: tiny-gpu=337 gpu-4x8=208 gpu-perf=414 gpu-perf-4x8=213
 .threads 16
 .data 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
 

@@ -4,7 +4,7 @@
 ; divergence: section; programs/branch_free.asm computes the same without a branch
 ; (docs/performance-lab.md). x[i] = i + 1 at address 0, y[i] at 16 + i.
 ; expect: 16: 3 7 7 13 11 19 15 25 19 31 23 37 27 43 31 49
-; cycles: gpu-perf=436 gpu-perf-4x8=280
+; cycles: gpu-perf=534 gpu-perf-4x8=285
 .threads 16
 .data 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
 

@@ -3,7 +3,7 @@
 ; the space between). out: address i = 2, written after the jump; the skipped store would
 ; write 1.
 ; expect: 0: 2 2 2 2
-; cycles: tiny-gpu=90 gpu-4x8=108 gpu-perf=106 gpu-perf-4x8=108
+; cycles: tiny-gpu=90 gpu-4x8=108 gpu-perf=130 gpu-perf-4x8=112
 .threads 4
 
 MUL R0, %blockIdx, %blockDim

@@ -3,7 +3,7 @@
 ; N, Z, P), so after it BRz always jumps, and so does BRnzp after any CMP.
 ; out: address i = 1 (the first branch fell through), i + 4 and i + 8 = 0 (jumped over).
 ; expect: 0: 1 1 1 1 0 0 0 0 0 0 0 0
-; cycles: tiny-gpu=120 gpu-4x8=144 gpu-perf=136 gpu-perf-4x8=144
+; cycles: tiny-gpu=120 gpu-4x8=144 gpu-perf=160 gpu-perf-4x8=148
 .threads 4
 
 MUL R0, %blockIdx, %blockDim

@@ -2,7 +2,7 @@
 ; 8 threads count through nested loops (255 x 130) and each stores its outer count at
 ; address threadIdx + 8 * blockIdx: 255 at addresses 0..7.
 ; expect: 0: 255 255 255 255 255 255 255 255
-; cycles: tiny-gpu=1007336 gpu-4x8=1208796 gpu-perf=1007350 gpu-perf-4x8=1208796
+; cycles: tiny-gpu=1007336 gpu-4x8=1208796 gpu-perf=1007409 gpu-perf-4x8=1208800
 .threads 8
 MUL R0, %blockIdx, %blockDim
 ADD R0, R0, %threadIdx         ; i = global thread index

@@ -2,7 +2,7 @@
 ; A = 0..7 at address 0, B = 0..7 at address 8; C[i] = A[i] + B[i] at address 16.
 ; tiny-gpu config (2 cores x 4 threads, memory latency 0): 158 cycles.
 ; expect: 16: 0 2 4 6 8 10 12 14
-; cycles: tiny-gpu=158 gpu-4x8=184 gpu-perf=204 gpu-perf-4x8=184
+; cycles: tiny-gpu=158 gpu-4x8=184 gpu-perf=274 gpu-perf-4x8=194
 .threads 8
 .data 0 1 2 3 4 5 6 7          ; A (1 x 8) at address 0
 .data 0 1 2 3 4 5 6 7          ; B (1 x 8) at address 8

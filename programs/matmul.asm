@@ -3,7 +3,7 @@
 ; C = [1*1+2*3  1*2+2*4; 3*1+4*3  3*2+4*4] = [7 10; 15 22].
 ; tiny-gpu config (2 cores x 4 threads, memory latency 0): 444 cycles.
 ; expect: 8: 7 10 15 22
-; cycles: tiny-gpu=444 gpu-4x8=536 gpu-perf=524 gpu-perf-4x8=536
+; cycles: tiny-gpu=444 gpu-4x8=536 gpu-perf=530 gpu-perf-4x8=543
 .threads 4
 .data 1 2 3 4                  ; A (2 x 2) at address 0
 .data 1 2 3 4                  ; B (2 x 2) at address 4

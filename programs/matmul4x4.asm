@@ -4,7 +4,7 @@
 ;   A = [1 2 3 4; 2 3 4 1; 3 4 1 2; 4 1 2 3]   B = [1 0 2 1; 0 1 1 2; 2 1 0 1; 1 2 1 0]
 ;   C = [11 13 8 8; 11 9 8 12; 7 9 12 12; 11 9 12 8]
 ; expect: 32: 11 13 8 8 11 9 8 12 7 9 12 12 11 9 12 8
-; cycles: tiny-gpu=1461 gpu-4x8=888 gpu-perf=1342 gpu-perf-4x8=888
+; cycles: tiny-gpu=1461 gpu-4x8=888 gpu-perf=1441 gpu-perf-4x8=898
 .threads 16
 .data 1 2 3 4  2 3 4 1  3 4 1 2  4 1 2 3    ; A (4 x 4) at address 0
 .data 1 0 2 1  0 1 1 2  2 1 0 1  1 2 1 0    ; B (4 x 4) at address 16

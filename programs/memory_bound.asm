@@ -3,7 +3,7 @@
 ; most of its time waiting. More resident warps a core hide that wait (docs/performance-lab.md).
 ; 32 threads: 8 blocks of 4. a[i] = i at 0, b[i] = 2i at 32, c[i] = 100 at 64; y[i] at 96.
 ; expect: 96: 100 103 106 109 112 115 118 121 124 127 130 133 136 139 142 145 148 151 154 157 160 163 166 169 172 175 178 181 184 187 190 193
-; cycles: tiny-gpu=635 gpu-4x8=280 gpu-perf=561 gpu-perf-4x8=280
+; cycles: tiny-gpu=635 gpu-4x8=280 gpu-perf=965 gpu-perf-4x8=225
 .threads 32
 .data 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
 .data 0 2 4 6 8 10 12 14 16 18 20 22 24 26 28 30 32 34 36 38 40 42 44 46 48 50 52 54 56 58 60 62

@@ -4,7 +4,7 @@
 ; 8 threads count through nested loops (26 x 130) and each stores its outer count at
 ; address threadIdx + 8 * blockIdx: 26 at addresses 0..7.
 ; expect: 0: 26 26 26 26 26 26 26 26
-; cycles: tiny-gpu=102786 gpu-4x8=123336 gpu-perf=102800 gpu-perf-4x8=123336
+; cycles: tiny-gpu=102786 gpu-4x8=123336 gpu-perf=102859 gpu-perf-4x8=123340
 .threads 8
 MUL R0, %blockIdx, %blockDim
 ADD R0, R0, %threadIdx         ; i = global thread index

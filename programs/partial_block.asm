@@ -2,7 +2,7 @@
 ; empty (4+4+2 with 4 threads per block, 8+2 with 8). No branches, so any block size works.
 ; in = 3 1 4 1 5 9 2 6 5 3 at address 0; out[i] = 2 * in[i] + i at address 16.
 ; expect: 16: 6 3 10 5 14 23 10 19 18 15
-; cycles: tiny-gpu=211 gpu-4x8=136 gpu-perf=198 gpu-perf-4x8=136
+; cycles: tiny-gpu=211 gpu-4x8=136 gpu-perf=255 gpu-perf-4x8=141
 .threads 10
 .data 3 1 4 1 5 9 2 6 5 3      ; in[0..9] at address 0
 

@@ -2,7 +2,7 @@
 ; a[j] = j + 1 at address 0. Thread t sums a[t] + a[t+8] + a[t+16] + a[t+24] = 4t + 52
 ; and stores it at address 32 + t. (The 8 partial sums add up to 528 = 1 + ... + 32.)
 ; expect: 32: 52 56 60 64 68 72 76 80
-; cycles: tiny-gpu=390 gpu-4x8=464 gpu-perf=468 gpu-perf-4x8=464
+; cycles: tiny-gpu=390 gpu-4x8=464 gpu-perf=546 gpu-perf-4x8=480
 .threads 8
 .data 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16            ; a[0..15] at address 0
 .data 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32   ; a[16..31]

@@ -4,6 +4,7 @@
 ; most of the loads into hits (docs/performance-lab.md, "Data cache").
 ; 32 threads: 8 blocks of 4. x at 0..35, w at 64..67; y[i] at 128 (8-bit, wrapping).
 ; expect: 128: 75 55 58 84 110 90 93 96 76 79 82 62 65 68 48 51 77 103 83 86 89 69 72 75 55 58 84 110 90 93 96 76
+; cycles: tiny-gpu=2115 gpu-4x8=672 gpu-perf=2061 gpu-perf-4x8=692
 .threads 32
 .data 3 10 17 1 8 15 22 6 13 20 4 11 18 2 9 16 0 7
 .data 14 21 5 12 19 3 10 17 1 8 15 22 6 13 20 4 11 18

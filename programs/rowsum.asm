@@ -3,7 +3,7 @@
 ; unconditional jump back at the bottom (CMP Rx, Rx sets Z, so BRz is always taken).
 ; Words are 8 bits and wrap: row 2 sums to 257 = 1 (mod 256), row 3 to 256 = 0.
 ; expect: 16: 10 100 1 0
-; cycles: tiny-gpu=484 gpu-4x8=584 gpu-perf=564 gpu-perf-4x8=584
+; cycles: tiny-gpu=484 gpu-4x8=584 gpu-perf=652 gpu-perf-4x8=606
 .threads 4
 .data 1 2 3 4                  ; A row 0 at address 0
 .data 10 20 30 40              ; A row 1 at address 4

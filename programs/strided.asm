@@ -6,6 +6,7 @@
 ; requests instead of 1 (docs/performance-lab.md, "Coalescing").
 ; 32 threads: 8 blocks of 4. Points at 0..127; y[i] at 128.
 ; expect: 128: 100 103 106 109 112 115 118 121 124 127 130 133 136 139 142 145 148 151 154 157 160 163 166 169 172 175 178 181 184 187 190 193
+; cycles: tiny-gpu=755 gpu-4x8=316 gpu-perf=1879 gpu-perf-4x8=482
 .threads 32
 .data 0 0 100 0 1 2 100 0 2 4 100 0 3 6 100 0
 .data 4 8 100 0 5 10 100 0 6 12 100 0 7 14 100 0

@@ -2,7 +2,7 @@
 ; more blocks than cores (8 blocks of 4 threads on 2 cores, or 4 blocks of 8 on 4 cores).
 ; A[i] = i at address 0, B[i] = 100 + i at address 32; C[i] = 100 + 2i at address 64.
 ; expect: 64: 100 102 104 106 108 110 112 114 116 118 120 122 124 126 128 130 132 134 136 138 140 142 144 146 148 150 152 154 156 158 160 162
-; cycles: tiny-gpu=531 gpu-4x8=186 gpu-perf=495 gpu-perf-4x8=186
+; cycles: tiny-gpu=531 gpu-4x8=186 gpu-perf=736 gpu-perf-4x8=188
 .threads 32
 .data 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15    ; A[0..15] at address 0
 .data 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31  ; A[16..31]

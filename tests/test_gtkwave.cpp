@@ -79,6 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Shape{"gpu_4x8", "gpu", "matmul4x4.asm", "gpu-4x8.yaml", ""},
                       Shape{"gpu_16bit", "gpu", "matadd.asm", "gpu-16bit.yaml", ""},
                       Shape{"gpu_tensor_core", "gpu", "matmul_tc_4.asm", "gpu-tc.yaml", ""},
+                      Shape{"gpu_perf", "gpu", "reuse.asm", "gpu-perf.yaml", ""},
                       Shape{"array_4x4", "systolic", "", "systolic.yaml", "--m 8 --k 6 --n 5"},
                       Shape{"array_1x1", "systolic", "", "systolic.yaml", "--rows 1 --cols 1 --m 3 --k 2 --n 2"},
                       Shape{"array_3x5", "systolic", "", "systolic.yaml", "--rows 3 --cols 5 --m 4 --k 3 --n 6"}),

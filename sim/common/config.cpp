@@ -280,30 +280,33 @@ void read_coalescer(const ConfigReader& reader, const std::string& path, GpuConf
     }
 }
 
-// The `cache:` section: a data cache of segments between the data controller and memory
-// (docs/architecture.md, "Data cache").
+// The `cache:` section: a data cache between the data controller and memory whose lines are
+// what one request moves, a segment or a word (docs/architecture.md, "Data cache").
 void read_cache(const ConfigReader& reader, const std::string& path, GpuConfig& gpu) {
     const int section = reader.section_line("cache");
     if (section == 0) return;
     const int size_line = reader.key_line("cache.size_words");
     if (size_line == 0) {
         throw error_at(path, section, "cache: 'size_words' is required (words the cache holds: sets x ways x "
-                                      "coalescer.segment_words)");
-    }
-    if (!gpu.coalescer()) {
-        throw error_at(path, section, "cache: needs a coalescer: section (a cache line is one segment of "
-                                      "coalescer.segment_words words)");
+                                      "the words of a line; 0 for no cache)");
     }
     unsigned size = 0;
-    reader.apply("cache.size_words", &size, Range{1, 1u << 16});
+    reader.apply("cache.size_words", &size, Range{0, 1u << 16});
+    if (size == 0) return;   // no cache, as without the section (a sweep's "off")
+    if (gpu.tensor_core.present()) {
+        throw error_at(path, section, "cache: not available with a tensor_core section yet (the tile port goes to "
+                                      "memory past the cache, which could then hold stale lines); remove one of the "
+                                      "two sections");
+    }
     reader.apply("cache.ways", &gpu.cache_ways, limits::kCacheWays);
     reader.apply("cache.hit_latency", &gpu.cache_hit_latency, limits::kCacheHitLatency);
     std::string policy = "write_back";
     reader.apply_choice("cache.write_policy", &policy);
     gpu.cache_write_back = policy == "write_back";
-    const unsigned line = gpu.segment_words, lines = size / line;
+    const unsigned line = gpu.request_words(), lines = size / line;   // a line is what one request moves
     if (size % line != 0 || !limits::kCacheLines.contains(lines)) {
-        throw error_at(path, size_line, fmt::format("cache.size_words: {} is not {}..{} lines of {} (the segment): "
+        throw error_at(path, size_line, fmt::format("cache.size_words: {} is not {}..{} lines of {} (a line is "
+                                                    "one data request: a segment with a coalescer, else a word): "
                                                     "give a multiple of {} up to {}", size, limits::kCacheLines.lo,
                                                     limits::kCacheLines.hi, plural(line, "word"), line,
                                                     limits::kCacheLines.hi * line));

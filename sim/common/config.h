@@ -89,7 +89,7 @@ struct GpuConfig {
     // Words one data-memory request carries.
     unsigned request_words() const { return coalescer() ? segment_words : 1; }
     // The data cache, from the `cache:` section (docs/architecture.md, "Data cache"): sets of
-    // `cache_ways` lines of one segment each. 0 sets: no cache.
+    // `cache_ways` lines of request_words() each. 0 sets: no cache.
     unsigned cache_sets = 0;
     unsigned cache_ways = 1;          // limits::kCacheWays
     unsigned cache_hit_latency = 0;   // limits::kCacheHitLatency

@@ -29,7 +29,7 @@ unsigned tc_dataflow(const TensorCoreConfig& tc) {
 }  // namespace
 
 RtlDesign gpu_design(const GpuConfig& c) {
-    return RtlDesign{"gpu", "gpu-" + gpu::shape_key(c),
+    RtlDesign design{"gpu", "gpu-" + gpu::shape_key(c),
                      {{"NumCores", c.cores}, {"ThreadsPerBlock", c.threads_per_block}, {"DataChannels", c.data_channels},
                       {"ProgramChannels", c.program_channels}, {"DataBits", c.data_width},
                       {"ProgramAddrBits", c.program_addr_bits}, {"DataAddrBits", c.data_addr_bits},
@@ -37,10 +37,15 @@ RtlDesign gpu_design(const GpuConfig& c) {
                       {"TcDataflow", tc_dataflow(c.tensor_core)}, {"TcInBits", c.tensor_core.in_bits},
                       {"TcAccBits", c.tensor_core.acc_bits}, {"StackDepth", c.stack_depth},
                       {"WarpsPerCore", c.warps_per_core}, {"WarpScheduler", c.warp_scheduler == "gto" ? 1u : 0u},
-                     {"SegmentWords", c.segment_words}, {"CacheSets", c.cache_sets}, {"CacheWays", c.cache_ways},
-                     {"CacheHitLatency", c.cache_hit_latency}, {"CacheWriteBack", c.cache_write_back ? 1u : 0u}},
+                     {"SegmentWords", c.segment_words}},
                      "gpu_rtl_adapter.cpp",
                      {"gpu/gpu_types.h", "common/memory.h", "common/config.h"}};
+    if (c.cache()) {   // without one the RTL's defaults (no cache) hold
+        design.params.insert(design.params.end(), {{"CacheSets", c.cache_sets}, {"CacheWays", c.cache_ways},
+                                                   {"CacheHitLatency", c.cache_hit_latency},
+                                                   {"CacheWriteBack", c.cache_write_back ? 1u : 0u}});
+    }
+    return design;
 }
 
 namespace {

@@ -107,15 +107,26 @@ void write_gpu_gtkw(const std::string& dir, const GpuConfig& g) {
     f.signal(kBinary, bits("gpu.prog_read_valid_o", g.program_channels));
     f.signal(kBinary, bits("gpu.prog_read_ready_i", g.program_channels));
     f.signal(kHex, bits("gpu.prog_read_address_o", g.program_channels * g.program_addr_bits));
-    f.group("data memory");
-    f.signal(kBinary, bits("gpu.data_read_valid_o", g.data_channels));
-    f.signal(kBinary, bits("gpu.data_read_ready_i", g.data_channels));
-    f.signal(kHex, bits("gpu.data_read_address_o", g.data_channels * g.data_width));   // DataBits wide, as registers are
-    f.signal(kHex, bits("gpu.data_read_data_i", g.data_channels * g.data_width));
-    f.signal(kBinary, bits("gpu.data_write_valid_o", g.data_channels));
-    f.signal(kBinary, bits("gpu.data_write_ready_i", g.data_channels));
-    f.signal(kHex, bits("gpu.data_write_address_o", g.data_channels * g.data_width));
-    f.signal(kHex, bits("gpu.data_write_data_o", g.data_channels * g.data_width));
+    // With a data cache only its one channel reaches memory; a request moves a segment.
+    const unsigned channels = g.cache() ? 1 : g.data_channels, words = g.request_words();
+    f.group(g.cache() ? "data memory (the cache's channel)" : "data memory");
+    f.signal(kBinary, bits("gpu.data_read_valid_o", channels));
+    f.signal(kBinary, bits("gpu.data_read_ready_i", channels));
+    f.signal(kHex, bits("gpu.data_read_address_o", channels * g.data_width));   // DataBits wide, as registers are
+    f.signal(kHex, bits("gpu.data_read_data_i", channels * words * g.data_width));
+    f.signal(kBinary, bits("gpu.data_write_valid_o", channels));
+    f.signal(kBinary, bits("gpu.data_write_ready_i", channels));
+    f.signal(kHex, bits("gpu.data_write_address_o", channels * g.data_width));
+    f.signal(kHex, bits("gpu.data_write_data_o", channels * words * g.data_width));
+    f.signal(kBinary, bits("gpu.data_write_mask_o", channels * words));
+    if (g.cache()) {
+        f.group("data cache: state (0 idle, 1 hit, 2 respond, 3 evict, 4 fill, 5 write-through, 6 flush, 7 done), "
+                "channel, segment, counters");
+        f.signal(kDecimal, "gpu.dbg_cache_state_o[2:0]");
+        f.signal(kDecimal, bits("gpu.dbg_cache_addr_o", g.data_width));
+        f.signal(kDecimal, "gpu.dbg_cache_hits_o[31:0]");
+        f.signal(kDecimal, "gpu.dbg_cache_misses_o[31:0]");
+    }
     if (const TensorCoreConfig& tc = g.tensor_core; tc.present()) {
         const std::string unit = core + "g_tensor_core.u_tensor_core.";
         f.group("core 0's tensor core: state (0 idle, 1 start, 2 load, 3 store, 4 compute, 5 done, 6 fault), "

@@ -218,7 +218,7 @@ private:
         const std::vector<std::string> keys = config_keys();
         const std::vector<std::string> sections = spec.design == Design::Gpu
                                                       ? std::vector<std::string>{"gpu", "tensor_core", "divergence",
-                                                                                 "warps", "coalescer", "memory", "sim"}
+                                                                                 "warps", "coalescer", "cache", "memory", "sim"}
                                                       : std::vector<std::string>{"systolic", "sim"};
         std::vector<std::string> patterns;
         for (const std::string& section : sections) patterns.push_back(section + ".*");
