@@ -47,6 +47,13 @@ constexpr unsigned kSpBits = [] { unsigned b = 0; while ((1u << b) < kStackEntri
 constexpr unsigned kSegWords = LS_SegmentWords > 0 ? LS_SegmentWords : 1;
 // Data cache (CacheSets = 0: none): data memory then has the cache's one channel instead of
 // the controller's kDataChannels, and its lines k = set * ways + way are observed.
+// Without a cache gpu_design passes no cache parameters and the RTL's defaults hold.
+#ifndef LS_CacheSets
+#define LS_CacheSets 0
+#endif
+#ifndef LS_CacheWays
+#define LS_CacheWays 1
+#endif
 constexpr unsigned kCacheSets = LS_CacheSets, kCacheWays = LS_CacheWays;
 constexpr bool kCache = kCacheSets > 0;
 constexpr unsigned kMemChannels = kCache ? 1 : kDataChannels;
