@@ -98,12 +98,13 @@ TEST(ConfigErrors, UnknownKeysAndSections) {
     EXPECT_EQ(config_error("memory:\n  delay: 2\n"), "c.yaml:2: unknown key 'delay' in 'memory' (known: latency, data_latency, bandwidth)");
     EXPECT_EQ(config_error("gpu:\n  cores: 2\ntensor:\n  rows: 4\n"),
               "c.yaml:3: unknown section 'tensor': did you mean 'tensor_core'? (known: gpu, memory, sim, systolic, "
-              "tensor_core, divergence, warps)");
+              "tensor_core, divergence, warps, coalescer, cache)");
     EXPECT_EQ(config_error("gpu:\n  cores: 2\naccelerator:\n  rows: 4\n"),
-              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence, warps)");
+              "c.yaml:3: unknown section 'accelerator' (known: gpu, memory, sim, systolic, tensor_core, divergence, warps, "
+              "coalescer, cache)");
     EXPECT_EQ(config_error("gpus:\n  cores: 2\n"),
               "c.yaml:1: unknown section 'gpus': did you mean 'gpu'? (known: gpu, memory, sim, systolic, "
-              "tensor_core, divergence, warps)");
+              "tensor_core, divergence, warps, coalescer, cache)");
     // A key of a section written at the top level says which section it belongs in.
     EXPECT_EQ(config_error("cores: 2\n"), "c.yaml:1: unknown section 'cores': it is a key of 'gpu', indent it under 'gpu:'");
     EXPECT_EQ(config_error("gpu:\n  cores: 2\nlatency: 3\n"),
@@ -130,7 +131,8 @@ TEST(ConfigErrors, WrongTypes) {
     EXPECT_EQ(config_error("gpu:\n  cores:\n"),
               "c.yaml:2: gpu.cores: expected an unsigned integer, got nothing");
     EXPECT_EQ(config_error("gpu: 3\n"), "c.yaml:1: 'gpu' must be a mapping of keys, got '3'");
-    EXPECT_EQ(config_error("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps");
+    EXPECT_EQ(config_error("- gpu\n"), "c.yaml:1: expected a mapping with sections gpu, memory, sim, systolic, tensor_core, "
+                                         "divergence, warps, coalescer, cache");
 }
 
 TEST(ConfigErrors, OutOfRange) {

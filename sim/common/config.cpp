@@ -48,6 +48,12 @@ std::string join(const std::vector<std::string>& names) {
     return out;
 }
 
+std::vector<std::string> section_names() {
+    std::vector<std::string> names;
+    for (const auto& s : kSchema) names.push_back(s.first);
+    return names;
+}
+
 constexpr const char* kTabIndent = "a tab indents this line; YAML indents with spaces";
 
 // yaml-cpp's message for a tab in the indentation ("illegal map value") names neither the
@@ -88,7 +94,7 @@ public:
     void read(const YAML::Node& root) {
         if (root.IsNull()) return;  // an empty file: all defaults
         if (!root.IsMap())
-            throw error_at(path_, line_of(root), "expected a mapping with sections gpu, memory, sim, systolic, tensor_core, divergence, warps, coalescer, cache");
+            throw error_at(path_, line_of(root), "expected a mapping with sections " + join(section_names()));
         std::map<std::string, int> seen;
         for (const auto& entry : root) {
             const std::string section = entry.first.Scalar();
@@ -96,8 +102,7 @@ public:
             const auto known = std::find_if(kSchema.begin(), kSchema.end(),
                                             [&](const auto& s) { return s.first == section; });
             if (known == kSchema.end()) {
-                std::vector<std::string> names;
-                for (const auto& s : kSchema) names.push_back(s.first);
+                const std::vector<std::string> names = section_names();
                 for (const auto& [owner, keys] : kSchema) {   // a key written at the top level
                     if (std::find(keys.begin(), keys.end(), section) == keys.end()) continue;
                     throw error_at(path_, line, fmt::format("unknown section '{}': it is a key of '{}', indent it "
