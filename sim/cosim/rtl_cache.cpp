@@ -172,8 +172,11 @@ size_t objects_in(const fs::path& dir) {
 // librtl.so. One `make -j` over all of it, so both cores compile; each object goes through
 // ccache, so the runtime (the same for every shape) compiles once per machine. Code Verilator
 // marks slow (construction, trace set-up: it runs once) is compiled without optimisation:
-// at -O2 it took most of a big shape's build.
-std::string build_makefile(const RtlDesign& design, const fs::path& src, const std::string& defines) {
+// at -O2 it took most of a big shape's build. Paths into the build folder are relative to it
+// (make runs there), so a command line, and what ccache hashes, is the same whichever
+// folder a shape or a mutant is built in.
+std::string build_makefile(const RtlDesign& design, const std::string& defines) {
+    const fs::path src = "src";
     const fs::path include = verilator_include();
     const std::string cache = build_info::kCcache;
     const std::string cxx = (cache.empty() ? "" : cache + " ") + build_info::kCxx;
@@ -220,11 +223,13 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files, 
         generics += fmt::format(" -G{}={}", name, value);
         defines += fmt::format(" -DLS_{}={}", name, value);
     }
-    std::string verilate = fmt::format("{} --cc --trace {} -CFLAGS -fPIC --top-module {} -Mdir {}{}",
-                                       build_info::kVerilator, kVerilatorFlags, design.top, quote(tmp / "obj"), generics);
+    // Verilator runs in the build folder on relative paths, so the C++ it writes names the
+    // sources (in assertion messages) the same way wherever it is built.
+    std::string verilate = fmt::format("cd {} && {} --cc --trace {} -CFLAGS -fPIC --top-module {} -Mdir obj{}",
+                                       quote(tmp), build_info::kVerilator, kVerilatorFlags, design.top, generics);
     for (const auto& file : files) {
         const bool rtl = file.first.rfind("rtl/", 0) == 0, list = fs::path(file.first).extension() == ".f";
-        if (rtl && !list) verilate += " " + quote(src / file.first);
+        if (rtl && !list) verilate += " " + quote(fs::path("src") / file.first);
     }
     const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     double verilator_seconds = 0;
@@ -233,7 +238,7 @@ void build(const RtlDesign& design, const fs::path& dir, const Snapshot& files, 
             verilator_seconds = seconds;
             status.show(fmt::format("  Verilator: translating the {} RTL to C++ ({})", design.top, duration_text(seconds)));
         });
-        std::ofstream(tmp / "build.mk") << build_makefile(design, src, defines);
+        std::ofstream(tmp / "build.mk") << build_makefile(design, defines);
         const size_t total = verilated_objects(tmp / "obj" / ("V" + design.top + "_classes.mk")) + 5;
         // A make that runs us (CMake's build) would hand its job server down; ours is our own.
         const std::string make = fmt::format("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C {} -f build.mk -j {}",
