@@ -144,13 +144,15 @@ module scheduler import gpu_pkg::*; #(
 
   // Settle: pops entries off the top while the top has no lanes left or its PC has reached
   // its reconvergence PC, at most StackDepth times (only called when StackDepth > 0, where
-  // StackEntries = StackDepth).
+  // StackEntries = StackDepth). Verilator keeps it one function instead of unrolling its loop
+  // into each of its three callers in every warp (a quarter of a big shape's C++).
   function automatic logic [SpBits-1:0] settle(
     logic [SpBits-1:0]                            sp,
     logic [StackEntries-1:0][ProgramAddrBits-1:0] pcs,
     logic [StackEntries-1:0][ProgramAddrBits:0]   rpcs,
     logic [StackEntries-1:0][ThreadsPerBlock-1:0] masks
   );
+    /* verilator no_inline_task */
     logic [IdxBits-1:0] i;
     for (int unsigned n = 0; n < StackEntries; n++) begin
       i = IdxBits'(sp - SpBits'(1));
