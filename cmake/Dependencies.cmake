@@ -2,8 +2,10 @@
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   # Paths relative to the source tree, so a copy of the tree elsewhere (lockstep mutate
-  # builds one per worker) hits the same cache entries.
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} ${CCACHE_PROGRAM})
+  # builds one per worker) hits the same cache entries; -Werror, which changes no object and
+  # which that copy leaves out (a mutant may draw a warning), is not hashed either.
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
+      CCACHE_IGNOREOPTIONS=-Werror ${CCACHE_PROGRAM})
 endif()
 
 find_package(PkgConfig REQUIRED)

@@ -274,7 +274,7 @@ void add_mutate_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--equivalent", args->equivalent, "Mutants known to be equivalent, with why (YAML)")->capture_default_str();
     cli->add_option("--inputs", args->inputs, "What each design's mutants run against (YAML)")->capture_default_str();
     cli->add_option("--jobs,-j", args->jobs, "Mutants run at once")->capture_default_str()->check(whole_number(1, 64));
-    cli->add_option("--timeout", args->timeout, "Seconds per input run")->capture_default_str()->check(whole_number(5, 3600));
+    cli->add_option("--timeout", args->timeout, "Seconds per input run of a mutant (the unmutated runs, which build the RTL, get ten times as long)")->capture_default_str()->check(whole_number(5, 3600));
     cli->add_option("--work", args->work, "Scratch directory (default: build/mutants)");
     cli->add_option("--markdown", args->markdown, "Write the kill table as Markdown");
     cli->add_option("--json", args->json_path, "Write every verdict as JSON");
