@@ -89,15 +89,25 @@ void Gpu::edge() {
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
     // ... and then all of it changes at once, as flops do on the edge (the answers first: the
     // coalescer picks each lane's word by the address it holds before the edge).
-    for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
-        lsu_response_q[i] = reset       ? MemResponse{}
-                            : coalescer ? coalescer->response(i, lsu_request_q, data_controller.q.consumer)
-                                        : data_controller.q.consumer[i];
+    // (Plain assignments: a conditional's temporary made these copies an edge's slowest part.)
+    if (reset) {
+        std::fill(lsu_response_q.begin(), lsu_response_q.end(), MemResponse{});
+    } else if (coalescer) {
+        for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
+            lsu_response_q[i] = coalescer->response(i, lsu_request_q, data_controller.q.consumer);
+        }
+    } else {
+        std::copy(data_controller.q.consumer.begin(), data_controller.q.consumer.end(), lsu_response_q.begin());
     }
     for (const auto& core : cores) {
         for (unsigned w = 0; w < core->warps.size(); ++w) {
+            MemRequest* port = &lsu_request_q[core->context(w) * tpb];
             for (unsigned t = 0; t < tpb; ++t) {
-                lsu_request_q[core->context(w) * tpb + t] = reset ? MemRequest{} : core->warps[w].threads[t].lsu->q.request;
+                if (reset) {
+                    port[t] = MemRequest{};
+                } else {
+                    port[t] = core->warps[w].threads[t].lsu->q.request;
+                }
             }
         }
     }
