@@ -86,6 +86,8 @@ lint: deps
 
 bench: build
 	./$(BUILD)/lockstep bench
+	# the large GPU's row; its RTL takes minutes to build the first time
+	./$(BUILD)/lockstep bench --config configs/gpu-16x32.yaml --program programs/bench_wide.asm
 	./$(BUILD)/lockstep bench --design systolic
 	./$(BUILD)/lockstep bench --design stepper
 	./$(BUILD)/lockstep bench --design view

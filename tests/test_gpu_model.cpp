@@ -1,4 +1,6 @@
-// The SystemC model in-process: its module tree, reuse across runs, and memory latency.
+// The SystemC model in-process: its module tree, reuse across runs, and memory latency; and
+// its fast runs (untraced, many edges per sc_start) against its observed, traced ones.
+#include "cli_testing.h"
 #include "testing.h"
 
 #include "common/assembler.h"
@@ -9,6 +11,9 @@
 
 #include <gtest/gtest.h>
 #include <systemc>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace lockstep {
 namespace {
@@ -67,6 +72,74 @@ TEST(GpuModel, AnotherShapeAfterTheFirstRunIsAClearError) {
         EXPECT_NE(std::string(e.what()).find("c3_t4_d4_p1_w8_pa8_da8 must be built before the first run"),
                   std::string::npos)
             << e.what();
+    }
+}
+
+// An untraced model run takes the fast path (GpuDesign::run_fast); with --trace every edge is
+// observed and recorded. Both must give the same cycles, memory and utilisation counters.
+struct FastCase {
+    std::string program, config, extra;   // extra: more `run` options
+};
+
+void PrintTo(const FastCase& c, std::ostream* os) { *os << c.program << " on " << c.config << c.extra; }
+
+class FastRun : public ::testing::TestWithParam<FastCase> {};
+
+TEST_P(FastRun, CountsWhatTheObservedRunCounts) {
+    const FastCase& c = GetParam();
+    const std::string args = "run " + testing::source_path("programs/" + c.program + ".asm") + " --config " +
+                             testing::source_path("configs/" + c.config + ".yaml") + " --engine model --json" + c.extra;
+    const std::string dir = testing::temp_path("fast_" + c.program + "_" + c.config);
+    const testing::CliRun fast = testing::run_cli(args);
+    const testing::CliRun observed = testing::run_cli(args + " --trace " + dir);
+    ASSERT_EQ(fast.status, 0) << fast.err;
+    ASSERT_EQ(observed.status, 0) << observed.err;
+    EXPECT_GT(fast.json["cycles"].get<uint64_t>(), 0u);
+    for (const char* key : {"cycles", "launch_cycles", "memory", "utilisation"}) {
+        EXPECT_EQ(fast.json[key], observed.json[key]) << key;
+    }
+    std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Programs, FastRun,
+    ::testing::Values(FastCase{"bench_loop", "tiny-gpu", ""}, FastCase{"matmul", "tiny-gpu", ""},
+                      FastCase{"matadd", "tiny-gpu", " --launches 3"}, FastCase{"matmul", "gpu-4x8", ""},
+                      FastCase{"memory_bound", "gpu-4x8", ""}, FastCase{"bench_loop", "gpu-perf", ""},
+                      FastCase{"divergent", "gpu-perf", ""}, FastCase{"reduce", "gpu-perf", ""},
+                      FastCase{"reuse", "gpu-perf", ""}, FastCase{"strided", "gpu-perf", ""},
+                      FastCase{"vecadd_blocks", "gpu-perf-4x8", ""}, FastCase{"matmul_tc_8", "gpu-tc", ""},
+                      FastCase{"matmul_tc_4", "gpu-tc-ws", ""}, FastCase{"bench_wide", "gpu-16x32", ""}),
+    [](const ::testing::TestParamInfo<FastCase>& info) {
+        std::string name = info.param.program + "_on_" + info.param.config + (info.param.extra.empty() ? "" : "_launches");
+        std::replace(name.begin(), name.end(), '-', '_');
+        return name;
+    });
+
+// The bench's wide kernel: 255 threads on 8 of gpu-16x32's cores, each summing its word 200 times.
+TEST(FastRun, BenchWideSumsEveryThreadsWord) {
+    const testing::CliRun run = testing::run_cli("run " + testing::source_path("programs/bench_wide.asm") + " --config " +
+                                                 testing::source_path("configs/gpu-16x32.yaml") + " --engine model --json");
+    ASSERT_EQ(run.status, 0) << run.err;
+    std::vector<uint32_t> expected;
+    for (uint32_t i = 0; i < 255; ++i) expected.push_back(200 * (i + 1));
+    EXPECT_EQ(testing::memory_of(run.json, 256, 255), expected);
+}
+
+// A run that fails says the same on either path (the traced one adds where its trace is).
+TEST(FastRun, FailsAsTheObservedRunFails) {
+    for (const auto& [program, extra] : {std::pair{"divergent", ""}, {"bench_loop", " --max-cycles 500"}}) {
+        const std::string args = std::string("run ") + testing::source_path(std::string("programs/") + program + ".asm") +
+                                 " --config " + testing::source_path("configs/tiny-gpu.yaml") + " --engine model" + extra;
+        const std::string dir = testing::temp_path(std::string("fast_fail_") + program);
+        const testing::CliRun fast = testing::run_cli(args);
+        const testing::CliRun observed = testing::run_cli(args + " --trace " + dir);
+        EXPECT_NE(fast.status, 0) << program;
+        EXPECT_EQ(fast.status, observed.status) << program;
+        EXPECT_FALSE(fast.err.empty()) << program;
+        EXPECT_EQ(observed.err.rfind(fast.err.substr(0, fast.err.size() - 1), 0), 0u)
+            << program << ": fast says\n" << fast.err << "observed says\n" << observed.err;
+        std::filesystem::remove_all(dir);
     }
 }
 

@@ -12,6 +12,9 @@ public:
     State q;                       // value held since the last edge (what the RTL's _q flops hold)
 
     void commit() { q = d_; }      // the clock edge
+    // Changes the state from outside the design (fault injection): current and next alike, so
+    // that an edge which leaves the unit alone keeps it.
+    void overwrite(const State& state) { q = d_ = state; }
 
 protected:
     explicit Unit(const sc_core::sc_module_name& name) : sc_core::sc_module(name) {}

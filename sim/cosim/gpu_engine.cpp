@@ -182,6 +182,16 @@ public:
             device_.observe(snapshot_);
         }
 
+        // A fast run of the model (GpuDesign::run_fast): the SystemC kernel clocks it, and at
+        // each edge the memories answer and the edge is counted from a lean snapshot. Returns
+        // the edges clocked; stops after the one that finishes the launch or needs a check(),
+        // or before one whose memory access fails (edge() then says why).
+        uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles) {
+            FastEdges hook(*this, counted);
+            static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, max_cycles);
+            return hook.cycle;
+        }
+
         gpu::GpuInputs& inputs() { return inputs_; }
         const Snapshot& snapshot() const { return snapshot_; }
         const Memory& data() const { return data_; }
@@ -190,6 +200,46 @@ public:
         void observe() { device_.observe(snapshot_); }   // after the device was changed behind our back
 
     private:
+        // Bench::edge() without the record: snapshot_ holds only what observe_counted fills.
+        class FastEdges : public gpu::EdgeHook {
+        public:
+            FastEdges(Bench& bench, trace::GpuUtilisation& counted) : bench_(bench), counted_(counted) {}
+            bool before_edge(gpu::Gpu& gpu) override {
+                Bench& b = bench_;
+                try {
+                    gpu.inputs.data = b.data_.respond(b.snapshot_.data_requests, cycle + 1);
+                } catch (const Error&) {
+                    return false;   // edge() reports it, with the requesters
+                }
+                gpu.inputs.program = b.program_.respond(b.snapshot_.program_requests, cycle + 1);
+                return true;
+            }
+            bool after_edge(gpu::Gpu& gpu) override {
+                Bench& b = bench_;
+                ++cycle;
+                b.data_.clock(b.snapshot_.data_requests);
+                b.program_.clock(b.snapshot_.program_requests);
+                gpu.observe_counted(b.snapshot_);
+                counted_.record(cycle, b.snapshot_);
+                return b.snapshot_.done || needs_check(b.snapshot_);
+            }
+            uint64_t cycle = 0;   // edges clocked
+
+        private:
+            // What GpuDesign::check() throws for.
+            static bool needs_check(const Snapshot& s) {
+                for (const gpu::CoreView& c : s.cores) {
+                    if (c.diverged || c.overflow) return true;
+                }
+                for (const gpu::TensorCoreView& t : s.tensor) {
+                    if (t.state == gpu::TcState::Fault) return true;
+                }
+                return false;
+            }
+            Bench& bench_;
+            trace::GpuUtilisation& counted_;
+        };
+
         Device& device_;
         Memory data_, program_;
         GpuConfig shape_;
@@ -225,7 +275,26 @@ public:
         b.edge(0);
         return true;
     }
-    bool run_fast(Bench&) const { return false; }
+    // An untraced model run: the set-up edge by edge as in the driver, then each launch in one
+    // sc_start with the memories served at the edge (Bench::run_fast); cycles, memory and
+    // utilisation are those of the observed run, and so are the errors.
+    bool run_fast(Bench& b) {
+        fast_counted_.emplace(shape());
+        fast_launch_cycles_.clear();
+        for (unsigned launch = 0; launch < launches(); ++launch) {
+            for (size_t step = 0; setup_step(b, launch, step); ++step) {}
+            fast_counted_->record(0, b.snapshot());
+            const uint64_t cycles = b.run_fast(*fast_counted_, options_.max_cycles);
+            b.observe();
+            check(cycles, b);
+            if (!finished(b)) {
+                if (cycles < options_.max_cycles) b.edge(cycles + 1);   // a memory access out of range throws
+                throw Error(runaway(options_.max_cycles, b));
+            }
+            fast_launch_cycles_.push_back(cycles);
+        }
+        return true;
+    }
     unsigned launches() const { return options_.launches; }
     bool records_start_state() const { return true; }
     bool finished(const Bench& main) const { return main.snapshot().done; }
@@ -269,7 +338,7 @@ public:
         if (f.pe) {
             core.tensor->pes().overwrite(f.pe->row, f.pe->col, f.pe->signal, f.pe->value);
         } else {
-            core.warps.at(0).threads.at(f.thread).registers->q.regs.at(f.reg) = f.value;
+            core.overwrite_register(f.thread, f.reg, f.value);
         }
     }
     std::string runaway(uint64_t max_cycles, const Bench& main) const {
@@ -279,14 +348,14 @@ public:
     RunResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
         RunResult result;
         result.engine = outcome.engine;
-        result.cycles = outcome.cycles;
-        result.launch_cycles = outcome.launch_cycles;
+        result.cycles = outcome.fast ? fast_launch_cycles_.back() : outcome.cycles;
+        result.launch_cycles = outcome.fast ? fast_launch_cycles_ : outcome.launch_cycles;
         result.stopped = outcome.stopped;
         result.initial_memory = main.initial_data();
         result.memory = main.data().words();
         result.first_mismatch = outcome.first_mismatch;
         result.mismatches = outcome.first_mismatch ? 1 : 0;
-        result.utilisation = trace.utilisation();
+        result.utilisation = outcome.fast ? fast_counted_->summary() : trace.utilisation();
         result.trace_dir = options_.trace_dir;
         nlohmann::json mismatch = to_json(result)["first_mismatch"];
         if (mismatch.is_object()) mismatch["record"] = outcome.mismatch_record;
@@ -298,15 +367,17 @@ private:
     const Config& config_;
     const Program& program_;
     const RunOptions& options_;
+    std::optional<trace::GpuUtilisation> fast_counted_;   // a fast run's counters
+    std::vector<uint64_t> fast_launch_cycles_;            // and its edges per launch
 };
 
 }  // namespace
 
 RunResult run_gpu(const Config& config, const Program& program, const RunOptions& options) {
     check_tensor_instructions(program, config);
-    GpuDesign design(config, program, options);
     RunOptions run = options;
     if (!run.max_cycles) run.max_cycles = config.sim.max_cycles;
+    GpuDesign design(config, program, run);
     return Driver<GpuDesign>::run(design, run);
 }
 

@@ -20,9 +20,17 @@ ControllerState Controller::reset_state() const {
 
 // An idle channel takes the lowest-numbered consumer that asks and has no channel yet.
 void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
-    for (unsigned j = 0; j < consumers_; ++j) {
+    if (!asking_known_) {   // the consumers that ask, found once an edge (there are many, few ask)
+        asking_.clear();
+        for (unsigned j = 0; j < consumers_; ++j) {
+            if (requests[j].read_valid || (write_enable_ && requests[j].write_valid)) asking_.push_back(j);
+        }
+        asking_known_ = true;
+    }
+    for (unsigned j : asking_) {
         const MemRequest& req = requests[j];
         if (d_.serving[j]) continue;
+        touch(j);
         if (req.read_valid) {
             d_.serving[j] = true;
             d_.channel_consumer[ch] = j;
@@ -46,9 +54,14 @@ void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
 
 void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
                           const std::vector<MemResponse>& memory) {
-    d_ = q;
+    // The per-consumer registers of d_ already equal q's (commit()); the channels' are copied.
+    std::copy(q.channel_state.begin(), q.channel_state.end(), d_.channel_state.begin());
+    std::copy(q.channel_consumer.begin(), q.channel_consumer.end(), d_.channel_consumer.begin());
+    std::copy(q.mem.begin(), q.mem.end(), d_.mem.begin());
+    asking_known_ = false;
     if (reset) {
         d_ = reset_state();
+        all_touched_ = true;
         return;
     }
     for (unsigned ch = 0; ch < channels_; ++ch) {
@@ -60,6 +73,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
         case CtrlState::ReadWaiting:
             if (memory[ch].read_ready) {
                 d_.mem[ch].read_valid = false;
+                touch(consumer);
                 d_.consumer[consumer].read_ready = true;
                 d_.consumer[consumer].read_data = memory[ch].read_data;
                 d_.channel_state[ch] = CtrlState::ReadRelaying;
@@ -68,12 +82,14 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
         case CtrlState::WriteWaiting:
             if (memory[ch].write_ready) {
                 d_.mem[ch].write_valid = false;
+                touch(consumer);
                 d_.consumer[consumer].write_ready = true;
                 d_.channel_state[ch] = CtrlState::WriteRelaying;
             }
             break;
         case CtrlState::ReadRelaying:
             if (!requests[consumer].read_valid) {
+                touch(consumer);
                 d_.serving[consumer] = false;
                 d_.consumer[consumer].read_ready = false;
                 d_.channel_state[ch] = CtrlState::Idle;
@@ -81,6 +97,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
             break;
         case CtrlState::WriteRelaying:
             if (!requests[consumer].write_valid) {
+                touch(consumer);
                 d_.serving[consumer] = false;
                 d_.consumer[consumer].write_ready = false;
                 d_.channel_state[ch] = CtrlState::Idle;
@@ -88,6 +105,22 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
             break;
         }
     }
+}
+
+void Controller::commit() {
+    if (all_touched_) {
+        q = d_;
+    } else {
+        std::copy(d_.channel_state.begin(), d_.channel_state.end(), q.channel_state.begin());
+        std::copy(d_.channel_consumer.begin(), d_.channel_consumer.end(), q.channel_consumer.begin());
+        std::copy(d_.mem.begin(), d_.mem.end(), q.mem.begin());
+        for (unsigned j : touched_) {
+            q.consumer[j] = d_.consumer[j];
+            q.serving[j] = d_.serving[j];
+        }
+    }
+    touched_.clear();
+    all_touched_ = false;
 }
 
 }  // namespace lockstep::gpu

@@ -22,13 +22,21 @@ public:
     Controller(const sc_core::sc_module_name& name, unsigned consumers, unsigned channels, bool write_enable);
     void evaluate(bool reset, const std::vector<MemRequest>& consumer_requests,
                   const std::vector<MemResponse>& memory_responses);
+    // The edge. The per-consumer registers are many and few change at an edge: only those
+    // evaluate() changed are copied (between edges d_ equals q).
+    void commit();
 
 private:
     ControllerState reset_state() const;
     void idle(unsigned channel, const std::vector<MemRequest>& requests);
+    void touch(unsigned consumer) { touched_.push_back(consumer); }
     unsigned consumers_;
     unsigned channels_;
     bool write_enable_;
+    std::vector<unsigned> asking_;    // scratch: consumers with a request, lowest first
+    bool asking_known_ = false;       // asking_ is this edge's
+    std::vector<unsigned> touched_;   // consumers whose registers evaluate() changed
+    bool all_touched_ = false;        // a reset changed them all
 };
 
 }  // namespace lockstep::gpu

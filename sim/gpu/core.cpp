@@ -39,6 +39,16 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     rt_.assign(tpb_, 0);
     requests_.assign(warps.size(), WarpRequest{});
     lanes_busy_.assign(warps.size(), 0);
+    settled_.assign(warps.size(), 0);
+    slots_clocked_.assign(warps.size(), 1);
+}
+
+void Core::overwrite_register(unsigned thread, unsigned reg, uint32_t value) {
+    Registers& unit = *warps.at(0).threads.at(thread).registers;
+    RegisterFile regs = unit.q;
+    regs.regs.at(reg) = value;
+    unit.overwrite(regs);
+    settled_[0] = 0;   // a reset edge resets it again
 }
 
 void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
@@ -55,15 +65,25 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const uint32_t enabled = lane_mask(dispatch.core_thread_count[x]);
         const uint32_t active = warp.scheduler->active(enabled);
         bool lsu_busy = false;
-        for (unsigned t = 0; t < tpb_; ++t) {
+        // A warp held in reset since an edge that reset its slots keeps them as they are.
+        const bool settled = warp_reset && settled_[w];
+        settled_[w] = warp_reset;
+        slots_clocked_[w] = !settled;
+        const uint32_t block_id = dispatch.core_block_id[x];
+        for (unsigned t = 0; t < tpb_ && !settled; ++t) {
             const ThreadSlot& slot = warp.threads[t];
             const bool enable = (active >> t & 1) != 0;
             const RegisterFile& regs = slot.registers->q;
-            slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
-            slot.lsu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt, data[x * tpb_ + t]);
-            slot.registers->evaluate(warp_reset, enable, dispatch.core_block_id[x], state, decoded, slot.alu->q.out,
-                                     slot.lsu->q.out);
-            slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
+            if (!Alu::holds(warp_reset, enable, state)) slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
+            if (!slot.lsu->holds(warp_reset, enable, state, decoded)) {
+                slot.lsu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt, data[x * tpb_ + t]);
+            }
+            if (!slot.registers->holds(warp_reset, enable, block_id, state)) {
+                slot.registers->evaluate(warp_reset, enable, block_id, state, decoded, slot.alu->q.out, slot.lsu->q.out);
+            }
+            if (!Pc::holds(warp_reset, enable, state, decoded)) {
+                slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
+            }
             if (enable) {
                 const LsuState lsu = slot.lsu->q.state;
                 lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
@@ -125,10 +145,12 @@ void Core::commit() {
     fetcher.commit();
     warp_scheduler.commit();
     if (tensor) tensor->commit();
-    for (Warp& warp : warps) {
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        Warp& warp = warps[w];
         warp.instruction->commit();
         warp.decoder->commit();
         warp.scheduler->commit();
+        if (!slots_clocked_[w]) continue;   // their next state is their current one
         for (ThreadSlot& slot : warp.threads) {
             slot.alu->commit();
             slot.lsu->commit();

@@ -67,6 +67,8 @@ public:
     void evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
                   const MemResponse& tile);
     void commit();
+    // Sets a register of warp 0's thread slot `thread` from outside (fault injection).
+    void overwrite_register(unsigned thread, unsigned reg, uint32_t value);
 
     // Warp w's context index in the dispatcher and the snapshot.
     unsigned context(unsigned w) const { return w * cores_ + index_; }
@@ -77,6 +79,8 @@ private:
     std::vector<uint32_t> rs_, rt_;         // scratch: every slot's operands, for the tensor core
     std::vector<WarpRequest> requests_;     // scratch: what the warp scheduler reads
     std::vector<uint8_t> lanes_busy_;       // scratch: per warp, an active LSU in flight
+    std::vector<uint8_t> settled_;          // per warp: held in reset at the last edge, slots reset
+    std::vector<uint8_t> slots_clocked_;    // per warp: its slots were evaluated at this edge
 };
 
 }  // namespace lockstep::gpu

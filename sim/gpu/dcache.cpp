@@ -223,4 +223,12 @@ void Dcache::observe(CacheView& out) const {
     out.writebacks = q.writebacks;
 }
 
+void Dcache::observe_counters(CacheView& out) const {
+    out.state = q.state;
+    out.hits = q.hits;
+    out.misses = q.misses;
+    out.evictions = q.evictions;
+    out.writebacks = q.writebacks;
+}
+
 }  // namespace lockstep::gpu

@@ -44,6 +44,7 @@ public:
     // the cache's memory channel.
     void evaluate(bool reset, const std::vector<MemRequest>& requests, bool flush, const MemResponse& memory);
     void observe(CacheView& out) const;
+    void observe_counters(CacheView& out) const;   // state and counters only (fast runs)
 
 private:
     DcacheState reset_state() const;

@@ -17,7 +17,8 @@ DispatcherState Dispatcher::reset_state() const {
 }
 
 void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done) {
-    d_ = q;
+    // d_ equals q here (commit()); what changes below sets changed_.
+    if (reset || !start) changed_ = true;
     if (reset) {
         d_ = reset_state();
         return;
@@ -33,9 +34,13 @@ void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const s
     const uint32_t total_blocks = (thread_count + threads_per_block_ - 1) / threads_per_block_;
     uint32_t dispatched = q.blocks_dispatched;
     uint32_t finished = q.blocks_done;
-    if (q.blocks_done == total_blocks) d_.done = true;
+    if (q.blocks_done == total_blocks && !q.done) {
+        d_.done = true;
+        changed_ = true;
+    }
     for (unsigned c = 0; c < cores_; ++c) {
         if (!q.core_reset[c]) continue;
+        changed_ = true;
         d_.core_reset[c] = false;
         if (dispatched < total_blocks) {
             d_.core_start[c] = true;
@@ -48,6 +53,7 @@ void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const s
     }
     for (unsigned c = 0; c < cores_; ++c) {
         if (q.core_start[c] && core_done[c]) {
+            changed_ = true;
             d_.core_reset[c] = true;
             d_.core_start[c] = false;
             finished = (finished + 1) & 0xFF;

@@ -22,9 +22,16 @@ class Dispatcher : public Unit<DispatcherState> {
 public:
     Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block);
     void evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done);
+    // The edge: copies the next state only when evaluate() changed it (most edges it does not;
+    // between edges d_ equals q).
+    void commit() {
+        if (changed_) q = d_;
+        changed_ = false;
+    }
 
 private:
     DispatcherState reset_state() const;
+    bool changed_ = false;
     unsigned cores_;
     unsigned threads_per_block_;
 };

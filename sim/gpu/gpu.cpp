@@ -37,8 +37,36 @@ namespace {
 const MemResponse kNoResponse{};
 }  // namespace
 
+namespace {
+constexpr unsigned kQuantum = 1024;   // edges a fast run clocks in one activation of on_clock()
+}  // namespace
+
 void Gpu::on_clock() {
     if (!clocked) return;   // another model of this process is running (clocked_model.h)
+    if (!edge_hook) {
+        edge();
+        return;
+    }
+    // A fast run: a quantum of edges an activation, the kernel activating the process again
+    // in the next delta cycle until the hook stops it or its edges are spent (temporal
+    // decoupling, as with TLM-2.0's quantum keeper: the GPU's time runs ahead of the kernel's,
+    // which stays at the run's first edge, so the clock's edges stay where tick() expects them).
+    for (unsigned i = 0; i < kQuantum && edges_left > 0; ++i) {
+        if (!edge_hook->before_edge(*this)) {
+            edges_left = 0;
+            return;
+        }
+        edge();
+        --edges_left;
+        if (edge_hook->after_edge(*this)) {
+            edges_left = 0;
+            return;
+        }
+    }
+    if (edges_left > 0) next_trigger(sc_core::SC_ZERO_TIME);
+}
+
+void Gpu::edge() {
     const bool reset = !inputs.rst_n;
     const unsigned tpb = config_.threads_per_block;
     const DispatcherState& dispatch = dispatcher.q;
@@ -61,15 +89,25 @@ void Gpu::on_clock() {
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
     // ... and then all of it changes at once, as flops do on the edge (the answers first: the
     // coalescer picks each lane's word by the address it holds before the edge).
-    for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
-        lsu_response_q[i] = reset       ? MemResponse{}
-                            : coalescer ? coalescer->response(i, lsu_request_q, data_controller.q.consumer)
-                                        : data_controller.q.consumer[i];
+    // (Plain assignments: a conditional's temporary made these copies an edge's slowest part.)
+    if (reset) {
+        std::fill(lsu_response_q.begin(), lsu_response_q.end(), MemResponse{});
+    } else if (coalescer) {
+        for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
+            lsu_response_q[i] = coalescer->response(i, lsu_request_q, data_controller.q.consumer);
+        }
+    } else {
+        std::copy(data_controller.q.consumer.begin(), data_controller.q.consumer.end(), lsu_response_q.begin());
     }
     for (const auto& core : cores) {
         for (unsigned w = 0; w < core->warps.size(); ++w) {
+            MemRequest* port = &lsu_request_q[core->context(w) * tpb];
             for (unsigned t = 0; t < tpb; ++t) {
-                lsu_request_q[core->context(w) * tpb + t] = reset ? MemRequest{} : core->warps[w].threads[t].lsu->q.request;
+                if (reset) {
+                    port[t] = MemRequest{};
+                } else {
+                    port[t] = core->warps[w].threads[t].lsu->q.request;
+                }
             }
         }
     }
@@ -103,6 +141,45 @@ void Gpu::observe(GpuSnapshot& out) const {
         const TensorCore& tc = *cores[c]->tensor;
         out.data_requests[config_.data_channels + c] = tc.request();
         tc.observe(out.tensor[c]);
+    }
+}
+
+void Gpu::observe_counted(GpuSnapshot& out) const {
+    const unsigned tpb = config_.threads_per_block;
+    out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        const Core& core = *cores[c];
+        if (config_.warps()) {
+            const WarpSchedulerState& ws = core.warp_scheduler.q;
+            out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
+        }
+        for (unsigned w = 0; w < core.warps.size(); ++w) {
+            const Warp& warp = core.warps[w];
+            const unsigned x = core.context(w);
+            const SchedulerState& s = warp.scheduler->q;
+            CoreView& view = out.cores[x];
+            view.state = s.state;
+            view.instruction = warp.instruction->q.instruction;
+            view.start = dispatcher.q.core_start[x];
+            view.reset = dispatcher.q.core_reset[x];
+            view.diverged = s.diverged;
+            view.overflow = s.overflow;
+            view.thread_count = dispatcher.q.core_thread_count[x];
+            if (config_.divergence()) view.active = warp.scheduler->active(lane_mask(view.thread_count));
+            for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
+        }
+    }
+    if (dcache) {
+        out.data_requests[0] = dcache->q.mem;
+        dcache->observe_counters(out.cache[0]);
+    } else {
+        std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
+    }
+    std::copy(program_controller.q.mem.begin(), program_controller.q.mem.end(), out.program_requests.begin());
+    for (unsigned c = 0; c < out.tensor.size(); ++c) {
+        const TensorCore& tc = *cores[c]->tensor;
+        out.data_requests[config_.data_channels + c] = tc.request();
+        tc.observe_counted(out.tensor[c]);
     }
 }
 

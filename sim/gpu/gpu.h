@@ -19,11 +19,25 @@
 
 namespace lockstep::gpu {
 
+class Gpu;
+
+// What surrounds the model in a fast run (cosim/gpu_engine.cpp: the harness's memories and
+// the utilisation counters): before_edge() drives the inputs of the coming edge (false stops
+// the run before it), after_edge() sees its outcome (true stops the run after it).
+class EdgeHook {
+public:
+    virtual ~EdgeHook() = default;
+    virtual bool before_edge(Gpu& gpu) = 0;
+    virtual bool after_edge(Gpu& gpu) = 0;
+};
+
 class Gpu : public sc_core::sc_module {
 public:
     sc_core::sc_in<bool> clk_i;                    // state changes on its rising edge
     GpuInputs inputs;                              // driven by the harness before each edge
     bool clocked = false;                          // its edges count only while its device is ticked
+    EdgeHook* edge_hook = nullptr;                 // fast runs: the harness at each edge
+    uint64_t edges_left = 0;                       // and the edges they may still clock
 
     Dcr dcr;
     Dispatcher dispatcher;
@@ -38,9 +52,13 @@ public:
     Gpu(const sc_core::sc_module_name& name, const GpuConfig& config);
 
     void observe(GpuSnapshot& out) const;
+    // Only what the utilisation counters and a fast run's checks read (trace/gpu_utilisation.h),
+    // into a snapshot resized for this GPU; the other fields keep what they held.
+    void observe_counted(GpuSnapshot& out) const;
 
 private:
     void on_clock();
+    void edge();
     void observe_warp(const Core& core, unsigned w, GpuSnapshot& out) const;
 
     GpuConfig config_;

@@ -24,4 +24,13 @@ GpuModel& GpuModel::instance(const GpuConfig& config) {
     return for_shape<GpuModel>("GPU", key, [&] { return new GpuModel(config, "gpu_" + key); });
 }
 
+void GpuModel::run_with_hook(const GpuInputs& inputs, EdgeHook& hook, uint64_t max_cycles) {
+    top_.inputs = inputs;
+    top_.edge_hook = &hook;
+    top_.edges_left = max_cycles;
+    Clocked clocked(top_);
+    sc_core::sc_start(clock_period());
+    top_.edge_hook = nullptr;
+}
+
 }  // namespace lockstep::gpu

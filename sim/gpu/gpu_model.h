@@ -13,6 +13,10 @@ public:
     // One model per GPU shape per process, made before the first run (SystemC).
     static GpuModel& instance(const GpuConfig& config);
     Gpu& gpu() { return top(); }
+    // Clocks with `inputs` (the hook drives the memories' answers) until `hook` stops it, or
+    // for `max_cycles` edges: all of them in one sc_start of one period (Gpu::on_clock), for
+    // untraced runs.
+    void run_with_hook(const GpuInputs& inputs, EdgeHook& hook, uint64_t max_cycles);
 
 private:
     GpuModel(const GpuConfig& config, const std::string& name) : ClockedModel(name, config) {}

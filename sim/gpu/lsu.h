@@ -18,6 +18,12 @@ public:
     explicit Lsu(const sc_core::sc_module_name& name) : Unit(name) {}
     void evaluate(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded,
                   uint32_t rs, uint32_t rt, const MemResponse& memory);
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    bool holds(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded) const {
+        return !reset && (!enable || !(decoded.mem_read || decoded.mem_write) ||
+                          (q.state == LsuState::Idle && core_state != CoreState::Request) ||
+                          (q.state == LsuState::Done && core_state != CoreState::Update));
+    }
 };
 
 }  // namespace lockstep::gpu

@@ -18,6 +18,11 @@ public:
         : Unit(name), mask_(mask_bits(program_addr_bits)) {}
     void evaluate(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded,
                   uint32_t alu_out, uint32_t current_pc);
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    static bool holds(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded) {
+        return !reset && (!enable || (core_state != CoreState::Execute &&
+                                      !(core_state == CoreState::Update && decoded.nzp_write)));
+    }
 
 private:
     uint32_t mask_;

@@ -1,6 +1,7 @@
 // Register file (one per thread slot): R0..R12 free, R13..R15 = %blockIdx, %blockDim, %threadIdx.
 #pragma once
 
+#include "common/isa.h"
 #include "gpu/decoder.h"
 #include "gpu/gpu_types.h"
 #include "common/unit.h"
@@ -19,6 +20,11 @@ public:
     Registers(const sc_core::sc_module_name& name, unsigned threads_per_block, unsigned slot);
     void evaluate(bool reset, bool enable, uint32_t block_id, CoreState core_state,
                   const DecodedInstruction& decoded, uint32_t alu_out, uint32_t lsu_out);
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    bool holds(bool reset, bool enable, uint32_t block_id, CoreState core_state) const {
+        return !reset && (!enable || (q.regs[isa::kBlockIdx] == block_id && core_state != CoreState::Request &&
+                                      core_state != CoreState::Update));
+    }
 
 private:
     RegisterFile reset_state_;

@@ -210,4 +210,13 @@ void TensorCore::observe(TensorCoreView& out) const {
     out.mac = pes_.mac;
 }
 
+void TensorCore::observe_counted(TensorCoreView& out) const {
+    out.state = q.state;
+    out.op = q.op;
+    out.fault = q.fault;
+    out.row = q.row;
+    out.col = q.col;
+    out.mac = pes_.mac;
+}
+
 }  // namespace lockstep::gpu

@@ -44,6 +44,7 @@ public:
     // The scheduler waits in StWait while this holds.
     bool busy() const { return q.state != TcState::Idle && q.state != TcState::Done; }
     void observe(TensorCoreView& out) const;
+    void observe_counted(TensorCoreView& out) const;   // state, op, fault, row, col, mac bits (fast runs)
 
     systolic::PeArray& pes() { return pes_; }   // for fault injection (tests of the comparator)
 
