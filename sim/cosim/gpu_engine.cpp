@@ -275,10 +275,12 @@ public:
         b.edge(0);
         return true;
     }
-    // An untraced model run: the set-up edge by edge as in the driver, then each launch in one
+    // An untraced model run that shows no progress line (a terminal's shows one, from the
+    // driver's loop): the set-up edge by edge as in the driver, then each launch in one
     // sc_start with the memories served at the edge (Bench::run_fast); cycles, memory and
     // utilisation are those of the observed run, and so are the errors.
     bool run_fast(Bench& b) {
+        if (options_.progress) return false;   // the progress line comes from the driver's loop
         fast_counted_.emplace(shape());
         fast_launch_cycles_.clear();
         for (unsigned launch = 0; launch < launches(); ++launch) {
