@@ -203,7 +203,7 @@ void Dcache::evaluate(bool reset, const std::vector<MemRequest>& requests, bool 
 }
 
 void Dcache::observe(CacheView& out) const {
-    out.state = q.state;
+    observe_counters(out);
     out.port = q.port;
     out.addr = q.addr;
     out.way = q.way;
@@ -217,10 +217,6 @@ void Dcache::observe(CacheView& out) const {
         out.age[k] = l.age;
         out.data[k] = l.data;
     }
-    out.hits = q.hits;
-    out.misses = q.misses;
-    out.evictions = q.evictions;
-    out.writebacks = q.writebacks;
 }
 
 void Dcache::observe_counters(CacheView& out) const {

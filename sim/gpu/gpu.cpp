@@ -119,7 +119,11 @@ void Gpu::edge() {
     if (dcache) dcache->commit();
 }
 
-void Gpu::observe(GpuSnapshot& out) const {
+void Gpu::observe(GpuSnapshot& out) const { observe_parts(out, true); }
+
+void Gpu::observe_counted(GpuSnapshot& out) const { observe_parts(out, false); }
+
+void Gpu::observe_parts(GpuSnapshot& out, bool whole) const {
     // With a cache a kernel ends once its dirty lines are in memory.
     out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
     for (unsigned c = 0; c < cores.size(); ++c) {
@@ -128,50 +132,15 @@ void Gpu::observe(GpuSnapshot& out) const {
             const WarpSchedulerState& ws = core.warp_scheduler.q;
             out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
         }
-        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out);
+        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, whole);
     }
     if (dcache) {
         out.data_requests[0] = dcache->q.mem;
-        dcache->observe(out.cache[0]);
-    } else {
-        std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
-    }
-    out.program_requests = program_controller.q.mem;
-    for (unsigned c = 0; c < out.tensor.size(); ++c) {
-        const TensorCore& tc = *cores[c]->tensor;
-        out.data_requests[config_.data_channels + c] = tc.request();
-        tc.observe(out.tensor[c]);
-    }
-}
-
-void Gpu::observe_counted(GpuSnapshot& out) const {
-    const unsigned tpb = config_.threads_per_block;
-    out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
-    for (unsigned c = 0; c < cores.size(); ++c) {
-        const Core& core = *cores[c];
-        if (config_.warps()) {
-            const WarpSchedulerState& ws = core.warp_scheduler.q;
-            out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
+        if (whole) {
+            dcache->observe(out.cache[0]);
+        } else {
+            dcache->observe_counters(out.cache[0]);
         }
-        for (unsigned w = 0; w < core.warps.size(); ++w) {
-            const Warp& warp = core.warps[w];
-            const unsigned x = core.context(w);
-            const SchedulerState& s = warp.scheduler->q;
-            CoreView& view = out.cores[x];
-            view.state = s.state;
-            view.instruction = warp.instruction->q.instruction;
-            view.start = dispatcher.q.core_start[x];
-            view.reset = dispatcher.q.core_reset[x];
-            view.diverged = s.diverged;
-            view.overflow = s.overflow;
-            view.thread_count = dispatcher.q.core_thread_count[x];
-            if (config_.divergence()) view.active = warp.scheduler->active(lane_mask(view.thread_count));
-            for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
-        }
-    }
-    if (dcache) {
-        out.data_requests[0] = dcache->q.mem;
-        dcache->observe_counters(out.cache[0]);
     } else {
         std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
     }
@@ -179,37 +148,44 @@ void Gpu::observe_counted(GpuSnapshot& out) const {
     for (unsigned c = 0; c < out.tensor.size(); ++c) {
         const TensorCore& tc = *cores[c]->tensor;
         out.data_requests[config_.data_channels + c] = tc.request();
-        tc.observe_counted(out.tensor[c]);
+        if (whole) {
+            tc.observe(out.tensor[c]);
+        } else {
+            tc.observe_counted(out.tensor[c]);
+        }
     }
 }
 
-void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out) const {
+void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whole) const {
     const unsigned tpb = config_.threads_per_block;
     const Warp& warp = core.warps[w];
     const unsigned x = core.context(w);
     const SchedulerState& s = warp.scheduler->q;
     CoreView& view = out.cores[x];
+    // What the utilisation counters and a fast run's checks read ...
     view.state = s.state;
-    view.fetcher = core.fetcher.q.state;
-    view.pc = s.pc;
     view.instruction = warp.instruction->q.instruction;
     view.start = dispatcher.q.core_start[x];
     view.reset = dispatcher.q.core_reset[x];
     view.diverged = s.diverged;
-    view.block_id = dispatcher.q.core_block_id[x];
+    view.overflow = s.overflow;
     view.thread_count = dispatcher.q.core_thread_count[x];
+    if (config_.divergence()) view.active = warp.scheduler->active(lane_mask(view.thread_count));
+    for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
+    if (!whole) return;
+    // ... and the rest of the observable state.
+    view.fetcher = core.fetcher.q.state;
+    view.pc = s.pc;
+    view.block_id = dispatcher.q.core_block_id[x];
     if (config_.divergence()) {
-        view.active = warp.scheduler->active(lane_mask(view.thread_count));
         view.reconv = warp.instruction->q.reconv;
         view.sp = s.sp;
-        view.overflow = s.overflow;
         view.stack = s.stack;
     }
     for (unsigned t = 0; t < tpb; ++t) {
         const ThreadSlot& slot = warp.threads[t];
         ThreadView& thread = out.threads[x * tpb + t];
         thread.regs = slot.registers->q.regs;
-        thread.lsu = slot.lsu->q.state;
         thread.lsu_out = slot.lsu->q.out;
         thread.alu_out = slot.alu->q.out;
         thread.nzp = slot.pc->q.nzp;

@@ -59,7 +59,8 @@ public:
 private:
     void on_clock();
     void edge();
-    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out) const;
+    void observe_parts(GpuSnapshot& out, bool whole) const;   // whole: observe(), else observe_counted()
+    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whole) const;
 
     GpuConfig config_;
     std::vector<bool> core_done_;                  // scratch for the dispatcher

@@ -188,13 +188,9 @@ void TensorCore::commit() {
 }
 
 void TensorCore::observe(TensorCoreView& out) const {
-    out.state = q.state;
-    out.op = q.op;
-    out.fault = q.fault;
+    observe_counted(out);
     out.fault_thread = q.fault_thread;
     out.t = q.t;
-    out.row = q.row;
-    out.col = q.col;
     out.base = q.base;
     out.stride = q.stride;
     out.a = q.a;
@@ -207,7 +203,6 @@ void TensorCore::observe(TensorCoreView& out) const {
     out.hv = pes_.hv;
     out.vv = pes_.vv;
     out.wv = pes_.wv;
-    out.mac = pes_.mac;
 }
 
 void TensorCore::observe_counted(TensorCoreView& out) const {
