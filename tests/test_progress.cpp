@@ -1,5 +1,5 @@
 // Progress while the user waits: a status line on a terminal during long runs, nothing on a
-// pipe or with --json (common/status_line.h, the driver's Progress).
+// pipe or with --json (common/status_line.h, cosim::RunProgress: the driver's loop and the GPU's fast path).
 #include "cli_testing.h"
 #include "common/status_line.h"
 

@@ -51,6 +51,27 @@ enum class Engine { Model, Rtl, Cosim };
 const char* name(Engine e);
 std::optional<Engine> engine_from_name(const std::string& name);
 
+// A run's progress line on a terminal: after a second or so of running, the cycles so far,
+// the limit and the rate (the driver's loop and a design's fast path alike). tick() is cheap.
+class RunProgress {
+public:
+    RunProgress(bool enabled, uint64_t limit) : line_(enabled), limit_(limit) {}
+    void tick(uint64_t cycles) {
+        if (!line_.active() || cycles % 4096 != 0) return;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
+        if (seconds < 1.5) return;
+        line_.show(fmt::format("  cycle {} of at most {} ({:.0f} k cycles/s, {})", thousands(cycles),
+                               thousands(limit_), cycles / seconds / 1000, duration_text(seconds)));
+    }
+    void clear() { line_.clear(); }
+
+private:
+    StatusLine line_;
+    uint64_t limit_;
+    std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();
+};
+
 // How to run, for every design.
 template <typename Fault>
 struct DriverOptions {
@@ -116,7 +137,7 @@ private:
         const auto trace_owner = design_.trace(trace_dir_);
         auto& trace = *trace_owner;
         uint64_t cycle = 0;
-        Progress progress(progress_, max_cycles);
+        RunProgress progress(progress_, max_cycles);
         try {
             // With reset_at, a first pass of launch 0 is cut short; the real launch 0 after it
             // starts from its reset again.
@@ -217,26 +238,6 @@ private:
         }
         design_.record(trace, cycle, main());
     }
-
-    // After a second or so of running: cycles so far, the limit and the rate.
-    class Progress {
-    public:
-        Progress(bool enabled, uint64_t limit) : line_(enabled), limit_(limit) {}
-        void tick(uint64_t cycles) {
-            if (!line_.active() || cycles % 4096 != 0) return;
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
-            if (seconds < 1.5) return;
-            line_.show(fmt::format("  cycle {} of at most {} ({:.0f} k cycles/s, {})", thousands(cycles),
-                                   thousands(limit_), cycles / seconds / 1000, duration_text(seconds)));
-        }
-        void clear() { line_.clear(); }
-
-    private:
-        StatusLine line_;
-        uint64_t limit_;
-        std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();
-    };
 
     Design& design_;
     std::string trace_dir_;

@@ -185,9 +185,9 @@ public:
         // A fast run of the model (GpuDesign::run_fast): the SystemC kernel clocks it, and at
         // each edge the memories answer and the edge is counted from a lean snapshot. Returns
         // the edges clocked; stops after the one that finishes the launch or needs a check(),
-        // or before one whose memory access fails (edge() then says why).
-        uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles) {
-            FastEdges hook(*this, counted);
+        // or before one whose memory access fails (edge() then says why). `progress` sees each edge.
+        uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles, RunProgress& progress) {
+            FastEdges hook(*this, counted, progress);
             static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, max_cycles);
             return hook.cycle;
         }
@@ -203,7 +203,8 @@ public:
         // Bench::edge() without the record: snapshot_ holds only what observe_counted fills.
         class FastEdges : public gpu::EdgeHook {
         public:
-            FastEdges(Bench& bench, trace::GpuUtilisation& counted) : bench_(bench), counted_(counted) {}
+            FastEdges(Bench& bench, trace::GpuUtilisation& counted, RunProgress& progress)
+                : bench_(bench), counted_(counted), progress_(progress) {}
             bool before_edge(gpu::Gpu& gpu) override {
                 Bench& b = bench_;
                 try {
@@ -221,6 +222,7 @@ public:
                 b.program_.clock(b.snapshot_.program_requests);
                 gpu.observe_counted(b.snapshot_);
                 counted_.record(cycle, b.snapshot_);
+                progress_.tick(cycle);
                 return b.snapshot_.done || needs_check(b.snapshot_);
             }
             uint64_t cycle = 0;   // edges clocked
@@ -238,6 +240,7 @@ public:
             }
             Bench& bench_;
             trace::GpuUtilisation& counted_;
+            RunProgress& progress_;
         };
 
         Device& device_;
@@ -275,18 +278,18 @@ public:
         b.edge(0);
         return true;
     }
-    // An untraced model run that shows no progress line (a terminal's shows one, from the
-    // driver's loop): the set-up edge by edge as in the driver, then each launch in one
-    // sc_start with the memories served at the edge (Bench::run_fast); cycles, memory and
-    // utilisation are those of the observed run, and so are the errors.
+    // An untraced model run: the set-up edge by edge as in the driver, then each launch in one
+    // sc_start with the memories served at the edge (Bench::run_fast); cycles, memory,
+    // utilisation, errors and the progress line on a terminal are those of the observed run.
     bool run_fast(Bench& b) {
-        if (options_.progress) return false;   // the progress line comes from the driver's loop
         fast_counted_.emplace(shape());
         fast_launch_cycles_.clear();
         for (unsigned launch = 0; launch < launches(); ++launch) {
             for (size_t step = 0; setup_step(b, launch, step); ++step) {}
             fast_counted_->record(0, b.snapshot());
-            const uint64_t cycles = b.run_fast(*fast_counted_, options_.max_cycles);
+            RunProgress progress(options_.progress, options_.max_cycles);
+            const uint64_t cycles = b.run_fast(*fast_counted_, options_.max_cycles, progress);
+            progress.clear();
             b.observe();
             check(cycles, b);
             if (!finished(b)) {
