@@ -13,8 +13,8 @@ namespace {
 using testing::edge;
 
 void expect_reset_values(const Dispatcher& d, unsigned cores, unsigned threads_per_block) {
-    EXPECT_EQ(d.q.core_start, std::vector<bool>(cores, false));
-    EXPECT_EQ(d.q.core_reset, std::vector<bool>(cores, true));
+    EXPECT_EQ(d.q.core_start, gpu::Flags(cores, 0));
+    EXPECT_EQ(d.q.core_reset, gpu::Flags(cores, 1));
     EXPECT_EQ(d.q.core_block_id, std::vector<uint32_t>(cores, 0));
     EXPECT_EQ(d.q.core_thread_count, std::vector<uint32_t>(cores, threads_per_block));
     EXPECT_EQ(d.q.blocks_dispatched, 0u);
@@ -25,9 +25,9 @@ void expect_reset_values(const Dispatcher& d, unsigned cores, unsigned threads_p
 TEST(Dispatcher, ResetValues) {
     Dispatcher d("dispatcher", 2, 4);
     expect_reset_values(d, 2, 4);
-    edge(d, false, true, 10u, std::vector<bool>{false, false});
+    edge(d, false, true, 10u, Flags{false, false});
     ASSERT_TRUE(d.q.core_start[0]);
-    edge(d, true, true, 10u, std::vector<bool>{false, false});
+    edge(d, true, true, 10u, Flags{false, false});
     expect_reset_values(d, 2, 4);
 }
 
@@ -37,10 +37,10 @@ TEST(Dispatcher, TenThreadsOnTwoCoresEndWithAPartialBlock) {
     Dispatcher d("dispatcher", 2, 4);
     // core_done per cycle: a core's scheduler done_q, still 1 during the cycle it is held in reset.
     auto core_done = [](unsigned cycle) {
-        return std::vector<bool>{cycle == 9 || cycle == 10, cycle == 5 || cycle == 6 || cycle == 12 || cycle == 13};
+        return Flags{cycle == 9 || cycle == 10, cycle == 5 || cycle == 6 || cycle == 12 || cycle == 13};
     };
     struct Expected {
-        std::vector<bool> start, reset;
+        Flags start, reset;
         std::vector<uint32_t> block, threads;
         uint32_t dispatched, finished;
         bool done;
@@ -70,28 +70,28 @@ TEST(Dispatcher, TenThreadsOnTwoCoresEndWithAPartialBlock) {
 
 TEST(Dispatcher, StartLowReArmsAndASecondLaunchRuns) {
     Dispatcher d("dispatcher", 2, 4);
-    edge(d, false, true, 3u, std::vector<bool>{false, false});
+    edge(d, false, true, 3u, Flags{false, false});
     // One block of 3 threads: core 0 takes it, core 1 leaves reset with nothing to run.
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{true, false}));
-    EXPECT_EQ(d.q.core_reset, (std::vector<bool>{false, false}));
+    EXPECT_EQ(d.q.core_start, (Flags{true, false}));
+    EXPECT_EQ(d.q.core_reset, (Flags{false, false}));
     EXPECT_EQ(d.q.core_thread_count, (std::vector<uint32_t>{3, 4}));
-    edge(d, false, true, 3u, std::vector<bool>{true, false});
+    edge(d, false, true, 3u, Flags{true, false});
     EXPECT_EQ(d.q.blocks_done, 1u);
     EXPECT_FALSE(d.q.done) << "done compares blocks_done before the edge";
-    edge(d, false, true, 3u, std::vector<bool>{true, false});   // core 0 in reset, done_q still 1
+    edge(d, false, true, 3u, Flags{true, false});   // core 0 in reset, done_q still 1
     ASSERT_TRUE(d.q.done);
     EXPECT_EQ(d.q.blocks_done, 1u) << "a core in reset does not finish twice";
-    edge(d, false, true, 3u, std::vector<bool>{false, false});
+    edge(d, false, true, 3u, Flags{false, false});
     EXPECT_TRUE(d.q.done) << "done holds while start is high";
-    edge(d, false, false, 3u, std::vector<bool>{false, false});
+    edge(d, false, false, 3u, Flags{false, false});
     EXPECT_FALSE(d.q.done);
     EXPECT_EQ(d.q.blocks_dispatched, 0u);
     EXPECT_EQ(d.q.blocks_done, 0u);
-    EXPECT_EQ(d.q.core_reset, (std::vector<bool>{true, true}));
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{false, false}));
+    EXPECT_EQ(d.q.core_reset, (Flags{true, true}));
+    EXPECT_EQ(d.q.core_start, (Flags{false, false}));
     EXPECT_EQ(d.q.core_thread_count, (std::vector<uint32_t>{3, 4})) << "block and count are not re-armed";
-    edge(d, false, true, 6u, std::vector<bool>{false, false});
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{true, true}));
+    edge(d, false, true, 6u, Flags{false, false});
+    EXPECT_EQ(d.q.core_start, (Flags{true, true}));
     EXPECT_EQ(d.q.core_block_id, (std::vector<uint32_t>{0, 1}));
     EXPECT_EQ(d.q.core_thread_count, (std::vector<uint32_t>{4, 2}));
     EXPECT_EQ(d.q.blocks_dispatched, 2u);
@@ -99,13 +99,13 @@ TEST(Dispatcher, StartLowReArmsAndASecondLaunchRuns) {
 
 TEST(Dispatcher, StartLowMidRunPutsEveryCoreBackInReset) {
     Dispatcher d("dispatcher", 2, 4);
-    edge(d, false, true, 8u, std::vector<bool>{false, false});
-    edge(d, false, true, 8u, std::vector<bool>{true, false});   // core 0 finishes block 0
-    ASSERT_EQ(d.q.core_start, (std::vector<bool>{false, true}));
+    edge(d, false, true, 8u, Flags{false, false});
+    edge(d, false, true, 8u, Flags{true, false});   // core 0 finishes block 0
+    ASSERT_EQ(d.q.core_start, (Flags{false, true}));
     ASSERT_EQ(d.q.blocks_done, 1u);
-    edge(d, false, false, 8u, std::vector<bool>{false, false});
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{false, false}));
-    EXPECT_EQ(d.q.core_reset, (std::vector<bool>{true, true}));
+    edge(d, false, false, 8u, Flags{false, false});
+    EXPECT_EQ(d.q.core_start, (Flags{false, false}));
+    EXPECT_EQ(d.q.core_reset, (Flags{true, true}));
     EXPECT_EQ(d.q.blocks_dispatched, 0u);
     EXPECT_EQ(d.q.blocks_done, 0u);
     EXPECT_EQ(d.q.core_block_id, (std::vector<uint32_t>{0, 1}));
@@ -114,24 +114,24 @@ TEST(Dispatcher, StartLowMidRunPutsEveryCoreBackInReset) {
 
 TEST(Dispatcher, ZeroThreadsIsDoneAfterOneEdge) {
     Dispatcher d("dispatcher", 2, 4);
-    edge(d, false, true, 0u, std::vector<bool>{false, false});
+    edge(d, false, true, 0u, Flags{false, false});
     EXPECT_TRUE(d.q.done);
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{false, false}));
-    EXPECT_EQ(d.q.core_reset, (std::vector<bool>{false, false}));
+    EXPECT_EQ(d.q.core_start, (Flags{false, false}));
+    EXPECT_EQ(d.q.core_reset, (Flags{false, false}));
     EXPECT_EQ(d.q.blocks_dispatched, 0u);
 }
 
 TEST(Dispatcher, LaterCoresSeeTheBlocksGivenToEarlierOnesInTheSameEdge) {
     Dispatcher d("dispatcher", 3, 1);
-    edge(d, false, true, 2u, std::vector<bool>{false, false, false});
-    EXPECT_EQ(d.q.core_start, (std::vector<bool>{true, true, false}));
+    edge(d, false, true, 2u, Flags{false, false, false});
+    EXPECT_EQ(d.q.core_start, (Flags{true, true, false}));
     EXPECT_EQ(d.q.core_block_id, (std::vector<uint32_t>{0, 1, 0}));
     EXPECT_EQ(d.q.core_thread_count, (std::vector<uint32_t>{1, 1, 1}));
     EXPECT_EQ(d.q.blocks_dispatched, 2u);
     // Both cores finish in the same cycle: both count.
-    edge(d, false, true, 2u, std::vector<bool>{true, true, true});
+    edge(d, false, true, 2u, Flags{true, true, true});
     EXPECT_EQ(d.q.blocks_done, 2u) << "core 2 runs nothing, so its done does not count";
-    EXPECT_EQ(d.q.core_reset, (std::vector<bool>{true, true, false}));
+    EXPECT_EQ(d.q.core_reset, (Flags{true, true, false}));
 }
 
 // 255 threads in blocks of 4 on one core: 64 blocks, the last of 3 threads, each block once.
@@ -147,7 +147,7 @@ TEST(Dispatcher, EveryBlockOnceUpTo255Threads) {
         }
         const bool done = running && d.q.core_start[0];
         running = d.q.core_start[0];
-        edge(d, false, true, 255u, std::vector<bool>{done});
+        edge(d, false, true, 255u, Flags{done});
     }
     ASSERT_EQ(blocks.size(), 64u);
     for (uint32_t b = 0; b < 64; ++b) EXPECT_EQ(blocks[b], b);

@@ -45,7 +45,7 @@ TEST(MemController, ResetValues) {
     Controller c("controller", 3, 2, true);
     EXPECT_EQ(c.q.channel_state, (std::vector<S>{S::Idle, S::Idle}));
     EXPECT_EQ(c.q.channel_consumer, (std::vector<unsigned>{0, 0}));
-    EXPECT_EQ(c.q.serving, (std::vector<bool>{false, false, false}));
+    EXPECT_EQ(c.q.serving, (Flags{false, false, false}));
     for (const MemRequest& m : c.q.mem) {
         EXPECT_FALSE(m.read_valid);
         EXPECT_FALSE(m.write_valid);
@@ -63,7 +63,7 @@ TEST(MemController, ResetValues) {
     ASSERT_EQ(c.q.channel_state[0], S::ReadWaiting);
     edge(c, true, asks, std::vector<MemResponse>(2));
     EXPECT_EQ(c.q.channel_state, (std::vector<S>{S::Idle, S::Idle}));
-    EXPECT_EQ(c.q.serving, (std::vector<bool>{false, false, false}));
+    EXPECT_EQ(c.q.serving, (Flags{false, false, false}));
     EXPECT_FALSE(c.q.mem[0].read_valid);
     EXPECT_EQ(c.q.mem[0].read_address, 0u);
     EXPECT_FALSE(c.q.mem[1].write_valid);
@@ -107,7 +107,7 @@ TEST(MemController, FourReadsOverTwoChannelsInOrder) {
         edge(c, false, asks, answer_now(c));
     }
     for (unsigned j = 0; j < 4; ++j) EXPECT_EQ(c.q.consumer[j].read_data, 0x90 + j) << "consumer " << j;
-    EXPECT_EQ(c.q.serving, (std::vector<bool>{false, false, false, false}));
+    EXPECT_EQ(c.q.serving, (Flags{false, false, false, false}));
 }
 
 TEST(MemController, ChannelHoldsTheRequestUntilTheMemoryAnswers) {
@@ -163,7 +163,7 @@ TEST(MemController, ReadBeforeWriteAndLowestConsumerFirst) {
     EXPECT_EQ(c.q.channel_consumer[0], 1u);
     EXPECT_EQ(c.q.mem[0].read_address, 5u);
     EXPECT_FALSE(c.q.mem[0].write_valid);
-    EXPECT_EQ(c.q.serving, (std::vector<bool>{false, true, false}));
+    EXPECT_EQ(c.q.serving, (Flags{false, true, false}));
 }
 
 TEST(MemController, ProgramControllerIgnoresWrites) {
@@ -173,7 +173,7 @@ TEST(MemController, ProgramControllerIgnoresWrites) {
     EXPECT_EQ(c.q.channel_consumer[0], 1u) << "consumer 0's write is not served";
     EXPECT_FALSE(c.q.mem[0].write_valid);
     EXPECT_FALSE(c.q.mem[1].write_valid);
-    EXPECT_EQ(c.q.serving, (std::vector<bool>{false, true}));
+    EXPECT_EQ(c.q.serving, (Flags{false, true}));
 }
 
 TEST(MemController, OneConsumerNeverTakesTwoChannels) {
@@ -197,7 +197,7 @@ TEST(MemController, ReleasedConsumerIsSeenByLaterChannelsInTheSameEdge) {
     edge(later, false, std::vector<MemRequest>{write(2, 3)}, std::vector<MemResponse>(2));
     EXPECT_EQ(later.q.channel_state, (std::vector<S>{S::Idle, S::WriteWaiting}));
     EXPECT_EQ(later.q.channel_consumer[1], 0u);
-    EXPECT_EQ(later.q.serving, (std::vector<bool>{true}));
+    EXPECT_EQ(later.q.serving, (Flags{true}));
 
     Controller earlier("earlier", 2, 2, true);
     // Channel 0 serves consumer 1 and goes idle again while channel 1 serves consumer 0.
@@ -210,7 +210,7 @@ TEST(MemController, ReleasedConsumerIsSeenByLaterChannelsInTheSameEdge) {
     // Consumer 0 drops its read and asks a write: channel 1 releases it after idle channel 0 looked.
     edge(earlier, false, std::vector<MemRequest>{write(5, 6), MemRequest{}}, std::vector<MemResponse>(2));
     EXPECT_EQ(earlier.q.channel_state, (std::vector<S>{S::Idle, S::Idle}));
-    EXPECT_EQ(earlier.q.serving, (std::vector<bool>{false, false}));
+    EXPECT_EQ(earlier.q.serving, (Flags{false, false}));
     edge(earlier, false, std::vector<MemRequest>{write(5, 6), MemRequest{}}, std::vector<MemResponse>(2));
     EXPECT_EQ(earlier.q.channel_state, (std::vector<S>{S::WriteWaiting, S::Idle}));
     EXPECT_EQ(earlier.q.channel_consumer[0], 0u);

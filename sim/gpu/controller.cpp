@@ -19,7 +19,7 @@ ControllerState Controller::reset_state() const {
 }
 
 // An idle channel takes the lowest-numbered consumer that asks and has no channel yet.
-void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
+bool Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
     if (!asking_known_) {   // the consumers that ask, found once an edge (there are many, few ask)
         asking_.clear();
         for (unsigned j = 0; j < consumers_; ++j) {
@@ -37,7 +37,7 @@ void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
             d_.mem[ch].read_valid = true;
             d_.mem[ch].read_address = req.read_address;
             d_.channel_state[ch] = CtrlState::ReadWaiting;
-            return;
+            return true;
         }
         if (write_enable_ && req.write_valid) {
             d_.serving[j] = true;
@@ -47,17 +47,15 @@ void Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
             d_.mem[ch].write_data = req.write_data;
             d_.mem[ch].write_mask = req.write_mask;
             d_.channel_state[ch] = CtrlState::WriteWaiting;
-            return;
+            return true;
         }
     }
+    return false;
 }
 
 void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
                           const std::vector<MemResponse>& memory) {
-    // The per-consumer registers of d_ already equal q's (commit()); the channels' are copied.
-    std::copy(q.channel_state.begin(), q.channel_state.end(), d_.channel_state.begin());
-    std::copy(q.channel_consumer.begin(), q.channel_consumer.end(), d_.channel_consumer.begin());
-    std::copy(q.mem.begin(), q.mem.end(), d_.mem.begin());
+    // Every register of d_ already equals q's (commit()); what changes below is marked.
     asking_known_ = false;
     if (reset) {
         d_ = reset_state();
@@ -68,10 +66,11 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
         const unsigned consumer = q.channel_consumer[ch];
         switch (q.channel_state[ch]) {
         case CtrlState::Idle:
-            idle(ch, requests);
+            if (idle(ch, requests)) moved_.push_back(ch);
             break;
         case CtrlState::ReadWaiting:
             if (memory[ch].read_ready) {
+                moved_.push_back(ch);
                 d_.mem[ch].read_valid = false;
                 touch(consumer);
                 d_.consumer[consumer].read_ready = true;
@@ -81,6 +80,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
             break;
         case CtrlState::WriteWaiting:
             if (memory[ch].write_ready) {
+                moved_.push_back(ch);
                 d_.mem[ch].write_valid = false;
                 touch(consumer);
                 d_.consumer[consumer].write_ready = true;
@@ -89,6 +89,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
             break;
         case CtrlState::ReadRelaying:
             if (!requests[consumer].read_valid) {
+                moved_.push_back(ch);
                 touch(consumer);
                 d_.serving[consumer] = false;
                 d_.consumer[consumer].read_ready = false;
@@ -97,6 +98,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
             break;
         case CtrlState::WriteRelaying:
             if (!requests[consumer].write_valid) {
+                moved_.push_back(ch);
                 touch(consumer);
                 d_.serving[consumer] = false;
                 d_.consumer[consumer].write_ready = false;
@@ -111,15 +113,18 @@ void Controller::commit() {
     if (all_touched_) {
         q = d_;
     } else {
-        std::copy(d_.channel_state.begin(), d_.channel_state.end(), q.channel_state.begin());
-        std::copy(d_.channel_consumer.begin(), d_.channel_consumer.end(), q.channel_consumer.begin());
-        std::copy(d_.mem.begin(), d_.mem.end(), q.mem.begin());
+        for (unsigned ch : moved_) {
+            q.channel_state[ch] = d_.channel_state[ch];
+            q.channel_consumer[ch] = d_.channel_consumer[ch];
+            q.mem[ch] = d_.mem[ch];
+        }
         for (unsigned j : touched_) {
             q.consumer[j] = d_.consumer[j];
             q.serving[j] = d_.serving[j];
         }
     }
     touched_.clear();
+    moved_.clear();
     all_touched_ = false;
 }
 

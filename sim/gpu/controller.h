@@ -14,7 +14,7 @@ struct ControllerState {
     std::vector<unsigned> channel_consumer;   // consumer each channel serves
     std::vector<MemRequest> mem;              // per channel, towards memory
     std::vector<MemResponse> consumer;        // per consumer, back to it
-    std::vector<bool> serving;                // consumer has a channel
+    Flags serving;                            // consumer has a channel
 };
 
 class Controller : public Unit<ControllerState> {
@@ -22,13 +22,14 @@ public:
     Controller(const sc_core::sc_module_name& name, unsigned consumers, unsigned channels, bool write_enable);
     void evaluate(bool reset, const std::vector<MemRequest>& consumer_requests,
                   const std::vector<MemResponse>& memory_responses);
-    // The edge. The per-consumer registers are many and few change at an edge: only those
-    // evaluate() changed are copied (between edges d_ equals q).
+    // The edge. Few registers change at an edge (there are many consumers, and channels wait
+    // for memory most of the time): only those evaluate() changed are copied (between edges d_
+    // equals q).
     void commit();
 
 private:
     ControllerState reset_state() const;
-    void idle(unsigned channel, const std::vector<MemRequest>& requests);
+    bool idle(unsigned channel, const std::vector<MemRequest>& requests);   // true: it took a consumer
     void touch(unsigned consumer) { touched_.push_back(consumer); }
     unsigned consumers_;
     unsigned channels_;
@@ -36,6 +37,7 @@ private:
     std::vector<unsigned> asking_;    // scratch: consumers with a request, lowest first
     bool asking_known_ = false;       // asking_ is this edge's
     std::vector<unsigned> touched_;   // consumers whose registers evaluate() changed
+    std::vector<unsigned> moved_;     // channels whose registers evaluate() changed
     bool all_touched_ = false;        // a reset changed them all
 };
 

@@ -16,7 +16,7 @@ DispatcherState Dispatcher::reset_state() const {
     return s;
 }
 
-void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done) {
+void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done) {
     // d_ equals q here (commit()); what changes below sets changed_.
     if (reset || !start) changed_ = true;
     if (reset) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/unit.h"
+#include "gpu/gpu_types.h"
 
 #include <cstdint>
 #include <vector>
@@ -9,8 +10,8 @@
 namespace lockstep::gpu {
 
 struct DispatcherState {
-    std::vector<bool> core_start;           // core c runs a block
-    std::vector<bool> core_reset;           // core c is held in reset
+    Flags core_start;                       // core c runs a block
+    Flags core_reset;                       // core c is held in reset
     std::vector<uint32_t> core_block_id;    // block given to core c
     std::vector<uint32_t> core_thread_count;// threads of that block
     uint32_t blocks_dispatched = 0;
@@ -21,7 +22,7 @@ struct DispatcherState {
 class Dispatcher : public Unit<DispatcherState> {
 public:
     Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block);
-    void evaluate(bool reset, bool start, uint32_t thread_count, const std::vector<bool>& core_done);
+    void evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done);
     // The edge: copies the next state only when evaluate() changed it (most edges it does not;
     // between edges d_ equals q).
     void commit() {

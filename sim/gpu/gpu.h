@@ -63,7 +63,7 @@ private:
     void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whole) const;
 
     GpuConfig config_;
-    std::vector<bool> core_done_;                  // scratch for the dispatcher
+    Flags core_done_;                              // scratch for the dispatcher
     std::vector<MemRequest> fetch_requests_;       // scratch for the program controller
 };
 

@@ -45,6 +45,10 @@ const char* name(CacheState s);
 
 constexpr unsigned kRegisters = 16;
 
+// Per-core or per-consumer flags, a byte each: std::vector<bool>'s bit access costs on every
+// read, and the model reads these every edge.
+using Flags = std::vector<uint8_t>;
+
 // The lanes of a block of `thread_count` threads: bit t = thread slot t.
 constexpr uint32_t lane_mask(uint32_t thread_count) { return thread_count >= 32 ? ~0u : (1u << thread_count) - 1; }
 

@@ -11,8 +11,6 @@ namespace lockstep::trace {
 
 using namespace gpu;
 
-bool tc_busy(TcState s) { return s != TcState::Idle && s != TcState::Done; }
-
 unsigned tc_busy_pes(const TensorCoreView& now, const TensorCoreView& before) {
     if (before.state != TcState::Compute) return 0;
     return static_cast<unsigned>(std::count_if(now.mac.begin(), now.mac.end(), [](uint8_t m) { return m != 0; }));
@@ -40,15 +38,6 @@ char tc_pe_glyph(const TensorCoreView& now, const TensorCoreView& before, size_t
     return SystolicTrace::pe_glyph(multiplied, now.hv[p] || now.vv[p], now.wv[p] != 0);
 }
 
-bool running(const CoreView& c) {
-    return c.start && !c.reset && c.state != CoreState::Idle && c.state != CoreState::Done;
-}
-
-unsigned active_lanes(const CoreView& c) {
-    if (!running(c)) return 0;
-    return c.stack.empty() ? c.thread_count : static_cast<unsigned>(__builtin_popcount(c.active));
-}
-
 std::string stack_text(const CoreView& c, unsigned threads_per_block, unsigned program_addr_bits) {
     if (c.stack.empty()) return "";
     const auto lanes = [&](uint32_t mask) {
@@ -73,13 +62,6 @@ const char* name(StallReason r) {
     return i < kStallReasons ? names[i] : "?";
 }
 
-bool owns_front_end(const GpuSnapshot& s, const GpuConfig& config, unsigned x) {
-    // With one warp a core there is no warp scheduler in the snapshot: the warp always owns it.
-    if (s.warp_schedulers.empty()) return true;
-    const WarpSchedulerView& ws = s.warp_schedulers[x % config.cores];
-    return ws.owner_valid && ws.owner == x / config.cores;
-}
-
 StallReason stall_reason(const GpuSnapshot& s, const GpuConfig& config, unsigned x) {
     const CoreView& c = s.cores[x];
     if (!running(c)) return StallReason::Idle;
@@ -102,11 +84,6 @@ StallReason stall_reason(const GpuSnapshot& s, const GpuConfig& config, unsigned
     }
 }
 
-bool is_alu_op(uint16_t word) {
-    const auto op = static_cast<isa::Opcode>(word >> 12);
-    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
-           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
-}
 
 // The cache's request in hand, its counters, then its valid lines as set.way @segment [words]
 // ("d" dirty, "*" changed since `before`).

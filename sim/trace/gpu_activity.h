@@ -3,6 +3,7 @@
 // viewer count and draw with.
 #pragma once
 
+#include "common/isa.h"
 #include "gpu/gpu_types.h"
 
 #include <cstddef>
@@ -11,11 +12,17 @@
 
 namespace lockstep::trace {
 
+// (The small ones are inline: the utilisation counters call them for every warp every edge.)
 // A core runs a block: started, out of reset, neither IDLE nor DONE.
-bool running(const gpu::CoreView& c);
+inline bool running(const gpu::CoreView& c) {
+    return c.start && !c.reset && c.state != gpu::CoreState::Idle && c.state != gpu::CoreState::Done;
+}
 // Lanes running the core's instruction: the block's threads, or with divergence the active
 // lanes of the reconvergence stack's top; 0 when the core is not running.
-unsigned active_lanes(const gpu::CoreView& c);
+inline unsigned active_lanes(const gpu::CoreView& c) {
+    if (!running(c)) return 0;
+    return c.stack.empty() ? c.thread_count : static_cast<unsigned>(__builtin_popcount(c.active));
+}
 // "active 0011 stack 2: pc 8 rpc exit 1111 | pc 5 rpc 8 0011": the active lanes (slot 0 on
 // the right) and the entries in use, bottom first (divergence only; "" without it).
 std::string stack_text(const gpu::CoreView& c, unsigned threads_per_block, unsigned program_addr_bits);
@@ -37,13 +44,22 @@ const char* name(StallReason r);
 // Warp context x's reason in snapshot `s` of a GPU shaped `config`.
 StallReason stall_reason(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x);
 // Warp context x holds its core's front end (always, with one warp a core).
-bool owns_front_end(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x);
+inline bool owns_front_end(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x) {
+    // With one warp a core there is no warp scheduler in the snapshot: the warp always owns it.
+    if (s.warp_schedulers.empty()) return true;
+    const gpu::WarpSchedulerView& ws = s.warp_schedulers[x % config.cores];
+    return ws.owner_valid && ws.owner == x / config.cores;
+}
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
-bool is_alu_op(uint16_t word);
+inline bool is_alu_op(uint16_t word) {
+    const auto op = static_cast<isa::Opcode>(word >> 12);
+    return op == isa::Opcode::Add || op == isa::Opcode::Sub || op == isa::Opcode::Mul ||
+           op == isa::Opcode::Div || op == isa::Opcode::Cmp;
+}
 
 // Tensor cores (docs/architecture.md, "Tensor core"). Busy: on an instruction (START, LOAD,
 // STORE, COMPUTE or FAULT), as the scheduler sees it.
-bool tc_busy(gpu::TcState s);
+inline bool tc_busy(gpu::TcState s) { return s != gpu::TcState::Idle && s != gpu::TcState::Done; }
 // PEs that multiplied at the edge into `now`: the grid runs only in COMPUTE and its mac bits
 // hold outside it, so this is 0 unless `before` (the record before) was computing.
 unsigned tc_busy_pes(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);

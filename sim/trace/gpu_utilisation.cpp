@@ -53,22 +53,20 @@ void GpuUtilisation::record(uint64_t cycle, const GpuSnapshot& s) {
 void GpuUtilisation::count(const GpuSnapshot& s) {
     GpuCounters& k = counters_;
     ++k.cycles;
-    for (unsigned core = 0; core < s.cores.size(); ++core) {
-        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, config_, core))];
-    }
-    for (const CoreView& c : s.cores) {
+    for (unsigned x = 0; x < s.cores.size(); ++x) {
+        const CoreView& c = s.cores[x];
+        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, config_, x))];
         ++k.state_cycles[static_cast<unsigned>(c.state)];
         if (!running(c)) continue;
         ++k.active_core_cycles;
         if (c.state == CoreState::Execute) {
+            const unsigned lanes = active_lanes(c);
             ++k.instructions_issued;
-            k.thread_instructions += active_lanes(c);
+            k.thread_instructions += lanes;
             k.resident_thread_instructions += c.thread_count;
-            if (is_alu_op(c.instruction)) k.alu_busy += active_lanes(c);
+            if (is_alu_op(c.instruction)) k.alu_busy += lanes;
         }
-    }
-    for (unsigned x = 0; x < s.cores.size(); ++x) {
-        k.fetch_stall += running(s.cores[x]) && s.cores[x].state == CoreState::Fetch && owns_front_end(s, config_, x);
+        k.fetch_stall += c.state == CoreState::Fetch && owns_front_end(s, config_, x);
     }
     for (const ThreadView& t : s.threads) {
         k.lsu_busy += t.lsu == LsuState::Requesting || t.lsu == LsuState::Waiting;
