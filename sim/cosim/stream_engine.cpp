@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace lockstep::cosim {
 
@@ -262,6 +263,14 @@ public:
         fast_cycles_ = model.run_with_hook(b.inputs(), hook, options_.max_cycles);
         if (model.top().sequencer.q.state != SqState::Done) throw Error(runaway(options_.max_cycles, b));
         counters_ = hook.counters;
+        // Each multiply of the layer's GEMM happens once, on one PE: a count that differs means
+        // the fast path's counters (top.array.macs_now) missed or invented some.
+        const StreamJob& job = request_.job;
+        const uint64_t expected = static_cast<uint64_t>(job.m) * job.k * job.n;
+        if (counters_.macs != expected) {
+            throw std::logic_error(fmt::format("the fast path counted {} MACs for a {}x{}x{} GEMM, which has {}",
+                                               counters_.macs, job.m, job.k, job.n, expected));
+        }
         return true;
     }
     unsigned launches() const { return options_.launches; }
