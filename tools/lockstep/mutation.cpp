@@ -18,10 +18,10 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -294,22 +294,43 @@ std::vector<Mutant> read_mutants(const std::string& root, const std::string& pat
     return out;
 }
 
+namespace {
+
+// FNV-1a over `text`, continuing from `h`: a hash that is the same on every machine and build.
+uint64_t fnv1a(std::string_view text, uint64_t h = 0xcbf29ce484222325ull) {
+    for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+    return h;
+}
+
+}  // namespace
+
+// Each mutant's place in the draw comes from a hash of the seed and what the mutant is (file,
+// operator, the line's text and what it becomes, and which such line of the file it is), not
+// from its line number or from the other mutants: an edit elsewhere in a file, or in another
+// file, leaves the rest of the sample as it was. Groups (file x operator) take turns, in an
+// order hashed from their names, so the picks spread over files and operators.
 std::vector<Mutant> sample(const std::vector<Mutant>& mutants, size_t count, uint64_t seed) {
     if (count >= mutants.size()) return mutants;
-    std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;
-    for (size_t i = 0; i < mutants.size(); ++i) groups[{mutants[i].file, mutants[i].op}].push_back(i);
-    // The groups in a seeded order too: with fewer picks than groups, every file and
-    // operator has the same chance, not just the first ones by name.
-    std::mt19937_64 rng(seed);
-    std::vector<std::vector<size_t>> order;
-    for (auto& [key, members] : groups) {
-        std::shuffle(members.begin(), members.end(), rng);
-        order.push_back(members);
+    const std::string salt = std::to_string(seed) + "\n";
+    std::map<std::pair<std::string, std::string>, std::vector<std::pair<uint64_t, size_t>>> groups;
+    std::map<std::string, unsigned> seen;   // identical mutants of a file so far
+    for (size_t i = 0; i < mutants.size(); ++i) {
+        const Mutant& m = mutants[i];
+        const std::string what = m.file + "\n" + m.op + "\n" + m.find + "\n" + m.replace;
+        const unsigned nth = seen[what]++;
+        groups[{m.file, m.op}].push_back({fnv1a(salt + what + "\n" + std::to_string(nth)), i});
     }
-    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<std::pair<uint64_t, std::vector<size_t>>> order;
+    for (auto& [key, members] : groups) {
+        std::sort(members.begin(), members.end());
+        std::vector<size_t> indices;
+        for (const auto& member : members) indices.push_back(member.second);
+        order.push_back({fnv1a(salt + key.first + "\n" + key.second), indices});
+    }
+    std::sort(order.begin(), order.end());
     std::vector<size_t> picked;
     for (size_t round = 0; picked.size() < count; ++round) {
-        for (const auto& members : order) {
+        for (const auto& [rank, members] : order) {
             if (round < members.size() && picked.size() < count) picked.push_back(members[round]);
         }
     }

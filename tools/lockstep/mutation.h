@@ -37,7 +37,9 @@ std::vector<Mutant> generate(const std::string& source_root);
 std::vector<Mutant> read_mutants(const std::string& source_root, const std::string& path);
 
 // `count` mutants spread over files and operators (round-robin over the (file, operator)
-// groups, a seeded pick within each); all of them when count >= mutants.size().
+// groups, a seeded pick within each); all of them when count >= mutants.size(). A mutant's
+// chance depends on what it is, not on its line number or the other mutants, so an edit
+// changes the sample only where it changes or adds mutants.
 std::vector<Mutant> sample(const std::vector<Mutant>& mutants, size_t count, uint64_t seed);
 
 // The file's text with the mutant applied. Throws lockstep::Error when `find` does not occur
