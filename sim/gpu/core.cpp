@@ -103,7 +103,9 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
     const auto run_scheduler = [&](unsigned w, bool granted) {
         Warp& warp = warps[w];
         const unsigned x = context(w);
-        for (unsigned t = 0; t < tpb_; ++t) next_pcs_[t] = warp.threads[t].pc->q.next_pc;
+        if (warp.scheduler->q.state == CoreState::Update) {   // the only state that reads them
+            for (unsigned t = 0; t < tpb_; ++t) next_pcs_[t] = warp.threads[t].pc->q.next_pc;
+        }
         const bool own = warp_scheduler.owns(w);
         warp.scheduler->evaluate(reset || dispatch.core_reset[x], dispatch.core_start[x],
                                  own ? fetcher.q.state : FetcherState::Idle, warp.decoder->q.ret,
