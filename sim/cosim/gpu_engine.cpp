@@ -284,12 +284,11 @@ public:
     bool run_fast(Bench& b) {
         fast_counted_.emplace(shape());
         fast_launch_cycles_.clear();
+        RunProgress progress(options_.progress, options_.max_cycles);   // one for the run, as the driver's
         for (unsigned launch = 0; launch < launches(); ++launch) {
             for (size_t step = 0; setup_step(b, launch, step); ++step) {}
             fast_counted_->record(0, b.snapshot());
-            RunProgress progress(options_.progress, options_.max_cycles);
             const uint64_t cycles = b.run_fast(*fast_counted_, options_.max_cycles, progress);
-            progress.clear();
             b.observe();
             check(cycles, b);
             if (!finished(b)) {
@@ -298,6 +297,7 @@ public:
             }
             fast_launch_cycles_.push_back(cycles);
         }
+        progress.clear();
         return true;
     }
     unsigned launches() const { return options_.launches; }
