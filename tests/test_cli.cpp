@@ -160,11 +160,13 @@ TEST(Cli, FaultsAreParsedWhole) {
     const std::string kernel = "run " + source_path("programs/matadd.asm") + " --config " + kTiny;
     for (const char* fault : {"40:0.1:R5=7junk", "40:0.1:R5=7:", " 40:0.1:R5=7", "40:0.1:R5=-7", "40:0.1:R16=7",
                               "0:0.1:R5=7", "40:0.1.2:R5=7", "40:0.1:r5=7", "60:0.pe.1:acc=5", "60:0.pe.1.2:accu=5",
-                              "60:0.pe.1.2:acc=5x", "60:0.PE.1.2:acc=5", "60:0.pe.1.2.3:acc=5"}) {
+                              "60:0.pe.1.2:acc=5x", "60:0.PE.1.2:acc=5", "60:0.pe.1.2.3:acc=5", "40:0.w.1:R5=7",
+                              "40:0.w1x.1:R5=7", "40:0.x1.1:R5=7", "40:0.w1:R5=7", "40:0.w-1.1:R5=7"}) {
         expect_error(run_cli(kernel + " --inject-fault '" + fault + "'"),
                      fmt::format("lockstep: error: --inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, "
-                                 "e.g. 40:0.1:R5=7, or CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a tensor core's "
-                                 "PE, e.g. 60:0.pe.1.2:acc=-5 (CYCLE from 1)\n", fault));
+                                 "e.g. 40:0.1:R5=7 (CORE.wWARP.THREAD for a warp other than 0, e.g. 40:0.w1.1:R5=7), "
+                                 "or CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a tensor core's PE, e.g. "
+                                 "60:0.pe.1.2:acc=-5 (CYCLE from 1)\n", fault));
     }
     const std::string gemm = "gemm --config " + source_path("configs/systolic.yaml") + " --m 4 --k 4 --n 4";
     for (const char* fault : {"10:1.1:acc=5x", "10:1.1:acc=", "10:1.1:accu=5", "10:-1.1:acc=5", "10:1.1:acc=2147483648"}) {

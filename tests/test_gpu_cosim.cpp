@@ -37,6 +37,27 @@ TEST(Comparator, ReportsTheCycleUnitAndSignalOfAnInjectedFault) {
     EXPECT_NE(run.err.find("core0.thread1.registers"), std::string::npos);
 }
 
+// With several resident warps a fault can name any of them (CORE.wWARP.THREAD); the report
+// names the warp's unit. A warp the config does not have is refused.
+TEST(Comparator, ReportsAFaultInAWarpOtherThanTheFirst) {
+    const CliRun run = run_cli("run " + source_path("programs/vecadd_blocks.asm") + " --config " +
+                               source_path("configs/gpu-perf.yaml") + " --json --inject-fault 60:1.w1.2:R5=77");
+    EXPECT_EQ(run.status, 1) << run.err;
+    const nlohmann::json& m = run.json["first_mismatch"];
+    ASSERT_TRUE(m.is_object()) << run.out;
+    EXPECT_EQ(m["cycle"], 60);
+    EXPECT_EQ(m["unit"], "core1.warp1.thread2.registers");
+    EXPECT_EQ(m["signal"], "R5");
+    EXPECT_EQ(m["rtl"], "0");
+    EXPECT_EQ(m["model"], "77");
+
+    const CliRun tiny = run_cli("run " + source_path("programs/matadd.asm") + " --config " + kTiny +
+                                " --inject-fault 40:0.w1.1:R5=7");
+    EXPECT_EQ(tiny.status, 2);
+    EXPECT_NE(tiny.err.find("needs core < 2, warp < 1, thread < 4, R0..R12 and a value below 2^8"),
+              std::string::npos) << tiny.err;
+}
+
 TEST(Comparator, NoFaultNoMismatch) {
     const CliRun run = run_cli("run " + source_path("programs/matmul.asm") + " --config " + kTiny + " --json");
     EXPECT_EQ(run.status, 0);

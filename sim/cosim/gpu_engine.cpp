@@ -343,7 +343,7 @@ public:
         if (f.pe) {
             core.tensor->pes().overwrite(f.pe->row, f.pe->col, f.pe->signal, f.pe->value);
         } else {
-            core.overwrite_register(f.thread, f.reg, f.value);
+            core.overwrite_register(f.warp, f.thread, f.reg, f.value);
         }
     }
     std::string runaway(uint64_t max_cycles, const Bench& main) const {

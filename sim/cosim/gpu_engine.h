@@ -22,7 +22,7 @@ namespace lockstep::cosim {
 // Or, with `pe` set, one register of a PE of the core's tensor core (pe->cycle unused).
 struct Fault {
     uint64_t cycle = 0;
-    unsigned core = 0, thread = 0, reg = 0;
+    unsigned core = 0, warp = 0, thread = 0, reg = 0;   // warp: of the core's resident warps
     uint32_t value = 0;
     std::optional<PeFault> pe;
 };

@@ -43,12 +43,12 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     slots_clocked_.assign(warps.size(), 1);
 }
 
-void Core::overwrite_register(unsigned thread, unsigned reg, uint32_t value) {
-    Registers& unit = *warps.at(0).threads.at(thread).registers;
+void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value) {
+    Registers& unit = *warps.at(warp).threads.at(thread).registers;
     RegisterFile regs = unit.q;
     regs.regs.at(reg) = value;
     unit.overwrite(regs);
-    settled_[0] = 0;   // a reset edge resets it again
+    settled_[warp] = 0;   // a reset edge resets it again
 }
 
 void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,

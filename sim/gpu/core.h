@@ -67,8 +67,8 @@ public:
     void evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
                   const MemResponse& tile);
     void commit();
-    // Sets a register of warp 0's thread slot `thread` from outside (fault injection).
-    void overwrite_register(unsigned thread, unsigned reg, uint32_t value);
+    // Sets a register of warp `warp`'s thread slot `thread` from outside (fault injection).
+    void overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value);
 
     // Warp w's context index in the dispatcher and the snapshot.
     unsigned context(unsigned w) const { return w * cores_ + index_; }

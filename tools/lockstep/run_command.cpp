@@ -92,12 +92,13 @@ std::string pct_list(const nlohmann::json& values) {
     return out;
 }
 
-// CYCLE:CORE.THREAD:R<reg>=VALUE, e.g. 40:0.1:R5=7, the whole text; cycle 0 is the state
+// CYCLE:CORE.THREAD:R<n>=VALUE (e.g. 40:0.1:R5=7), CYCLE:CORE.wWARP.THREAD:R<n>=VALUE for a
+// resident warp other than 0, or CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a register of a
+// tensor core's PE; the whole text, nothing before, between or after. Cycle 0 is the state
 // before the first edge, so the first a fault can follow is 1.
-// CYCLE:CORE.THREAD:R<n>=VALUE, or CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a register of
-// a tensor core's PE; the whole text, nothing before, between or after.
 cosim::Fault parse_fault(const std::string& text) {
-    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7, or "
+    const Error bad(fmt::format("--inject-fault '{}': expected CYCLE:CORE.THREAD:R<n>=VALUE, e.g. 40:0.1:R5=7 "
+                                "(CORE.wWARP.THREAD for a warp other than 0, e.g. 40:0.w1.1:R5=7), or "
                                 "CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE for a tensor core's PE, e.g. 60:0.pe.1.2:acc=-5 "
                                 "(CYCLE from 1)", text));
     const std::vector<std::string> fields = split(text, ':');
@@ -114,8 +115,14 @@ cosim::Fault parse_fault(const std::string& text) {
         if (!fault.pe) throw bad;
         return fault;
     }
-    if (where.size() != 2 || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
-    const auto thread = parse_whole(where[1]), reg = parse_whole(assign[0].substr(1)), value = parse_whole(assign[1]);
+    const bool warp_named = where.size() == 3 && where[1].size() >= 2 && where[1][0] == 'w';
+    if ((where.size() != 2 && !warp_named) || assign[0].size() < 2 || assign[0][0] != 'R') throw bad;
+    if (warp_named) {
+        const auto warp = parse_whole(where[1].substr(1));
+        if (!warp || *warp > 65535) throw bad;
+        fault.warp = static_cast<unsigned>(*warp);
+    }
+    const auto thread = parse_whole(where.back()), reg = parse_whole(assign[0].substr(1)), value = parse_whole(assign[1]);
     if (!thread || !reg || !value || *thread > 65535 || *reg > 15 || *value > UINT32_MAX) throw bad;
     fault.thread = static_cast<unsigned>(*thread);
     fault.reg = static_cast<unsigned>(*reg);
@@ -153,10 +160,12 @@ int run_command(const RunArgs& args) {
                                                    config.path));
         }
         if (!f.pe &&
-            (f.core >= config.gpu.cores || f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
+            (f.core >= config.gpu.cores || f.warp >= config.gpu.warps_per_core ||
+             f.thread >= config.gpu.threads_per_block || f.reg >= isa::kFirstReadOnly ||
              f.value > (1ull << config.gpu.data_width) - 1)) {
-            throw Error(fmt::format("--inject-fault '{}': needs core < {}, thread < {}, R0..R12 and a value below 2^{}",
-                                    args.fault, config.gpu.cores, config.gpu.threads_per_block, config.gpu.data_width));
+            throw Error(fmt::format("--inject-fault '{}': needs core < {}, warp < {}, thread < {}, R0..R12 and a value "
+                                    "below 2^{}", args.fault, config.gpu.cores, config.gpu.warps_per_core,
+                                    config.gpu.threads_per_block, config.gpu.data_width));
         }
     }
     const cosim::RunResult result = cosim::run_gpu(config, program, options);
@@ -256,8 +265,9 @@ void add_run_command(CLI::App& app, CommandTable& table) {
     cli->add_flag("--signed", args->signed_words, "Show data words as signed (two's complement), also in --json");
     cli->add_option("--dump", args->dump, "Data addresses to show, FROM..TO (e.g. 0..31); in --json as \"dump\"");
     cli->add_option("--inject-fault", args->fault,
-                    "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE, or a tensor core PE's, "
-                    "CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE (tests the comparator)");
+                    "Overwrite a model register after a cycle, CYCLE:CORE.THREAD:R<n>=VALUE (CORE.wWARP.THREAD for "
+                    "a resident warp other than 0), or a tensor core PE's, CYCLE:CORE.pe.ROW.COL:(h|v|w|acc)=VALUE "
+                    "(tests the comparator)");
     table.push_back({cli, [args] { return run_command(*args); }, [args] { return args->json; }});
 }
 
