@@ -19,20 +19,26 @@ namespace {
 
 const std::string kTiny = source_path("configs/tiny-gpu.yaml");
 
+// A --json run stopped by one mismatch: its cycle, the unit and signal, and both values.
+void expect_register_mismatch(const CliRun& run, unsigned cycle, const std::string& unit, const std::string& rtl,
+                              const std::string& model) {
+    EXPECT_EQ(run.status, 1) << run.err;
+    EXPECT_EQ(run.json["mismatches"], 1);
+    const nlohmann::json& m = run.json["first_mismatch"];
+    ASSERT_TRUE(m.is_object()) << run.out;
+    EXPECT_EQ(m["cycle"], cycle);
+    EXPECT_EQ(m["unit"], unit);
+    EXPECT_EQ(m["signal"], "R5");
+    EXPECT_EQ(m["rtl"], rtl);
+    EXPECT_EQ(m["model"], model);
+    EXPECT_EQ(m["recent_trace"].size(), 16u);
+}
+
 // A model register overwritten after cycle 100 must be reported at cycle 100, naming it.
 TEST(Comparator, ReportsTheCycleUnitAndSignalOfAnInjectedFault) {
     const CliRun run = run_cli("run " + source_path("programs/matmul.asm") + " --config " + kTiny +
                                " --json --inject-fault 100:0.1:R5=77");
-    EXPECT_EQ(run.status, 1);
-    EXPECT_EQ(run.json["mismatches"], 1);
-    const nlohmann::json& m = run.json["first_mismatch"];
-    ASSERT_TRUE(m.is_object()) << run.out;
-    EXPECT_EQ(m["cycle"], 100);
-    EXPECT_EQ(m["unit"], "core0.thread1.registers");
-    EXPECT_EQ(m["signal"], "R5");
-    EXPECT_EQ(m["rtl"], "8");
-    EXPECT_EQ(m["model"], "77");
-    EXPECT_EQ(m["recent_trace"].size(), 16u);
+    expect_register_mismatch(run, 100, "core0.thread1.registers", "8", "77");
     EXPECT_NE(run.err.find("LOCK-STEP MISMATCH at cycle 100"), std::string::npos) << run.err;
     EXPECT_NE(run.err.find("core0.thread1.registers"), std::string::npos);
 }
@@ -42,14 +48,7 @@ TEST(Comparator, ReportsTheCycleUnitAndSignalOfAnInjectedFault) {
 TEST(Comparator, ReportsAFaultInAWarpOtherThanTheFirst) {
     const CliRun run = run_cli("run " + source_path("programs/vecadd_blocks.asm") + " --config " +
                                source_path("configs/gpu-perf.yaml") + " --json --inject-fault 60:1.w1.2:R5=77");
-    EXPECT_EQ(run.status, 1) << run.err;
-    const nlohmann::json& m = run.json["first_mismatch"];
-    ASSERT_TRUE(m.is_object()) << run.out;
-    EXPECT_EQ(m["cycle"], 60);
-    EXPECT_EQ(m["unit"], "core1.warp1.thread2.registers");
-    EXPECT_EQ(m["signal"], "R5");
-    EXPECT_EQ(m["rtl"], "0");
-    EXPECT_EQ(m["model"], "77");
+    expect_register_mismatch(run, 60, "core1.warp1.thread2.registers", "0", "77");
 
     const CliRun tiny = run_cli("run " + source_path("programs/matadd.asm") + " --config " + kTiny +
                                 " --inject-fault 40:0.w1.1:R5=7");
