@@ -208,11 +208,11 @@ public:
             bool before_edge(gpu::Gpu& gpu) override {
                 Bench& b = bench_;
                 try {
-                    gpu.inputs.data = b.data_.respond(b.snapshot_.data_requests, cycle + 1);
+                    copy_into(gpu.inputs.data, b.data_.respond(b.snapshot_.data_requests, cycle + 1));
                 } catch (const Error&) {
                     return false;   // edge() reports it, with the requesters
                 }
-                gpu.inputs.program = b.program_.respond(b.snapshot_.program_requests, cycle + 1);
+                copy_into(gpu.inputs.program, b.program_.respond(b.snapshot_.program_requests, cycle + 1));
                 return true;
             }
             bool after_edge(gpu::Gpu& gpu) override {
@@ -228,6 +228,15 @@ public:
             uint64_t cycle = 0;   // edges clocked
 
         private:
+            // The answers into the inputs: a plain copy when the sizes agree, as they do after
+            // the first edge (vector::operator= costs a call an edge).
+            static void copy_into(std::vector<MemResponse>& to, const std::vector<MemResponse>& from) {
+                if (to.size() == from.size()) {
+                    std::copy(from.begin(), from.end(), to.begin());
+                } else {
+                    to = from;
+                }
+            }
             // What GpuDesign::check() throws for.
             static bool needs_check(const Snapshot& s) {
                 for (const gpu::CoreView& c : s.cores) {

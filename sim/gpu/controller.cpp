@@ -20,13 +20,6 @@ ControllerState Controller::reset_state() const {
 
 // An idle channel takes the lowest-numbered consumer that asks and has no channel yet.
 bool Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
-    if (!asking_known_) {   // the consumers that ask, found once an edge (there are many, few ask)
-        asking_.clear();
-        for (unsigned j = 0; j < consumers_; ++j) {
-            if (requests[j].read_valid || (write_enable_ && requests[j].write_valid)) asking_.push_back(j);
-        }
-        asking_known_ = true;
-    }
     for (unsigned j : asking_) {
         const MemRequest& req = requests[j];
         if (d_.serving[j]) continue;
@@ -66,7 +59,14 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
         const unsigned consumer = q.channel_consumer[ch];
         switch (q.channel_state[ch]) {
         case CtrlState::Idle:
-            if (idle(ch, requests)) moved_.push_back(ch);
+            if (!asking_known_) {   // the consumers that ask, found once an edge (there are many, few ask)
+                asking_.clear();
+                for (unsigned j = 0; j < consumers_; ++j) {
+                    if (requests[j].read_valid || (write_enable_ && requests[j].write_valid)) asking_.push_back(j);
+                }
+                asking_known_ = true;
+            }
+            if (!asking_.empty() && idle(ch, requests)) moved_.push_back(ch);
             break;
         case CtrlState::ReadWaiting:
             if (memory[ch].read_ready) {

@@ -40,7 +40,8 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     requests_.assign(warps.size(), WarpRequest{});
     lanes_busy_.assign(warps.size(), 0);
     settled_.assign(warps.size(), 0);
-    slots_clocked_.assign(warps.size(), 1);
+    evaluated_.assign(warps.size(), 0);
+    committed_.assign(warps.size(), 0);
 }
 
 void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value) {
@@ -68,28 +69,37 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         // A warp held in reset since an edge that reset its slots keeps them as they are.
         const bool settled = warp_reset && settled_[w];
         settled_[w] = warp_reset;
-        slots_clocked_[w] = !settled;
         const uint32_t block_id = dispatch.core_block_id[x];
+        uint32_t evaluated = 0;   // slots with a unit that does not hold
         for (unsigned t = 0; t < tpb_ && !settled; ++t) {
             const ThreadSlot& slot = warp.threads[t];
             const bool enable = (active >> t & 1) != 0;
             const RegisterFile& regs = slot.registers->q;
-            if (!Alu::holds(warp_reset, enable, state)) slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
+            bool clocked = false;
+            if (!Alu::holds(warp_reset, enable, state)) {
+                slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
+                clocked = true;
+            }
             if (!slot.lsu->holds(warp_reset, enable, state, decoded)) {
                 slot.lsu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt, data[x * tpb_ + t]);
+                clocked = true;
             }
             if (!slot.registers->holds(warp_reset, enable, block_id, state)) {
                 slot.registers->evaluate(warp_reset, enable, block_id, state, decoded, slot.alu->q.out, slot.lsu->q.out);
+                clocked = true;
             }
             if (!Pc::holds(warp_reset, enable, state, decoded)) {
                 slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
+                clocked = true;
             }
+            evaluated |= static_cast<uint32_t>(clocked) << t;
             if (enable) {
                 const LsuState lsu = slot.lsu->q.state;
                 lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
             }
         }
         lanes_busy_[w] = lsu_busy;
+        evaluated_[w] = evaluated;
         if (tensor && w == 0) {   // a GPU with a tensor core has one warp a core
             for (unsigned t = 0; t < tpb_; ++t) {
                 rs_[t] = warp.threads[t].registers->q.rs;
@@ -152,8 +162,10 @@ void Core::commit() {
         warp.instruction->commit();
         warp.decoder->commit();
         warp.scheduler->commit();
-        if (!slots_clocked_[w]) continue;   // their next state is their current one
-        for (ThreadSlot& slot : warp.threads) {
+        // A slot none of whose units evaluated holds: its next state is its current one.
+        committed_[w] = evaluated_[w];
+        for (uint32_t rest = evaluated_[w]; rest != 0; rest &= rest - 1) {
+            ThreadSlot& slot = warp.threads[static_cast<unsigned>(__builtin_ctz(rest))];
             slot.alu->commit();
             slot.lsu->commit();
             slot.registers->commit();

@@ -72,6 +72,10 @@ public:
 
     // Warp w's context index in the dispatcher and the snapshot.
     unsigned context(unsigned w) const { return w * cores_ + index_; }
+    // Warp w's thread slots (bit t = slot t) whose units changed at the last commit: the
+    // others hold what they held before it (clock gating), so a register stage that copies
+    // their outputs at every edge may skip them (Gpu::edge, the LSU port registers).
+    uint32_t slots_changed(unsigned w) const { return committed_[w]; }
 
 private:
     unsigned index_, cores_, tpb_;
@@ -80,7 +84,8 @@ private:
     std::vector<WarpRequest> requests_;     // scratch: what the warp scheduler reads
     std::vector<uint8_t> lanes_busy_;       // scratch: per warp, an active LSU in flight
     std::vector<uint8_t> settled_;          // per warp: held in reset at the last edge, slots reset
-    std::vector<uint8_t> slots_clocked_;    // per warp: its slots were evaluated at this edge
+    std::vector<uint32_t> evaluated_;       // per warp: slots with a unit evaluated at this edge
+    std::vector<uint32_t> committed_;       // per warp: slots with a unit committed at the last edge
 };
 
 }  // namespace lockstep::gpu

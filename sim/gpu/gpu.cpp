@@ -99,14 +99,18 @@ void Gpu::edge() {
     } else {
         std::copy(data_controller.q.consumer.begin(), data_controller.q.consumer.end(), lsu_response_q.begin());
     }
-    for (const auto& core : cores) {
-        for (unsigned w = 0; w < core->warps.size(); ++w) {
-            MemRequest* port = &lsu_request_q[core->context(w) * tpb];
-            for (unsigned t = 0; t < tpb; ++t) {
-                if (reset) {
-                    port[t] = MemRequest{};
-                } else {
-                    port[t] = core->warps[w].threads[t].lsu->q.request;
+    if (reset) {
+        std::fill(lsu_request_q.begin(), lsu_request_q.end(), MemRequest{});
+    } else {
+        // A port register already holds the request of an LSU that did not change at the last
+        // edge (it copied it then): only the slots that changed are copied.
+        for (const auto& core : cores) {
+            for (unsigned w = 0; w < core->warps.size(); ++w) {
+                MemRequest* port = &lsu_request_q[core->context(w) * tpb];
+                const std::vector<ThreadSlot>& slots = core->warps[w].threads;
+                for (uint32_t rest = core->slots_changed(w); rest != 0; rest &= rest - 1) {
+                    const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
+                    port[t] = slots[t].lsu->q.request;
                 }
             }
         }

@@ -15,10 +15,14 @@ Scheduler::Scheduler(const sc_core::sc_module_name& name, unsigned stack_depth, 
 
 void Scheduler::evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, bool may_issue,
                          uint32_t enabled, const std::vector<uint32_t>& next_pcs, uint32_t reconv) {
-    d_ = q;
+    if (stack_changed_) {   // an evaluation earlier in this edge changed it (the granted warp's second)
+        d_.stack = q.stack;
+        stack_changed_ = false;
+    }
+    static_cast<SchedulerFlops&>(d_) = q;
     if (reset) {
-        d_ = SchedulerState{};
-        d_.stack.assign(depth_, StackEntry{});
+        static_cast<SchedulerFlops&>(d_) = SchedulerFlops{};
+        next_stack().assign(depth_, StackEntry{});
         return;
     }
     switch (q.state) {
@@ -26,7 +30,7 @@ void Scheduler::evaluate(bool reset, bool start, FetcherState fetcher, bool ret,
         if (start) {
             d_.state = CoreState::Fetch;
             if (depth_ != 0) {
-                d_.stack[0] = StackEntry{0, pc_mask_ + 1, enabled};   // the base entry reconverges at exit
+                next_stack()[0] = StackEntry{0, pc_mask_ + 1, enabled};   // the base entry reconverges at exit
                 d_.sp = 1;
             }
         }
@@ -67,7 +71,7 @@ void Scheduler::update_uniform(uint32_t enabled, const std::vector<uint32_t>& ne
     d_.state = CoreState::Fetch;
 }
 
-void Scheduler::push(const StackEntry& entry) { d_.stack[d_.sp++] = entry; }
+void Scheduler::push(const StackEntry& entry) { next_stack()[d_.sp++] = entry; }
 
 void Scheduler::settle() {
     for (unsigned i = 0; i < depth_ && d_.sp > 0; ++i) {
@@ -82,7 +86,8 @@ void Scheduler::update_stack(bool ret, const std::vector<uint32_t>& next_pcs, ui
     const unsigned top = q.sp - 1;
     const uint32_t lanes = q.stack[top].mask;
     if (ret) {
-        for (unsigned i = 0; i < q.sp; ++i) d_.stack[i].mask &= ~lanes;
+        std::vector<StackEntry>& stack = next_stack();
+        for (unsigned i = 0; i < q.sp; ++i) stack[i].mask &= ~lanes;
         d_.sp = top;
         settle();
         if (d_.sp == 0) {
@@ -100,18 +105,18 @@ void Scheduler::update_stack(bool ret, const std::vector<uint32_t>& next_pcs, ui
             if (next_pcs[t] != first) differ |= 1u << t;
         }
         if (differ == 0) {
-            d_.stack[top].pc = first;
+            next_stack()[top].pc = first;
         } else {
             const uint32_t takers = lanes & ~fallers;
             const uint32_t target = next_pcs[lowest_lane(takers)];
             if (reconv == q.stack[top].rpc) {
                 d_.sp = top;                           // its lanes that reach reconv are in the entry below
             } else {
-                d_.stack[top].pc = reconv & pc_mask_;  // the entry waits at the reconvergence point
+                next_stack()[top].pc = reconv & pc_mask_;  // the entry waits at the reconvergence point
             }
             const unsigned needed = d_.sp + (target != reconv) + (fall != reconv);
             if (needed > depth_) {
-                d_.stack = q.stack;
+                next_stack() = q.stack;
                 d_.sp = q.sp;
                 d_.overflow = true;
                 d_.state = CoreState::Done;

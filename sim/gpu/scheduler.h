@@ -11,14 +11,18 @@
 
 namespace lockstep::gpu {
 
-struct SchedulerState {
+// Its registers but the stack, which changes on few edges and is copied only then.
+struct SchedulerFlops {
     CoreState state = CoreState::Idle;
     uint32_t pc = 0;
     bool done = false;
     bool diverged = false;         // enabled threads chose different next PCs (no divergence support)
-    std::vector<StackEntry> stack; // stack_depth entries; entries at and above sp keep old values
-    uint32_t sp = 0;               // entries in use
+    uint32_t sp = 0;               // stack entries in use
     bool overflow = false;         // a divergent branch needed more than stack_depth entries
+};
+
+struct SchedulerState : SchedulerFlops {
+    std::vector<StackEntry> stack; // stack_depth entries; entries at and above sp keep old values
 };
 
 class Scheduler : public Unit<SchedulerState> {
@@ -39,8 +43,18 @@ public:
                   uint32_t enabled, const std::vector<uint32_t>& next_pcs, uint32_t reconv);
     // After evaluate(): the state it moves to at the edge.
     CoreState next_state() const { return d_.state; }
+    // The edge: the stack is copied only when evaluate() changed it (between edges d_ equals q).
+    void commit() {
+        static_cast<SchedulerFlops&>(q) = d_;
+        if (stack_changed_) q.stack = d_.stack;
+        stack_changed_ = false;
+    }
 
 private:
+    std::vector<StackEntry>& next_stack() {   // d_.stack, to change
+        stack_changed_ = true;
+        return d_.stack;
+    }
     void update_uniform(uint32_t enabled, const std::vector<uint32_t>& next_pcs);
     void update_stack(bool ret, const std::vector<uint32_t>& next_pcs, uint32_t reconv);
     void push(const StackEntry& entry);
@@ -48,6 +62,7 @@ private:
 
     unsigned depth_;
     uint32_t pc_mask_;
+    bool stack_changed_ = false;   // d_.stack differs from q.stack
 };
 
 }  // namespace lockstep::gpu
