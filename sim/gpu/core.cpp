@@ -1,5 +1,7 @@
 #include "gpu/core.h"
 
+#include "common/isa.h"
+
 #include <string>
 
 namespace lockstep::gpu {
@@ -42,6 +44,22 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     settled_.assign(warps.size(), 0);
     evaluated_.assign(warps.size(), 0);
     committed_.assign(warps.size(), 0);
+    lsu_pending_.assign(warps.size(), 0);
+    block_stale_.assign(warps.size(), 0);
+    block_at_.assign(warps.size(), 0);
+    for (unsigned w = 0; w < warps.size(); ++w) {
+        for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
+    }
+}
+
+void Core::note_slot(unsigned w, unsigned t) {
+    const ThreadSlot& slot = warps[w].threads[t];
+    const LsuState lsu = slot.lsu->q.state;
+    const uint32_t bit = 1u << t;
+    const bool pending = lsu == LsuState::Requesting || lsu == LsuState::Waiting;
+    const bool stale = slot.registers->q.regs[isa::kBlockIdx] != block_at_[w];
+    lsu_pending_[w] = pending ? lsu_pending_[w] | bit : lsu_pending_[w] & ~bit;
+    block_stale_[w] = stale ? block_stale_[w] | bit : block_stale_[w] & ~bit;
 }
 
 void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value) {
@@ -49,6 +67,7 @@ void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint
     RegisterFile regs = unit.q;
     regs.regs.at(reg) = value;
     unit.overwrite(regs);
+    note_slot(warp, thread);
     settled_[warp] = 0;   // a reset edge resets it again
 }
 
@@ -65,13 +84,24 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const DecodedInstruction& decoded = warp.decoder->q;
         const uint32_t enabled = lane_mask(dispatch.core_thread_count[x]);
         const uint32_t active = warp.scheduler->active(enabled);
-        bool lsu_busy = false;
+        const uint32_t block_id = dispatch.core_block_id[x];
+        if (block_id != block_at_[w]) {   // a new block: compare the slots' %blockIdx with it
+            block_at_[w] = block_id;
+            for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
+        }
+        const bool lsu_busy = (lsu_pending_[w] & active) != 0;   // an active LSU in flight
         // A warp held in reset since an edge that reset its slots keeps them as they are.
         const bool settled = warp_reset && settled_[w];
         settled_[w] = warp_reset;
-        const uint32_t block_id = dispatch.core_block_id[x];
+        // Every slot holds (the units' holds(), for the whole warp): out of reset, in a state
+        // in which no ALU, PC or register file changes, with no active LSU in flight on a
+        // load or store, and every active %blockIdx current.
+        const bool quiet = !warp_reset &&
+                           (state == CoreState::Idle || state == CoreState::Fetch || state == CoreState::Decode ||
+                            state == CoreState::Wait || state == CoreState::Done) &&
+                           (!lsu_busy || !(decoded.mem_read || decoded.mem_write)) && (block_stale_[w] & active) == 0;
         uint32_t evaluated = 0;   // slots with a unit that does not hold
-        for (unsigned t = 0; t < tpb_ && !settled; ++t) {
+        for (unsigned t = 0; t < tpb_ && !settled && !quiet; ++t) {
             const ThreadSlot& slot = warp.threads[t];
             const bool enable = (active >> t & 1) != 0;
             const RegisterFile& regs = slot.registers->q;
@@ -93,10 +123,6 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
                 clocked = true;
             }
             evaluated |= static_cast<uint32_t>(clocked) << t;
-            if (enable) {
-                const LsuState lsu = slot.lsu->q.state;
-                lsu_busy |= lsu == LsuState::Requesting || lsu == LsuState::Waiting;
-            }
         }
         lanes_busy_[w] = lsu_busy;
         evaluated_[w] = evaluated;
@@ -165,11 +191,13 @@ void Core::commit() {
         // A slot none of whose units evaluated holds: its next state is its current one.
         committed_[w] = evaluated_[w];
         for (uint32_t rest = evaluated_[w]; rest != 0; rest &= rest - 1) {
-            ThreadSlot& slot = warp.threads[static_cast<unsigned>(__builtin_ctz(rest))];
+            const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
+            ThreadSlot& slot = warp.threads[t];
             slot.alu->commit();
             slot.lsu->commit();
             slot.registers->commit();
             slot.pc->commit();
+            note_slot(w, t);
         }
     }
 }

@@ -86,6 +86,15 @@ private:
     std::vector<uint8_t> settled_;          // per warp: held in reset at the last edge, slots reset
     std::vector<uint32_t> evaluated_;       // per warp: slots with a unit evaluated at this edge
     std::vector<uint32_t> committed_;       // per warp: slots with a unit committed at the last edge
+    // Per warp, kept at each commit from the slots' registers, so that an edge on which every
+    // slot holds is known without visiting them: the slots whose LSU is requesting or waiting,
+    // and those whose %blockIdx register differs from block_at_ (the block id they were last
+    // compared with, the dispatcher's).
+    std::vector<uint32_t> lsu_pending_;
+    std::vector<uint32_t> block_stale_;
+    std::vector<uint32_t> block_at_;
+
+    void note_slot(unsigned w, unsigned t);    // lsu_pending_ and block_stale_ of slot t from its registers
 };
 
 }  // namespace lockstep::gpu
