@@ -1,21 +1,33 @@
-// A design's SystemC model as a Device: its top module on its own clock, one rising edge
-// per tick(), and the one-model-per-shape rule SystemC imposes on a process. The GPU's and
-// the array's models (gpu_model.h, systolic_model.h) are both this.
+// A design's SystemC model as a Device: its top module clocked one edge per tick(), and the
+// one-model-per-shape rule SystemC imposes on a process. The GPU's and the array's models
+// (gpu_model.h, systolic_model.h) are both this.
+//
+// The clock is an event, not an sc_clock: an edge is one activation of the top's clocked
+// process, in one delta cycle of the kernel (sc_start(SC_ZERO_TIME) after an immediate
+// notification of `edge_now`). A rising edge of an sc_clock (sc_start of a period) costs the
+// kernel about three times as much: the clock's own processes for both of its edges, its
+// signal's update and two time steps, which was most of what a lock-step run added to the
+// RTL's own time (docs/performance.md). A run of many edges (a fast path) is a quantum of
+// edges an activation, the process asking for its next activation in the next delta cycle
+// (temporal decoupling, as TLM-2.0's quantum keeper). SystemC's time stays at zero: a run's
+// cycles are the edges it clocked, counted by the driver.
 #pragma once
 
-#include "common/clock.h"
 #include "common/error.h"
 
 #include <fmt/format.h>
 #include <systemc>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 
 namespace lockstep {
 
-// `Top` is an sc_module with `clk_i`, an `inputs` member the tick sets, and observe().
+// `Top` is an sc_module with `edge_now`, an sc_event its clocked process is sensitive to;
+// `edges_left`, the edges a run may still clock (0: the activation is one edge, a tick);
+// an `inputs` member the tick sets; and observe().
 template <typename Top, typename DeviceBase>
 class ClockedModel : public DeviceBase {
 public:
@@ -24,32 +36,28 @@ public:
 
     void tick(const Inputs& inputs) override {
         top_.inputs = inputs;
-        Clocked clocked(top_);
-        sc_core::sc_start(clock_period());   // exactly one rising edge per period
+        activate(0);
     }
     void observe(Snapshot& out) const override { top_.observe(out); }
     Top& top() { return top_; }
 
 protected:
-    // SystemC runs every model of the process on every edge, each on its own clock; a top's
-    // edge counts only while this is alive (a tick, or a run of many), so a model changes only
-    // when its own device is ticked, and idle models cost next to nothing.
-    class Clocked {
-    public:
-        explicit Clocked(Top& top) : top_(top) { top_.clocked = true; }
-        ~Clocked() { top_.clocked = false; }
-        Clocked(const Clocked&) = delete;
-        Clocked& operator=(const Clocked&) = delete;
-
-    private:
-        Top& top_;
-    };
+    // One edge (`run` 0), or a run of at most `run` edges, which the top's process clocks a
+    // quantum at a time until it has clocked them all or ends the run early by setting
+    // edges_left to 0.
+    void activate(uint64_t run) {
+        if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) {
+            sc_core::sc_start(sc_core::SC_ZERO_TIME);   // an immediate notification needs a started kernel
+        }
+        top_.edges_left = run;
+        top_.edge_now.notify();
+        do {
+            sc_core::sc_start(sc_core::SC_ZERO_TIME);   // one delta cycle: one activation
+        } while (top_.edges_left > 0);
+    }
 
     template <typename Shape>
-    ClockedModel(const std::string& name, const Shape& shape)
-        : clock_((name + "_clk").c_str(), clock_period()), top_(name.c_str(), shape) {
-        top_.clk_i(clock_);
-    }
+    ClockedModel(const std::string& name, const Shape& shape) : top_(name.c_str(), shape) {}
 
     // SystemC cannot add modules once simulation has started, so a process holds one model
     // per shape (`key`), made before the first run; runs start with a reset.
@@ -58,7 +66,7 @@ protected:
         static std::map<std::string, std::unique_ptr<Model>> models;
         auto found = models.find(key);
         if (found != models.end()) return *found->second;
-        if (elaboration_closed()) {
+        if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
             throw Error(fmt::format("the SystemC model of {} shape {} must be built before the first run "
                                     "in this process (SystemC cannot add modules after simulation starts)",
                                     design, key));
@@ -66,7 +74,6 @@ protected:
         return *models.emplace(key, std::unique_ptr<Model>(make())).first->second;
     }
 
-    sc_core::sc_clock clock_;
     Top top_;
 };
 

@@ -6,7 +6,6 @@ namespace lockstep::gpu {
 
 Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     : sc_core::sc_module(name),
-      clk_i("clk_i"),
       dcr("dcr"),
       dispatcher("dispatcher", config.contexts(), config.threads_per_block),
       data_controller("data_controller", config.contexts() * config.threads_per_block,
@@ -29,7 +28,7 @@ Gpu::Gpu(const sc_core::sc_module_name& name, const GpuConfig& config)
     inputs.program.assign(config.program_channels, MemResponse{});
     SC_HAS_PROCESS(Gpu);
     SC_METHOD(on_clock);
-    sensitive << clk_i.pos();
+    sensitive << edge_now;
     dont_initialize();
 }
 
@@ -42,15 +41,13 @@ constexpr unsigned kQuantum = 1024;   // edges a fast run clocks in one activati
 }  // namespace
 
 void Gpu::on_clock() {
-    if (!clocked) return;   // another model of this process is running (clocked_model.h)
-    if (!edge_hook) {
+    if (edges_left == 0) {   // a tick
         edge();
         return;
     }
     // A fast run: a quantum of edges an activation, the kernel activating the process again
     // in the next delta cycle until the hook stops it or its edges are spent (temporal
-    // decoupling, as with TLM-2.0's quantum keeper: the GPU's time runs ahead of the kernel's,
-    // which stays at the run's first edge, so the clock's edges stay where tick() expects them).
+    // decoupling, as with TLM-2.0's quantum keeper; common/clocked_model.h).
     for (unsigned i = 0; i < kQuantum && edges_left > 0; ++i) {
         if (!edge_hook->before_edge(*this)) {
             edges_left = 0;

@@ -33,11 +33,10 @@ public:
 
 class Gpu : public sc_core::sc_module {
 public:
-    sc_core::sc_in<bool> clk_i;                    // state changes on its rising edge
+    sc_core::sc_event edge_now;                    // the clock: its state changes at each notification
     GpuInputs inputs;                              // driven by the harness before each edge
-    bool clocked = false;                          // its edges count only while its device is ticked
-    EdgeHook* edge_hook = nullptr;                 // fast runs: the harness at each edge
-    uint64_t edges_left = 0;                       // and the edges they may still clock
+    uint64_t edges_left = 0;                       // a fast run's edges still to clock (0: one edge, a tick)
+    EdgeHook* edge_hook = nullptr;                 // and the harness at each of them
 
     Dcr dcr;
     Dispatcher dispatcher;

@@ -25,11 +25,10 @@ GpuModel& GpuModel::instance(const GpuConfig& config) {
 }
 
 void GpuModel::run_with_hook(const GpuInputs& inputs, EdgeHook& hook, uint64_t max_cycles) {
+    if (max_cycles == 0) return;
     top_.inputs = inputs;
     top_.edge_hook = &hook;
-    top_.edges_left = max_cycles;
-    Clocked clocked(top_);
-    sc_core::sc_start(clock_period());
+    activate(max_cycles);
     top_.edge_hook = nullptr;
 }
 

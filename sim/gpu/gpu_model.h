@@ -1,4 +1,4 @@
-// The SystemC model as a GpuDevice: a clock, the Gpu module, one edge per tick().
+// The SystemC model as a GpuDevice: the Gpu module, one edge per tick().
 #pragma once
 
 #include "common/clocked_model.h"
@@ -14,8 +14,8 @@ public:
     static GpuModel& instance(const GpuConfig& config);
     Gpu& gpu() { return top(); }
     // Clocks with `inputs` (the hook drives the memories' answers) until `hook` stops it, or
-    // for `max_cycles` edges: all of them in one sc_start of one period (Gpu::on_clock), for
-    // untraced runs.
+    // for `max_cycles` edges: a quantum of them an activation of Gpu::on_clock, for untraced
+    // runs.
     void run_with_hook(const GpuInputs& inputs, EdgeHook& hook, uint64_t max_cycles);
 
 private:

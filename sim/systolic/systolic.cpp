@@ -4,7 +4,6 @@ namespace lockstep::systolic {
 
 Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
     : sc_core::sc_module(name),
-      clk_i("clk_i"),
       controller("controller", shape.rows, shape.cols),
       feeder("feeder", shape),
       array("pe_array", shape),
@@ -22,12 +21,35 @@ Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
       shape_(shape) {
     SC_HAS_PROCESS(Systolic);
     SC_METHOD(on_clock);
-    sensitive << clk_i.pos();
+    sensitive << edge_now;
     dont_initialize();
 }
 
+namespace {
+constexpr unsigned kQuantum = 1024;   // edges a fast run clocks in one activation of on_clock()
+}  // namespace
+
 void Systolic::on_clock() {
-    if (!clocked) return;   // another model of this process is running (clocked_model.h)
+    if (edges_left == 0) {   // a tick
+        edge();
+        return;
+    }
+    // A fast run: a quantum of edges an activation, then the next delta cycle (common/clocked_model.h).
+    for (unsigned i = 0; i < kQuantum && edges_left > 0; ++i) {
+        edge();
+        --edges_left;
+        ++edges_run;
+        bool pause = pause_when_done && controller.q.state == SaState::Done;
+        if (edge_hook && edge_hook->after_edge(*this)) pause = true;
+        if (pause) {
+            edges_left = 0;
+            return;
+        }
+    }
+    if (edges_left > 0) next_trigger(sc_core::SC_ZERO_TIME);
+}
+
+void Systolic::edge() {
     const bool reset = !inputs.rst_n;
     const ControllerRegs& ctrl = controller.q;
     run_cycles += ctrl.state == SaState::Run;
@@ -80,8 +102,6 @@ void Systolic::on_clock() {
     a_loader.commit();
     b_loader.commit();
     storer.commit();
-    if (pause_when_done && controller.q.state == SaState::Done) sc_core::sc_pause();
-    if (edge_hook && edge_hook->after_edge(*this)) sc_core::sc_pause();
 }
 
 void Systolic::record_ports() {

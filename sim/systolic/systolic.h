@@ -28,10 +28,11 @@ public:
 
 class Systolic : public sc_core::sc_module {
 public:
-    sc_core::sc_in<bool> clk_i;                   // state changes on its rising edge
+    sc_core::sc_event edge_now;                   // the clock: its state changes at each notification
     SystolicInputs inputs;                        // driven by the harness before each edge
-    bool clocked = false;                         // its edges count only while its device is ticked
-    bool pause_when_done = false;                 // sc_pause() on reaching StDone (fast runs)
+    uint64_t edges_left = 0;                      // a fast run's edges still to clock (0: one edge, a tick)
+    uint64_t edges_run = 0;                       // and those it clocked
+    bool pause_when_done = false;                 // fast runs: end on reaching StDone
     EdgeHook* edge_hook = nullptr;                // fast runs of streamed layers
 
     ArrayController controller;
@@ -53,6 +54,7 @@ public:
 
 private:
     void on_clock();
+    void edge();
     void record_ports();
 
     ArrayShape shape_;

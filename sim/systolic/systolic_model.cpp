@@ -1,6 +1,5 @@
 #include "systolic/systolic_model.h"
 
-#include "common/clock.h"
 
 namespace lockstep::systolic {
 
@@ -26,15 +25,10 @@ uint64_t SystolicModel::run_with_hook(const SystolicInputs& inputs, EdgeHook& ho
 }
 
 uint64_t SystolicModel::run_until_paused(uint64_t max_cycles) {
-    Clocked clocked(top_);
-    const sc_core::sc_time begin = sc_core::sc_time_stamp();
-    sc_core::sc_start(clock_period() * static_cast<double>(max_cycles));
-    const uint64_t whole = static_cast<uint64_t>((sc_core::sc_time_stamp() - begin) / clock_period());
-    if (whole >= max_cycles) return max_cycles;   // ran out: time sits on a period boundary
-    // Paused at the edge that asked for it: that edge counts, and the rest of its period
-    // (a falling edge only) is run so the next tick() starts on a rising edge again.
-    sc_core::sc_start(clock_period());
-    return whole + 1;
+    if (max_cycles == 0) return 0;
+    top_.edges_run = 0;
+    activate(max_cycles);   // the edge that ends the run counts
+    return top_.edges_run;
 }
 
 }  // namespace lockstep::systolic
