@@ -7,13 +7,6 @@
 
 namespace lockstep {
 
-bool MemRequest::operator==(const MemRequest& other) const {
-    return read_valid == other.read_valid && write_valid == other.write_valid &&
-           (!read_valid || read_address == other.read_address) &&
-           (!write_valid || (write_address == other.write_address && write_data == other.write_data &&
-                             write_mask == other.write_mask));
-}
-
 std::string write_text(const MemRequest& r, unsigned words, unsigned data_bits) {
     if (words <= 1) return std::to_string(r.write_data);
     std::string text = "[";

@@ -18,7 +18,13 @@ struct MemRequest {
     uint32_t write_address = 0;
     uint64_t write_data = 0;
     uint32_t write_mask = 0;
-    bool operator==(const MemRequest& other) const;
+    // Inline: the comparator checks every channel's request every edge.
+    bool operator==(const MemRequest& other) const {
+        return read_valid == other.read_valid && write_valid == other.write_valid &&
+               (!read_valid || read_address == other.read_address) &&
+               (!write_valid || (write_address == other.write_address && write_data == other.write_data &&
+                                 write_mask == other.write_mask));
+    }
 };
 
 // What the memory drives back on that channel during the same cycle.

@@ -149,6 +149,16 @@ public:
     using Snapshot = GpuSnapshot;
     using Trace = trace::GpuTrace;
 
+    // The memories' answers into an engine's inputs: a plain copy when the sizes agree, as
+    // they always do but before a first edge (vector::operator= costs a call an edge).
+    static void copy_into(std::vector<MemResponse>& to, const std::vector<MemResponse>& from) {
+        if (to.size() == from.size()) {
+            std::copy(from.begin(), from.end(), to.begin());
+        } else {
+            to = from;
+        }
+    }
+
     // One engine with its own data and program memories, stepped one clock edge at a time.
     class Bench {
     public:
@@ -171,11 +181,11 @@ public:
 
         void edge(uint64_t cycle) {
             try {
-                inputs_.data = data_.respond(snapshot_.data_requests, cycle);   // memory answers combinationally
+                copy_into(inputs_.data, data_.respond(snapshot_.data_requests, cycle));   // memory answers combinationally
             } catch (const Error& e) {
                 throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), shape_));
             }
-            inputs_.program = program_.respond(snapshot_.program_requests, cycle);
+            copy_into(inputs_.program, program_.respond(snapshot_.program_requests, cycle));
             device_.tick(inputs_);
             data_.clock(snapshot_.data_requests);
             program_.clock(snapshot_.program_requests);
@@ -228,15 +238,6 @@ public:
             uint64_t cycle = 0;   // edges clocked
 
         private:
-            // The answers into the inputs: a plain copy when the sizes agree, as they do after
-            // the first edge (vector::operator= costs a call an edge).
-            static void copy_into(std::vector<MemResponse>& to, const std::vector<MemResponse>& from) {
-                if (to.size() == from.size()) {
-                    std::copy(from.begin(), from.end(), to.begin());
-                } else {
-                    to = from;
-                }
-            }
             // What GpuDesign::check() throws for.
             static bool needs_check(const Snapshot& s) {
                 for (const gpu::CoreView& c : s.cores) {
