@@ -1,5 +1,7 @@
 #include "systolic/feeder.h"
 
+#include <algorithm>
+
 namespace lockstep::systolic {
 
 Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
@@ -10,46 +12,66 @@ Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
       cols_(shape.cols),
       addr_mask_(static_cast<uint32_t>((1ull << shape.buffer_addr_bits) - 1)) {}
 
+// Along an edge the words that enter are evenly spaced in the buffer (the skew adds one step
+// a port), so each feed is a run of ports [lo, hi) reading address start + k * stride at port
+// k (modulo 2^32, as the products it replaces), from `base`; the ports around it are idle.
+void Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
+                  uint32_t base, const std::vector<int32_t>& buffer) const {
+    EdgePort* port = ports.data();
+    const auto n = static_cast<uint32_t>(ports.size());
+    hi = std::min(hi, n);
+    lo = std::min(lo, hi);
+    std::fill(port, port + lo, EdgePort{});
+    const int32_t* words = buffer.data();
+    const uint32_t mask = addr_mask_;
+    uint32_t addr = start + lo * stride;
+    for (uint32_t k = lo; k < hi; ++k, addr += stride) {
+        const uint32_t at = (base + addr) & mask;
+        port[k] = EdgePort{true, at, words[at]};
+    }
+    std::fill(port + hi, port + n, EdgePort{});
+}
+
 void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
                       const std::vector<int32_t>& b, const ArrayWindow& window) {
-    for (EdgePort& p : left) p = EdgePort{};
-    for (EdgePort& p : top) p = EdgePort{};
-    if (c.state != SaState::Run) return;
-    const uint32_t K = c.size.k, N = c.size.n;
-    auto read = [&](EdgePort& port, uint32_t addr, const std::vector<int32_t>& buffer) {
-        port.valid = true;
-        port.addr = ((&buffer == &a ? window.a_base : window.b_base) + addr) & addr_mask_;
-        port.data = buffer[port.addr];
-    };
-    if (c.t >= map.preload) {   // streaming: vector v = s - i enters row i
-        const uint32_t s = c.t - map.preload;
-        for (uint32_t i = 0; i < rows_ && i <= s; ++i) {
-            const uint32_t v = s - i, row = c.r0 + i;
-            if (v >= map.stream || row >= map.rows_dim) continue;
-            switch (c.dataflow) {
-            case Dataflow::Os: read(left[i], row * K + v, a); break;
-            case Dataflow::Ws: read(left[i], v * K + row, a); break;
-            case Dataflow::Is: read(left[i], row * N + v, b); break;
-            }
-        }
+    if (c.state != SaState::Run) {
+        feed(left, 0, 0, 0, 0, 0, a);
+        feed(top, 0, 0, 0, 0, 0, b);
+        return;
     }
-    if (c.dataflow == Dataflow::Os) {   // B operand enters column j from the top, skewed by j
-        for (uint32_t j = 0; j < cols_ && j <= c.t; ++j) {
-            const uint32_t v = c.t - j, col = c.c0 + j;
-            if (v < K && col < N) read(top[j], v * N + col, b);
+    const uint32_t K = c.size.k, N = c.size.n;
+    // The first index past `limit - first` (none when first >= limit): the ports whose row or
+    // column first + k is inside a dimension of `limit`.
+    const auto below = [](uint32_t first, uint32_t limit) { return limit > first ? limit - first : 0u; };
+    if (c.t >= map.preload) {
+        // Streaming: vector v = s - i enters row i, for v < S and row r0 + i inside the GEMM.
+        const uint32_t s = c.t - map.preload;
+        const uint32_t lo = s >= map.stream ? s - map.stream + 1 : 0;
+        const uint32_t hi = std::min({rows_, s + 1, below(c.r0, map.rows_dim)});
+        switch (c.dataflow) {
+        case Dataflow::Os: feed(left, lo, hi, c.r0 * K + s, K - 1, window.a_base, a); break;   // A[row][v]
+        case Dataflow::Ws: feed(left, lo, hi, s * K + c.r0, 1 - K, window.a_base, a); break;   // A[v][row]
+        case Dataflow::Is: feed(left, lo, hi, c.r0 * N + s, N - 1, window.b_base, b); break;   // B[row][v]
         }
-    } else if (c.t < map.preload) {     // preload: stationary row r0 + (R-1-t) enters at the top
+    } else {
+        feed(left, 0, 0, 0, 0, 0, a);
+    }
+    if (c.dataflow == Dataflow::Os) {
+        // B enters column j from the top, skewed by j: vector v = t - j < K of column c0 + j.
+        const uint32_t lo = c.t >= K ? c.t - K + 1 : 0;
+        const uint32_t hi = std::min({cols_, c.t + 1, below(c.c0, N)});
+        feed(top, lo, hi, c.t * N + c.c0, 1 - N, window.b_base, b);   // B[v][col]
+    } else if (c.t < map.preload && c.r0 + (rows_ - 1 - c.t) < K) {
+        // Preload: stationary row kk = r0 + (R-1-t) enters at the top of each mapped column.
         const uint32_t kk = c.r0 + (rows_ - 1 - c.t);
-        if (kk >= K) return;
-        for (uint32_t j = 0; j < cols_; ++j) {
-            const uint32_t col = c.c0 + j;
-            if (col >= map.cols_dim) continue;
-            if (c.dataflow == Dataflow::Ws) {
-                read(top[j], kk * N + col, b);
-            } else {
-                read(top[j], col * K + kk, a);
-            }
+        const uint32_t hi = below(c.c0, map.cols_dim);
+        if (c.dataflow == Dataflow::Ws) {
+            feed(top, 0, hi, kk * N + c.c0, 1, window.b_base, b);   // B[kk][col]
+        } else {
+            feed(top, 0, hi, c.c0 * K + kk, K, window.a_base, a);   // A[col][kk]
         }
+    } else {
+        feed(top, 0, 0, 0, 0, 0, b);
     }
 }
 

@@ -25,6 +25,9 @@ public:
                   const std::vector<int32_t>& b, const ArrayWindow& window = {});
 
 private:
+    void feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride, uint32_t base,
+              const std::vector<int32_t>& buffer) const;
+
     unsigned rows_, cols_;
     uint32_t addr_mask_;
 };

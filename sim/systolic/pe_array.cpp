@@ -27,10 +27,11 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid
     return count;
 }
 
-// Moves every row down by one (row 0 keeps its old contents; the caller refills it).
+// Moves every element `step` places on (row-major: a step of cols moves every row down by one);
+// the first `step` keep their old contents, for the caller to refill.
 template <typename T>
-void shift_down(std::vector<T>& grid, size_t cols) {
-    if (grid.size() > cols) std::memmove(grid.data() + cols, grid.data(), (grid.size() - cols) * sizeof(T));
+void shift_by(std::vector<T>& grid, size_t step) {
+    if (grid.size() > step) std::memmove(grid.data() + step, grid.data(), (grid.size() - step) * sizeof(T));
 }
 
 }  // namespace
@@ -51,22 +52,23 @@ void PeArray::wrap(std::vector<int32_t>& values) const {
     for (int32_t& x : values) x = sign_extend(static_cast<uint32_t>(x), acc_bits_);
 }
 
-// h and hv move one PE to the right; column 0 takes the left feed.
+// h and hv move one PE to the right; column 0 takes the left feed. The grid moves by one
+// element as a whole (one memmove, not one a row): each row's last PE lands on the next
+// row's column 0, which the feed then overwrites.
 void PeArray::shift_h(const Feeder& feed) {
+    shift_by(h, 1);
+    shift_by(hv, 1);
     for (unsigned i = 0; i < rows_; ++i) {
-        int32_t* row = h.data() + static_cast<size_t>(i) * cols_;
-        uint8_t* valid = hv.data() + static_cast<size_t>(i) * cols_;
-        std::memmove(row + 1, row, (cols_ - 1) * sizeof(int32_t));
-        std::memmove(valid + 1, valid, (cols_ - 1) * sizeof(uint8_t));
-        row[0] = feed.left[i].data;
-        valid[0] = feed.left[i].valid;
+        const size_t first = static_cast<size_t>(i) * cols_;
+        h[first] = feed.left[i].data;
+        hv[first] = feed.left[i].valid;
     }
 }
 
 void PeArray::step_os(const Feeder& feed) {
     shift_h(feed);
-    shift_down(v, cols_);
-    shift_down(vv, cols_);
+    shift_by(v, cols_);
+    shift_by(vv, cols_);
     for (unsigned j = 0; j < cols_; ++j) {
         v[j] = feed.top[j].data;
         vv[j] = feed.top[j].valid;
@@ -78,8 +80,8 @@ void PeArray::step_os(const Feeder& feed) {
 }
 
 void PeArray::step_preload(const Feeder& feed) {
-    shift_down(w, cols_);
-    shift_down(wv, cols_);
+    shift_by(w, cols_);
+    shift_by(wv, cols_);
     for (unsigned j = 0; j < cols_; ++j) {
         w[j] = feed.top[j].data;
         wv[j] = feed.top[j].valid;
@@ -93,8 +95,8 @@ void PeArray::step_preload(const Feeder& feed) {
 
 void PeArray::step_stationary(const Feeder& feed) {
     shift_h(feed);
-    shift_down(v, cols_);   // each partial sum moves down one row ...
-    shift_down(vv, cols_);
+    shift_by(v, cols_);   // each partial sum moves down one row ...
+    shift_by(vv, cols_);
     std::fill(v.begin(), v.begin() + cols_, 0);   // ... and row 0 starts from zero
     std::copy(hv.begin(), hv.begin() + cols_, vv.begin());
     multiply_accumulate(v.data(), h.data(), w.data(), v.size());
