@@ -15,8 +15,8 @@ Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
 // Along an edge the words that enter are evenly spaced in the buffer (the skew adds one step
 // a port), so each feed is a run of ports [lo, hi) reading address start + k * stride at port
 // k (modulo 2^32, as the products it replaces), from `base`; the ports around it are idle.
-void Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
-                  uint32_t base, const std::vector<int32_t>& buffer) const {
+uint32_t Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
+                      uint32_t base, const std::vector<int32_t>& buffer) const {
     EdgePort* port = ports.data();
     const auto n = static_cast<uint32_t>(ports.size());
     hi = std::min(hi, n);
@@ -30,13 +30,14 @@ void Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32
         port[k] = EdgePort{true, at, words[at]};
     }
     std::fill(port + hi, port + n, EdgePort{});
+    return hi - lo;
 }
 
 void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
                       const std::vector<int32_t>& b, const ArrayWindow& window) {
     if (c.state != SaState::Run) {
-        feed(left, 0, 0, 0, 0, 0, a);
-        feed(top, 0, 0, 0, 0, 0, b);
+        left_valid = feed(left, 0, 0, 0, 0, 0, a);
+        top_valid = feed(top, 0, 0, 0, 0, 0, b);
         return;
     }
     const uint32_t K = c.size.k, N = c.size.n;
@@ -49,29 +50,29 @@ void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::ve
         const uint32_t lo = s >= map.stream ? s - map.stream + 1 : 0;
         const uint32_t hi = std::min({rows_, s + 1, below(c.r0, map.rows_dim)});
         switch (c.dataflow) {
-        case Dataflow::Os: feed(left, lo, hi, c.r0 * K + s, K - 1, window.a_base, a); break;   // A[row][v]
-        case Dataflow::Ws: feed(left, lo, hi, s * K + c.r0, 1 - K, window.a_base, a); break;   // A[v][row]
-        case Dataflow::Is: feed(left, lo, hi, c.r0 * N + s, N - 1, window.b_base, b); break;   // B[row][v]
+        case Dataflow::Os: left_valid = feed(left, lo, hi, c.r0 * K + s, K - 1, window.a_base, a); break;   // A[row][v]
+        case Dataflow::Ws: left_valid = feed(left, lo, hi, s * K + c.r0, 1 - K, window.a_base, a); break;   // A[v][row]
+        case Dataflow::Is: left_valid = feed(left, lo, hi, c.r0 * N + s, N - 1, window.b_base, b); break;   // B[row][v]
         }
     } else {
-        feed(left, 0, 0, 0, 0, 0, a);
+        left_valid = feed(left, 0, 0, 0, 0, 0, a);
     }
     if (c.dataflow == Dataflow::Os) {
         // B enters column j from the top, skewed by j: vector v = t - j < K of column c0 + j.
         const uint32_t lo = c.t >= K ? c.t - K + 1 : 0;
         const uint32_t hi = std::min({cols_, c.t + 1, below(c.c0, N)});
-        feed(top, lo, hi, c.t * N + c.c0, 1 - N, window.b_base, b);   // B[v][col]
+        top_valid = feed(top, lo, hi, c.t * N + c.c0, 1 - N, window.b_base, b);   // B[v][col]
     } else if (c.t < map.preload && c.r0 + (rows_ - 1 - c.t) < K) {
         // Preload: stationary row kk = r0 + (R-1-t) enters at the top of each mapped column.
         const uint32_t kk = c.r0 + (rows_ - 1 - c.t);
         const uint32_t hi = below(c.c0, map.cols_dim);
         if (c.dataflow == Dataflow::Ws) {
-            feed(top, 0, hi, kk * N + c.c0, 1, window.b_base, b);   // B[kk][col]
+            top_valid = feed(top, 0, hi, kk * N + c.c0, 1, window.b_base, b);   // B[kk][col]
         } else {
-            feed(top, 0, hi, c.c0 * K + kk, K, window.a_base, a);   // A[col][kk]
+            top_valid = feed(top, 0, hi, c.c0 * K + kk, K, window.a_base, a);   // A[col][kk]
         }
     } else {
-        feed(top, 0, 0, 0, 0, 0, b);
+        top_valid = feed(top, 0, 0, 0, 0, 0, b);
     }
 }
 

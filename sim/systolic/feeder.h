@@ -17,6 +17,7 @@ struct EdgePort {
 class Feeder : public sc_core::sc_module {
 public:
     std::vector<EdgePort> left, top;  // this cycle's feeds, per row and per column
+    uint32_t left_valid = 0, top_valid = 0;   // how many of them are valid
 
     Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
@@ -25,8 +26,8 @@ public:
                   const std::vector<int32_t>& b, const ArrayWindow& window = {});
 
 private:
-    void feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride, uint32_t base,
-              const std::vector<int32_t>& buffer) const;
+    uint32_t feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
+                  uint32_t base, const std::vector<int32_t>& buffer) const;   // returns the valid ports
 
     unsigned rows_, cols_;
     uint32_t addr_mask_;

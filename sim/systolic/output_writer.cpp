@@ -49,8 +49,10 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
             out[j] = EdgePort{true, addr, later_k ? add(bottom[j], c[addr]) : bottom[j]};
         }
     }
+    out_valid = 0;
     for (const EdgePort& p : out) {
         if (p.valid) c[p.addr] = p.data;
+        out_valid += p.valid;
     }
     // Drain registers: advance, and a finished os fold starts a new drain.
     if (running && q.drain_active) {

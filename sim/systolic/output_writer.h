@@ -20,6 +20,7 @@ class OutputWriter : public sc_core::sc_module {
 public:
     WriterRegs q;
     std::vector<EdgePort> out;        // this cycle's C-buffer writes, per column
+    uint32_t out_valid = 0;           // how many of them are valid
 
     OutputWriter(const sc_core::sc_module_name& name, const ArrayShape& shape);
 

@@ -15,9 +15,6 @@ Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
       a(size_t{1} << shape.buffer_addr_bits, 0),
       b(size_t{1} << shape.buffer_addr_bits, 0),
       c(size_t{1} << shape.buffer_addr_bits, 0),
-      left_q(shape.rows),
-      top_q(shape.cols),
-      out_q(shape.cols),
       shape_(shape) {
     SC_HAS_PROCESS(Systolic);
     SC_METHOD(on_clock);
@@ -91,7 +88,9 @@ void Systolic::edge() {
             if (p.valid) c[p.addr] = p.data;
         }
     }
-    record_ports();
+    left_valid = feeder.left_valid;
+    top_valid = feeder.top_valid;
+    out_valid = writer.out_valid;
     if (sequencer.q.cp_valid) {
         controller.evaluate(reset, start, sequencer.q.job.dataflow, seq.array_size, drain_finishing);
     } else {
@@ -102,20 +101,6 @@ void Systolic::edge() {
     a_loader.commit();
     b_loader.commit();
     storer.commit();
-}
-
-void Systolic::record_ports() {
-    auto copy = [](std::vector<PortAccess>& to, const std::vector<EdgePort>& from, bool with_data) {
-        uint32_t valid = 0;
-        for (size_t i = 0; i < to.size(); ++i) {
-            to[i] = from[i].valid ? PortAccess{true, from[i].addr, with_data ? from[i].data : 0} : PortAccess{};
-            valid += from[i].valid;
-        }
-        return valid;
-    };
-    left_valid = copy(left_q, feeder.left, false);
-    top_valid = copy(top_q, feeder.top, false);
-    out_valid = copy(out_q, writer.out, true);
 }
 
 void Systolic::observe(SystolicSnapshot& s) const {
@@ -130,9 +115,17 @@ void Systolic::observe(SystolicSnapshot& s) const {
     s.vv = array.vv;
     s.wv = array.wv;
     s.mac = array.mac;
-    s.left = left_q;
-    s.top = top_q;
-    s.out = out_q;
+    // The ports' accesses of the cycle that ended: the feeder's and the writer's outputs hold
+    // until the next edge (the feeds' data are not part of the observed state).
+    const auto record = [](std::vector<PortAccess>& to, const std::vector<EdgePort>& from, bool with_data) {
+        to.resize(from.size());
+        for (size_t i = 0; i < to.size(); ++i) {
+            to[i] = from[i].valid ? PortAccess{true, from[i].addr, with_data ? from[i].data : 0} : PortAccess{};
+        }
+    };
+    record(s.left, feeder.left, false);
+    record(s.top, feeder.top, false);
+    record(s.out, writer.out, true);
     StreamSnapshot& st = s.stream;
     const SequencerRegs& sq = sequencer.q;
     st.state = sq.state;

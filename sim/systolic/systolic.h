@@ -43,8 +43,7 @@ public:
     TileLoader a_loader, b_loader;
     TileStorer storer;
     std::vector<int32_t> a, b, c;                 // the buffers, 2^buffer_addr_bits words each
-    std::vector<PortAccess> left_q, top_q, out_q; // the ports' accesses in the cycle that ended
-    uint32_t left_valid = 0, top_valid = 0, out_valid = 0;   // how many of them were valid
+    uint32_t left_valid = 0, top_valid = 0, out_valid = 0;   // the ports valid in the cycle that ended
     uint64_t run_cycles = 0, drain_cycles = 0;    // counters: cycles spent in StRun and StDrain
 
     Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape);
@@ -55,7 +54,6 @@ public:
 private:
     void on_clock();
     void edge();
-    void record_ports();
 
     ArrayShape shape_;
 };
