@@ -44,12 +44,10 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     settled_.assign(warps.size(), 0);
     evaluated_.assign(warps.size(), 0);
     committed_.assign(warps.size(), 0);
+    // The slots start in their reset state: no LSU in flight, %blockIdx 0 as block_at_.
     lsu_pending_.assign(warps.size(), 0);
     block_stale_.assign(warps.size(), 0);
     block_at_.assign(warps.size(), 0);
-    for (unsigned w = 0; w < warps.size(); ++w) {
-        for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
-    }
 }
 
 void Core::note_slot(unsigned w, unsigned t) {
