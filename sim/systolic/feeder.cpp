@@ -33,11 +33,16 @@ uint32_t Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, ui
     return hi - lo;
 }
 
+uint32_t Feeder::idle(std::vector<EdgePort>& ports) {
+    std::fill(ports.begin(), ports.end(), EdgePort{});
+    return 0;
+}
+
 void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
                       const std::vector<int32_t>& b, const ArrayWindow& window) {
     if (c.state != SaState::Run) {
-        left_valid = feed(left, 0, 0, 0, 0, 0, a);
-        top_valid = feed(top, 0, 0, 0, 0, 0, b);
+        left_valid = idle(left);
+        top_valid = idle(top);
         return;
     }
     const uint32_t K = c.size.k, N = c.size.n;
@@ -55,7 +60,7 @@ void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::ve
         case Dataflow::Is: left_valid = feed(left, lo, hi, c.r0 * N + s, N - 1, window.b_base, b); break;   // B[row][v]
         }
     } else {
-        left_valid = feed(left, 0, 0, 0, 0, 0, a);
+        left_valid = idle(left);
     }
     if (c.dataflow == Dataflow::Os) {
         // B enters column j from the top, skewed by j: vector v = t - j < K of column c0 + j.
@@ -72,7 +77,7 @@ void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::ve
             top_valid = feed(top, 0, hi, c.c0 * K + kk, K, window.a_base, a);   // A[col][kk]
         }
     } else {
-        top_valid = feed(top, 0, 0, 0, 0, 0, b);
+        top_valid = idle(top);
     }
 }
 

@@ -28,6 +28,7 @@ public:
 private:
     uint32_t feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
                   uint32_t base, const std::vector<int32_t>& buffer) const;   // returns the valid ports
+    static uint32_t idle(std::vector<EdgePort>& ports);   // every port idle; returns 0
 
     unsigned rows_, cols_;
     uint32_t addr_mask_;
