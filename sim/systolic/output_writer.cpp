@@ -1,5 +1,7 @@
 #include "systolic/output_writer.h"
 
+#include <algorithm>
+
 namespace lockstep::systolic {
 
 OutputWriter::OutputWriter(const sc_core::sc_module_name& name, const ArrayShape& shape)
@@ -37,16 +39,21 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
             out[j] = EdgePort{true, addr, window.accumulate ? add(value, c[addr]) : value};
         }
     }
-    if (ctrl.state == SaState::Run && ctrl.dataflow != Dataflow::Os && ctrl.t >= map.preload) {
-        const uint32_t s = ctrl.t - map.preload;
+    if (ctrl.state == SaState::Run && ctrl.dataflow != Dataflow::Os && ctrl.t + 1 >= map.preload + rows_) {
+        // Column j's bottom sum is vector u = d - j (d = s - (R-1)) of column c0 + j, written
+        // for u < S and a mapped column: a run of columns [lo, hi) whose C addresses are evenly
+        // spaced (ws: C[u][col], is: C[col][u]; modulo 2^32, as the products they replace).
+        const uint32_t d = ctrl.t - map.preload - (rows_ - 1);
+        const uint32_t lo = d >= map.stream ? d - map.stream + 1 : 0;
+        const uint32_t hi = std::min({cols_, d + 1, map.cols_dim > ctrl.c0 ? map.cols_dim - ctrl.c0 : 0u});
+        const bool ws = ctrl.dataflow == Dataflow::Ws;
+        const uint32_t stride = ws ? 1 - N : N - 1;
+        uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
         const int32_t* bottom = array.v.data() + static_cast<size_t>(rows_ - 1) * cols_;
-        for (uint32_t j = 0; j < cols_; ++j) {
-            if (s < (rows_ - 1) + j) continue;
-            const uint32_t u = s - (rows_ - 1) - j, col = ctrl.c0 + j;
-            if (u >= map.stream || col >= map.cols_dim) continue;
-            const uint32_t addr = (window.c_base + (ctrl.dataflow == Dataflow::Ws ? u * N + col : col * N + u)) & addr_mask_;
-            const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
-            out[j] = EdgePort{true, addr, later_k ? add(bottom[j], c[addr]) : bottom[j]};
+        const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
+        for (uint32_t j = lo; j < hi; ++j, addr += stride) {
+            const uint32_t at = (window.c_base + addr) & addr_mask_;
+            out[j] = EdgePort{true, at, later_k ? add(bottom[j], c[at]) : bottom[j]};
         }
     }
     out_valid = 0;
