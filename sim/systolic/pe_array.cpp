@@ -45,6 +45,19 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid
     return count;
 }
 
+// A row of feeds into registers: data into `values`, valid bits into `valid`, every `stride`
+// elements. (Through plain pointers: a store through the uint8_t valid bits may alias
+// anything, so indexing the vectors made the compiler load their data pointers again for
+// every element.)
+void take_feeds(const std::vector<EdgePort>& feeds, int32_t* values, uint8_t* valid, size_t stride) {
+    const EdgePort* feed = feeds.data();
+    const size_t n = feeds.size();
+    for (size_t k = 0; k < n; ++k) {
+        values[k * stride] = feed[k].data;
+        valid[k * stride] = feed[k].valid;
+    }
+}
+
 // Moves every element `step` places on (row-major: a step of cols moves every row down by one);
 // the first `step` keep their old contents, for the caller to refill.
 template <typename T>
@@ -76,21 +89,14 @@ void PeArray::wrap(std::vector<int32_t>& values) const {
 void PeArray::shift_h(const Feeder& feed) {
     shift_by(h, 1);
     shift_by(hv, 1);
-    for (unsigned i = 0; i < rows_; ++i) {
-        const size_t first = static_cast<size_t>(i) * cols_;
-        h[first] = feed.left[i].data;
-        hv[first] = feed.left[i].valid;
-    }
+    take_feeds(feed.left, h.data(), hv.data(), cols_);
 }
 
 void PeArray::step_os(const Feeder& feed) {
     shift_h(feed);
     shift_by(v, cols_);
     shift_by(vv, cols_);
-    for (unsigned j = 0; j < cols_; ++j) {
-        v[j] = feed.top[j].data;
-        vv[j] = feed.top[j].valid;
-    }
+    take_feeds(feed.top, v.data(), vv.data(), 1);
     // Invalid operands are 0, so multiplying everything adds exactly the real products.
     multiply_accumulate(acc.data(), h.data(), v.data(), acc.size());
     wrap(acc);
@@ -100,10 +106,7 @@ void PeArray::step_os(const Feeder& feed) {
 void PeArray::step_preload(const Feeder& feed) {
     shift_by(w, cols_);
     shift_by(wv, cols_);
-    for (unsigned j = 0; j < cols_; ++j) {
-        w[j] = feed.top[j].data;
-        wv[j] = feed.top[j].valid;
-    }
+    take_feeds(feed.top, w.data(), wv.data(), 1);
     std::fill(h.begin(), h.end(), 0);
     std::fill(v.begin(), v.end(), 0);
     std::fill(hv.begin(), hv.end(), 0);
