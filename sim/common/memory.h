@@ -67,6 +67,8 @@ public:
 
 private:
     void check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const;
+    bool asked(const std::vector<MemRequest>& requests) const;   // some channel's request is due
+
 
     std::string name_;
     unsigned data_bits_;
@@ -79,6 +81,10 @@ private:
     std::vector<uint32_t> words_;
     std::vector<MemResponse> responses_;
     std::vector<unsigned> waited_;   // cycles each channel's current request has waited
+    // No request waits and no answer stands (responses_ all clear): a cycle in which nothing
+    // asks changes nothing, and respond() and clock() return at once (most cycles, for a
+    // data memory).
+    bool quiet_ = true;
 };
 
 }  // namespace lockstep
