@@ -53,7 +53,8 @@ protected:
         top_.edge_now.notify();
         do {
             sc_core::sc_start(sc_core::SC_ZERO_TIME);   // one delta cycle: one activation
-        } while (top_.edges_left > 0);
+        } while (top_.edges_left > 0 && sc_core::sc_pending_activity_at_current_time());
+        top_.edges_left = 0;   // a process that did not ask for its next activation ended the run
     }
 
     template <typename Shape>
