@@ -1,6 +1,7 @@
 #include "systolic/pe_array.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace lockstep::systolic {
@@ -27,7 +28,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid
     uint32_t count = 0;
     size_t p = 0;
     while (n - p >= kLanes) {
-        uint8_t lanes[kLanes] = {};
+        std::array<uint8_t, kLanes> lanes{};   // (checked indexing under _GLIBCXX_ASSERTIONS)
         const size_t rows = std::min<size_t>((n - p) / kLanes, 255);
         for (size_t r = 0; r < rows; ++r, p += kLanes) {
             for (size_t k = 0; k < kLanes; ++k) {
