@@ -38,13 +38,22 @@ public:
         return out;
     }
 
-    // Waits (up to 10 s) for `text` to be on the screen; returns the screen either way.
+    // Waits (up to 10 s) for `text` to be on the screen, and then for the screen to stop
+    // changing: the stepper draws top to bottom, and a capture taken as its header appears
+    // may miss the lines below it (the key bar, on a loaded machine). Returns the screen
+    // either way.
     std::string wait_for(const std::string& text) {
         std::string now;
         for (int i = 0; i < 200; ++i) {
             now = screen();
             if (now.find(text) != std::string::npos) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        for (int i = 0; i < 40 && now.find(text) != std::string::npos; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            const std::string again = screen();
+            if (again == now) break;
+            now = again;
         }
         return now;
     }
