@@ -69,7 +69,6 @@ private:
     void check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const;
     bool asked(const std::vector<MemRequest>& requests) const;   // some channel's request is due
 
-
     std::string name_;
     unsigned data_bits_;
     unsigned data_mask_;
