@@ -29,7 +29,7 @@ protected:
     ArrayShape shape{2, 2, 8, 16, 6};
     PeArray array{"pe_array", shape};
     OutputWriter writer{"output_writer", shape};
-    Ints c = Ints(64, 0);
+    ZeroedWords c = ZeroedWords(64);
     ControllerRegs ctrl;
 
     void gemm(Dataflow df, GemmSize size) {
@@ -125,7 +125,7 @@ TEST(OutputWriter, ADrainEndingWithAFoldStartsTheNextOne) {
     const ArrayShape shape{2, 1, 8, 32, 6};
     PeArray array("pe_array", shape);
     OutputWriter writer("output_writer", shape);
-    Ints c(64, 0);
+    ZeroedWords c = ZeroedWords(64);
     ControllerRegs ctrl;
     ctrl.state = SaState::Run;
     ctrl.size = {4, 1, 1};
@@ -211,7 +211,7 @@ TEST_F(OutputWriterTest, NothingIsWrittenOutsideRunWithoutADrain) {
     for (SaState s : {SaState::Idle, SaState::Done, SaState::Drain}) cycle(0, 0, 4, {kOff, kOff}, s);
     gemm(Dataflow::Os, {3, 1, 3});
     cycle(0, 0, 1, {kOff, kOff});   // os does not write the bottom row's v
-    EXPECT_EQ(c, Ints(64, 0));
+    EXPECT_EQ(Ints(c.begin(), c.end()), Ints(64, 0));
 }
 
 }  // namespace

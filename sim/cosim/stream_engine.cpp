@@ -220,7 +220,7 @@ public:
     // The model's SRAMs start zeroed, as a fresh RTL's are compared word for word at the end.
     Device& model() {
         SystolicModel& model = SystolicModel::instance(shape_);
-        for (auto* buffer : {&model.top().a, &model.top().b, &model.top().c}) std::fill(buffer->begin(), buffer->end(), 0);
+        for (auto* buffer : {&model.top().a, &model.top().b, &model.top().c}) *buffer = ZeroedWords(buffer->size());
         return model;
     }
     std::unique_ptr<Device> rtl(const std::string& vcd) { return make_rtl<Device>(systolic_design(shape_), vcd); }

@@ -119,9 +119,7 @@ public:
     Device& model() {
         SystolicModel& model = SystolicModel::instance(shape_);
         if (options_.engine == Engine::Cosim) {
-            for (auto* buffer : {&model.top().a, &model.top().b, &model.top().c}) {
-                std::fill(buffer->begin(), buffer->end(), 0);
-            }
+            for (auto* buffer : {&model.top().a, &model.top().b, &model.top().c}) *buffer = ZeroedWords(buffer->size());
         }
         return model;
     }

@@ -16,13 +16,12 @@ Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
 // a port), so each feed is a run of ports [lo, hi) reading address start + k * stride at port
 // k (modulo 2^32, as the products it replaces), from `base`; the ports around it are idle.
 uint32_t Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
-                      uint32_t base, const std::vector<int32_t>& buffer) const {
+                      uint32_t base, const int32_t* words) const {
     EdgePort* port = ports.data();
     const auto n = static_cast<uint32_t>(ports.size());
     hi = std::min(hi, n);
     lo = std::min(lo, hi);
     std::fill(port, port + lo, EdgePort{});
-    const int32_t* words = buffer.data();
     const uint32_t mask = addr_mask_;
     uint32_t addr = start + lo * stride;
     for (uint32_t k = lo; k < hi; ++k, addr += stride) {
@@ -38,8 +37,8 @@ uint32_t Feeder::idle(std::vector<EdgePort>& ports) {
     return 0;
 }
 
-void Feeder::evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
-                      const std::vector<int32_t>& b, const ArrayWindow& window) {
+void Feeder::evaluate_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                            const ArrayWindow& window) {
     if (c.state != SaState::Run) {
         left_valid = idle(left);
         top_valid = idle(top);

@@ -22,12 +22,18 @@ public:
     Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
     // `a`, `b`: the A and B buffers, read at `window`'s bases. Leaves every port invalid outside StRun.
-    void evaluate(const ControllerRegs& c, const Mapping& map, const std::vector<int32_t>& a,
-                  const std::vector<int32_t>& b, const ArrayWindow& window = {});
+    // (Words: the array's SRAMs, or the tensor core's operand registers.)
+    template <typename Words>
+    void evaluate(const ControllerRegs& c, const Mapping& map, const Words& a, const Words& b,
+                  const ArrayWindow& window = {}) {
+        evaluate_words(c, map, a.data(), b.data(), window);
+    }
 
 private:
+    void evaluate_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                        const ArrayWindow& window);
     uint32_t feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
-                  uint32_t base, const std::vector<int32_t>& buffer) const;   // returns the valid ports
+                  uint32_t base, const int32_t* words) const;   // returns the valid ports
     static uint32_t idle(std::vector<EdgePort>& ports);   // every port idle; returns 0
 
     unsigned rows_, cols_;

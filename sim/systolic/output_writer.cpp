@@ -25,7 +25,7 @@ int32_t OutputWriter::add(int32_t x, int32_t y) const {
 }
 
 void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                            std::vector<int32_t>& c, const ArrayWindow& window) {
+                            ZeroedWords& c, const ArrayWindow& window) {
     for (EdgePort& p : out) p = EdgePort{};
     const uint32_t M = ctrl.size.m, N = ctrl.size.n;
     const bool running = ctrl.state == SaState::Run || ctrl.state == SaState::Drain;

@@ -2,6 +2,7 @@
 // (added to C for later K tiles), and the os shadow registers drained one row per cycle.
 #pragma once
 
+#include "common/zero_pages.h"
 #include "systolic/array_controller.h"
 #include "systolic/pe_array.h"
 
@@ -30,7 +31,7 @@ public:
     // Computes `out` and applies the writes to `c`; updates the drain registers.
     // `window`: the C half's base, and whether the writes add to the words they overwrite.
     void evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                  std::vector<int32_t>& c, const ArrayWindow& window = {});
+                  ZeroedWords& c, const ArrayWindow& window = {});
 
 private:
     int32_t add(int32_t x, int32_t y) const;

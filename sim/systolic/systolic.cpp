@@ -12,9 +12,9 @@ Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
       a_loader("a_loader", TileLoader::Operand::A, shape),
       b_loader("b_loader", TileLoader::Operand::B, shape),
       storer("tile_storer", shape),
-      a(size_t{1} << shape.buffer_addr_bits, 0),
-      b(size_t{1} << shape.buffer_addr_bits, 0),
-      c(size_t{1} << shape.buffer_addr_bits, 0),
+      a(size_t{1} << shape.buffer_addr_bits),
+      b(size_t{1} << shape.buffer_addr_bits),
+      c(size_t{1} << shape.buffer_addr_bits),
       shape_(shape) {
     SC_HAS_PROCESS(Systolic);
     SC_METHOD(on_clock);

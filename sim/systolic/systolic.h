@@ -42,7 +42,7 @@ public:
     StreamSequencer sequencer;
     TileLoader a_loader, b_loader;
     TileStorer storer;
-    std::vector<int32_t> a, b, c;                 // the buffers, 2^buffer_addr_bits words each
+    ZeroedWords a, b, c;                          // the buffers, 2^buffer_addr_bits words each
     uint32_t left_valid = 0, top_valid = 0, out_valid = 0;   // the ports valid in the cycle that ended
     uint64_t run_cycles = 0, drain_cycles = 0;    // counters: cycles spent in StRun and StDrain
 

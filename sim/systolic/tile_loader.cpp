@@ -35,7 +35,7 @@ void TileLoader::issue(const StreamJob& job) {
 }
 
 void TileLoader::evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
-                          const std::vector<DramLane>& rsp, std::vector<int32_t>& sram) {
+                          const std::vector<DramLane>& rsp, ZeroedWords& sram) {
     d_ = q;
     for (DramLane& lane : d_.mover.lanes) lane = DramLane{};
     if (reset) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/unit.h"
+#include "common/zero_pages.h"
 #include "systolic/systolic_types.h"
 
 #include <vector>
@@ -25,7 +26,7 @@ public:
     // `start`: begin the tile at `tile` into the half starting at `base`. Responses in `rsp`
     // land in `sram` now (the edge), as the RTL's buffer write ports do.
     void evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
-                  const std::vector<DramLane>& rsp, std::vector<int32_t>& sram);
+                  const std::vector<DramLane>& rsp, ZeroedWords& sram);
 
 private:
     void issue(const StreamJob& job);

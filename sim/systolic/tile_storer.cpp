@@ -10,7 +10,7 @@ TileStorer::TileStorer(const sc_core::sc_module_name& name, const ArrayShape& sh
     d_ = q;
 }
 
-void TileStorer::issue(const StreamJob& job, const std::vector<int32_t>& c) {
+void TileStorer::issue(const StreamJob& job, const ZeroedWords& c) {
     MoverState& m = d_.mover;
     const uint32_t use = std::min<uint32_t>(job.lanes, lanes_);
     for (uint32_t l = 0; l < use && m.issued < m.count; ++l, ++m.issued) {
@@ -21,7 +21,7 @@ void TileStorer::issue(const StreamJob& job, const std::vector<int32_t>& c) {
 }
 
 void TileStorer::evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
-                          const std::vector<int32_t>& c) {
+                          const ZeroedWords& c) {
     d_ = q;
     for (DramLane& lane : d_.mover.lanes) lane = DramLane{};
     if (reset) {

@@ -15,10 +15,10 @@ public:
 
     // `start`: begin the C tile at `tile` in the half starting at `base`; reads `c` (the C SRAM).
     void evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
-                  const std::vector<int32_t>& c);
+                  const ZeroedWords& c);
 
 private:
-    void issue(const StreamJob& job, const std::vector<int32_t>& c);
+    void issue(const StreamJob& job, const ZeroedWords& c);
 
     unsigned lanes_;
     uint32_t addr_mask_;
