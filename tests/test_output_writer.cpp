@@ -57,8 +57,8 @@ protected:
         }
     }
     void set_bottom(int32_t col0, int32_t col1) {
-        array.v[2] = col0;
-        array.v[3] = col1;
+        array.overwrite(1, 0, "v", col0);   // the bottom row
+        array.overwrite(1, 1, "v", col1);
     }
 };
 

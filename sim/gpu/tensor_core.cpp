@@ -174,7 +174,7 @@ void TensorCore::run_fold() {
         const uint32_t u = s - (rows_ - 1) - j;
         if (u >= mapping_.stream || j >= mapping_.cols_dim) continue;
         const size_t index = dataflow_ == Dataflow::Ws ? u * cols_ + j : j * cols_ + u;
-        add(d_.acc[index], pes_.v[(rows_ - 1) * cols_ + j]);
+        add(d_.acc[index], pes_.v_row(rows_ - 1)[j]);
     }
 }
 
@@ -196,12 +196,12 @@ void TensorCore::observe(TensorCoreView& out) const {
     out.a = q.a;
     out.b = q.b;
     out.acc = q.acc;
-    out.h = pes_.h;
-    out.v = pes_.v;
+    pes_.copy_h(out.h);
+    pes_.copy_v(out.v);
     out.pacc = pes_.acc;
     out.w = pes_.w;
-    out.hv = pes_.hv;
-    out.vv = pes_.vv;
+    pes_.copy_hv(out.hv);
+    pes_.copy_vv(out.vv);
     out.wv = pes_.wv;
 }
 

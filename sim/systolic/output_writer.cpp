@@ -49,18 +49,24 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         const bool ws = ctrl.dataflow == Dataflow::Ws;
         const uint32_t stride = ws ? 1 - N : N - 1;
         uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
-        const int32_t* bottom = array.v.data() + static_cast<size_t>(rows_ - 1) * cols_;
+        const int32_t* bottom = array.v_row(rows_ - 1);
         const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
         for (uint32_t j = lo; j < hi; ++j, addr += stride) {
             const uint32_t at = (window.c_base + addr) & addr_mask_;
             out[j] = EdgePort{true, at, later_k ? add(bottom[j], c[at]) : bottom[j]};
         }
+        // ws writes run down C's rows on a diagonal, one row further each cycle, which no
+        // hardware prefetcher follows: ask for the row that column 0 reaches 8 cycles on, a
+        // line of 16 words at a time (a hint only: no value depends on it, and `lockstep
+        // mutate` leaves prefetch lines alone).
+        for (uint32_t j = 0; ws && j < hi; j += 16) __builtin_prefetch(&c[(window.c_base + (d + 8) * N + ctrl.c0 + j) & addr_mask_], 1);
     }
-    out_valid = 0;
+    uint32_t valid = 0;   // (a local: the stores into c may alias a member)
     for (const EdgePort& p : out) {
         if (p.valid) c[p.addr] = p.data;
-        out_valid += p.valid;
+        valid += p.valid;
     }
+    out_valid = valid;
     // Drain registers: advance, and a finished os fold starts a new drain.
     if (running && q.drain_active) {
         if (q.drain_row + 1 == rows_) {

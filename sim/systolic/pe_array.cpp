@@ -3,27 +3,43 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 namespace lockstep::systolic {
 
 namespace {
 
 // The hot loops: built for AVX-512, AVX2 and the baseline, picked at load time.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void multiply_accumulate(int32_t* out, const int32_t* a,
-                                                                           const int32_t* b, size_t n) {
-    for (size_t p = 0; p < n; ++p) {   // wrapping arithmetic, as the RTL's adders
-        out[p] = static_cast<int32_t>(static_cast<uint32_t>(out[p]) +
-                                      static_cast<uint32_t>(a[p]) * static_cast<uint32_t>(b[p]));
+
+// out[i * cols + j] += a[i * a_stride + j] * b[i * cols + j], row by row: `a` is h, whose rows
+// are windows into rings (row i starts i * a_stride words on). Wrapping arithmetic, as the
+// RTL's adders.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void multiply_accumulate(
+    int32_t* __restrict out, const int32_t* __restrict a, size_t a_stride, const int32_t* __restrict b, size_t rows,
+    size_t cols) {
+    for (size_t i = 0; i < rows; ++i, out += cols, a += a_stride, b += cols) {
+        for (size_t j = 0; j < cols; ++j) {
+            out[j] = static_cast<int32_t>(static_cast<uint32_t>(out[j]) +
+                                          static_cast<uint32_t>(a[j]) * static_cast<uint32_t>(b[j]));
+        }
     }
 }
 
-// The mac flags, and how many are set (a count in the same vectorised pass). The flags are
-// 0 or 1, so they are summed in byte lanes, a vector register's worth side by side, for up
-// to 255 rows of lanes before the lanes are added up: a widening sum per flag cost as much
-// as the multiply-accumulate sweep.
-__attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid(uint8_t* __restrict out,
+// The mac flags, row by row as the sweep: mac[i * cols + j] = a[i * a_stride + j] & b[i * cols + j].
+__attribute__((target_clones("avx512f", "avx2", "default"))) void both_valid(uint8_t* __restrict mac,
                                                                       const uint8_t* __restrict a,
-                                                                      const uint8_t* __restrict b, size_t n) {
+                                                                      size_t a_stride,
+                                                                      const uint8_t* __restrict b,
+                                                                      size_t rows, size_t cols) {
+    for (size_t i = 0; i < rows; ++i, mac += cols, a += a_stride, b += cols) {
+        for (size_t j = 0; j < cols; ++j) mac[j] = a[j] & b[j];
+    }
+}
+
+// How many flags are set. They are 0 or 1, so they are summed in byte lanes, a vector
+// register's worth side by side, for up to 255 rows of lanes before the lanes are added up: a
+// widening sum per flag cost as much as the multiply-accumulate sweep.
+__attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t count_flags(const uint8_t* flags, size_t n) {
     constexpr size_t kLanes = 64;
     uint32_t count = 0;
     size_t p = 0;
@@ -31,18 +47,11 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t both_valid
         std::array<uint8_t, kLanes> lanes{};   // (checked indexing under _GLIBCXX_ASSERTIONS)
         const size_t rows = std::min<size_t>((n - p) / kLanes, 255);
         for (size_t r = 0; r < rows; ++r, p += kLanes) {
-            for (size_t k = 0; k < kLanes; ++k) {
-                const uint8_t both = a[p + k] & b[p + k];
-                out[p + k] = both;
-                lanes[k] = static_cast<uint8_t>(lanes[k] + both);
-            }
+            for (size_t k = 0; k < kLanes; ++k) lanes[k] = static_cast<uint8_t>(lanes[k] + flags[p + k]);
         }
         for (size_t k = 0; k < kLanes; ++k) count += lanes[k];
     }
-    for (; p < n; ++p) {
-        out[p] = a[p] & b[p];
-        count += out[p];
-    }
+    for (; p < n; ++p) count += flags[p];
     return count;
 }
 
@@ -59,76 +68,152 @@ void take_feeds(const std::vector<EdgePort>& feeds, int32_t* values, uint8_t* va
     }
 }
 
-// Moves every element `step` places on (row-major: a step of cols moves every row down by one);
-// the first `step` keep their old contents, for the caller to refill.
-template <typename T>
-void shift_by(std::vector<T>& grid, size_t step) {
-    if (grid.size() > step) std::memmove(grid.data() + step, grid.data(), (grid.size() - step) * sizeof(T));
-}
+// Cycles a ring's window moves before it is copied back: at least the window's length, so the
+// copy never overlaps, and enough that the copies cost little on small arrays.
+size_t slack(unsigned length) { return std::max<size_t>(length, 64); }
 
 }  // namespace
 
 PeArray::PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape)
-    : sc_core::sc_module(name), rows_(shape.rows), cols_(shape.cols), acc_bits_(shape.acc_bits) {
+    : sc_core::sc_module(name),
+      rows_(shape.rows),
+      cols_(shape.cols),
+      acc_bits_(shape.acc_bits),
+      h_slack_(slack(shape.cols)),
+      h_span_(h_slack_ + shape.cols),
+      v_slack_(slack(shape.rows)) {
     clear();
 }
 
 void PeArray::clear() {
     const size_t pes = static_cast<size_t>(rows_) * cols_;
-    for (auto* grid : {&h, &v, &acc, &w}) grid->assign(pes, 0);
-    for (auto* grid : {&hv, &vv, &wv, &mac}) grid->assign(pes, 0);
+    for (auto* grid : {&acc, &w}) grid->assign(pes, 0);
+    for (auto* grid : {&wv, &mac}) grid->assign(pes, 0);
+    h_ring_.assign(rows_ * h_span_, 0);
+    hv_ring_.assign(rows_ * h_span_, 0);
+    v_ring_.assign((v_slack_ + rows_) * cols_, 0);
+    vv_ring_.assign((v_slack_ + rows_) * cols_, 0);
+    h_at_ = h_slack_;
+    v_at_ = v_slack_;
 }
 
-void PeArray::wrap(std::vector<int32_t>& values) const {
+template <typename T>
+void PeArray::copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const {
+    out.resize(static_cast<size_t>(rows_) * cols_);
+    for (size_t i = 0; i < rows_; ++i) {
+        std::copy_n(ring.begin() + static_cast<std::ptrdiff_t>(first + i * stride), cols_, out.begin() + i * cols_);
+    }
+}
+
+void PeArray::copy_h(std::vector<int32_t>& out) const { copy_rows(h_ring_, h_at_, h_span_, out); }
+void PeArray::copy_hv(std::vector<uint8_t>& out) const { copy_rows(hv_ring_, h_at_, h_span_, out); }
+void PeArray::copy_v(std::vector<int32_t>& out) const { copy_rows(v_ring_, v_at_ * cols_, cols_, out); }
+void PeArray::copy_vv(std::vector<uint8_t>& out) const { copy_rows(vv_ring_, v_at_ * cols_, cols_, out); }
+
+std::vector<int32_t> PeArray::h() const {
+    std::vector<int32_t> out;
+    copy_h(out);
+    return out;
+}
+std::vector<int32_t> PeArray::v() const {
+    std::vector<int32_t> out;
+    copy_v(out);
+    return out;
+}
+std::vector<uint8_t> PeArray::hv() const {
+    std::vector<uint8_t> out;
+    copy_hv(out);
+    return out;
+}
+std::vector<uint8_t> PeArray::vv() const {
+    std::vector<uint8_t> out;
+    copy_vv(out);
+    return out;
+}
+
+void PeArray::wrap(int32_t* values, size_t n) const {
     if (acc_bits_ >= 32) return;
-    for (int32_t& x : values) x = sign_extend(static_cast<uint32_t>(x), acc_bits_);
+    for (size_t p = 0; p < n; ++p) values[p] = sign_extend(static_cast<uint32_t>(values[p]), acc_bits_);
 }
 
-// h and hv move one PE to the right; column 0 takes the left feed. The grid moves by one
-// element as a whole (one memmove, not one a row): each row's last PE lands on the next
-// row's column 0, which the feed then overwrites.
-void PeArray::shift_h(const Feeder& feed) {
-    shift_by(h, 1);
-    shift_by(hv, 1);
-    take_feeds(feed.left, h.data(), hv.data(), cols_);
+// Each row's window moves one word back and takes the left feed as its column 0; the word
+// past its end (the last column's old value) leaves the grid.
+void PeArray::flow_h(const Feeder& feed) {
+    if (h_at_ == 0) {   // every window to the back of its ring (the last column is not needed)
+        for (size_t i = 0; i < rows_; ++i) {
+            std::memcpy(&h_ring_[i * h_span_ + h_slack_], &h_ring_[i * h_span_], (cols_ - 1) * sizeof(int32_t));
+            std::memcpy(&hv_ring_[i * h_span_ + h_slack_], &hv_ring_[i * h_span_], cols_ - 1);
+        }
+        h_at_ = h_slack_;
+    }
+    --h_at_;
+    take_feeds(feed.left, &h_ring_[h_at_], &hv_ring_[h_at_], h_span_);
+}
+
+// The window of rows moves one row back: row i takes the place of the old row i - 1, which is
+// where its value comes from (v moves down), and the new row 0 is for the caller to fill.
+void PeArray::flow_v() {
+    const size_t c = cols_;
+    if (v_at_ == 0) {   // the window to the back of the ring (the last row is not needed)
+        std::memcpy(&v_ring_[v_slack_ * c], &v_ring_[0], (rows_ - 1) * c * sizeof(int32_t));
+        std::memcpy(&vv_ring_[v_slack_ * c], &vv_ring_[0], (rows_ - 1) * c);
+        v_at_ = v_slack_;
+    }
+    --v_at_;
 }
 
 void PeArray::step_os(const Feeder& feed) {
-    shift_h(feed);
-    shift_by(v, cols_);
-    shift_by(vv, cols_);
-    take_feeds(feed.top, v.data(), vv.data(), 1);
+    flow_h(feed);
+    flow_v();
+    int32_t* v0 = &v_ring_[v_at_ * cols_];
+    take_feeds(feed.top, v0, &vv_ring_[v_at_ * cols_], 1);
     // Invalid operands are 0, so multiplying everything adds exactly the real products.
-    multiply_accumulate(acc.data(), h.data(), v.data(), acc.size());
-    wrap(acc);
-    macs_now = both_valid(mac.data(), hv.data(), vv.data(), mac.size());
+    multiply_accumulate(acc.data(), &h_ring_[h_at_], h_span_, v0, rows_, cols_);
+    wrap(acc.data(), acc.size());
+    both_valid(mac.data(), &hv_ring_[h_at_], h_span_, &vv_ring_[v_at_ * cols_], rows_, cols_);
+    macs_now = count_flags(mac.data(), mac.size());
 }
 
 void PeArray::step_preload(const Feeder& feed) {
-    shift_by(w, cols_);
-    shift_by(wv, cols_);
-    take_feeds(feed.top, w.data(), wv.data(), 1);
-    std::fill(h.begin(), h.end(), 0);
-    std::fill(v.begin(), v.end(), 0);
-    std::fill(hv.begin(), hv.end(), 0);
-    std::fill(vv.begin(), vv.end(), 0);
+    std::memmove(w.data() + cols_, w.data(), (w.size() - cols_) * sizeof(int32_t));
+    std::memmove(wv.data() + cols_, wv.data(), wv.size() - cols_);
+    for (size_t j = 0; j < cols_; ++j) {
+        w[j] = feed.top[j].data;
+        wv[j] = feed.top[j].valid;
+    }
+    for (size_t i = 0; i < rows_; ++i) {   // h, v and their valid bits to zero: the windows
+        std::fill_n(&h_ring_[i * h_span_ + h_at_], cols_, 0);
+        std::fill_n(&hv_ring_[i * h_span_ + h_at_], cols_, 0);
+    }
+    std::fill_n(&v_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
+    std::fill_n(&vv_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
     std::fill(mac.begin(), mac.end(), 0);
 }
 
 void PeArray::step_stationary(const Feeder& feed) {
-    shift_h(feed);
-    shift_by(v, cols_);   // each partial sum moves down one row ...
-    shift_by(vv, cols_);
-    std::fill(v.begin(), v.begin() + cols_, 0);   // ... and row 0 starts from zero
-    std::copy(hv.begin(), hv.begin() + cols_, vv.begin());
-    multiply_accumulate(v.data(), h.data(), w.data(), v.size());
-    wrap(v);
-    macs_now = both_valid(mac.data(), hv.data(), wv.data(), mac.size());
+    flow_h(feed);
+    flow_v();   // each partial sum moves down one row ...
+    int32_t* v0 = &v_ring_[v_at_ * cols_];
+    uint8_t* vv0 = &vv_ring_[v_at_ * cols_];
+    std::fill(v0, v0 + cols_, 0);   // ... and row 0 starts from zero, valid where its input is
+    std::copy_n(&hv_ring_[h_at_], cols_, vv0);
+    multiply_accumulate(v0, &h_ring_[h_at_], h_span_, w.data(), rows_, cols_);
+    wrap(v0, static_cast<size_t>(rows_) * cols_);
+    both_valid(mac.data(), &hv_ring_[h_at_], h_span_, wv.data(), rows_, cols_);
+    macs_now = count_flags(mac.data(), mac.size());
 }
 
 void PeArray::overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value) {
-    std::vector<int32_t>& grid = reg == "h" ? h : reg == "v" ? v : reg == "w" ? w : acc;
-    grid.at(static_cast<size_t>(row) * cols_ + col) = value;
+    if (row >= rows_ || col >= cols_) {
+        throw std::out_of_range("PeArray::overwrite: no PE (" + std::to_string(row) + ", " + std::to_string(col) + ")");
+    }
+    if (reg == "h") {
+        h_ring_[row * h_span_ + h_at_ + col] = value;
+    } else if (reg == "v") {
+        v_ring_[(v_at_ + row) * cols_ + col] = value;
+    } else {
+        (reg == "w" ? w : acc)[static_cast<size_t>(row) * cols_ + col] = value;
+    }
 }
 
 void PeArray::take_accumulators(std::vector<int32_t>& shadow) {

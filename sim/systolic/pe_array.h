@@ -1,6 +1,9 @@
 // The R x C grid of processing elements. Each PE's registers (docs/systolic.md "PE") are
-// kept as one array per register across the grid, so a cycle is a few row shifts and one
-// multiply-accumulate sweep that the compiler vectorises; every PE is stepped every cycle.
+// kept as arrays across the grid, and every PE is stepped every cycle, as one vectorised
+// multiply-accumulate sweep. The operands that flow do not move in memory: h and its valid
+// bits are a window sliding along a ring per row, v and its valid bits a window of rows
+// sliding along a ring of rows, so a cycle writes only the words that enter at the edges.
+// The registers read as plain grids through h(), v(), hv() and vv().
 #pragma once
 
 #include "systolic/feeder.h"
@@ -16,15 +19,24 @@ namespace lockstep::systolic {
 class PeArray : public sc_core::sc_module {
 public:
     // Registers of PE (i, j) at index i * cols + j.
-    std::vector<int32_t> h;           // horizontal operand (A in os/ws, B in is)
-    std::vector<int32_t> v;           // vertical: B operand (os) or partial sum (ws/is)
     std::vector<int32_t> acc;         // os accumulator
     std::vector<int32_t> w;           // stationary operand (ws/is)
-    std::vector<uint8_t> hv, vv, wv;  // valid bits of h, v, w
+    std::vector<uint8_t> wv;          // valid bits of w
     std::vector<uint8_t> mac;         // did a real MAC in the cycle that ended
     uint32_t macs_now = 0;            // MACs of the cycle that ended (0 unless it stepped in StRun)
 
     PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape);
+
+    // The flowing registers as grids, PE (i, j) at index i * cols + j.
+    std::vector<int32_t> h() const;   // horizontal operand (A in os/ws, B in is)
+    std::vector<int32_t> v() const;   // vertical: B operand (os) or partial sum (ws/is)
+    std::vector<uint8_t> hv() const;  // valid bits of h
+    std::vector<uint8_t> vv() const;  // valid bits of v
+    void copy_h(std::vector<int32_t>& out) const;   // the same, into `out` (observers that
+    void copy_v(std::vector<int32_t>& out) const;   // keep their vectors)
+    void copy_hv(std::vector<uint8_t>& out) const;
+    void copy_vv(std::vector<uint8_t>& out) const;
+    const int32_t* v_row(unsigned row) const { return &v_ring_[(v_at_ + row) * cols_]; }   // cols words
 
     void clear();
     void step_os(const Feeder& feed);             // operands flow right and down, acc += h * v
@@ -40,10 +52,24 @@ public:
     unsigned cols() const { return cols_; }
 
 private:
-    void shift_h(const Feeder& feed);
-    void wrap(std::vector<int32_t>& values) const;   // to acc_bits, when narrower than 32
+    void flow_h(const Feeder& feed);   // h one PE right, the left feed into column 0
+    void flow_v();                     // v one row down; row 0 is left for the caller to fill
+    void wrap(int32_t* values, size_t n) const;   // to acc_bits, when narrower than 32
+    template <typename T>
+    void copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const;
 
     unsigned rows_, cols_, acc_bits_;
+    // h(i, j) = h_ring_[i * h_span_ + h_at_ + j]: each row's window moves one word back a
+    // cycle, and the left feed is written just before it. When a window reaches the front it
+    // is copied to the back (every h_slack_ cycles).
+    size_t h_slack_, h_span_, h_at_ = 0;
+    std::vector<int32_t> h_ring_;
+    std::vector<uint8_t> hv_ring_;
+    // v(i, j) = v_ring_[(v_at_ + i) * cols + j]: the window of rows moves one row back a cycle,
+    // and row 0 is the row just before it, the same way.
+    size_t v_slack_, v_at_ = 0;
+    std::vector<int32_t> v_ring_;
+    std::vector<uint8_t> vv_ring_;
 };
 
 }  // namespace lockstep::systolic

@@ -107,12 +107,12 @@ void Systolic::observe(SystolicSnapshot& s) const {
     s.state = controller.q.state;
     s.fold = controller.q.fold;
     s.t = controller.q.t;
-    s.h = array.h;
-    s.v = array.v;
+    array.copy_h(s.h);
+    array.copy_v(s.v);
     s.acc = array.acc;
     s.w = array.w;
-    s.hv = array.hv;
-    s.vv = array.vv;
+    array.copy_hv(s.hv);
+    array.copy_vv(s.vv);
     s.wv = array.wv;
     s.mac = array.mac;
     // The ports' accesses of the cycle that ended: the feeder's and the writer's outputs hold
