@@ -69,16 +69,13 @@ TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
 }
 
 // The blocked, vectorised check against the plain definition, on shapes that end inside a
-// block (4 rows, 512 columns), with sums that wrap at 32 and at 16 bits.
+// block (4 rows, 512 columns) and odd K (the 16-bit path's last pair is half empty), with sums
+// that wrap at 32 and at 16 bits. Operands of up to 16 bits take the paired multiply-add path,
+// wider ones the 32-bit one; all -32768 is where a pair's sum overflows 32 bits.
 TEST(ReferenceGemm, EqualsTheDefinition) {
     std::mt19937_64 rng(7);
-    std::uniform_int_distribution<int32_t> any(-32768, 32767);
-    for (const auto& [m, k, n] : {std::tuple{1u, 1u, 1u}, std::tuple{5u, 3u, 513u}, std::tuple{9u, 70u, 1030u},
-                                  std::tuple{4u, 200u, 512u}}) {
-        cosim::GemmRequest request;
-        request.size = {m, k, n};
-        for (size_t i = 0; i < size_t{m} * k; ++i) request.a.push_back(any(rng));
-        for (size_t i = 0; i < size_t{k} * n; ++i) request.b.push_back(any(rng));
+    const auto check = [](const cosim::GemmRequest& request, const std::string& what) {
+        const auto [m, k, n] = request.size;
         for (unsigned bits : {32u, 16u}) {
             std::vector<int32_t> expected;
             for (uint32_t row = 0; row < m; ++row) {
@@ -90,7 +87,21 @@ TEST(ReferenceGemm, EqualsTheDefinition) {
                     expected.push_back(static_cast<int32_t>(wrapped));
                 }
             }
-            EXPECT_EQ(cosim::reference_gemm(request, bits), expected) << m << "x" << k << "x" << n << " at " << bits << " bits";
+            EXPECT_EQ(cosim::reference_gemm(request, bits), expected) << what << " " << m << "x" << k << "x" << n << " at " << bits << " bits";
+        }
+    };
+    for (const auto& [m, k, n] : {std::tuple{1u, 1u, 1u}, std::tuple{5u, 3u, 513u}, std::tuple{9u, 70u, 1030u},
+                                  std::tuple{4u, 200u, 512u}, std::tuple{3u, 9u, 21u}}) {
+        for (const int32_t low : {-32768, -(1 << 30)}) {
+            std::uniform_int_distribution<int32_t> any(low, -low - 1);
+            cosim::GemmRequest request;
+            request.size = {m, k, n};
+            for (size_t i = 0; i < size_t{m} * k; ++i) request.a.push_back(any(rng));
+            for (size_t i = 0; i < size_t{k} * n; ++i) request.b.push_back(any(rng));
+            check(request, low == -32768 ? "16-bit operands" : "32-bit operands");
+            std::fill(request.a.begin(), request.a.end(), low);
+            std::fill(request.b.begin(), request.b.end(), low);
+            check(request, "all " + std::to_string(low));
         }
     }
 }

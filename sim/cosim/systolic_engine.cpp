@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -34,38 +36,109 @@ void check_gemm(const SystolicConfig& config, const GemmSize& g) {
     }
 }
 
+namespace {
+
 // The check of every GEMM, so it must be quicker than the simulation it checks: C is built
 // in blocks of 4 rows by 512 columns whose sums stay in L1, and each row of B read serves
 // the four rows of A; the innermost loop runs along rows of B and C, which the compiler
 // vectorises. Sums wrap in uint32 and are then cut to the accumulator width, as the PEs do.
-// Built for AVX-512, AVX2 and the baseline, picked at load time (the inner loop vectorises).
+constexpr uint32_t kBlockRows = 4, kBlockCols = 512;
+
+void cut_block(std::vector<int32_t>& c, const GemmSize& g, uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols,
+               const uint32_t* sums, unsigned acc_bits) {
+    for (uint32_t i = 0; i < rows; ++i) {
+        for (uint32_t j = 0; j < cols; ++j) {
+            c[static_cast<size_t>(m0 + i) * g.n + n0 + j] = sign_extend(sums[static_cast<size_t>(i) * kBlockCols + j], acc_bits);
+        }
+    }
+}
+
+// Any 32-bit words. Built for AVX-512, AVX2 and the baseline, picked at load time.
 __attribute__((target_clones("avx512f", "avx2", "default")))
-std::vector<int32_t> reference_gemm(const GemmRequest& r, unsigned acc_bits) {
-    constexpr uint32_t kRows = 4, kCols = 512;
+std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
     const GemmSize& g = r.size;
     std::vector<int32_t> c(static_cast<size_t>(g.m) * g.n, 0);
-    std::vector<uint32_t> sums(static_cast<size_t>(kRows) * kCols);
-    for (uint32_t m0 = 0; m0 < g.m; m0 += kRows) {
-        const uint32_t rows = std::min(kRows, g.m - m0);
-        for (uint32_t n0 = 0; n0 < g.n; n0 += kCols) {
-            const uint32_t cols = std::min(kCols, g.n - n0);
+    std::vector<uint32_t> sums(static_cast<size_t>(kBlockRows) * kBlockCols);
+    for (uint32_t m0 = 0; m0 < g.m; m0 += kBlockRows) {
+        const uint32_t rows = std::min(kBlockRows, g.m - m0);
+        for (uint32_t n0 = 0; n0 < g.n; n0 += kBlockCols) {
+            const uint32_t cols = std::min(kBlockCols, g.n - n0);
             std::fill(sums.begin(), sums.end(), 0u);
             for (uint32_t k = 0; k < g.k; ++k) {
                 const int32_t* b = &r.b[static_cast<size_t>(k) * g.n + n0];
                 for (uint32_t i = 0; i < rows; ++i) {
                     const auto a = static_cast<uint32_t>(r.a[static_cast<size_t>(m0 + i) * g.k + k]);
-                    uint32_t* sum = &sums[static_cast<size_t>(i) * kCols];
+                    uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
                     for (uint32_t j = 0; j < cols; ++j) sum[j] += a * static_cast<uint32_t>(b[j]);
                 }
             }
-            for (uint32_t i = 0; i < rows; ++i) {
-                for (uint32_t j = 0; j < cols; ++j) {
-                    c[static_cast<size_t>(m0 + i) * g.n + n0 + j] = sign_extend(sums[static_cast<size_t>(i) * kCols + j], acc_bits);
-                }
-            }
+            cut_block(c, g, m0, n0, rows, cols, sums.data(), acc_bits);
         }
     }
     return c;
+}
+
+// A and B in 16 bits (in_bits is at most 16): products come in pairs along k from one
+// multiply-add of 16-bit pairs (vpmaddwd: a[k] * b[k][j] + a[k+1] * b[k+1][j] into 32 bits,
+// sixteen products an instruction against eight for a 32-bit multiply). It is exact in
+// wrapping arithmetic: a pair's sum overflows only when all four are -32768, and then it is
+// 2^31, which is the wrapped sum. B is packed first as k-pairs per column, A read as pairs.
+__attribute__((target("avx2"))) std::vector<int32_t> gemm_pairs_avx2(const GemmRequest& r, unsigned acc_bits) {
+    const GemmSize& g = r.size;
+    const uint32_t k2 = (g.k + 1) / 2;
+    std::vector<int16_t> b(static_cast<size_t>(k2) * g.n * 2, 0);   // b[(kk * N + j) * 2 + e] = B[2kk + e][j]
+    for (uint32_t k = 0; k < g.k; ++k) {
+        const int32_t* row = &r.b[static_cast<size_t>(k) * g.n];
+        int16_t* to = &b[(static_cast<size_t>(k / 2) * g.n) * 2 + (k & 1)];
+        for (uint32_t j = 0; j < g.n; ++j) to[2 * j] = static_cast<int16_t>(row[j]);
+    }
+    std::vector<uint32_t> a(static_cast<size_t>(g.m) * k2, 0);   // A[i][2kk] in the low half, A[i][2kk+1] high
+    for (uint32_t i = 0; i < g.m; ++i) {
+        for (uint32_t k = 0; k < g.k; ++k) {
+            const auto half = static_cast<uint16_t>(r.a[static_cast<size_t>(i) * g.k + k]);
+            a[static_cast<size_t>(i) * k2 + k / 2] |= uint32_t{half} << (16 * (k & 1));
+        }
+    }
+    std::vector<int32_t> c(static_cast<size_t>(g.m) * g.n, 0);
+    std::vector<uint32_t> sums(static_cast<size_t>(kBlockRows) * kBlockCols);
+    for (uint32_t m0 = 0; m0 < g.m; m0 += kBlockRows) {
+        const uint32_t rows = std::min(kBlockRows, g.m - m0);
+        for (uint32_t n0 = 0; n0 < g.n; n0 += kBlockCols) {
+            const uint32_t cols = std::min(kBlockCols, g.n - n0), whole = cols & ~7u;
+            std::fill(sums.begin(), sums.end(), 0u);
+            for (uint32_t kk = 0; kk < k2; ++kk) {
+                const int16_t* pairs = &b[(static_cast<size_t>(kk) * g.n + n0) * 2];
+                for (uint32_t i = 0; i < rows; ++i) {
+                    const uint32_t ai = a[static_cast<size_t>(m0 + i) * k2 + kk];
+                    const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(ai));
+                    uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
+                    for (uint32_t j = 0; j < whole; j += 8) {
+                        const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + 2 * j));
+                        __m256i* to = reinterpret_cast<__m256i*>(sum + j);
+                        _mm256_storeu_si256(to, _mm256_add_epi32(_mm256_loadu_si256(to), _mm256_madd_epi16(bv, av)));
+                    }
+                    const auto a0 = static_cast<uint32_t>(static_cast<int16_t>(ai & 0xffff));
+                    const auto a1 = static_cast<uint32_t>(static_cast<int16_t>(ai >> 16));
+                    for (uint32_t j = whole; j < cols; ++j) {
+                        sum[j] += a0 * static_cast<uint32_t>(pairs[2 * j]) + a1 * static_cast<uint32_t>(pairs[2 * j + 1]);
+                    }
+                }
+            }
+            cut_block(c, g, m0, n0, rows, cols, sums.data(), acc_bits);
+        }
+    }
+    return c;
+}
+
+bool fits_16_bits(const std::vector<int32_t>& words) {
+    return std::all_of(words.begin(), words.end(), [](int32_t x) { return x >= -32768 && x <= 32767; });
+}
+
+}  // namespace
+
+std::vector<int32_t> reference_gemm(const GemmRequest& r, unsigned acc_bits) {
+    if (__builtin_cpu_supports("avx2") && fits_16_bits(r.a) && fits_16_bits(r.b)) return gemm_pairs_avx2(r, acc_bits);
+    return gemm_words(r, acc_bits);
 }
 
 RtlDesign systolic_design(const ArrayShape& s) {
