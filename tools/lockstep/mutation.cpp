@@ -153,6 +153,7 @@ std::string code_of(const std::string& line, bool rtl) {
         if (start.rfind(skip, 0) == 0) return "";
     }
     if (code.find("assert") != std::string::npos || code.find("$error") != std::string::npos) return "";
+    if (code.find("__builtin_prefetch") != std::string::npos) return "";   // a cache hint: no value depends on it
     if (rtl && (code.find("for (") != std::string::npos)) return "";   // generate loops: elaboration, not behaviour
     return code;
 }
@@ -456,6 +457,14 @@ std::optional<Kill> judge(const Outcome& got, const Outcome& golden) {
         if (got.status == 2 && error_line(got) == error_line(golden)) return std::nullopt;
         return Kill{"wrong result", "it does not stop with the unmutated tree's error"};
     }
+    if (golden.status == 1) {   // an injected fault, which must be reported as the unmutated tree reports it
+        const auto report = [](const Outcome& o) {
+            const nlohmann::json j = nlohmann::json::parse(o.out, nullptr, false);
+            return j.is_object() && j.contains("first_mismatch") ? j["first_mismatch"].dump() : std::string();
+        };
+        if (got.status == 1 && report(got) == report(golden)) return std::nullopt;
+        return Kill{"wrong result", "it does not report the injected fault as the unmutated tree does"};
+    }
     const std::string text = got.out + "\n" + got.err;
     auto after = [&](const std::string& key) {
         const size_t at = text.find(key);
@@ -551,10 +560,16 @@ public:
         return v;
     }
 
-    // "! COMMAND": an input that must fail (exit 2) as it does on the unmutated tree.
-    static bool expects_failure(const std::string& input) { return input.rfind("! ", 0) == 0; }
+    // The exit status an input must have on the unmutated tree: "! COMMAND" must stop with
+    // bad input (2), "!1 COMMAND" with a lock-step mismatch (1: an injected fault), the rest
+    // pass (0).
+    static int expected_status(const std::string& input) {
+        if (input.rfind("! ", 0) == 0) return 2;
+        if (input.rfind("!1 ", 0) == 0) return 1;
+        return 0;
+    }
     static std::string with_json(const std::string& input) {
-        const std::string command = expects_failure(input) ? input.substr(2) : input;
+        const std::string command = expected_status(input) != 0 ? input.substr(input.find(' ') + 1) : input;
         return command.rfind("fuzz", 0) == 0 ? command : command + " --json";
     }
 
@@ -635,10 +650,11 @@ std::vector<Verdict> run(const std::vector<Mutant>& mutants, const Inputs& input
         const Outcome o = shell(fmt::format("cd {} && timeout -k 5 {} {} {}", quote(options.source_root), golden_timeout,
                                             quote(options.binary), Worker::with_json(input)),
                                 scratch);
-        const int expected = Worker::expects_failure(input) ? 2 : 0;
+        const int expected = Worker::expected_status(input);
         if (o.status != expected) {
             throw Error(fmt::format("input '{}' {} on the unmutated tree (exit {}):\n{}{}", input,
-                                    expected ? "does not fail with exit 2" : "fails", o.status, o.out, o.err));
+                                    expected ? fmt::format("does not fail with exit {}", expected) : "fails", o.status,
+                                    o.out, o.err));
         }
         golden[input] = o;
     }
