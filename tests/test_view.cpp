@@ -264,8 +264,21 @@ TEST(View, HundredThousandCycleRunLoadsAndSteps) {
 }
 
 TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
+    // A (6 x 9) and B (9 x 5) from a formula, so the values the view shows follow from them.
+    const auto a = [](int i, int k) { return (i * 9 + k) * 37 % 255 - 127; };
+    const auto b = [](int k, int j) { return (k * 5 + j) * 53 % 255 - 127; };
+    std::string a_csv, b_csv;
+    for (int i = 0; i < 6; ++i) {
+        for (int k = 0; k < 9; ++k) a_csv += fmt::format("{}{}", a(i, k), k < 8 ? "," : "\n");
+    }
+    for (int k = 0; k < 9; ++k) {
+        for (int j = 0; j < 5; ++j) b_csv += fmt::format("{}{}", b(k, j), j < 4 ? "," : "\n");
+    }
     const std::string dir = trace_dir("gemm");
-    ASSERT_EQ(record_gemm_trace("--m 6 --k 9 --n 5", dir), 0);
+    ASSERT_EQ(record_gemm_trace("--m 6 --k 9 --n 5 --a " + write_temp("view_a.csv", a_csv) + " --b " +
+                                    write_temp("view_b.csv", b_csv),
+                                dir),
+              0);
     const CliRun view = run_cli("view " + dir);
     ASSERT_EQ(view.status, 0) << view.err;
     EXPECT_EQ(view.out, dir + "/view.html\n");
@@ -283,9 +296,11 @@ TEST(SystolicView, SmallArrayShowsOperandsFoldAndPhase) {
     EXPECT_EQ(element_text(dom, "sa-t"), "7");
     EXPECT_EQ(element_text(dom, "sa-phase"), "fill");
     EXPECT_EQ(element_text(dom, "sa-active"), "10");
-    // PE(1,1) multiplies: h -106, partial sum 10900, weight -107; PE(1,3) holds only its weight.
+    // PE(1,1) multiplies: h is A[1][1] (vector 1 entered row 1 a cycle ago), the weight B[1][1],
+    // and the partial sum vector 1's over rows 0 and 1 of column 1; PE(1,3) holds only its weight.
     EXPECT_TRUE(contains(dom, "<td id=\"pe1_1\" class=\"g3\"><div class=\"gl\">#</div>")) << without_data(dom);
-    EXPECT_TRUE(contains(dom, "h -106\nv 10900\nw -107")) << without_data(dom);
+    const std::string pe11 = fmt::format("h {}\nv {}\nw {}", a(1, 1), a(1, 0) * b(0, 1) + a(1, 1) * b(1, 1), b(1, 1));
+    EXPECT_TRUE(contains(dom, pe11)) << pe11 << "\n" << without_data(dom);
     EXPECT_TRUE(contains(dom, "<td id=\"pe1_3\" class=\"g2\"><div class=\"gl\">w</div>")) << without_data(dom);
     EXPECT_TRUE(contains(dom, "left reads: 0:@27 1:@19 2:@11 3:@3")) << without_data(dom);
     EXPECT_FALSE(contains(dom, "id=\"glyphs-only\""));

@@ -20,13 +20,15 @@ void OutputWriter::clear() {
 }
 
 // Wrapping sum at the accumulator width.
-int32_t OutputWriter::add(int32_t x, int32_t y) const {
-    return sign_extend(static_cast<uint32_t>(x) + static_cast<uint32_t>(y), acc_bits_);
+int32_t OutputWriter::add(int32_t x, int32_t y, unsigned acc_bits) {
+    return sign_extend(static_cast<uint32_t>(x) + static_cast<uint32_t>(y), acc_bits);
 }
 
 void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
                             ZeroedWords& c, const ArrayWindow& window) {
     for (EdgePort& p : out) p = EdgePort{};
+    int32_t* words = c.data();   // each port writes its own word, as it forms it
+    uint32_t valid = 0;          // (locals: the stores into C may alias a member)
     const uint32_t M = ctrl.size.m, N = ctrl.size.n;
     const bool running = ctrl.state == SaState::Run || ctrl.state == SaState::Drain;
     if (running && q.drain_active) {   // os: one shadow row per cycle
@@ -36,7 +38,9 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
             if (col >= N) continue;
             const uint32_t addr = (window.c_base + row * N + col) & addr_mask_;
             const int32_t value = q.shadow[q.drain_row * cols_ + j];
-            out[j] = EdgePort{true, addr, window.accumulate ? add(value, c[addr]) : value};
+            out[j] = EdgePort{true, addr, window.accumulate ? add(value, words[addr], acc_bits_) : value};
+            words[addr] = out[j].data;
+            ++valid;
         }
     }
     if (ctrl.state == SaState::Run && ctrl.dataflow != Dataflow::Os && ctrl.t + 1 >= map.preload + rows_) {
@@ -51,20 +55,20 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
         const int32_t* bottom = array.v_row(rows_ - 1);
         const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
+        const uint32_t base = window.c_base, mask = addr_mask_;   // (locals, as `words` above)
+        const unsigned bits = acc_bits_;
         for (uint32_t j = lo; j < hi; ++j, addr += stride) {
-            const uint32_t at = (window.c_base + addr) & addr_mask_;
-            out[j] = EdgePort{true, at, later_k ? add(bottom[j], c[at]) : bottom[j]};
+            const uint32_t at = (base + addr) & mask;
+            const int32_t value = later_k ? add(bottom[j], words[at], bits) : bottom[j];
+            out[j] = EdgePort{true, at, value};
+            words[at] = value;
         }
+        valid += hi > lo ? hi - lo : 0;
         // ws writes run down C's rows on a diagonal, one row further each cycle, which no
         // hardware prefetcher follows: ask for the row that column 0 reaches 8 cycles on, a
         // line of 16 words at a time (a hint only: no value depends on it, and `lockstep
         // mutate` leaves prefetch lines alone).
         for (uint32_t j = 0; ws && j < hi; j += 16) __builtin_prefetch(&c[(window.c_base + (d + 8) * N + ctrl.c0 + j) & addr_mask_], 1);
-    }
-    uint32_t valid = 0;   // (a local: the stores into c may alias a member)
-    for (const EdgePort& p : out) {
-        if (p.valid) c[p.addr] = p.data;
-        valid += p.valid;
     }
     out_valid = valid;
     // Drain registers: advance, and a finished os fold starts a new drain.

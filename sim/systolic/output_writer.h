@@ -34,7 +34,7 @@ public:
                   ZeroedWords& c, const ArrayWindow& window = {});
 
 private:
-    int32_t add(int32_t x, int32_t y) const;
+    static int32_t add(int32_t x, int32_t y, unsigned acc_bits);   // wrapping, at the accumulator width
 
     unsigned rows_, cols_, acc_bits_;
     uint32_t addr_mask_;

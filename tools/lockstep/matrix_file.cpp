@@ -1,6 +1,7 @@
 #include "matrix_file.h"
 
 #include "command_support.h"
+#include "common/bits.h"
 #include "common/error.h"
 #include "common/plural.h"
 
@@ -56,9 +57,17 @@ void write_matrix(const std::string& path, const std::vector<int32_t>& values, u
 }
 
 std::vector<int32_t> random_matrix(std::mt19937_64& rng, size_t count, unsigned bits) {
-    std::uniform_int_distribution<int32_t> dist(-(1 << (bits - 1)), (1 << (bits - 1)) - 1);
+    // The range is a power of two, so a draw's bits are uniform values as they come: each 64-bit
+    // draw gives 64 / bits of them (eight int8s), with no rejection and no division.
+    const unsigned per_draw = 64 / bits;
+    const uint64_t mask = (uint64_t{1} << bits) - 1;
     std::vector<int32_t> values(count);
-    for (int32_t& v : values) v = dist(rng);
+    for (size_t i = 0; i < count;) {
+        uint64_t word = rng();
+        for (unsigned k = 0; k < per_draw && i < count; ++k, word >>= bits) {
+            values[i++] = sign_extend(static_cast<uint32_t>(word & mask), bits);
+        }
+    }
     return values;
 }
 
