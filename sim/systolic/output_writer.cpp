@@ -62,8 +62,8 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
             const int32_t value = later_k ? add(bottom[j], words[at], bits) : bottom[j];
             out[j] = EdgePort{true, at, value};
             words[at] = value;
+            ++valid;
         }
-        valid += hi > lo ? hi - lo : 0;
         // ws writes run down C's rows on a diagonal, one row further each cycle, which no
         // hardware prefetcher follows: ask for the row that column 0 reaches 8 cycles on, a
         // line of 16 words at a time (a hint only: no value depends on it, and `lockstep
