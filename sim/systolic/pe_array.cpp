@@ -110,26 +110,18 @@ void PeArray::copy_hv(std::vector<uint8_t>& out) const { copy_rows(hv_ring_, h_a
 void PeArray::copy_v(std::vector<int32_t>& out) const { copy_rows(v_ring_, v_at_ * cols_, cols_, out); }
 void PeArray::copy_vv(std::vector<uint8_t>& out) const { copy_rows(vv_ring_, v_at_ * cols_, cols_, out); }
 
-std::vector<int32_t> PeArray::h() const {
-    std::vector<int32_t> out;
-    copy_h(out);
+// The grids as values: copies through the same copy_*() (for tests and one-off readers).
+template <typename T>
+std::vector<T> PeArray::grid(void (PeArray::*copy)(std::vector<T>&) const) const {
+    std::vector<T> out;
+    (this->*copy)(out);
     return out;
 }
-std::vector<int32_t> PeArray::v() const {
-    std::vector<int32_t> out;
-    copy_v(out);
-    return out;
-}
-std::vector<uint8_t> PeArray::hv() const {
-    std::vector<uint8_t> out;
-    copy_hv(out);
-    return out;
-}
-std::vector<uint8_t> PeArray::vv() const {
-    std::vector<uint8_t> out;
-    copy_vv(out);
-    return out;
-}
+
+std::vector<int32_t> PeArray::h() const { return grid(&PeArray::copy_h); }
+std::vector<int32_t> PeArray::v() const { return grid(&PeArray::copy_v); }
+std::vector<uint8_t> PeArray::hv() const { return grid(&PeArray::copy_hv); }
+std::vector<uint8_t> PeArray::vv() const { return grid(&PeArray::copy_vv); }
 
 void PeArray::wrap(int32_t* values, size_t n) const {
     if (acc_bits_ >= 32) return;

@@ -57,6 +57,8 @@ private:
     void wrap(int32_t* values, size_t n) const;   // to acc_bits, when narrower than 32
     template <typename T>
     void copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const;
+    template <typename T>
+    std::vector<T> grid(void (PeArray::*copy)(std::vector<T>&) const) const;
 
     unsigned rows_, cols_, acc_bits_;
     // h(i, j) = h_ring_[i * h_span_ + h_at_ + j]: each row's window moves one word back a
