@@ -19,6 +19,7 @@ namespace {
 using namespace lockstep;
 using namespace lockstep::gpu;
 using lockstep::cosim::get;
+using lockstep::cosim::get_fields;
 using lockstep::cosim::set;
 
 constexpr unsigned kCores = LS_NumCores, kTpb = LS_ThreadsPerBlock, kDataChannels = LS_DataChannels,
@@ -135,9 +136,7 @@ public:
             v.alu_out = get(t.dbg_alu_out_o, i * kDataBits, kDataBits);
             v.nzp = static_cast<uint8_t>(get(t.dbg_nzp_o, i * 3, 3));
             v.next_pc = get(t.dbg_next_pc_o, i * kPcBits, kPcBits);
-            for (unsigned r = 0; r < kRegisters; ++r) {
-                v.regs[r] = get(t.dbg_regs_o, (i * kRegisters + r) * kDataBits, kDataBits);
-            }
+            get_fields(t.dbg_regs_o, i * kRegisters * kDataBits, kDataBits, kRegisters, v.regs.data());
         }
         for (unsigned ch = 0; ch < kMemChannels; ++ch) {
             MemRequest& r = out.data_requests[ch];

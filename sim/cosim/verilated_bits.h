@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 namespace lockstep::cosim {
@@ -20,6 +21,37 @@ uint32_t get(const T& port, unsigned lsb, unsigned width) {
         if (shift + width > 32) window |= static_cast<uint64_t>(port.at(word + 1)) << 32;
         return static_cast<uint32_t>((window >> shift) & low_mask(width));
     }
+}
+
+// `count` fields of `width` bits each, one after another from bit `lsb` on, into
+// out[0..count). Fields of 8, 16 or 32 bits on their own boundaries in a wide port are read
+// straight from its words, where a little-endian host keeps them in order; the rest one by one.
+template <typename T, typename Out>
+void get_fields(const T& port, unsigned lsb, unsigned width, unsigned count, Out* out) {
+    if constexpr (!std::is_integral_v<T> && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(port.data()) + lsb / 8;
+        if (width == 8 && lsb % 8 == 0) {
+            for (unsigned k = 0; k < count; ++k) out[k] = static_cast<Out>(bytes[k]);
+            return;
+        }
+        if (width == 16 && lsb % 16 == 0) {
+            for (unsigned k = 0; k < count; ++k) {
+                uint16_t field;
+                std::memcpy(&field, bytes + 2 * k, sizeof field);
+                out[k] = static_cast<Out>(field);
+            }
+            return;
+        }
+        if (width == 32 && lsb % 32 == 0) {
+            for (unsigned k = 0; k < count; ++k) {
+                uint32_t field;
+                std::memcpy(&field, bytes + 4 * k, sizeof field);
+                out[k] = static_cast<Out>(field);
+            }
+            return;
+        }
+    }
+    for (unsigned k = 0; k < count; ++k) out[k] = static_cast<Out>(get(port, lsb + k * width, width));
 }
 
 template <typename T>
