@@ -104,15 +104,36 @@ __attribute__((target("avx2"))) std::vector<int32_t> gemm_pairs_avx2(const GemmR
     for (uint32_t m0 = 0; m0 < g.m; m0 += kBlockRows) {
         const uint32_t rows = std::min(kBlockRows, g.m - m0);
         for (uint32_t n0 = 0; n0 < g.n; n0 += kBlockCols) {
-            const uint32_t cols = std::min(kBlockCols, g.n - n0), whole = cols & ~7u;
+            const uint32_t cols = std::min(kBlockCols, g.n - n0);
             std::fill(sums.begin(), sums.end(), 0u);
-            for (uint32_t kk = 0; kk < k2; ++kk) {
+            // Four rows by 16 columns at a time, their sums in registers over all of k; the
+            // columns left over, and blocks of fewer rows, a row at a time through `sums`.
+            const uint32_t tiled = rows == kBlockRows ? cols & ~15u : 0;
+            for (uint32_t j0 = 0; j0 < tiled; j0 += 16) {
+                __m256i acc[kBlockRows][2] = {};
+                for (uint32_t kk = 0; kk < k2; ++kk) {
+                    const auto* pairs = reinterpret_cast<const __m256i*>(&b[(static_cast<size_t>(kk) * g.n + n0 + j0) * 2]);
+                    const __m256i b0 = _mm256_loadu_si256(pairs), b1 = _mm256_loadu_si256(pairs + 1);
+                    for (uint32_t i = 0; i < kBlockRows; ++i) {
+                        const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(a[static_cast<size_t>(m0 + i) * k2 + kk]));
+                        acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(b0, av));
+                        acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(b1, av));
+                    }
+                }
+                for (uint32_t i = 0; i < kBlockRows; ++i) {
+                    auto* to = reinterpret_cast<__m256i*>(&sums[static_cast<size_t>(i) * kBlockCols + j0]);
+                    _mm256_storeu_si256(to, acc[i][0]);
+                    _mm256_storeu_si256(to + 1, acc[i][1]);
+                }
+            }
+            const uint32_t whole = tiled + ((cols - tiled) & ~7u);
+            for (uint32_t kk = 0; kk < k2 && tiled < cols; ++kk) {
                 const int16_t* pairs = &b[(static_cast<size_t>(kk) * g.n + n0) * 2];
                 for (uint32_t i = 0; i < rows; ++i) {
                     const uint32_t ai = a[static_cast<size_t>(m0 + i) * k2 + kk];
                     const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(ai));
                     uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
-                    for (uint32_t j = 0; j < whole; j += 8) {
+                    for (uint32_t j = tiled; j < whole; j += 8) {
                         const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + 2 * j));
                         __m256i* to = reinterpret_cast<__m256i*>(sum + j);
                         _mm256_storeu_si256(to, _mm256_add_epi32(_mm256_loadu_si256(to), _mm256_madd_epi16(bv, av)));
