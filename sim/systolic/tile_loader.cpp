@@ -6,7 +6,7 @@
 namespace lockstep::systolic {
 
 TileLoader::TileLoader(const sc_core::sc_module_name& name, Operand operand, const ArrayShape& shape)
-    : Unit(name),
+    : Mover(name),
       operand_(operand),
       lanes_(shape.dram_lanes),
       in_bits_(shape.in_bits),
@@ -36,6 +36,7 @@ void TileLoader::issue(const StreamJob& job) {
 
 void TileLoader::evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
                           const std::vector<DramLane>& rsp, ZeroedWords& sram) {
+    if (quiet(reset, start)) return;
     d_ = q;
     for (DramLane& lane : d_.mover.lanes) lane = DramLane{};
     if (reset) {
@@ -58,7 +59,10 @@ void TileLoader::evaluate(bool reset, bool start, const StreamJob& job, const Ti
         issue(job);
         return;
     }
-    if (!q.mover.busy) return;
+    if (!q.mover.busy) {
+        idle();
+        return;
+    }
     for (size_t l = 0; l < rsp.size() && l < lanes_; ++l) {
         if (!rsp[l].valid) continue;
         sram[rsp[l].tag & addr_mask_] = sign_extend(static_cast<uint32_t>(rsp[l].data), in_bits_);

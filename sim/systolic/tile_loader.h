@@ -6,6 +6,7 @@
 #include "common/zero_pages.h"
 #include "systolic/systolic_types.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace lockstep::systolic {
@@ -17,7 +18,34 @@ struct LoaderRegs {
     uint32_t base = 0;                // first word of its SRAM half
 };
 
-class TileLoader : public Unit<LoaderRegs> {
+// What the loaders and the storer share: an edge while idle leaves their registers as they
+// were, so once an idle edge has also left the lanes idle, the edges after it copy nothing
+// until the unit starts or is reset (a plain GEMM, which streams nothing, has all three idle
+// on every edge). evaluate() asks quiet() first and calls idle() where it finds the unit idle.
+class Mover : public Unit<LoaderRegs> {
+public:
+    void commit() {
+        if (!quiet_) Unit::commit();
+    }
+
+protected:
+    using Unit::Unit;
+    // True when this edge changes nothing: idle, no start or reset, lanes idle since the last.
+    bool quiet(bool reset, bool start) {
+        if (quiet_ && !reset && !start && !q.mover.busy) return true;
+        quiet_ = false;
+        return false;
+    }
+    // After an idle evaluate(): d_ is q but for the lanes it cleared, so it is q when they were.
+    void idle() {
+        quiet_ = std::all_of(q.mover.lanes.begin(), q.mover.lanes.end(), [](const DramLane& l) { return l == DramLane{}; });
+    }
+
+private:
+    bool quiet_ = false;   // d_ is q and stays so until the unit starts or is reset
+};
+
+class TileLoader : public Mover {
 public:
     enum class Operand { A, B };
 

@@ -5,7 +5,7 @@
 namespace lockstep::systolic {
 
 TileStorer::TileStorer(const sc_core::sc_module_name& name, const ArrayShape& shape)
-    : Unit(name), lanes_(shape.dram_lanes), addr_mask_(static_cast<uint32_t>((1ull << shape.buffer_addr_bits) - 1)) {
+    : Mover(name), lanes_(shape.dram_lanes), addr_mask_(static_cast<uint32_t>((1ull << shape.buffer_addr_bits) - 1)) {
     q.mover.lanes.assign(lanes_, DramLane{});
     d_ = q;
 }
@@ -22,6 +22,7 @@ void TileStorer::issue(const StreamJob& job, const ZeroedWords& c) {
 
 void TileStorer::evaluate(bool reset, bool start, const StreamJob& job, const TileOrigin& tile, uint32_t base,
                           const ZeroedWords& c) {
+    if (quiet(reset, start)) return;
     d_ = q;
     for (DramLane& lane : d_.mover.lanes) lane = DramLane{};
     if (reset) {
@@ -42,6 +43,8 @@ void TileStorer::evaluate(bool reset, bool start, const StreamJob& job, const Ti
         issue(job, c);
     } else if (q.mover.busy) {
         issue(job, c);
+    } else {
+        idle();
     }
 }
 

@@ -9,7 +9,7 @@
 
 namespace lockstep::systolic {
 
-class TileStorer : public Unit<LoaderRegs> {
+class TileStorer : public Mover {
 public:
     TileStorer(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
