@@ -30,26 +30,15 @@ template <typename T, typename Out>
 void get_fields(const T& port, unsigned lsb, unsigned width, unsigned count, Out* out) {
     if constexpr (!std::is_integral_v<T> && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
         const auto* bytes = reinterpret_cast<const unsigned char*>(port.data()) + lsb / 8;
-        if (width == 8 && lsb % 8 == 0) {
-            for (unsigned k = 0; k < count; ++k) out[k] = static_cast<Out>(bytes[k]);
-            return;
-        }
-        if (width == 16 && lsb % 16 == 0) {
+        const auto read = [&](auto field) {   // count fields of field's type, in order
             for (unsigned k = 0; k < count; ++k) {
-                uint16_t field;
-                std::memcpy(&field, bytes + 2 * k, sizeof field);
+                std::memcpy(&field, bytes + k * sizeof field, sizeof field);
                 out[k] = static_cast<Out>(field);
             }
-            return;
-        }
-        if (width == 32 && lsb % 32 == 0) {
-            for (unsigned k = 0; k < count; ++k) {
-                uint32_t field;
-                std::memcpy(&field, bytes + 4 * k, sizeof field);
-                out[k] = static_cast<Out>(field);
-            }
-            return;
-        }
+        };
+        if (width == 8 && lsb % 8 == 0) return read(uint8_t{});
+        if (width == 16 && lsb % 16 == 0) return read(uint16_t{});
+        if (width == 32 && lsb % 32 == 0) return read(uint32_t{});
     }
     for (unsigned k = 0; k < count; ++k) out[k] = static_cast<Out>(get(port, lsb + k * width, width));
 }

@@ -68,7 +68,7 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         // hardware prefetcher follows: ask for the row that column 0 reaches 8 cycles on, a
         // line of 16 words at a time (a hint only: no value depends on it, and `lockstep
         // mutate` leaves prefetch lines alone).
-        for (uint32_t j = 0; ws && j < hi; j += 16) __builtin_prefetch(&c[(window.c_base + (d + 8) * N + ctrl.c0 + j) & addr_mask_], 1);
+        for (uint32_t j = 0; ws && j < hi; j += 16) __builtin_prefetch(&words[(base + (d + 8) * N + ctrl.c0 + j) & mask], 1);
     }
     out_valid = valid;
     // Drain registers: advance, and a finished os fold starts a new drain.
