@@ -92,9 +92,14 @@ TEST(SaveFiles, GroupTheSignalsAPersonWantsFirst) {
                   .status,
               0);
     const std::string systolic = read_text(dir + "/systolic.gtkw");
-    EXPECT_NE(systolic.find("-PE (1, 1): operand from the left, from above, stationary, accumulator\n"), std::string::npos)
+    EXPECT_NE(systolic.find("-PE (1, 1) (p = 6): operand from the left, from above, stationary, accumulator\n"),
+              std::string::npos)
         << systolic;
-    EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.g_row[1].g_col[1].u_pe.acc_q[31:0]\n"), std::string::npos);
+    // PE (1, 1) of the 3x5 grid is index 6; its left neighbour 5, the one above it 1.
+    EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.hv_q[14:0]\n@424\nsystolic.systolic.u_pe_array.h_q[5][7:0]\n"),
+              std::string::npos);
+    EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.v_q[1][31:0]\n"), std::string::npos);
+    EXPECT_NE(systolic.find("systolic.systolic.u_pe_array.acc_q[6][31:0]\n"), std::string::npos);
     EXPECT_NE(systolic.find("systolic.dbg_left_valid_o[2:0]\n@24\nsystolic.dbg_left_addr_o[0][13:0]\n"), std::string::npos);
     // 4x3 A and 3x6 B are 30 host-port writes: edge 0 resets, edges 1..30 load, edge 31 (at
     // 31.5 ns) samples start and begins GEMM cycle 0, where the marker goes.

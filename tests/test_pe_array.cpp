@@ -1,4 +1,4 @@
-// PE array (sim/systolic/pe_array, rtl/systolic/pe_array.sv + pe.sv): os operands flow right
+// PE array (sim/systolic/pe_array, rtl/systolic/pe_array.sv): os operands flow right
 // and down with acc += h * v when both are valid; ws/is preload shifts the stationary operand
 // down, then partial sums flow down; sums wrap at AccBits (docs/systolic.md, "PE").
 #include "systolic/pe_array.h"

@@ -17,7 +17,6 @@ lsu.sv
 registers.sv
 pc.sv
 ../systolic/systolic_pkg.sv
-../systolic/pe.sv
 ../systolic/pe_array.sv
 ../systolic/feeder.sv
 tensor_core.sv

@@ -51,7 +51,7 @@ module output_writer import systolic_pkg::*; #(
   logic [RowBits-1:0] drain_row_d, drain_row_q;
   logic [31:0]        drain_r0_d, drain_r0_q;
   logic [31:0]        drain_c0_d, drain_c0_q;
-  logic [AccBits-1:0] shadow_q [Rows][Cols];
+  logic [AccBits-1:0] shadow_q [Rows*Cols];
 
   logic drain_done, shadow_load;
 
@@ -94,8 +94,8 @@ module output_writer import systolic_pkg::*; #(
       out_data_o[j] = '0;
       if (out_valid_o[j]) begin
         if (dataflow_i == DfOs) begin
-          out_data_o[j] = accumulate_i ? shadow_q[drain_row_q][j] + c_rdata_i[j]
-                                       : shadow_q[drain_row_q][j];
+          out_data_o[j] = accumulate_i ? shadow_q[drain_row_q*Cols+j] + c_rdata_i[j]
+                                       : shadow_q[drain_row_q*Cols+j];
         end else if (r0_i != '0 || accumulate_i) begin
           out_data_o[j] = psum_i[j] + c_rdata_i[j];
         end else begin
@@ -144,17 +144,13 @@ module output_writer import systolic_pkg::*; #(
     end
   end
 
-  // Like a buffer's words, the shadow registers are written in place, not copied as a whole
-  // d-value each cycle.
-  for (genvar i = 0; i < Rows; i++) begin : g_shadow_row
-    for (genvar j = 0; j < Cols; j++) begin : g_shadow_col
-      always_ff @(posedge clk_i) begin
-        if (!rst_ni || clear_i) begin
-          shadow_q[i][j] <= '0;
-        end else if (shadow_load) begin
-          shadow_q[i][j] <= acc_sum_i[i*Cols+j];
-        end
-      end
+  // The shadow registers hold a tile's accumulators, PE index p = i*Cols + j, from a fold's
+  // last edge until the next; they are written only at that edge.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      shadow_q <= '{default: '0};
+    end else if (shadow_load) begin
+      shadow_q <= acc_sum_i;
     end
   end
 

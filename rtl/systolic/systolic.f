@@ -5,7 +5,6 @@ systolic_pkg.sv
 array_controller.sv
 feeder.sv
 buffer.sv
-pe.sv
 pe_array.sv
 output_writer.sv
 stream_sequencer.sv

@@ -51,12 +51,11 @@ fs::path env_path(const char* name, const fs::path& fallback) {
 fs::path rtl_root() { return env_path("LOCKSTEP_RTL_DIR", fs::path(build_info::kSourceDir) / "rtl"); }
 bool rtl_overridden() { return std::getenv("LOCKSTEP_RTL_DIR") != nullptr; }
 
-// How hard the C++ compiler optimises the Verilated design's per-cycle code: -O1, or
-// LOCKSTEP_RTL_OPT (-O0..-O3). At 16x16, -O2 compiles 2.4 times longer for runs about 10%
-// faster; -O1 keeps a new shape's first build near a minute.
-std::string rtl_opt() {
+// How hard the C++ compiler optimises the Verilated design's per-cycle code: the design's
+// own choice (RtlDesign::opt), or LOCKSTEP_RTL_OPT (-O0..-O3).
+std::string rtl_opt(const RtlDesign& design) {
     const char* value = std::getenv("LOCKSTEP_RTL_OPT");
-    if (value == nullptr || *value == '\0') return "-O1";
+    if (value == nullptr || *value == '\0') return design.opt;
     const std::string opt = value;
     if (opt != "-O0" && opt != "-O1" && opt != "-O2" && opt != "-O3") {
         throw Error("LOCKSTEP_RTL_OPT='" + opt + "': expected -O0, -O1, -O2 or -O3");
@@ -110,7 +109,7 @@ std::string content_hash(const Snapshot& files, const RtlDesign& design) {
     mix(read_all(verilator_include() / "verilated_config.h"));   // the Verilator version
     mix(kVerilatorFlags);
     mix(kAdapterFlags);
-    mix(rtl_opt());
+    mix(rtl_opt(design));
     mix(kBuildRecipe);
     return fmt::format("{:016x}", h).substr(0, 12);
 }
@@ -187,7 +186,7 @@ std::string build_makefile(const RtlDesign& design, const std::string& defines) 
     const std::string archive = "obj/V" + design.top + "__ALL.a";
     std::string text = "# Written by lockstep (sim/cosim/rtl_cache.cpp).\nall: librtl.so\n";
     text += fmt::format("{}:\n\t+$(MAKE) -C obj -f V{}.mk V{}__ALL.a OPT_FAST={} OPT_GLOBAL={} OPT_SLOW=-O0{}\n",
-                        archive, design.top, design.top, rtl_opt(), rtl_opt(),
+                        archive, design.top, design.top, rtl_opt(design), rtl_opt(design),
                         cache.empty() ? "" : " OBJCACHE=" + cache);
     std::vector<std::pair<std::string, fs::path>> objects;
     for (const char* file : {"verilated", "verilated_vcd_c", "verilated_threads"}) {

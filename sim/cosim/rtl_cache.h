@@ -16,6 +16,9 @@ struct RtlDesign {
     std::vector<std::pair<std::string, unsigned>> params;   // -GName=value, and -DLS_Name=value for the adapter
     std::string adapter;                                    // source of the adapter, under sim/cosim
     std::vector<std::string> adapter_headers;               // headers it depends on, under sim/
+    // How hard the C++ compiler optimises the per-cycle code unless LOCKSTEP_RTL_OPT says:
+    // -O1 where -O2's longer compile buys little (the GPU), -O2 where it pays (the array).
+    std::string opt = "-O1";
 };
 
 // The files of rtl/<top>/<top>.f (the list first), as paths relative to the source tree.

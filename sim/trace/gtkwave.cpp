@@ -57,23 +57,39 @@ std::string bits(const std::string& name, unsigned width) {
 
 // An interior PE of a grid (row and column 1 where the grid has them, so both neighbours
 // feed it) under `grid` ("systolic.systolic.u_pe_array."): its group of signals, titled
-// `what` followed by the PE's position.
+// `what` followed by the PE's position. The grid keeps each register as one array over the
+// PEs (index p = row*cols + col), so the PE's operands are its neighbours' registers, or the
+// edge ports where it has no neighbour; its one-bit registers show as the grid's vectors
+// of flags (GTKWave joins one-bit elements), bit p being the PE's.
 void pe_group(SaveFile& f, const std::string& what, const std::string& grid, unsigned rows, unsigned cols,
               unsigned in_bits, unsigned acc_bits) {
-    const unsigned row = std::min(1u, rows - 1), col = std::min(1u, cols - 1);
-    const std::string pe = grid + fmt::format("g_row[{}].g_col[{}].u_pe.", row, col);
-    const std::string in = fmt::format("[{}:0]", in_bits - 1), acc = fmt::format("[{}:0]", acc_bits - 1);
-    f.group(fmt::format("{}PE ({}, {}): operand from the left, from above, stationary, accumulator", what, row, col));
-    f.signal(kBinary, pe + "hv_i");
-    f.signal(kSigned, pe + "h_i" + in);
-    f.signal(kBinary, pe + "vv_i");
-    f.signal(kSigned, pe + "v_i" + acc);
-    f.signal(kBinary, pe + "wv_q");
-    f.signal(kSigned, pe + "w_q" + in);
-    f.signal(kBinary, pe + "mac_q");
-    f.signal(kSigned, pe + "acc_q" + acc);
-    f.signal(kSigned, pe + "h_o" + in);
-    f.signal(kSigned, pe + "v_o" + acc);
+    const unsigned row = std::min(1u, rows - 1), col = std::min(1u, cols - 1), p = row * cols + col;
+    const unsigned pes = rows * cols;
+    auto element = [&](const std::string& name, unsigned index, unsigned width) {
+        return grid + fmt::format("{}[{}][{}:0]", name, index, width - 1);
+    };
+    f.group(fmt::format("{}PE ({}, {}) (p = {}): operand from the left, from above, stationary, accumulator", what,
+                        row, col, p));
+    if (col > 0) {
+        f.signal(kBinary, bits(grid + "hv_q", pes));
+        f.signal(kSigned, element("h_q", p - 1, in_bits));
+    } else {
+        f.signal(kBinary, bits(grid + "left_valid_i", rows));
+        f.signal(kSigned, element("left_data_i", row, in_bits));
+    }
+    if (row > 0) {
+        f.signal(kBinary, bits(grid + "vv_q", pes));
+        f.signal(kSigned, element("v_q", p - cols, acc_bits));
+    } else {
+        f.signal(kBinary, bits(grid + "top_valid_i", cols));
+        f.signal(kSigned, element("top_data_i", col, in_bits));
+    }
+    f.signal(kBinary, bits(grid + "wv_q", pes));
+    f.signal(kSigned, element("w_q", p, in_bits));
+    f.signal(kBinary, bits(grid + "mac_q", pes));
+    f.signal(kSigned, element("acc_q", p, acc_bits));
+    f.signal(kSigned, element("h_q", p, in_bits));
+    f.signal(kSigned, element("v_q", p, acc_bits));
 }
 
 }  // namespace
