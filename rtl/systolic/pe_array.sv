@@ -69,11 +69,25 @@ module pe_array import systolic_pkg::*; #(
     int unsigned p;
     /* verilator tracing_on */
 
+    // Outside StRun every register holds, and the flops below are not even enabled: the PEs
+    // form no products then (operand isolation), and an idle edge (a host-port load, say)
+    // costs the simulation these copies instead of a pass over the grid.
+    h_d       = h_q;
+    hv_d      = hv_q;
+    v_d       = v_q;
+    vv_d      = vv_q;
+    acc_d     = acc_q;
+    w_d       = w_q;
+    wv_d      = wv_q;
+    mac_d     = mac_q;
+    acc_sum_o = acc_q;
+    psum_o    = '{default: '0};
     acc_moves = '0;
     w_moves   = '0;
     any_moves = '0;
     p         = 0;
-    for (int unsigned i = 0; i < Rows; i++) begin
+    // Every row while the array runs, none outside StRun.
+    for (int unsigned i = 0; i < (run_i ? Rows : 0); i++) begin
       for (int unsigned j = 0; j < Cols; j++) begin
         // The loop's temporaries stay out of the waveform, where they would show the last PE's
         // values: a PE's inputs are its neighbours' registers (or the ports at the edges).
@@ -119,40 +133,31 @@ module pe_array import systolic_pkg::*; #(
         mac_os     = hv_i && vv_i;
         mac_ws     = hv_i && wv_q[p];
         acc_sum_o[p] = acc_q[p] + (mac_os ? h_ext * v_ext : '0);
-        psum       = v_i + (mac_ws ? h_ext * w_ext : '0);
+        psum         = v_i + (mac_ws ? h_ext * w_ext : '0);
 
-        h_d[p]   = h_q[p];
-        hv_d[p]  = hv_q[p];
-        v_d[p]   = v_q[p];
-        vv_d[p]  = vv_q[p];
-        acc_d[p] = acc_q[p];
-        w_d[p]   = w_q[p];
-        wv_d[p]  = wv_q[p];
-        mac_d[p] = mac_q[p];
-        if (run_i) begin
-          if (dataflow_i == DfOs) begin
-            h_d[p]   = h_i;
-            hv_d[p]  = hv_i;
-            v_d[p]   = v_i;
-            vv_d[p]  = vv_i;
-            mac_d[p] = mac_os;
-            // At the fold's last cycle the shadow register takes acc_sum and the tile restarts.
-            acc_d[p] = last_i ? '0 : acc_sum_o[p];
-          end else if (preload_i) begin
-            w_d[p]   = w_i;
-            wv_d[p]  = wv_i;
-            h_d[p]   = '0;
-            hv_d[p]  = 1'b0;
-            v_d[p]   = '0;
-            vv_d[p]  = 1'b0;
-            mac_d[p] = 1'b0;
-          end else begin
-            h_d[p]   = h_i;
-            hv_d[p]  = hv_i;
-            v_d[p]   = psum;
-            vv_d[p]  = vv_i;
-            mac_d[p] = mac_ws;
-          end
+        // The registers a dataflow's step does not name hold (the defaults above).
+        if (dataflow_i == DfOs) begin
+          h_d[p]   = h_i;
+          hv_d[p]  = hv_i;
+          v_d[p]   = v_i;
+          vv_d[p]  = vv_i;
+          mac_d[p] = mac_os;
+          // At the fold's last cycle the shadow register takes acc_sum and the tile restarts.
+          acc_d[p] = last_i ? '0 : acc_sum_o[p];
+        end else if (preload_i) begin
+          w_d[p]   = w_i;
+          wv_d[p]  = wv_i;
+          h_d[p]   = '0;
+          hv_d[p]  = 1'b0;
+          v_d[p]   = '0;
+          vv_d[p]  = 1'b0;
+          mac_d[p] = 1'b0;
+        end else begin
+          h_d[p]   = h_i;
+          hv_d[p]  = hv_i;
+          v_d[p]   = psum;
+          vv_d[p]  = vv_i;
+          mac_d[p] = mac_ws;
         end
         if (i == Rows - 1) psum_o[j] = psum;
 
@@ -182,7 +187,7 @@ module pe_array import systolic_pkg::*; #(
       w_q   <= '{default: '0};
       wv_q  <= '{default: 1'b0};
       mac_q <= '{default: 1'b0};
-    end else begin
+    end else if (run_i) begin
       h_q   <= h_d;
       hv_q  <= hv_d;
       v_q   <= v_d;
