@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <tuple>
 
@@ -256,6 +258,62 @@ TEST(SystolicCosim, ComparatorNamesPeCycleAndSignal) {
     EXPECT_EQ(m["model"], "12345");
     EXPECT_EQ(m["in_flight"], "fold 0 cycle 5 of 12 (fill)");
     EXPECT_NE(run.err.find("LOCK-STEP MISMATCH at cycle 5"), std::string::npos) << run.err;
+}
+
+// The PE assertions name the first PE (index p = i*Cols + j) that broke them, and its values.
+// A and B are all ones on a 4x4 ws array, and each case is a copy of the RTL with one change
+// to the PE step (LOCKSTEP_RTL_DIR builds it apart from the real one):
+// - the ws step also takes the os sum into acc: row 0's sums add h * 0, so the first acc to
+//   change is PE(1, 0)'s, p = 4, from 0 to 1 * 1 when the first partial sum reaches it;
+// - the ws step takes the (invalid, 0) top port into the stationary operand: at the first
+//   streaming edge PE 0's weight, 1, becomes 0.
+TEST(SystolicRtl, PeAssertionsNameTheFirstPeThatBrokeThem) {
+    namespace fs = std::filesystem;
+    struct Case {
+        const char* find;
+        const char* replace;
+        const char* label;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"v_d[p]   = psum;", "v_d[p]   = psum; acc_d[p] = acc_sum_o[p];", "PeAccOnlyInOs",
+         "acc of PE 4 changed 0 -> 1 outside an os run"},
+        {"mac_d[p] = mac_ws;", "mac_d[p] = mac_ws; w_d[p] = w_i;", "PeWeightOnlyInPreload",
+         "stationary operand of PE 0 changed 1 -> 0 outside the preload"},
+    };
+    std::string ones_a, ones_b;
+    for (int r = 0; r < 6; ++r) ones_a += "1,1,1,1,1\n";
+    for (int r = 0; r < 5; ++r) ones_b += "1,1,1,1,1,1,1\n";
+    const std::string a = write_temp("pe_assert_a.csv", ones_a), b = write_temp("pe_assert_b.csv", ones_b);
+    for (const Case& c : cases) {
+        const std::string root = temp_path(std::string("pe_assert_") + c.label);
+        fs::remove_all(root);
+        fs::create_directories(root);
+        fs::copy(source_path("rtl"), root + "/rtl", fs::copy_options::recursive);
+        const std::string file = root + "/rtl/systolic/pe_array.sv";
+        std::string text = read_text(file);
+        const size_t at = text.find(c.find);
+        ASSERT_NE(at, std::string::npos) << c.find;
+        ASSERT_EQ(text.find(c.find, at + 1), std::string::npos) << c.find << " is not unique";
+        text.replace(at, std::string(c.find).size(), c.replace);
+        std::ofstream(file) << text;
+        const std::string env =
+            "LOCKSTEP_RTL_DIR=" + root + "/rtl LOCKSTEP_RTL_CACHE=" + root + "/cache LOCKSTEP_RTL_OPT=-O0 ";
+        std::string out, err;
+        const int status = run_shell(env + lockstep_binary() + " gemm --config " + source_path("configs/systolic.yaml") +
+                                         " --dataflow ws --m 6 --k 5 --n 7 --a " + a + " --b " + b +
+                                         " --engine rtl --json",
+                                     &out, &err);
+        EXPECT_EQ(status, 1) << c.label << err;
+        const nlohmann::json json = nlohmann::json::parse(out, nullptr, false);
+        ASSERT_TRUE(json.is_object()) << c.label << out << err;
+        const nlohmann::json& m = json["first_mismatch"];
+        EXPECT_EQ(m["kind"], "assertion") << c.label;
+        EXPECT_EQ(m["assertion"], c.label);
+        EXPECT_EQ(m["unit"], "systolic.u_pe_array") << c.label;
+        EXPECT_EQ(m["rtl"], c.message) << c.label;
+        fs::remove_all(root);
+    }
 }
 
 TEST(SystolicCosim, ModelAndRtlWriteIdenticalTraces) {
