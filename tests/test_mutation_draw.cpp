@@ -1,10 +1,14 @@
 // The draw behind `lockstep mutate --sample` (and make test's fixed sample): spread over files
 // and operators, the same for the same seed, and changed by an edit only where the edit
-// changes mutants.
+// changes mutants. And which lines the automatic mutants come from.
 #include "lockstep/mutation.h"
+#include "cli_testing.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,6 +78,73 @@ TEST(MutationDraw, AnEditElsewhereLeavesTheSampleAlone) {
         tried = true;
     }
     EXPECT_TRUE(tried) << "every added mutant was drawn";
+}
+
+// Code inside `ifndef SYNTHESIS is an assertion's checker (the PE grid's ORed changes, the
+// function that finds the first PE for a message), not the design: no automatic mutant comes
+// from it, while the design's lines around it are mutated.
+TEST(MutationGenerate, CodeOutsideSynthesisIsNotMutated) {
+    const std::vector<Mutant> all = generate(lockstep::testing::source_path(""));
+    std::map<std::string, std::vector<bool>> checker;   // per RTL file: is line n (1-based) in a checker block
+    for (const Mutant& m : all) {
+        if (m.file.rfind("rtl/", 0) != 0 || checker.count(m.file) != 0) continue;
+        std::ifstream in(lockstep::testing::source_path(m.file));
+        std::vector<bool> inside{false};
+        unsigned depth = 0;
+        for (std::string line; std::getline(in, line);) {
+            const size_t first = line.find_first_not_of(" \t");
+            const std::string text = first == std::string::npos ? "" : line.substr(first);
+            const bool opens = text.rfind("`ifndef SYNTHESIS", 0) == 0;
+            if (depth > 0 && (text.rfind("`ifdef", 0) == 0 || text.rfind("`ifndef", 0) == 0)) ++depth;
+            if (depth == 0 && opens) depth = 1;
+            inside.push_back(depth > 0);
+            if (depth > 0 && text.rfind("`endif", 0) == 0) --depth;
+        }
+        checker[m.file] = inside;
+    }
+    size_t grid = 0;
+    for (const Mutant& m : all) {
+        if (m.file.rfind("rtl/", 0) != 0) continue;
+        const std::vector<bool>& inside = checker.at(m.file);
+        ASSERT_LT(m.line, inside.size()) << m.id;
+        EXPECT_FALSE(inside[m.line]) << m.id << " mutates the checker";
+        grid += m.file == "rtl/systolic/pe_array.sv";
+    }
+    const std::vector<bool>& pe = checker.at("rtl/systolic/pe_array.sv");
+    EXPECT_GT(std::count(pe.begin(), pe.end(), true), 40) << "the PE grid's assertions are in checker blocks";
+    EXPECT_GT(grid, 40u) << "the PE grid's own lines are mutated";
+}
+
+// An equivalent.yaml entry with a design matches that design's mutant only; an unknown key or
+// design is an error naming the file and line.
+TEST(MutationEquivalents, AnEntryWithADesignMatchesThatDesignOnly) {
+    const std::string path = lockstep::testing::temp_path("equivalent_design.yaml");
+    std::ofstream(path) << "- id: rtl/systolic/pe_array.sv:10:logical\n"
+                           "  design: gpu\n"
+                           "  line: \"  x = a && b;\"\n"
+                           "  why: a and b are equal in the tensor core\n";
+    const std::vector<Equivalent> listed = read_equivalents(path);
+    ASSERT_EQ(listed.size(), 1u);
+    Mutant m = make("rtl/systolic/pe_array.sv", 12, "logical", "  x = a && b;");   // the line moved down 2
+    m.design = "gpu";
+    EXPECT_NE(find_equivalent(listed, m), nullptr);
+    m.design = "systolic";
+    EXPECT_EQ(find_equivalent(listed, m), nullptr);
+
+    std::ofstream(path) << "- id: a.sv:1:logical\n  why: w\n  design: npu\n";
+    try {
+        read_equivalents(path);
+        ADD_FAILURE() << "design npu accepted";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(std::string(e.what()), path + ":3: design 'npu': expected gpu or systolic (or no design: every one)");
+    }
+    std::ofstream(path) << "- id: a.sv:1:logical\n  why: w\n  desing: gpu\n";
+    try {
+        read_equivalents(path);
+        ADD_FAILURE() << "key desing accepted";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(std::string(e.what()), path + ":3: unknown key 'desing'");
+    }
 }
 
 }  // namespace

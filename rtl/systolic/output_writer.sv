@@ -145,13 +145,10 @@ module output_writer import systolic_pkg::*; #(
   end
 
   // The shadow registers hold a tile's accumulators, PE index p = i*Cols + j, from a fold's
-  // last edge until the next; they are written only at that edge.
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni || clear_i) begin
-      shadow_q <= '{default: '0};
-    end else if (shadow_load) begin
-      shadow_q <= acc_sum_i;
-    end
+  // last edge until the next; they are written only at that edge. Like a buffer's words they
+  // have no reset: the drain reads them only after a fold's last edge has loaded them.
+  always_ff @(posedge clk_i) begin : p_shadow
+    if (shadow_load) shadow_q <= acc_sum_i;
   end
 
   assign drain_done_o = drain_done;

@@ -58,11 +58,14 @@ module pe_array import systolic_pkg::*; #(
   logic               wv_d  [NumPes], wv_q  [NumPes];
   logic               mac_d [NumPes], mac_q [NumPes];
 
-  // For the assertions: the bits that change at this edge in some PE, ORed over the grid, of
-  // the accumulator, of the stationary operand and its valid, and of any register (all of a
-  // PE's registers' changes ORed into one word).
+`ifndef SYNTHESIS
+  // For the assertions (the checker, not the design: `lockstep mutate` leaves code outside
+  // synthesis alone): the bits that change at this edge in some PE, ORed over the grid, of the
+  // accumulator, of the stationary operand and its valid, and of any register (all of a PE's
+  // registers' changes ORed into one word).
   logic [AccBits-1:0] acc_moves, any_moves;
   logic [InBits:0]    w_moves;
+`endif
 
   always_comb begin : p_pes
     /* verilator tracing_off */
@@ -82,9 +85,11 @@ module pe_array import systolic_pkg::*; #(
     mac_d     = mac_q;
     acc_sum_o = acc_q;
     psum_o    = '{default: '0};
+`ifndef SYNTHESIS
     acc_moves = '0;
     w_moves   = '0;
     any_moves = '0;
+`endif
     p         = 0;
     // Every row while the array runs, none outside StRun.
     for (int unsigned i = 0; i < (run_i ? Rows : 0); i++) begin
@@ -102,9 +107,11 @@ module pe_array import systolic_pkg::*; #(
         // os: both operands valid; ws/is: operand and stationary weight valid.
         logic               mac_os, mac_ws;
         logic [AccBits-1:0] psum;
+`ifndef SYNTHESIS
         // This PE's changing bits, for the assertions.
         logic [InBits-1:0]  h_moves, w_moves_p;
         logic [3:0]         bit_moves;
+`endif
         /* verilator tracing_on */
 
         if (j == 0) begin
@@ -161,6 +168,7 @@ module pe_array import systolic_pkg::*; #(
         end
         if (i == Rows - 1) psum_o[j] = psum;
 
+`ifndef SYNTHESIS
         // Without a branch per PE: the first PE that moves is looked for only when an
         // assertion fails (first_move).
         h_moves   = h_d[p] ^ h_q[p];
@@ -170,6 +178,7 @@ module pe_array import systolic_pkg::*; #(
         w_moves   |= {wv_d[p] ^ wv_q[p], w_moves_p};
         any_moves |= AccBits'(h_moves) | AccBits'(w_moves_p) | AccBits'(bit_moves)
                      | (v_d[p] ^ v_q[p]) | (acc_d[p] ^ acc_q[p]);
+`endif
         p++;
       end
     end
@@ -208,6 +217,7 @@ module pe_array import systolic_pkg::*; #(
   assign wv_o  = wv_q;
   assign mac_o = mac_q;
 
+`ifndef SYNTHESIS
   // Assertions (checked at every rising edge when the RTL runs with --assert). They name the
   // first PE (index p = i*Cols + j) whose register breaks them.
 
@@ -247,5 +257,6 @@ module pe_array import systolic_pkg::*; #(
   PeHoldOutsideRun: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !run_i |-> any_moves == '0)
     else $error("a register of PE %0d changed outside StRun", first_move(MoveAny));
+`endif
 
 endmodule

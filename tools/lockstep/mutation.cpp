@@ -163,9 +163,25 @@ void mutate_file(const std::string& root, const std::string& file, Side side, co
     const std::vector<std::string> lines = split_lines(read_file(fs::path(root) / file));
     const bool rtl = side == Side::Rtl;
     bool in_assertion = false;   // an assertion's property and message: the checker, not the design
+    // Inside `ifndef SYNTHESIS (the code an assertion needs beside its property, such as the
+    // PE grid's ORed changes): the checker too. Counts the conditionals nested in it.
+    unsigned checker_depth = 0;
     for (size_t index = 0; index < lines.size(); ++index) {
         const std::string& line = lines[index];
         const std::string stripped = line.substr(0, line.find("//"));
+        if (rtl) {
+            const size_t first = stripped.find_first_not_of(" \t");
+            const std::string directive = first == std::string::npos ? "" : stripped.substr(first);
+            if (checker_depth == 0 && directive.rfind("`ifndef SYNTHESIS", 0) == 0) {
+                checker_depth = 1;
+                continue;
+            }
+            if (checker_depth > 0) {
+                if (directive.rfind("`ifdef", 0) == 0 || directive.rfind("`ifndef", 0) == 0) ++checker_depth;
+                if (directive.rfind("`endif", 0) == 0) --checker_depth;
+                continue;
+            }
+        }
         if (stripped.find("assert") != std::string::npos) in_assertion = true;
         if (in_assertion) {
             if (stripped.find(';') != std::string::npos) in_assertion = false;
@@ -369,9 +385,20 @@ std::vector<Equivalent> read_equivalents(const std::string& path) {
     }
     std::vector<Equivalent> out;
     for (const YAML::Node& node : doc) {
+        if (!node.IsMap()) throw error_at(path, node.Mark().line + 1, "an entry is a map of 'id', 'line', 'why', 'design'");
+        for (const auto& entry : node) {
+            static const std::set<std::string> known = {"id", "line", "why", "design"};
+            const std::string key = entry.first.as<std::string>();
+            if (!known.count(key)) throw error_at(path, entry.first.Mark().line + 1, fmt::format("unknown key '{}'", key));
+        }
         if (!node["id"] || !node["why"]) throw error_at(path, node.Mark().line + 1, "an entry needs 'id' and 'why'");
+        const std::string design = node["design"] ? node["design"].as<std::string>() : "";
+        if (!design.empty() && design != "gpu" && design != "systolic") {
+            throw error_at(path, node["design"].Mark().line + 1,
+                           fmt::format("design '{}': expected gpu or systolic (or no design: every one)", design));
+        }
         out.push_back({node["id"].as<std::string>(), node["line"] ? node["line"].as<std::string>() : "",
-                       node["why"].as<std::string>()});
+                       node["why"].as<std::string>(), design});
     }
     return out;
 }
@@ -389,6 +416,7 @@ const Equivalent* find_equivalent(const std::vector<Equivalent>& listed, const M
     };
     const auto [file, op] = parts(m.id);
     for (const Equivalent& e : listed) {
+        if (!e.design.empty() && e.design != m.design) continue;
         if (e.line.empty() ? e.id == m.id : parts(e.id) == std::pair{file, op} && trim(e.line) == trim(m.find)) return &e;
     }
     return nullptr;

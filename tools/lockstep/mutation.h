@@ -49,10 +49,12 @@ std::string apply(const std::string& text, const Mutant& mutant);
 // Mutants known to be equivalent (tests/mutants/equivalent.yaml): id -> the reason.
 struct Equivalent {
     std::string id, line, why;   // `line`: the original source line, to notice a stale entry
+    std::string design;          // "gpu" or "systolic": equivalent in that design only; "": in every one
 };
 std::vector<Equivalent> read_equivalents(const std::string& path);
 // The entry for `m`: the same file, operator (with its ".n") and original line, wherever the
-// line has moved to; an entry without `line` matches by id alone.
+// line has moved to, and `m`'s design if the entry names one; an entry without `line`
+// matches by id alone.
 const Equivalent* find_equivalent(const std::vector<Equivalent>& listed, const Mutant& m);
 
 // The inputs each design's mutants run against, cheapest first (tests/mutants/inputs.yaml):
