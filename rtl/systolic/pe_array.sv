@@ -74,7 +74,9 @@ module pe_array import systolic_pkg::*; #(
 
     // Outside StRun every register holds, and the flops below are not even enabled: the PEs
     // form no products then (operand isolation), and an idle edge (a host-port load, say)
-    // costs the simulation these copies instead of a pass over the grid.
+    // costs the simulation these copies instead of a pass over the grid. acc_sum_o and the
+    // partial sums, which nothing reads outside StRun, are acc_q and 0 then. While the array
+    // runs, these are the registers a dataflow's step leaves alone.
     h_d       = h_q;
     hv_d      = hv_q;
     v_d       = v_q;

@@ -179,6 +179,7 @@ void mutate_file(const std::string& root, const std::string& file, Side side, co
             if (checker_depth > 0) {
                 if (directive.rfind("`ifdef", 0) == 0 || directive.rfind("`ifndef", 0) == 0) ++checker_depth;
                 if (directive.rfind("`endif", 0) == 0) --checker_depth;
+                if (checker_depth == 1 && directive.rfind("`else", 0) == 0) checker_depth = 0;   // synthesis code
                 continue;
             }
         }
