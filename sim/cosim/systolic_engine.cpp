@@ -44,19 +44,12 @@ namespace {
 // vectorises. Sums wrap in uint32 and are then cut to the accumulator width, as the PEs do.
 constexpr uint32_t kBlockRows = 4, kBlockCols = 512;
 
-void cut_block(std::vector<int32_t>& c, const GemmSize& g, uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols,
-               const uint32_t* sums, unsigned acc_bits) {
-    for (uint32_t i = 0; i < rows; ++i) {
-        for (uint32_t j = 0; j < cols; ++j) {
-            c[static_cast<size_t>(m0 + i) * g.n + n0 + j] = sign_extend(sums[static_cast<size_t>(i) * kBlockCols + j], acc_bits);
-        }
-    }
-}
-
-// Any 32-bit words. Built for AVX-512, AVX2 and the baseline, picked at load time.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
-    const GemmSize& g = r.size;
+// The walk over C that both checks share: each block of up to kBlockRows x kBlockCols
+// sums is zeroed, filled by `fill(m0, n0, rows, cols, sums)` (a call to a function built for
+// the machine's vector instructions, which a lambda could not be), and cut to the
+// accumulator width into C.
+template <typename Fill>
+std::vector<int32_t> blocked_gemm(const GemmSize& g, unsigned acc_bits, Fill fill) {
     std::vector<int32_t> c(static_cast<size_t>(g.m) * g.n, 0);
     std::vector<uint32_t> sums(static_cast<size_t>(kBlockRows) * kBlockCols);
     for (uint32_t m0 = 0; m0 < g.m; m0 += kBlockRows) {
@@ -64,18 +57,36 @@ std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
         for (uint32_t n0 = 0; n0 < g.n; n0 += kBlockCols) {
             const uint32_t cols = std::min(kBlockCols, g.n - n0);
             std::fill(sums.begin(), sums.end(), 0u);
-            for (uint32_t k = 0; k < g.k; ++k) {
-                const int32_t* b = &r.b[static_cast<size_t>(k) * g.n + n0];
-                for (uint32_t i = 0; i < rows; ++i) {
-                    const auto a = static_cast<uint32_t>(r.a[static_cast<size_t>(m0 + i) * g.k + k]);
-                    uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
-                    for (uint32_t j = 0; j < cols; ++j) sum[j] += a * static_cast<uint32_t>(b[j]);
+            fill(m0, n0, rows, cols, sums.data());
+            for (uint32_t i = 0; i < rows; ++i) {
+                for (uint32_t j = 0; j < cols; ++j) {
+                    c[static_cast<size_t>(m0 + i) * g.n + n0 + j] =
+                        sign_extend(sums[static_cast<size_t>(i) * kBlockCols + j], acc_bits);
                 }
             }
-            cut_block(c, g, m0, n0, rows, cols, sums.data(), acc_bits);
         }
     }
     return c;
+}
+
+// One block of any 32-bit words. Built for AVX-512, AVX2 and the baseline, picked at load time.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void words_block(const GemmRequest& r, uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols, uint32_t* sums) {
+    const GemmSize& g = r.size;
+    for (uint32_t k = 0; k < g.k; ++k) {
+        const int32_t* b = &r.b[static_cast<size_t>(k) * g.n + n0];
+        for (uint32_t i = 0; i < rows; ++i) {
+            const auto a = static_cast<uint32_t>(r.a[static_cast<size_t>(m0 + i) * g.k + k]);
+            uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
+            for (uint32_t j = 0; j < cols; ++j) sum[j] += a * static_cast<uint32_t>(b[j]);
+        }
+    }
+}
+
+std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
+    return blocked_gemm(r.size, acc_bits, [&](uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols, uint32_t* sums) {
+        words_block(r, m0, n0, rows, cols, sums);
+    });
 }
 
 // A and B in 16 bits (in_bits is at most 16): products come in pairs along k from one
@@ -83,72 +94,79 @@ std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
 // sixteen products an instruction against eight for a 32-bit multiply). It is exact in
 // wrapping arithmetic: a pair's sum overflows only when all four are -32768, and then it is
 // 2^31, which is the wrapped sum. B is packed first as k-pairs per column, A read as pairs.
-__attribute__((target("avx2"))) std::vector<int32_t> gemm_pairs_avx2(const GemmRequest& r, unsigned acc_bits) {
+struct Pairs {
+    GemmSize g;
+    uint32_t k2;                 // pairs along k
+    std::vector<int16_t> b;      // b[(kk * N + j) * 2 + e] = B[2kk + e][j]
+    std::vector<uint32_t> a;     // A[i][2kk] in the low half, A[i][2kk+1] high
+};
+
+__attribute__((target("avx2")))
+void pairs_block(const Pairs& p, uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols, uint32_t* sums) {
+    const GemmSize& g = p.g;
+    const uint32_t k2 = p.k2;
+    const std::vector<int16_t>& b = p.b;
+    const std::vector<uint32_t>& a = p.a;
+    // Four rows by 16 columns at a time, their sums in registers over all of k; the columns
+    // left over, and blocks of fewer rows, a row at a time through `sums`.
+    const uint32_t tiled = rows == kBlockRows ? cols & ~15u : 0;
+    for (uint32_t j0 = 0; j0 < tiled; j0 += 16) {
+        __m256i acc[kBlockRows][2] = {};
+        for (uint32_t kk = 0; kk < k2; ++kk) {
+            const auto* pairs = reinterpret_cast<const __m256i*>(&b[(static_cast<size_t>(kk) * g.n + n0 + j0) * 2]);
+            const __m256i b0 = _mm256_loadu_si256(pairs), b1 = _mm256_loadu_si256(pairs + 1);
+            for (uint32_t i = 0; i < kBlockRows; ++i) {
+                const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(a[static_cast<size_t>(m0 + i) * k2 + kk]));
+                acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(b0, av));
+                acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(b1, av));
+            }
+        }
+        for (uint32_t i = 0; i < kBlockRows; ++i) {
+            auto* to = reinterpret_cast<__m256i*>(&sums[static_cast<size_t>(i) * kBlockCols + j0]);
+            _mm256_storeu_si256(to, acc[i][0]);
+            _mm256_storeu_si256(to + 1, acc[i][1]);
+        }
+    }
+    const uint32_t whole = tiled + ((cols - tiled) & ~7u);
+    for (uint32_t kk = 0; kk < k2 && tiled < cols; ++kk) {
+        const int16_t* pairs = &b[(static_cast<size_t>(kk) * g.n + n0) * 2];
+        for (uint32_t i = 0; i < rows; ++i) {
+            const uint32_t ai = a[static_cast<size_t>(m0 + i) * k2 + kk];
+            const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(ai));
+            uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
+            for (uint32_t j = tiled; j < whole; j += 8) {
+                const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + 2 * j));
+                __m256i* to = reinterpret_cast<__m256i*>(sum + j);
+                _mm256_storeu_si256(to, _mm256_add_epi32(_mm256_loadu_si256(to), _mm256_madd_epi16(bv, av)));
+            }
+            const auto a0 = static_cast<uint32_t>(static_cast<int16_t>(ai & 0xffff));
+            const auto a1 = static_cast<uint32_t>(static_cast<int16_t>(ai >> 16));
+            for (uint32_t j = whole; j < cols; ++j) {
+                sum[j] += a0 * static_cast<uint32_t>(pairs[2 * j]) + a1 * static_cast<uint32_t>(pairs[2 * j + 1]);
+            }
+        }
+    }
+}
+
+std::vector<int32_t> gemm_pairs_avx2(const GemmRequest& r, unsigned acc_bits) {
     const GemmSize& g = r.size;
-    const uint32_t k2 = (g.k + 1) / 2;
-    std::vector<int16_t> b(static_cast<size_t>(k2) * g.n * 2, 0);   // b[(kk * N + j) * 2 + e] = B[2kk + e][j]
+    Pairs p{g, (g.k + 1) / 2, {}, {}};
+    p.b.assign(static_cast<size_t>(p.k2) * g.n * 2, 0);
     for (uint32_t k = 0; k < g.k; ++k) {
         const int32_t* row = &r.b[static_cast<size_t>(k) * g.n];
-        int16_t* to = &b[(static_cast<size_t>(k / 2) * g.n) * 2 + (k & 1)];
+        int16_t* to = &p.b[(static_cast<size_t>(k / 2) * g.n) * 2 + (k & 1)];
         for (uint32_t j = 0; j < g.n; ++j) to[2 * j] = static_cast<int16_t>(row[j]);
     }
-    std::vector<uint32_t> a(static_cast<size_t>(g.m) * k2, 0);   // A[i][2kk] in the low half, A[i][2kk+1] high
+    p.a.assign(static_cast<size_t>(g.m) * p.k2, 0);
     for (uint32_t i = 0; i < g.m; ++i) {
         for (uint32_t k = 0; k < g.k; ++k) {
             const auto half = static_cast<uint16_t>(r.a[static_cast<size_t>(i) * g.k + k]);
-            a[static_cast<size_t>(i) * k2 + k / 2] |= uint32_t{half} << (16 * (k & 1));
+            p.a[static_cast<size_t>(i) * p.k2 + k / 2] |= uint32_t{half} << (16 * (k & 1));
         }
     }
-    std::vector<int32_t> c(static_cast<size_t>(g.m) * g.n, 0);
-    std::vector<uint32_t> sums(static_cast<size_t>(kBlockRows) * kBlockCols);
-    for (uint32_t m0 = 0; m0 < g.m; m0 += kBlockRows) {
-        const uint32_t rows = std::min(kBlockRows, g.m - m0);
-        for (uint32_t n0 = 0; n0 < g.n; n0 += kBlockCols) {
-            const uint32_t cols = std::min(kBlockCols, g.n - n0);
-            std::fill(sums.begin(), sums.end(), 0u);
-            // Four rows by 16 columns at a time, their sums in registers over all of k; the
-            // columns left over, and blocks of fewer rows, a row at a time through `sums`.
-            const uint32_t tiled = rows == kBlockRows ? cols & ~15u : 0;
-            for (uint32_t j0 = 0; j0 < tiled; j0 += 16) {
-                __m256i acc[kBlockRows][2] = {};
-                for (uint32_t kk = 0; kk < k2; ++kk) {
-                    const auto* pairs = reinterpret_cast<const __m256i*>(&b[(static_cast<size_t>(kk) * g.n + n0 + j0) * 2]);
-                    const __m256i b0 = _mm256_loadu_si256(pairs), b1 = _mm256_loadu_si256(pairs + 1);
-                    for (uint32_t i = 0; i < kBlockRows; ++i) {
-                        const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(a[static_cast<size_t>(m0 + i) * k2 + kk]));
-                        acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(b0, av));
-                        acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(b1, av));
-                    }
-                }
-                for (uint32_t i = 0; i < kBlockRows; ++i) {
-                    auto* to = reinterpret_cast<__m256i*>(&sums[static_cast<size_t>(i) * kBlockCols + j0]);
-                    _mm256_storeu_si256(to, acc[i][0]);
-                    _mm256_storeu_si256(to + 1, acc[i][1]);
-                }
-            }
-            const uint32_t whole = tiled + ((cols - tiled) & ~7u);
-            for (uint32_t kk = 0; kk < k2 && tiled < cols; ++kk) {
-                const int16_t* pairs = &b[(static_cast<size_t>(kk) * g.n + n0) * 2];
-                for (uint32_t i = 0; i < rows; ++i) {
-                    const uint32_t ai = a[static_cast<size_t>(m0 + i) * k2 + kk];
-                    const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(ai));
-                    uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
-                    for (uint32_t j = tiled; j < whole; j += 8) {
-                        const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + 2 * j));
-                        __m256i* to = reinterpret_cast<__m256i*>(sum + j);
-                        _mm256_storeu_si256(to, _mm256_add_epi32(_mm256_loadu_si256(to), _mm256_madd_epi16(bv, av)));
-                    }
-                    const auto a0 = static_cast<uint32_t>(static_cast<int16_t>(ai & 0xffff));
-                    const auto a1 = static_cast<uint32_t>(static_cast<int16_t>(ai >> 16));
-                    for (uint32_t j = whole; j < cols; ++j) {
-                        sum[j] += a0 * static_cast<uint32_t>(pairs[2 * j]) + a1 * static_cast<uint32_t>(pairs[2 * j + 1]);
-                    }
-                }
-            }
-            cut_block(c, g, m0, n0, rows, cols, sums.data(), acc_bits);
-        }
-    }
-    return c;
+    return blocked_gemm(g, acc_bits, [&](uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols, uint32_t* sums) {
+        pairs_block(p, m0, n0, rows, cols, sums);
+    });
 }
 
 bool fits_16_bits(const std::vector<int32_t>& words) {
