@@ -6,8 +6,11 @@
 #include "common/assembler.h"
 #include "common/config.h"
 #include "common/error.h"
+#include "common/memory.h"
+#include "common/reconvergence.h"
 #include "cosim/gpu_engine.h"
 #include "gpu/gpu_model.h"
+#include "lockstep/command_support.h"
 
 #include <gtest/gtest.h>
 #include <systemc>
@@ -140,6 +143,73 @@ TEST(FastRun, FailsAsTheObservedRunFails) {
         EXPECT_EQ(observed.err.rfind(fast.err.substr(0, fast.err.size() - 1), 0), 0u)
             << program << ": fast says\n" << fast.err << "observed says\n" << observed.err;
         std::filesystem::remove_all(dir);
+    }
+}
+
+// Device::observe_next refreshes only the thread views of the slots whose units changed at the
+// last edge. After every edge of whole kernels (every unit type changes on them: registers, LSUs
+// on loads and stores, PCs on branches, a second warp, the reconvergence stack, a tensor core),
+// it must show what a full observe() shows.
+struct ObserveCase {
+    const char* program;
+    const char* config;
+};
+const std::vector<ObserveCase> kObserveCases = {
+    {"matmul", "tiny-gpu"}, {"divergent", "gpu-perf"}, {"reduce", "gpu-perf-4x8"}, {"matmul_tc_8", "gpu-tc"}};
+
+Config observe_config(const ObserveCase& c) {
+    return load_config(testing::source_path(std::string("configs/") + c.config + ".yaml"));
+}
+
+// SystemC: their models are built before any test of this binary runs one.
+class ObserveShapesFirst : public ::testing::Environment {
+public:
+    void SetUp() override {
+        for (const ObserveCase& c : kObserveCases) gpu::GpuModel::instance(observe_config(c).gpu);
+    }
+};
+[[maybe_unused]] ::testing::Environment* const kObserveShapes = ::testing::AddGlobalTestEnvironment(new ObserveShapesFirst);
+
+TEST(GpuModel, ObserveNextShowsWhatAFullObservationShowsAfterEveryEdge) {
+    const std::vector<ObserveCase>& cases = kObserveCases;
+    std::vector<Config> configs;
+    for (const ObserveCase& c : cases) configs.push_back(observe_config(c));
+    for (size_t i = 0; i < cases.size(); ++i) {
+        const GpuConfig& shape = configs[i].gpu;
+        const MemoryConfig& memory = configs[i].memory;
+        const Program program = assemble_file(testing::source_path(std::string("programs/") + cases[i].program + ".asm"),
+                                              limits_for(shape));
+        gpu::GpuModel& model = gpu::GpuModel::instance(shape);
+        Memory data("data", 1u << shape.data_addr_bits, shape.data_width, shape.data_memory_channels(),
+                    memory.data_memory_latency(), true, memory.bandwidth, shape.request_words());
+        Memory code("program", 1u << shape.program_addr_bits, shape.program_word_bits(), shape.program_channels,
+                    memory.latency, false);
+        data.load(program.data);
+        code.load(program_image(program.code, shape));
+        gpu::GpuSnapshot next, full;
+        next.resize(shape);
+        full.resize(shape);
+        gpu::GpuInputs in;
+        in.dcr_data = static_cast<uint8_t>(program.threads);
+        uint64_t cycle = 0;
+        for (; cycle < 100000 && !full.done; ++cycle) {
+            in.rst_n = cycle != 0;          // reset, then the thread count into the DCR, then start
+            in.dcr_we = cycle == 1;
+            in.start = cycle >= 2;
+            in.data = data.respond(full.data_requests, cycle);
+            in.program = code.respond(full.program_requests, cycle);
+            model.tick(in);
+            data.clock(full.data_requests);
+            code.clock(full.program_requests);
+            if (cycle == 0) {
+                model.observe(next);
+            } else {
+                model.observe_next(next);
+            }
+            model.observe(full);
+            ASSERT_TRUE(next == full) << cases[i].program << " on " << cases[i].config << ", edge " << cycle;
+        }
+        EXPECT_TRUE(full.done) << cases[i].program << " on " << cases[i].config << " after " << cycle << " edges";
     }
 }
 

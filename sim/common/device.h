@@ -26,6 +26,10 @@ public:
     virtual ~Device() = default;
     virtual void tick(const Inputs& inputs) = 0;        // apply inputs, one rising edge
     virtual void observe(Snapshot& out) const = 0;      // state after the last edge
+    // The same, where `out` holds what observe() or observe_next() gave after the edge before
+    // the last one and nothing has changed the device since but that edge: a device may then
+    // refresh only what the edge changed.
+    virtual void observe_next(Snapshot& out) const { observe(out); }
     // Non-null once the device stopped by itself (RTL only); it is not clocked again.
     virtual const RtlStop* stopped() const { return nullptr; }
 };

@@ -14,6 +14,12 @@
 //                                             (reset, loads, start), at most one edge; false
 //                                             when the set-up is done. Compared edge by edge too.
 //   bool run_fast(Bench& model)               optional: the whole untraced model run, set-up included
+//   bool run_edges(Bench& model, const BeforeEdge& before, const AfterEdge& after)
+//                                             optional (the driver detects it): clocks the model's
+//                                             edges while before() gives their cycles, calling
+//                                             after() after each, inside the model's SystemC
+//                                             process; false when it does not (the driver then
+//                                             clocks edge by edge)
 //   unsigned launches()                       how many times the work is started
 //   bool records_start_state()                whether cycle 0 is the state before the first edge
 //   bool finished(const Bench&)               the launch is over
@@ -40,14 +46,22 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lockstep::cosim {
 
 enum class Engine { Model, Rtl, Cosim };
+
+// The driver's loop around the model's edges, for a design that clocks them itself
+// (Design::run_edges): before an edge, the cycle it ends, or nothing to stop before it; after
+// it, the rest of the cycle.
+using BeforeEdge = std::function<std::optional<uint64_t>()>;
+using AfterEdge = std::function<void()>;
 const char* name(Engine e);
 std::optional<Engine> engine_from_name(const std::string& name);
 
@@ -152,13 +166,19 @@ private:
                 cycle = 0;
                 uint64_t counted = 0;   // edges clocked in this launch
                 if (design_.records_start_state()) observe(0, trace);
-                while (!outcome_.first_mismatch && !design_.finished(main())) {
-                    if (pass == 0 && counted == reset_at) break;
+                // Whether another edge is clocked (it counts it), and what follows the model's
+                // edge: the RTL's, then the comparison, the record and the checks.
+                const BeforeEdge before = [&]() -> std::optional<uint64_t> {
+                    if (outcome_.first_mismatch || design_.finished(main())) return std::nullopt;
+                    if (pass == 0 && counted == reset_at) return std::nullopt;
                     if (counted >= max_cycles) throw Error(design_.runaway(max_cycles, main()));
                     if (design_.records_start_state() || counted > 0) ++cycle;
                     ++counted;
                     progress.tick(counted);
-                    for (Bench* b : benches_) b->edge(cycle);
+                    return cycle;
+                };
+                const AfterEdge after = [&] {
+                    if (rtl_) rtl_->edge(cycle);
                     if (fault && fault->cycle == cycle && model_) {
                         design_.inject(model_->device(), *fault);
                         model_->observe();
@@ -166,6 +186,12 @@ private:
                     design_.after_edge(cycle, main());
                     observe(cycle, trace);
                     if (!outcome_.first_mismatch) design_.check(cycle, main());
+                };
+                if (!model_ || !run_model_edges(0, before, after)) {
+                    while (const std::optional<uint64_t> next = before()) {
+                        if (model_) model_->edge(*next);
+                        after();
+                    }
                 }
                 if (pass == 0) continue;   // the abandoned launch counts for nothing
                 outcome_.launch_cycles.push_back(counted);
@@ -215,6 +241,15 @@ private:
             }
         }
     }
+
+    // The model clocks the edges itself when its design can (run_edges), a quantum of them an
+    // activation of its SystemC process instead of one each; else false.
+    template <typename D = Design>
+    auto run_model_edges(int, const BeforeEdge& before, const AfterEdge& after)
+        -> decltype(std::declval<D&>().run_edges(std::declval<Bench&>(), before, after)) {
+        return design_.run_edges(*model_, before, after);
+    }
+    bool run_model_edges(long, const BeforeEdge&, const AfterEdge&) { return false; }
 
     std::optional<Mismatch> stopped_rtl() const {
         if (!rtl_) return std::nullopt;

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+#include <limits>
 #include <memory>
 
 namespace lockstep::cosim {
@@ -180,16 +182,19 @@ public:
         }
 
         void edge(uint64_t cycle) {
-            try {
-                copy_into(inputs_.data, data_.respond(snapshot_.data_requests, cycle));   // memory answers combinationally
-            } catch (const Error& e) {
-                throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), shape_));
-            }
-            copy_into(inputs_.program, program_.respond(snapshot_.program_requests, cycle));
+            answer(inputs_, cycle);
             device_.tick(inputs_);
-            data_.clock(snapshot_.data_requests);
-            program_.clock(snapshot_.program_requests);
-            device_.observe(snapshot_);
+            settle();
+        }
+
+        // The driver's edges of the model (GpuDesign::run_edges): the SystemC kernel activates
+        // the model's process once for a quantum of edges, and each is edge() with the driver's
+        // steps around it. An error thrown inside the process (by the driver's steps or the
+        // memories) is carried out of the kernel and thrown again here.
+        void run_edges(const BeforeEdge& before, const AfterEdge& after) {
+            DriverEdges hook(*this, before, after);
+            static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, std::numeric_limits<uint64_t>::max());
+            if (hook.error) std::rethrow_exception(hook.error);
         }
 
         // A fast run of the model (GpuDesign::run_fast): the SystemC kernel clocks it, and at
@@ -198,6 +203,7 @@ public:
         // or before one whose memory access fails (edge() then says why). `progress` sees each edge.
         uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles, RunProgress& progress) {
             FastEdges hook(*this, counted, progress);
+            observed_ = false;   // the lean snapshots leave the rest of snapshot_ behind
             static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, max_cycles);
             return hook.cycle;
         }
@@ -207,9 +213,68 @@ public:
         const Memory& data() const { return data_; }
         const std::vector<uint32_t>& initial_data() const { return initial_; }   // before the run
         Device& device() { return device_; }
-        void observe() { device_.observe(snapshot_); }   // after the device was changed behind our back
+        // After the device was changed behind our back, or by a fast run's lean snapshots.
+        void observe() {
+            device_.observe(snapshot_);
+            observed_ = true;
+        }
 
     private:
+        // The memories answer the requests of the cycle before the edge of `cycle` into `in`,
+        // combinationally.
+        void answer(gpu::GpuInputs& in, uint64_t cycle) {
+            try {
+                copy_into(in.data, data_.respond(snapshot_.data_requests, cycle));
+            } catch (const Error& e) {
+                throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), shape_));
+            }
+            copy_into(in.program, program_.respond(snapshot_.program_requests, cycle));
+        }
+
+        // After the edge: the memories' writes land, and snapshot_ shows the device.
+        void settle() {
+            data_.clock(snapshot_.data_requests);
+            program_.clock(snapshot_.program_requests);
+            if (observed_) {
+                device_.observe_next(snapshot_);
+            } else {
+                observe();
+            }
+        }
+
+        class DriverEdges : public gpu::EdgeHook {
+        public:
+            DriverEdges(Bench& bench, const BeforeEdge& before, const AfterEdge& after)
+                : bench_(bench), before_(before), after_(after) {}
+            bool before_edge(gpu::Gpu& gpu) override {
+                try {
+                    const std::optional<uint64_t> cycle = before_();
+                    if (!cycle) return false;
+                    bench_.answer(gpu.inputs, *cycle);
+                    return true;
+                } catch (...) {
+                    error = std::current_exception();
+                    return false;
+                }
+            }
+            bool after_edge(gpu::Gpu&) override {
+                try {
+                    bench_.settle();
+                    after_();
+                    return false;
+                } catch (...) {
+                    error = std::current_exception();
+                    return true;
+                }
+            }
+            std::exception_ptr error;
+
+        private:
+            Bench& bench_;
+            const BeforeEdge& before_;
+            const AfterEdge& after_;
+        };
+
         // Bench::edge() without the record: snapshot_ holds only what observe_counted fills.
         class FastEdges : public gpu::EdgeHook {
         public:
@@ -258,6 +323,7 @@ public:
         GpuConfig shape_;
         std::vector<uint32_t> initial_;
         Snapshot snapshot_;
+        bool observed_ = false;   // snapshot_ holds the device's observation after the last edge
         gpu::GpuInputs inputs_;
     };
 
@@ -308,6 +374,12 @@ public:
             fast_launch_cycles_.push_back(cycles);
         }
         progress.clear();
+        return true;
+    }
+    // The driver's edges of a lock-step or traced run, clocked by the model (Bench::run_edges):
+    // the SystemC kernel then costs an activation a quantum of edges, not one each.
+    bool run_edges(Bench& model, const BeforeEdge& before, const AfterEdge& after) const {
+        model.run_edges(before, after);
         return true;
     }
     unsigned launches() const { return options_.launches; }

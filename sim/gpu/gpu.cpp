@@ -120,11 +120,14 @@ void Gpu::edge() {
     if (dcache) dcache->commit();
 }
 
-void Gpu::observe(GpuSnapshot& out) const { observe_parts(out, true); }
+void Gpu::observe(GpuSnapshot& out) const { observe_parts(out, View::Whole); }
 
-void Gpu::observe_counted(GpuSnapshot& out) const { observe_parts(out, false); }
+void Gpu::observe_next(GpuSnapshot& out) const { observe_parts(out, View::Next); }
 
-void Gpu::observe_parts(GpuSnapshot& out, bool whole) const {
+void Gpu::observe_counted(GpuSnapshot& out) const { observe_parts(out, View::Counted); }
+
+void Gpu::observe_parts(GpuSnapshot& out, View kind) const {
+    const bool whole = kind != View::Counted;
     // With a cache a kernel ends once its dirty lines are in memory.
     out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
     for (unsigned c = 0; c < cores.size(); ++c) {
@@ -133,7 +136,7 @@ void Gpu::observe_parts(GpuSnapshot& out, bool whole) const {
             const WarpSchedulerState& ws = core.warp_scheduler.q;
             out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
         }
-        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, whole);
+        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, kind);
     }
     if (dcache) {
         out.data_requests[0] = dcache->q.mem;
@@ -157,7 +160,7 @@ void Gpu::observe_parts(GpuSnapshot& out, bool whole) const {
     }
 }
 
-void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whole) const {
+void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, View kind) const {
     const unsigned tpb = config_.threads_per_block;
     const Warp& warp = core.warps[w];
     const unsigned x = core.context(w);
@@ -172,8 +175,10 @@ void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whol
     view.overflow = s.overflow;
     view.thread_count = dispatcher.q.core_thread_count[x];
     if (config_.divergence()) view.active = warp.scheduler->active(lane_mask(view.thread_count));
-    for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
-    if (!whole) return;
+    if (kind == View::Counted) {
+        for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
+        return;
+    }
     // ... and the rest of the observable state.
     view.fetcher = core.fetcher.q.state;
     view.pc = s.pc;
@@ -183,9 +188,13 @@ void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whol
         view.sp = s.sp;
         view.stack = s.stack;
     }
-    for (unsigned t = 0; t < tpb; ++t) {
+    // A slot none of whose units changed at the last edge still shows what `out` holds.
+    const uint32_t slots = kind == View::Next ? core.slots_changed(w) : lane_mask(tpb);
+    for (uint32_t rest = slots; rest != 0; rest &= rest - 1) {
+        const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
         const ThreadSlot& slot = warp.threads[t];
         ThreadView& thread = out.threads[x * tpb + t];
+        thread.lsu = slot.lsu->q.state;
         thread.regs = slot.registers->q.regs;
         thread.lsu_out = slot.lsu->q.out;
         thread.alu_out = slot.alu->q.out;

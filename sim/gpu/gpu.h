@@ -51,6 +51,10 @@ public:
     Gpu(const sc_core::sc_module_name& name, const GpuConfig& config);
 
     void observe(GpuSnapshot& out) const;
+    // observe(), where `out` holds the observation after the previous edge (Device::observe_next):
+    // the thread views of the slots whose units did not change at the last edge are left as
+    // they are.
+    void observe_next(GpuSnapshot& out) const;
     // Only what the utilisation counters and a fast run's checks read (trace/gpu_utilisation.h),
     // into a snapshot resized for this GPU; the other fields keep what they held.
     void observe_counted(GpuSnapshot& out) const;
@@ -58,8 +62,9 @@ public:
 private:
     void on_clock();
     void edge();
-    void observe_parts(GpuSnapshot& out, bool whole) const;   // whole: observe(), else observe_counted()
-    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool whole) const;
+    enum class View { Counted, Whole, Next };   // observe_counted(), observe(), observe_next()
+    void observe_parts(GpuSnapshot& out, View kind) const;
+    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, View kind) const;
 
     GpuConfig config_;
     Flags core_done_;                              // scratch for the dispatcher

@@ -13,6 +13,7 @@ public:
     // One model per GPU shape per process, made before the first run (SystemC).
     static GpuModel& instance(const GpuConfig& config);
     Gpu& gpu() { return top(); }
+    void observe_next(GpuSnapshot& out) const override { top_.observe_next(out); }
     // Clocks with `inputs` (the hook drives the memories' answers) until `hook` stops it, or
     // for `max_cycles` edges: a quantum of them an activation of Gpu::on_clock, for untraced
     // runs.

@@ -102,13 +102,10 @@ bool CoreView::operator==(const CoreView& o) const {
            overflow == o.overflow && stack == o.stack;
 }
 
-bool ThreadView::operator==(const ThreadView& o) const {
-    return regs == o.regs && lsu == o.lsu && lsu_out == o.lsu_out && alu_out == o.alu_out && nzp == o.nzp &&
-           next_pc == o.next_pc;
-}
-
 bool GpuSnapshot::operator==(const GpuSnapshot& o) const {
-    return done == o.done && cores == o.cores && threads == o.threads && data_requests == o.data_requests &&
+    const bool same_threads = threads.size() == o.threads.size() &&
+                              (threads.empty() || std::memcmp(threads.data(), o.threads.data(), threads.size() * sizeof(ThreadView)) == 0);
+    return done == o.done && cores == o.cores && same_threads && data_requests == o.data_requests &&
            program_requests == o.program_requests && tensor == o.tensor && warp_schedulers == o.warp_schedulers &&
            cache == o.cache;
 }

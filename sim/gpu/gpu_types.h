@@ -8,6 +8,8 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace lockstep::gpu {
@@ -78,14 +80,18 @@ struct CoreView {
     std::vector<StackEntry> stack;
 };
 
+// No padding (the fields are laid out so that none is needed): two views are equal when their
+// bytes are, and the comparator checks all threads of a snapshot with one memcmp every edge.
 struct ThreadView {
-    bool operator==(const ThreadView& o) const;
+    bool operator==(const ThreadView& o) const { return std::memcmp(this, &o, sizeof(ThreadView)) == 0; }
     std::array<uint32_t, kRegisters> regs{};
-    LsuState lsu = LsuState::Idle;
     uint32_t lsu_out = 0, alu_out = 0;
-    uint8_t nzp = 0;
     uint32_t next_pc = 0;
+    LsuState lsu = LsuState::Idle;
+    uint8_t nzp = 0;
+    uint8_t unused[2] = {0, 0};    // fills the last word (always 0)
 };
+static_assert(std::has_unique_object_representations_v<ThreadView>, "ThreadView must have no padding");
 
 // One core's tensor core. Values are sign-extended: tiles and h, w from TcInBits, the
 // accumulators, v and the PE accumulators (pacc) from TcAccBits. PE p = i * cols + j.
