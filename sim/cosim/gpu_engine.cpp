@@ -198,12 +198,12 @@ public:
         }
 
         // A fast run of the model (GpuDesign::run_fast): the SystemC kernel clocks it, and at
-        // each edge the memories answer and the edge is counted from a lean snapshot. Returns
+        // each edge the memories answer and the edge is counted from the model's registers. Returns
         // the edges clocked; stops after the one that finishes the launch or needs a check(),
         // or before one whose memory access fails (edge() then says why). `progress` sees each edge.
         uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles, RunProgress& progress) {
             FastEdges hook(*this, counted, progress);
-            observed_ = false;   // the lean snapshots leave the rest of snapshot_ behind
+            observed_ = false;   // snapshot_ stays as it was before the run
             static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, max_cycles);
             return hook.cycle;
         }
@@ -213,7 +213,7 @@ public:
         const Memory& data() const { return data_; }
         const std::vector<uint32_t>& initial_data() const { return initial_; }   // before the run
         Device& device() { return device_; }
-        // After the device was changed behind our back, or by a fast run's lean snapshots.
+        // After the device was changed behind our back, or after a fast run.
         void observe() {
             device_.observe(snapshot_);
             observed_ = true;
@@ -275,47 +275,40 @@ public:
             const AfterEdge& after_;
         };
 
-        // Bench::edge() without the record: snapshot_ holds only what observe_counted fills.
+        // Bench::edge() without a snapshot: the memories and the counters read the model's
+        // registers (trace::ModelEdge).
         class FastEdges : public gpu::EdgeHook {
         public:
             FastEdges(Bench& bench, trace::GpuUtilisation& counted, RunProgress& progress)
-                : bench_(bench), counted_(counted), progress_(progress) {}
+                : bench_(bench), counted_(counted), progress_(progress),
+                  edge_(static_cast<gpu::GpuModel&>(bench.device_).gpu(), bench.shape_) {}
             bool before_edge(gpu::Gpu& gpu) override {
                 Bench& b = bench_;
                 try {
-                    copy_into(gpu.inputs.data, b.data_.respond(b.snapshot_.data_requests, cycle + 1));
+                    copy_into(gpu.inputs.data, b.data_.respond(edge_.data_requests(), cycle + 1));
                 } catch (const Error&) {
                     return false;   // edge() reports it, with the requesters
                 }
-                copy_into(gpu.inputs.program, b.program_.respond(b.snapshot_.program_requests, cycle + 1));
+                copy_into(gpu.inputs.program, b.program_.respond(edge_.program_requests(), cycle + 1));
                 return true;
             }
-            bool after_edge(gpu::Gpu& gpu) override {
+            bool after_edge(gpu::Gpu&) override {
                 Bench& b = bench_;
                 ++cycle;
-                b.data_.clock(b.snapshot_.data_requests);
-                b.program_.clock(b.snapshot_.program_requests);
-                gpu.observe_counted(b.snapshot_);
-                counted_.record(cycle, b.snapshot_);
+                b.data_.clock(edge_.data_requests());
+                b.program_.clock(edge_.program_requests());
+                edge_.refresh();
+                counted_.record(cycle, edge_);
                 progress_.tick(cycle);
-                return b.snapshot_.done || needs_check(b.snapshot_);
+                return edge_.done() || edge_.needs_check();   // needs_check(): what GpuDesign::check() throws for
             }
             uint64_t cycle = 0;   // edges clocked
 
         private:
-            // What GpuDesign::check() throws for.
-            static bool needs_check(const Snapshot& s) {
-                for (const gpu::CoreView& c : s.cores) {
-                    if (c.diverged || c.overflow) return true;
-                }
-                for (const gpu::TensorCoreView& t : s.tensor) {
-                    if (t.state == gpu::TcState::Fault) return true;
-                }
-                return false;
-            }
             Bench& bench_;
             trace::GpuUtilisation& counted_;
             RunProgress& progress_;
+            trace::ModelEdge edge_;
         };
 
         Device& device_;

@@ -46,6 +46,7 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     committed_.assign(warps.size(), 0);
     // The slots start in their reset state: no LSU in flight, %blockIdx 0 as block_at_.
     lsu_pending_.assign(warps.size(), 0);
+    lsu_requesting_.assign(warps.size(), 0);
     block_stale_.assign(warps.size(), 0);
     block_at_.assign(warps.size(), 0);
 }
@@ -57,6 +58,7 @@ void Core::note_slot(unsigned w, unsigned t) {
     const bool pending = lsu == LsuState::Requesting || lsu == LsuState::Waiting;
     const bool stale = slot.registers->q.regs[isa::kBlockIdx] != block_at_[w];
     lsu_pending_[w] = pending ? lsu_pending_[w] | bit : lsu_pending_[w] & ~bit;
+    lsu_requesting_[w] = lsu == LsuState::Requesting ? lsu_requesting_[w] | bit : lsu_requesting_[w] & ~bit;
     block_stale_[w] = stale ? block_stale_[w] | bit : block_stale_[w] & ~bit;
 }
 

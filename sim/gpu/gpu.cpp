@@ -120,53 +120,46 @@ void Gpu::edge() {
     if (dcache) dcache->commit();
 }
 
-void Gpu::observe(GpuSnapshot& out) const { observe_parts(out, View::Whole); }
+void Gpu::observe(GpuSnapshot& out) const { observe_parts(out, false); }
 
-void Gpu::observe_next(GpuSnapshot& out) const { observe_parts(out, View::Next); }
+void Gpu::observe_next(GpuSnapshot& out) const { observe_parts(out, true); }
 
-void Gpu::observe_counted(GpuSnapshot& out) const { observe_parts(out, View::Counted); }
+// With a cache a kernel ends once its dirty lines are in memory.
+bool Gpu::done() const { return dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done); }
 
-void Gpu::observe_parts(GpuSnapshot& out, View kind) const {
-    const bool whole = kind != View::Counted;
-    // With a cache a kernel ends once its dirty lines are in memory.
-    out.done = dispatcher.q.done && (!dcache || dcache->q.state == CacheState::Done);
+void Gpu::data_requests(MemRequest* out) const {
+    if (dcache) {
+        out[0] = dcache->q.mem;
+    } else {
+        std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out);
+    }
+    for (unsigned c = 0; c < cores.size(); ++c) {
+        if (cores[c]->tensor) out[config_.data_channels + c] = cores[c]->tensor->request();
+    }
+}
+
+void Gpu::observe_parts(GpuSnapshot& out, bool next) const {
+    out.done = done();
     for (unsigned c = 0; c < cores.size(); ++c) {
         const Core& core = *cores[c];
         if (config_.warps()) {
             const WarpSchedulerState& ws = core.warp_scheduler.q;
             out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
         }
-        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, kind);
+        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, next);
     }
-    if (dcache) {
-        out.data_requests[0] = dcache->q.mem;
-        if (whole) {
-            dcache->observe(out.cache[0]);
-        } else {
-            dcache->observe_counters(out.cache[0]);
-        }
-    } else {
-        std::copy(data_controller.q.mem.begin(), data_controller.q.mem.end(), out.data_requests.begin());
-    }
+    data_requests(out.data_requests.data());
+    if (dcache) dcache->observe(out.cache[0]);
     std::copy(program_controller.q.mem.begin(), program_controller.q.mem.end(), out.program_requests.begin());
-    for (unsigned c = 0; c < out.tensor.size(); ++c) {
-        const TensorCore& tc = *cores[c]->tensor;
-        out.data_requests[config_.data_channels + c] = tc.request();
-        if (whole) {
-            tc.observe(out.tensor[c]);
-        } else {
-            tc.observe_counted(out.tensor[c]);
-        }
-    }
+    for (unsigned c = 0; c < out.tensor.size(); ++c) cores[c]->tensor->observe(out.tensor[c]);
 }
 
-void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, View kind) const {
+void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool next) const {
     const unsigned tpb = config_.threads_per_block;
     const Warp& warp = core.warps[w];
     const unsigned x = core.context(w);
     const SchedulerState& s = warp.scheduler->q;
     CoreView& view = out.cores[x];
-    // What the utilisation counters and a fast run's checks read ...
     view.state = s.state;
     view.instruction = warp.instruction->q.instruction;
     view.start = dispatcher.q.core_start[x];
@@ -174,22 +167,17 @@ void Gpu::observe_warp(const Core& core, unsigned w, GpuSnapshot& out, View kind
     view.diverged = s.diverged;
     view.overflow = s.overflow;
     view.thread_count = dispatcher.q.core_thread_count[x];
-    if (config_.divergence()) view.active = warp.scheduler->active(lane_mask(view.thread_count));
-    if (kind == View::Counted) {
-        for (unsigned t = 0; t < tpb; ++t) out.threads[x * tpb + t].lsu = warp.threads[t].lsu->q.state;
-        return;
-    }
-    // ... and the rest of the observable state.
     view.fetcher = core.fetcher.q.state;
     view.pc = s.pc;
     view.block_id = dispatcher.q.core_block_id[x];
     if (config_.divergence()) {
+        view.active = warp.scheduler->active(lane_mask(view.thread_count));
         view.reconv = warp.instruction->q.reconv;
         view.sp = s.sp;
         view.stack = s.stack;
     }
     // A slot none of whose units changed at the last edge still shows what `out` holds.
-    const uint32_t slots = kind == View::Next ? core.slots_changed(w) : lane_mask(tpb);
+    const uint32_t slots = next ? core.slots_changed(w) : lane_mask(tpb);
     for (uint32_t rest = slots; rest != 0; rest &= rest - 1) {
         const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
         const ThreadSlot& slot = warp.threads[t];

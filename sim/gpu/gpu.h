@@ -55,16 +55,17 @@ public:
     // the thread views of the slots whose units did not change at the last edge are left as
     // they are.
     void observe_next(GpuSnapshot& out) const;
-    // Only what the utilisation counters and a fast run's checks read (trace/gpu_utilisation.h),
-    // into a snapshot resized for this GPU; the other fields keep what they held.
-    void observe_counted(GpuSnapshot& out) const;
+    // The kernel is done (GpuSnapshot::done).
+    bool done() const;
+    // The requests towards data memory (GpuSnapshot::data_requests: per data channel, then per
+    // tile port) into out[0 .. data_memory_channels).
+    void data_requests(MemRequest* out) const;
 
 private:
     void on_clock();
     void edge();
-    enum class View { Counted, Whole, Next };   // observe_counted(), observe(), observe_next()
-    void observe_parts(GpuSnapshot& out, View kind) const;
-    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, View kind) const;
+    void observe_parts(GpuSnapshot& out, bool next) const;   // next: observe_next()
+    void observe_warp(const Core& core, unsigned w, GpuSnapshot& out, bool next) const;
 
     GpuConfig config_;
     Flags core_done_;                              // scratch for the dispatcher

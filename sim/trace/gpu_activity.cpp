@@ -63,25 +63,7 @@ const char* name(StallReason r) {
 }
 
 StallReason stall_reason(const GpuSnapshot& s, const GpuConfig& config, unsigned x) {
-    const CoreView& c = s.cores[x];
-    if (!running(c)) return StallReason::Idle;
-    if (active_lanes(c) < c.thread_count) return StallReason::Divergence;
-    // Not selected only while another warp holds the front end (a free one is taken at this edge).
-    const bool owns = owns_front_end(s, config, x) || !s.warp_schedulers[x % config.cores].owner_valid;
-    switch (c.state) {
-    case CoreState::Execute: return StallReason::Selected;
-    case CoreState::Fetch: return owns ? StallReason::Fetch : StallReason::NotSelected;
-    case CoreState::Wait: {
-        const unsigned tpb = config.threads_per_block;
-        for (unsigned t = 0; t < c.thread_count && t < tpb; ++t) {
-            const LsuState l = s.threads[x * tpb + t].lsu;
-            if (l == LsuState::Requesting || l == LsuState::Waiting) return StallReason::Memory;
-        }
-        if (x < s.tensor.size() && tc_busy(s.tensor[x].state)) return StallReason::Tensor;
-        return owns ? StallReason::Pipeline : StallReason::NotSelected;   // parked, its load or store done
-    }
-    default: return StallReason::Pipeline;
-    }
+    return stall_reason(context_edge(s, config, x), config.threads_per_block);
 }
 
 

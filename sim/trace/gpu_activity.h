@@ -3,9 +3,11 @@
 // viewer count and draw with.
 #pragma once
 
+#include "common/bits.h"
 #include "common/isa.h"
 #include "gpu/gpu_types.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -41,6 +43,38 @@ enum class StallReason : uint8_t {
 };
 inline constexpr unsigned kStallReasons = 8;
 const char* name(StallReason r);
+// What the stall reason and the utilisation counters read of one warp context after an edge,
+// from a snapshot (context_edge) or from the model's registers on a fast run
+// (GpuUtilisation's ModelEdge).
+struct ContextEdge {
+    gpu::CoreState state = gpu::CoreState::Idle;
+    bool running = false;          // running(CoreView)
+    uint32_t thread_count = 0;
+    uint32_t lanes = 0;            // active_lanes(CoreView) while running
+    uint16_t instruction = 0;
+    bool owns_front_end = true;    // owns_front_end()
+    bool front_end_free = false;   // its core's warp scheduler has no owner (with several warps a core)
+    uint32_t lsu_busy = 0;         // slots whose LSU is requesting or waiting, bit t = slot t
+    uint32_t lsu_requesting = 0;   // slots whose LSU is requesting
+    bool tensor_busy = false;      // its tensor core is busy (tc_busy)
+};
+// The context's stall reason (inline: the counters ask for every warp every edge).
+inline StallReason stall_reason(const ContextEdge& e, unsigned threads_per_block) {
+    if (!e.running) return StallReason::Idle;
+    if (e.lanes < e.thread_count) return StallReason::Divergence;
+    // Not selected only while another warp holds the front end (a free one is taken at this edge).
+    const bool owns = e.owns_front_end || e.front_end_free;
+    switch (e.state) {
+    case gpu::CoreState::Execute: return StallReason::Selected;
+    case gpu::CoreState::Fetch: return owns ? StallReason::Fetch : StallReason::NotSelected;
+    case gpu::CoreState::Wait:
+        // An active lane's load or store in flight (the block's threads only).
+        if ((e.lsu_busy & gpu::lane_mask(std::min(e.thread_count, threads_per_block))) != 0) return StallReason::Memory;
+        if (e.tensor_busy) return StallReason::Tensor;
+        return owns ? StallReason::Pipeline : StallReason::NotSelected;   // parked, its load or store done
+    default: return StallReason::Pipeline;
+    }
+}
 // Warp context x's reason in snapshot `s` of a GPU shaped `config`.
 StallReason stall_reason(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x);
 // Warp context x holds its core's front end (always, with one warp a core).
@@ -50,6 +84,8 @@ inline bool owns_front_end(const gpu::GpuSnapshot& s, const GpuConfig& config, u
     const gpu::WarpSchedulerView& ws = s.warp_schedulers[x % config.cores];
     return ws.owner_valid && ws.owner == x / config.cores;
 }
+// An LSU requesting or waiting (ContextEdge::lsu_busy).
+inline bool lsu_busy(gpu::LsuState l) { return l == gpu::LsuState::Requesting || l == gpu::LsuState::Waiting; }
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 inline bool is_alu_op(uint16_t word) {
     const auto op = static_cast<isa::Opcode>(word >> 12);
@@ -60,6 +96,31 @@ inline bool is_alu_op(uint16_t word) {
 // Tensor cores (docs/architecture.md, "Tensor core"). Busy: on an instruction (START, LOAD,
 // STORE, COMPUTE or FAULT), as the scheduler sees it.
 inline bool tc_busy(gpu::TcState s) { return s != gpu::TcState::Idle && s != gpu::TcState::Done; }
+// Warp context x of snapshot `s` of a GPU shaped `config` (inline: the counters of observed
+// runs ask for every warp every edge).
+inline ContextEdge context_edge(const gpu::GpuSnapshot& s, const GpuConfig& config, unsigned x) {
+    const gpu::CoreView& c = s.cores[x];
+    ContextEdge e;
+    e.state = c.state;
+    e.running = running(c);
+    e.thread_count = c.thread_count;
+    e.lanes = c.stack.empty() ? c.thread_count : count_bits(c.active);
+    e.instruction = c.instruction;
+    e.owns_front_end = owns_front_end(s, config, x);
+    e.front_end_free = !s.warp_schedulers.empty() && !s.warp_schedulers[x % config.cores].owner_valid;
+    const unsigned tpb = config.threads_per_block;
+    const gpu::ThreadView* threads = &s.threads[x * tpb];
+    uint32_t busy = 0, requesting = 0;   // in registers (stores into `e` may alias the snapshot)
+    for (unsigned t = 0; t < tpb; ++t) {
+        const gpu::LsuState l = threads[t].lsu;
+        busy |= static_cast<uint32_t>(lsu_busy(l)) << t;
+        requesting |= static_cast<uint32_t>(l == gpu::LsuState::Requesting) << t;
+    }
+    e.lsu_busy = busy;
+    e.lsu_requesting = requesting;
+    e.tensor_busy = x < s.tensor.size() && tc_busy(s.tensor[x].state);
+    return e;
+}
 // PEs that multiplied at the edge into `now`: the grid runs only in COMPUTE and its mac bits
 // hold outside it, so this is 0 unless `before` (the record before) was computing.
 unsigned tc_busy_pes(const gpu::TensorCoreView& now, const gpu::TensorCoreView& before);

@@ -1,5 +1,10 @@
 #include "trace/gpu_utilisation.h"
 
+#include "common/bits.h"
+#include "gpu/gpu.h"
+
+#include <algorithm>
+
 namespace lockstep::trace {
 
 namespace {
@@ -29,19 +34,99 @@ GpuUtilisation::GpuUtilisation(const GpuConfig& config) : config_(config) {
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
 }
 
-void GpuUtilisation::record(uint64_t cycle, const GpuSnapshot& s) {
-    if (cycle > 0) count(s);
-    std::copy(s.data_requests.begin(), s.data_requests.end(), data_before_.begin());
-    for (size_t c = 0; c < s.tensor.size(); ++c) {   // what the next count compares with, not the grids
-        const TensorCoreView& now = s.tensor[c];
+namespace {
+
+// A snapshot as the counters read it (ModelEdge's interface).
+class SnapshotEdge {
+public:
+    SnapshotEdge(const GpuSnapshot& s, const GpuConfig& config) : s_(s), config_(config) {}
+    unsigned contexts() const { return static_cast<unsigned>(s_.cores.size()); }
+    ContextEdge context(unsigned x) const { return context_edge(s_, config_, x); }
+    const std::vector<MemRequest>& data_requests() const { return s_.data_requests; }
+    const std::vector<MemRequest>& program_requests() const { return s_.program_requests; }
+    const std::vector<TensorCoreView>& tensor() const { return s_.tensor; }
+    const std::vector<CacheView>& cache() const { return s_.cache; }
+
+private:
+    const GpuSnapshot& s_;
+    const GpuConfig& config_;
+};
+
+}  // namespace
+
+ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
+    : gpu_(gpu), cores_(config.cores), threads_per_block_(config.threads_per_block),
+      divergence_(config.divergence()), warps_(config.warps()) {
+    for (unsigned x = 0; x < config.contexts(); ++x) {   // context x = w * cores + c
+        const Core& core = *gpu.cores[x % cores_];
+        core_of_.push_back(&core);
+        warp_index_.push_back(x / cores_);
+        warp_of_.push_back(&core.warps[warp_index_.back()]);
+    }
+    data_.assign(config.data_memory_channels(), MemRequest{});
+    program_.assign(config.program_channels, MemRequest{});
+    tensor_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
+    cache_.assign(config.cache() ? 1 : 0, CacheView{});
+    refresh();
+}
+
+void ModelEdge::refresh() {
+    gpu_.data_requests(data_.data());
+    const std::vector<MemRequest>& program = gpu_.program_controller.q.mem;
+    std::copy(program.begin(), program.end(), program_.begin());
+    for (unsigned c = 0; c < tensor_.size(); ++c) gpu_.cores[c]->tensor->observe_counted(tensor_[c]);
+    if (!cache_.empty()) gpu_.dcache->observe_counters(cache_[0]);
+}
+
+ContextEdge ModelEdge::context(unsigned x) const {
+    const Warp& warp = *warp_of_[x];
+    const SchedulerState& s = warp.scheduler->q;
+    const DispatcherState& d = gpu_.dispatcher.q;
+    ContextEdge e;
+    e.state = s.state;
+    e.running = d.core_start[x] && !d.core_reset[x] && s.state != CoreState::Idle && s.state != CoreState::Done;
+    e.thread_count = d.core_thread_count[x];
+    e.lanes = divergence_ ? count_bits(warp.scheduler->active(lane_mask(e.thread_count))) : e.thread_count;
+    e.instruction = warp.instruction->q.instruction;
+    if (warps_) {
+        const WarpSchedulerState& ws = core_of_[x]->warp_scheduler.q;
+        e.owns_front_end = ws.owner_valid && ws.owner == warp_index_[x];
+        e.front_end_free = !ws.owner_valid;
+    }
+    e.lsu_busy = core_of_[x]->lsu_busy(warp_index_[x]);
+    e.lsu_requesting = core_of_[x]->lsu_requesting(warp_index_[x]);
+    e.tensor_busy = x < tensor_.size() && tc_busy(tensor_[x].state);
+    return e;
+}
+
+bool ModelEdge::done() const { return gpu_.done(); }
+
+bool ModelEdge::needs_check() const {
+    for (const Warp* warp : warp_of_) {
+        if (warp->scheduler->q.diverged || warp->scheduler->q.overflow) return true;
+    }
+    for (const TensorCoreView& t : tensor_) {
+        if (t.state == TcState::Fault) return true;
+    }
+    return false;
+}
+
+template <typename Edge>
+void GpuUtilisation::record_edge(uint64_t cycle, const Edge& e) {
+    if (cycle > 0) count(e);
+    const std::vector<MemRequest>& data = e.data_requests();
+    std::copy(data.begin(), data.end(), data_before_.begin());
+    const std::vector<TensorCoreView>& tensor = e.tensor();
+    for (size_t c = 0; c < tensor.size(); ++c) {   // what the next count compares with, not the grids
+        const TensorCoreView& now = tensor[c];
         TensorCoreView& before = tensor_before_[c];
         before.state = now.state;
         before.op = now.op;
         before.row = now.row;
         before.col = now.col;
     }
-    if (!s.cache.empty()) {
-        const CacheView& now = s.cache[0];
+    if (!e.cache().empty()) {
+        const CacheView& now = e.cache()[0];
         CacheView& last = cache_[0];
         last.hits = now.hits;
         last.misses = now.misses;
@@ -50,30 +135,29 @@ void GpuUtilisation::record(uint64_t cycle, const GpuSnapshot& s) {
     }
 }
 
-void GpuUtilisation::count(const GpuSnapshot& s) {
+template <typename Edge>
+void GpuUtilisation::count(const Edge& e) {
     GpuCounters& k = counters_;
     ++k.cycles;
-    for (unsigned x = 0; x < s.cores.size(); ++x) {
-        const CoreView& c = s.cores[x];
-        ++k.stall_cycles[static_cast<unsigned>(stall_reason(s, config_, x))];
+    for (unsigned x = 0; x < e.contexts(); ++x) {
+        const ContextEdge c = e.context(x);
+        ++k.stall_cycles[static_cast<unsigned>(stall_reason(c, config_.threads_per_block))];
         ++k.state_cycles[static_cast<unsigned>(c.state)];
-        if (!running(c)) continue;
+        k.lsu_busy += count_bits(c.lsu_busy);
+        k.lane_accesses += count_bits(c.lsu_requesting);
+        if (!c.running) continue;
         ++k.active_core_cycles;
         if (c.state == CoreState::Execute) {
-            const unsigned lanes = active_lanes(c);
             ++k.instructions_issued;
-            k.thread_instructions += lanes;
+            k.thread_instructions += c.lanes;
             k.resident_thread_instructions += c.thread_count;
-            if (is_alu_op(c.instruction)) k.alu_busy += lanes;
+            if (is_alu_op(c.instruction)) k.alu_busy += c.lanes;
         }
-        k.fetch_stall += c.state == CoreState::Fetch && owns_front_end(s, config_, x);
+        k.fetch_stall += c.state == CoreState::Fetch && c.owns_front_end;
     }
-    for (const ThreadView& t : s.threads) {
-        k.lsu_busy += t.lsu == LsuState::Requesting || t.lsu == LsuState::Waiting;
-        k.lane_accesses += t.lsu == LsuState::Requesting;
-    }
-    for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
-        const MemRequest& now = s.data_requests[ch];
+    const std::vector<MemRequest>& data = e.data_requests();
+    for (size_t ch = 0; ch < data.size(); ++ch) {
+        const MemRequest& now = data[ch];
         k.data_channel_busy[ch] += now.read_valid || now.write_valid;
         // A channel drops its request for at least a cycle after each answer, so a request
         // starts where valid rises.
@@ -82,17 +166,21 @@ void GpuUtilisation::count(const GpuSnapshot& s) {
             k.data_requests += (now.read_valid && !before.read_valid) + (now.write_valid && !before.write_valid);
         }
     }
-    for (size_t ch = 0; ch < s.program_requests.size(); ++ch) {
-        k.program_channel_busy[ch] += s.program_requests[ch].read_valid;
-    }
-    for (size_t c = 0; c < s.tensor.size(); ++c) {
-        const TensorCoreView& now = s.tensor[c];
+    const std::vector<MemRequest>& program = e.program_requests();
+    for (size_t ch = 0; ch < program.size(); ++ch) k.program_channel_busy[ch] += program[ch].read_valid;
+    const std::vector<TensorCoreView>& tensor = e.tensor();
+    for (size_t c = 0; c < tensor.size(); ++c) {
+        const TensorCoreView& now = tensor[c];
         const TensorCoreView& before = tensor_before_[c];
         ++k.tc_state_cycles[static_cast<unsigned>(now.state) % k.tc_state_cycles.size()];
         k.tc_macs += tc_busy_pes(now, before);
         (before.op == TcOp::Stc ? k.tc_words_stored : k.tc_words_loaded) += tc_word_moved(now, before);
     }
 }
+
+void GpuUtilisation::record(uint64_t cycle, const GpuSnapshot& s) { record_edge(cycle, SnapshotEdge(s, config_)); }
+
+void GpuUtilisation::record(uint64_t cycle, const ModelEdge& e) { record_edge(cycle, e); }
 
 nlohmann::json GpuUtilisation::summary() const {
     const GpuCounters& k = counters_;

@@ -1,6 +1,6 @@
-// The utilisation counters of a GPU run (summary.json `utilisation`), counted from the
-// snapshots recorded after each edge: by the trace writer on observed runs, and from lean
-// snapshots (gpu::Gpu::observe_counted) on the model's fast runs, so both count alike.
+// The utilisation counters of a GPU run (summary.json `utilisation`), counted after each edge:
+// from the snapshots the trace writer records on observed runs, and straight from the model's
+// registers (ModelEdge) on its fast runs. One counting code reads both.
 #pragma once
 
 #include "common/config.h"
@@ -12,7 +12,43 @@
 #include <cstdint>
 #include <vector>
 
+namespace lockstep::gpu {
+class Core;
+class Gpu;
+struct Warp;
+}  // namespace lockstep::gpu
+
 namespace lockstep::trace {
+
+// A fast run's view of the model after an edge: what the counters read, from its registers
+// without a snapshot, and the requests the harness's memories answer and clock.
+class ModelEdge {
+public:
+    ModelEdge(const gpu::Gpu& gpu, const GpuConfig& config);
+    // After each edge (and after the memories have clocked on the requests before it): the
+    // requests, and the tensor cores' and the cache's counted fields. The rest is read live.
+    void refresh();
+
+    unsigned contexts() const { return static_cast<unsigned>(warp_of_.size()); }
+    ContextEdge context(unsigned x) const;
+    const std::vector<MemRequest>& data_requests() const { return data_; }   // per data channel, then tile port
+    const std::vector<MemRequest>& program_requests() const { return program_; }
+    const std::vector<gpu::TensorCoreView>& tensor() const { return tensor_; }   // state, op, row, col, mac
+    const std::vector<gpu::CacheView>& cache() const { return cache_; }          // counters
+    bool done() const;
+    bool needs_check() const;   // a warp diverged or overflowed its stack, or a tensor core faulted
+
+private:
+    const gpu::Gpu& gpu_;
+    unsigned cores_, threads_per_block_;
+    bool divergence_, warps_;
+    std::vector<const gpu::Core*> core_of_;   // per context x = w * cores + c: core c,
+    std::vector<unsigned> warp_index_;        // w,
+    std::vector<const gpu::Warp*> warp_of_;   // and the warp
+    std::vector<MemRequest> data_, program_;
+    std::vector<gpu::TensorCoreView> tensor_;
+    std::vector<gpu::CacheView> cache_;
+};
 
 // Counters behind the utilisation summary.
 struct GpuCounters {
@@ -37,17 +73,19 @@ class GpuUtilisation {
 public:
     explicit GpuUtilisation(const GpuConfig& config);
 
-    // The snapshot after edge `cycle` (0 = as start is raised, not counted). It reads only
-    // what Gpu::observe_counted fills: done, each context's state, start, reset, thread_count,
-    // active lanes and instruction, the warp schedulers, the LSUs' states, the requests, the
-    // tensor cores' state, op, row, col and mac bits, and the cache's counters.
+    // The state after edge `cycle` (0 = as start is raised, not counted): a snapshot, or the
+    // model itself.
     void record(uint64_t cycle, const gpu::GpuSnapshot& s);
+    void record(uint64_t cycle, const ModelEdge& e);
 
     const GpuCounters& counters() const { return counters_; }
     nlohmann::json summary() const;           // summary.json's `utilisation`, also part of --json
 
 private:
-    void count(const gpu::GpuSnapshot& s);
+    template <typename Edge>
+    void record_edge(uint64_t cycle, const Edge& e);
+    template <typename Edge>
+    void count(const Edge& e);
 
     GpuConfig config_;
     GpuCounters counters_;
