@@ -56,14 +56,14 @@
 namespace lockstep::cosim {
 
 enum class Engine { Model, Rtl, Cosim };
+const char* name(Engine e);
+std::optional<Engine> engine_from_name(const std::string& name);
 
 // The driver's loop around the model's edges, for a design that clocks them itself
 // (Design::run_edges): before an edge, the cycle it ends, or nothing to stop before it; after
 // it, the rest of the cycle.
 using BeforeEdge = std::function<std::optional<uint64_t>()>;
 using AfterEdge = std::function<void()>;
-const char* name(Engine e);
-std::optional<Engine> engine_from_name(const std::string& name);
 
 // A run's progress line on a terminal: after a second or so of running, the cycles so far,
 // the limit and the rate (the driver's loop and a design's fast path alike). tick() is cheap.
