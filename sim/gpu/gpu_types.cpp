@@ -103,8 +103,9 @@ bool CoreView::operator==(const CoreView& o) const {
 }
 
 bool GpuSnapshot::operator==(const GpuSnapshot& o) const {
-    const bool same_threads = threads.size() == o.threads.size() &&
-                              (threads.empty() || std::memcmp(threads.data(), o.threads.data(), threads.size() * sizeof(ThreadView)) == 0);
+    const bool same_threads =
+        threads.size() == o.threads.size() &&
+        (threads.empty() || std::memcmp(threads.data(), o.threads.data(), threads.size() * sizeof(ThreadView)) == 0);
     return done == o.done && cores == o.cores && same_threads && data_requests == o.data_requests &&
            program_requests == o.program_requests && tensor == o.tensor && warp_schedulers == o.warp_schedulers &&
            cache == o.cache;
