@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace lockstep::testing {
 namespace {
@@ -134,6 +137,11 @@ TEST(Cli, NumericOptionsTakeWholeNumbersInRange) {
         {"mutate --jobs 0", "lockstep: error: --jobs: '0' is not a whole number in 1..64\n"},
         {"mutate --seed 18446744073709551616", "lockstep: error: --seed: '18446744073709551616' is not a whole number\n"},
         {"bench --min-time -1", "lockstep: error: --min-time: '-1' is not a number of seconds in 0.01..3600\n"},
+        {"bench --rounds 0", "lockstep: error: --rounds: '0' is not a whole number in 1..100\n"},
+        {"bench --rounds 2 --model-only",
+         "lockstep: error: --rounds is for --design gpu with its RTL and cosim rows (not --model-only)\n"},
+        {"bench --design systolic --rounds 2",
+         "lockstep: error: --rounds is for --design gpu with its RTL and cosim rows (not --model-only)\n"},
     };
     for (const auto& [args, message] : cases) {
         const CliRun run = run_cli(args);
@@ -141,6 +149,31 @@ TEST(Cli, NumericOptionsTakeWholeNumbersInRange) {
         EXPECT_EQ(run.err.substr(0, run.err.find('\n') + 1), message) << args;
         EXPECT_EQ(run.out, "") << args;
     }
+}
+
+// `bench --rounds N` measures the three engines N times in turn and prints each round's
+// ratios, then their medians.
+TEST(Cli, BenchRoundsGiveEachRoundsRatiosAndTheirMedians) {
+    const CliRun run = run_cli("bench --rounds 3 --min-time 0.01 --program " + source_path("programs/matadd.asm"));
+    ASSERT_EQ(run.status, 0) << run.err;
+    std::vector<double> speedups, shares;
+    for (int round = 1; round <= 3; ++round) {
+        const std::string head = "round " + std::to_string(round) + ": model / RTL = ";
+        const size_t at = run.out.find(head);
+        ASSERT_NE(at, std::string::npos) << run.out;
+        double speedup = 0, share = 0;
+        ASSERT_EQ(std::sscanf(run.out.c_str() + at + head.size(), "%lfx, cosim / RTL = %lf%%", &speedup, &share), 2)
+            << run.out;
+        speedups.push_back(speedup);
+        shares.push_back(share);
+    }
+    std::sort(speedups.begin(), speedups.end());
+    std::sort(shares.begin(), shares.end());
+    // Three rounds: the medians are the middle round's figures, printed alike.
+    EXPECT_NE(run.out.find(fmt::format("median of 3 rounds: model / RTL = {:.2f}x, cosim / RTL = {:.0f}%\n",
+                                       speedups[1], shares[1])),
+              std::string::npos)
+        << run.out;
 }
 
 TEST(Cli, UsageErrorsExitTwoAndPointAtHelp) {

@@ -71,6 +71,9 @@ int bench_command(const BenchArgs& args) {
     const bool reads_traces = args.design == "stepper" || args.design == "view";
     if (reads_traces && args.model_only) throw Error("--model-only is for --design gpu or systolic");
     if (args.design == "systolic" && !args.program.empty()) throw Error("--program is for --design gpu");
+    if (args.rounds > 1 && (args.design != "gpu" || args.model_only)) {
+        throw Error("--rounds is for --design gpu with its RTL and cosim rows (not --model-only)");
+    }
     if (!reads_traces && !args.trace.empty()) throw Error("--trace is for --design stepper or view");
     if (args.design == "systolic") return bench_systolic(args);
     if (args.design == "stepper") return bench_stepper(args, read_config(args.config));
@@ -106,6 +109,11 @@ void add_bench_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--trace", args->trace, "stepper, view: trace directory (default: record programs/long_loop.asm or mid_loop.asm)");
     cli->add_flag("--model-only", args->model_only,
                   "gpu, systolic: only the model (no RTL and cosim rows, so no RTL to build)");
+    cli->add_option("--rounds", args->rounds,
+                    "gpu: measure model, RTL and cosim this many times in turn, and give each round's "
+                    "ratios and their median (on a machine whose speed drifts)")
+        ->capture_default_str()
+        ->check(whole_number(1, 100));
     table.push_back({cli, [args] { return bench_command(*args); }});
 }
 

@@ -117,6 +117,7 @@ struct BenchArgs {
     std::string design = "gpu";    // gpu | systolic | stepper | view
     std::string trace;             // stepper, view: a trace directory (empty: record a long kernel)
     bool model_only = false;       // systolic: no RTL and cosim (no 16x16 and 32x32 RTL builds)
+    unsigned rounds = 1;           // gpu: model, RTL and cosim measured this many times in turn
 };
 int bench_command(const BenchArgs& args);
 
