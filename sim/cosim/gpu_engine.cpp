@@ -63,8 +63,7 @@ std::string out_of_range_requesters(const GpuSnapshot& s, size_t words, const Gp
         if (in.op != isa::Opcode::Ldr && in.op != isa::Opcode::Str) continue;
         for (unsigned t = 0; t < core.thread_count; ++t) {
             const gpu::ThreadView& th = s.threads[c * tpb + t];
-            const bool busy = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
-            if (!busy || th.regs[in.rs] < words) continue;
+            if (!gpu::lsu_busy(th.lsu) || th.regs[in.rs] < words) continue;
             who += fmt::format("{}{} thread {} (block {}) at PC {}: {} with {} = {}", who.empty() ? "" : ", ",
                                gpu::context_words(config, c), t,
                                core.block_id, core.pc, isa::disassemble(static_cast<uint16_t>(core.instruction)),
@@ -221,14 +220,19 @@ public:
 
     private:
         // The memories answer the requests of the cycle before the edge of `cycle` into `in`,
-        // combinationally.
+        // combinationally: snapshot_'s, or on a fast run the model's (whose errors edge()
+        // reports again, with the requesters).
         void answer(gpu::GpuInputs& in, uint64_t cycle) {
             try {
-                copy_into(in.data, data_.respond(snapshot_.data_requests, cycle));
+                answer(in, cycle, snapshot_.data_requests, snapshot_.program_requests);
             } catch (const Error& e) {
                 throw Error(e.what() + out_of_range_requesters(snapshot_, data_.words().size(), shape_));
             }
-            copy_into(in.program, program_.respond(snapshot_.program_requests, cycle));
+        }
+        void answer(gpu::GpuInputs& in, uint64_t cycle, const std::vector<MemRequest>& data,
+                    const std::vector<MemRequest>& program) {
+            copy_into(in.data, data_.respond(data, cycle));
+            copy_into(in.program, program_.respond(program, cycle));
         }
 
         // After the edge: the memories' writes land, and snapshot_ shows the device.
@@ -283,13 +287,11 @@ public:
                 : bench_(bench), counted_(counted), progress_(progress),
                   edge_(static_cast<gpu::GpuModel&>(bench.device_).gpu(), bench.shape_) {}
             bool before_edge(gpu::Gpu& gpu) override {
-                Bench& b = bench_;
                 try {
-                    copy_into(gpu.inputs.data, b.data_.respond(edge_.data_requests(), cycle + 1));
+                    bench_.answer(gpu.inputs, cycle + 1, edge_.data_requests(), edge_.program_requests());
                 } catch (const Error&) {
                     return false;   // edge() reports it, with the requesters
                 }
-                copy_into(gpu.inputs.program, b.program_.respond(edge_.program_requests(), cycle + 1));
                 return true;
             }
             bool after_edge(gpu::Gpu&) override {

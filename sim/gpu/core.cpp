@@ -45,7 +45,7 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     evaluated_.assign(warps.size(), 0);
     committed_.assign(warps.size(), 0);
     // The slots start in their reset state: no LSU in flight, %blockIdx 0 as block_at_.
-    lsu_pending_.assign(warps.size(), 0);
+    lsu_busy_.assign(warps.size(), 0);
     lsu_requesting_.assign(warps.size(), 0);
     block_stale_.assign(warps.size(), 0);
     block_at_.assign(warps.size(), 0);
@@ -55,9 +55,8 @@ void Core::note_slot(unsigned w, unsigned t) {
     const ThreadSlot& slot = warps[w].threads[t];
     const LsuState lsu = slot.lsu->q.state;
     const uint32_t bit = 1u << t;
-    const bool pending = lsu == LsuState::Requesting || lsu == LsuState::Waiting;
     const bool stale = slot.registers->q.regs[isa::kBlockIdx] != block_at_[w];
-    lsu_pending_[w] = pending ? lsu_pending_[w] | bit : lsu_pending_[w] & ~bit;
+    lsu_busy_[w] = gpu::lsu_busy(lsu) ? lsu_busy_[w] | bit : lsu_busy_[w] & ~bit;
     lsu_requesting_[w] = lsu == LsuState::Requesting ? lsu_requesting_[w] | bit : lsu_requesting_[w] & ~bit;
     block_stale_[w] = stale ? block_stale_[w] | bit : block_stale_[w] & ~bit;
 }
@@ -89,7 +88,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
             block_at_[w] = block_id;
             for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
         }
-        const bool lsu_busy = (lsu_pending_[w] & active) != 0;   // an active LSU in flight
+        const bool lsu_busy = (lsu_busy_[w] & active) != 0;   // an active LSU in flight
         // A warp held in reset since an edge that reset its slots keeps them as they are.
         const bool settled = warp_reset && settled_[w];
         settled_[w] = warp_reset;

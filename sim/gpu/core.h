@@ -77,7 +77,7 @@ public:
     // their outputs at every edge may skip them (Gpu::edge, the LSU port registers).
     uint32_t slots_changed(unsigned w) const { return committed_[w]; }
     // Warp w's thread slots whose LSU is requesting or waiting, and those requesting.
-    uint32_t lsu_busy(unsigned w) const { return lsu_pending_[w]; }
+    uint32_t lsu_busy(unsigned w) const { return lsu_busy_[w]; }
     uint32_t lsu_requesting(unsigned w) const { return lsu_requesting_[w]; }
 
 private:
@@ -93,12 +93,12 @@ private:
     // slot holds is known without visiting them: the slots whose LSU is requesting or waiting,
     // and those whose %blockIdx register differs from block_at_ (the block id they were last
     // compared with, the dispatcher's).
-    std::vector<uint32_t> lsu_pending_;
+    std::vector<uint32_t> lsu_busy_;
     std::vector<uint32_t> lsu_requesting_;   // the slots whose LSU is requesting (the counters read it)
     std::vector<uint32_t> block_stale_;
     std::vector<uint32_t> block_at_;
 
-    void note_slot(unsigned w, unsigned t);    // lsu_pending_, lsu_requesting_, block_stale_ of slot t
+    void note_slot(unsigned w, unsigned t);    // lsu_busy_, lsu_requesting_, block_stale_ of slot t
 };
 
 }  // namespace lockstep::gpu

@@ -19,6 +19,8 @@ enum class CoreState : uint8_t {
 };
 enum class FetcherState : uint8_t { Idle = 0, Fetching = 1, Fetched = 2 };
 enum class LsuState : uint8_t { Idle = 0, Requesting = 1, Waiting = 2, Done = 3 };
+// An LSU with a load or store in flight: requesting or waiting (the scheduler's lsu_busy).
+constexpr bool lsu_busy(LsuState s) { return s == LsuState::Requesting || s == LsuState::Waiting; }
 enum class CtrlState : uint8_t {
     Idle = 0, ReadWaiting = 2, WriteWaiting = 3, ReadRelaying = 4, WriteRelaying = 5,
 };

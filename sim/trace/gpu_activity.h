@@ -16,14 +16,15 @@ namespace lockstep::trace {
 
 // (The small ones are inline: the utilisation counters call them for every warp every edge.)
 // A core runs a block: started, out of reset, neither IDLE nor DONE.
-inline bool running(const gpu::CoreView& c) {
-    return c.start && !c.reset && c.state != gpu::CoreState::Idle && c.state != gpu::CoreState::Done;
+inline bool running(bool start, bool reset, gpu::CoreState state) {
+    return start && !reset && state != gpu::CoreState::Idle && state != gpu::CoreState::Done;
 }
+inline bool running(const gpu::CoreView& c) { return running(c.start, c.reset, c.state); }
 // Lanes running the core's instruction: the block's threads, or with divergence the active
 // lanes of the reconvergence stack's top; 0 when the core is not running.
 inline unsigned active_lanes(const gpu::CoreView& c) {
     if (!running(c)) return 0;
-    return c.stack.empty() ? c.thread_count : static_cast<unsigned>(__builtin_popcount(c.active));
+    return c.stack.empty() ? c.thread_count : count_bits(c.active);
 }
 // "active 0011 stack 2: pc 8 rpc exit 1111 | pc 5 rpc 8 0011": the active lanes (slot 0 on
 // the right) and the entries in use, bottom first (divergence only; "" without it).
@@ -50,7 +51,7 @@ struct ContextEdge {
     gpu::CoreState state = gpu::CoreState::Idle;
     bool running = false;          // running(CoreView)
     uint32_t thread_count = 0;
-    uint32_t lanes = 0;            // active_lanes(CoreView) while running
+    uint32_t lanes = 0;            // active_lanes(CoreView)
     uint16_t instruction = 0;
     bool owns_front_end = true;    // owns_front_end()
     bool front_end_free = false;   // its core's warp scheduler has no owner (with several warps a core)
@@ -84,8 +85,6 @@ inline bool owns_front_end(const gpu::GpuSnapshot& s, const GpuConfig& config, u
     const gpu::WarpSchedulerView& ws = s.warp_schedulers[x % config.cores];
     return ws.owner_valid && ws.owner == x / config.cores;
 }
-// An LSU requesting or waiting (ContextEdge::lsu_busy).
-inline bool lsu_busy(gpu::LsuState l) { return l == gpu::LsuState::Requesting || l == gpu::LsuState::Waiting; }
 // The instruction word computes in the ALU (ADD, SUB, MUL, DIV, CMP): what counts as ALU busy.
 inline bool is_alu_op(uint16_t word) {
     const auto op = static_cast<isa::Opcode>(word >> 12);
@@ -104,7 +103,7 @@ inline ContextEdge context_edge(const gpu::GpuSnapshot& s, const GpuConfig& conf
     e.state = c.state;
     e.running = running(c);
     e.thread_count = c.thread_count;
-    e.lanes = c.stack.empty() ? c.thread_count : count_bits(c.active);
+    e.lanes = active_lanes(c);
     e.instruction = c.instruction;
     e.owns_front_end = owns_front_end(s, config, x);
     e.front_end_free = !s.warp_schedulers.empty() && !s.warp_schedulers[x % config.cores].owner_valid;
@@ -113,7 +112,7 @@ inline ContextEdge context_edge(const gpu::GpuSnapshot& s, const GpuConfig& conf
     uint32_t busy = 0, requesting = 0;   // in registers (stores into `e` may alias the snapshot)
     for (unsigned t = 0; t < tpb; ++t) {
         const gpu::LsuState l = threads[t].lsu;
-        busy |= static_cast<uint32_t>(lsu_busy(l)) << t;
+        busy |= static_cast<uint32_t>(gpu::lsu_busy(l)) << t;
         requesting |= static_cast<uint32_t>(l == gpu::LsuState::Requesting) << t;
     }
     e.lsu_busy = busy;

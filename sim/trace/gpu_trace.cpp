@@ -190,8 +190,7 @@ void GpuTrace::write_csv(uint64_t cycle, const GpuSnapshot& s) {
         const CoreView& core = s.cores[c];
         unsigned lsu_busy = 0;
         for (unsigned t = 0; t < tpb; ++t) {
-            const LsuState l = s.threads[c * tpb + t].lsu;
-            lsu_busy += l == LsuState::Requesting || l == LsuState::Waiting;
+            lsu_busy += gpu::lsu_busy(s.threads[c * tpb + t].lsu);
         }
         const unsigned active = active_lanes(core);
         const bool executing_alu = core.state == CoreState::Execute && is_alu_op(core.instruction);

@@ -84,9 +84,11 @@ ContextEdge ModelEdge::context(unsigned x) const {
     const DispatcherState& d = gpu_.dispatcher.q;
     ContextEdge e;
     e.state = s.state;
-    e.running = d.core_start[x] && !d.core_reset[x] && s.state != CoreState::Idle && s.state != CoreState::Done;
+    e.running = running(d.core_start[x], d.core_reset[x], s.state);
     e.thread_count = d.core_thread_count[x];
-    e.lanes = divergence_ ? count_bits(warp.scheduler->active(lane_mask(e.thread_count))) : e.thread_count;
+    if (e.running) {   // as active_lanes()
+        e.lanes = divergence_ ? count_bits(warp.scheduler->active(lane_mask(e.thread_count))) : e.thread_count;
+    }
     e.instruction = warp.instruction->q.instruction;
     if (warps_) {
         const WarpSchedulerState& ws = core_of_[x]->warp_scheduler.q;

@@ -127,7 +127,7 @@ void gpu_pictures(const std::string& dir, StateReader& reader) {
             for (unsigned t = 0; t < tpb; ++t) {
                 const gpu::ThreadView& th = s.threads[k * tpb + t];
                 const bool enabled = on && t < core.thread_count;
-                const bool memory = th.lsu == gpu::LsuState::Requesting || th.lsu == gpu::LsuState::Waiting;
+                const bool memory = gpu::lsu_busy(th.lsu);
                 waiting += memory;
                 activity.add(k * tpb + t, c,
                              !enabled ? kNoBlock : alu ? kAlu : memory ? kLsu

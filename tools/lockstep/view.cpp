@@ -216,7 +216,7 @@ nlohmann::json gpu_page_data(trace::StateReader& reader) {
             put(at, t.alu_out);
             put(at, t.nzp);
             put(at, t.next_pc);
-            lsu += t.lsu == gpu::LsuState::Requesting || t.lsu == gpu::LsuState::Waiting;
+            lsu += gpu::lsu_busy(t.lsu);
         }
         for (size_t ch = 0; ch < s.data_requests.size(); ++ch) {
             const MemRequest& r = s.data_requests[ch];
