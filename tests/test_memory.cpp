@@ -33,6 +33,30 @@ TEST(Memory, LatencyDelaysTheAnswerByThatManyCycles) {
     EXPECT_EQ(resp[0].read_data, 6u);
 }
 
+// same_answers(): the answers repeat only in a quiet cycle after one without answers, never
+// on the first respond() or the first after a reset, nor in a cycle that answers or follows one.
+TEST(Memory, SameAnswersOnlyWhenNothingWasOrIsAnswered) {
+    Memory mem("data", 16, 8, 2, 0, true);
+    std::vector<MemRequest> none(2), read(2);
+    read[1].read_valid = true;
+    read[1].read_address = 3;
+    std::string seen;
+    const auto step = [&](const std::vector<MemRequest>& req) {
+        mem.respond(req, 1);
+        seen += mem.same_answers() ? 'S' : '-';
+        mem.clock(req);
+    };
+    step(none);   // the first: nothing to repeat
+    step(none);
+    step(read);   // answered
+    step(none);   // the answer dropped
+    step(none);
+    mem.reset();
+    step(none);
+    step(none);
+    EXPECT_EQ(seen, "-S--S-S");
+}
+
 // A bandwidth of 2 answers at most two requests a cycle, the channels in turn after the last
 // one answered; the others wait on (and a request held after its answer counts as new).
 TEST(Memory, BandwidthAnswersThatManyRequestsACycleInTurn) {

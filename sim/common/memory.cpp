@@ -46,6 +46,7 @@ void Memory::reset() {
     std::fill(waited_.begin(), waited_.end(), 0);
     next_ = 0;
     quiet_ = true;
+    same_answers_ = answered_since_reset_ = false;
 }
 
 bool Memory::asked(const std::vector<MemRequest>& requests) const {
@@ -63,7 +64,11 @@ void Memory::check_address(uint32_t address, unsigned channel, const char* what,
 }
 
 const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& requests, uint64_t cycle) {
-    if (quiet_ && !asked(requests)) return responses_;   // already all clear, and none is due
+    // Already all clear (as the last call returned them), and none is due.
+    const bool nothing_due = quiet_ && !asked(requests);
+    same_answers_ = nothing_due && answered_since_reset_;
+    answered_since_reset_ = true;
+    if (nothing_due) return responses_;
     quiet_ = false;   // until clock() finds it so again
     const unsigned channels = static_cast<unsigned>(responses_.size());
     unsigned answered = 0;

@@ -11,13 +11,14 @@ namespace lockstep {
 // one word a request) packs word k of a segment into bits [k * data_bits, (k + 1) * data_bits)
 // of the data, and writes only the words whose bit is set in `write_mask`; a memory of single
 // words writes whatever the mask says.
+// (Widest fields first and the two flags together: 24 bytes, copied on every edge.)
 struct MemRequest {
-    bool read_valid = false;
-    uint32_t read_address = 0;
-    bool write_valid = false;
-    uint32_t write_address = 0;
     uint64_t write_data = 0;
+    uint32_t read_address = 0;
+    uint32_t write_address = 0;
     uint32_t write_mask = 0;
+    bool read_valid = false;
+    bool write_valid = false;
     // Inline: the comparator checks every channel's request every edge.
     bool operator==(const MemRequest& other) const {
         return read_valid == other.read_valid && write_valid == other.write_valid &&
@@ -29,8 +30,8 @@ struct MemRequest {
 
 // What the memory drives back on that channel during the same cycle.
 struct MemResponse {
-    bool read_ready = false;
     uint64_t read_data = 0;
+    bool read_ready = false;
     bool write_ready = false;
 };
 
@@ -60,6 +61,10 @@ public:
     // The responses to the requests driven during the current cycle. Throws lockstep::Error
     // when an answered request names an address outside the memory.
     const std::vector<MemResponse>& respond(const std::vector<MemRequest>& requests, uint64_t cycle);
+    // The last respond() returned what the one before it returned (no answer, in a quiet
+    // cycle after one without answers), so a copy of that is still current. False after a
+    // reset() and before the first respond().
+    bool same_answers() const { return same_answers_; }
     // The clock edge that ends the cycle: answered writes land, waiting requests age.
     void clock(const std::vector<MemRequest>& requests);
 
@@ -84,6 +89,8 @@ private:
     // asks changes nothing, and respond() and clock() return at once (most cycles, for a
     // data memory).
     bool quiet_ = true;
+    bool same_answers_ = false;
+    bool answered_since_reset_ = false;   // respond() was called since construction or reset()
 };
 
 }  // namespace lockstep

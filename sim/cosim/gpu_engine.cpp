@@ -192,6 +192,7 @@ public:
         // memories) is carried out of the kernel and thrown again here.
         void run_edges(const BeforeEdge& before, const AfterEdge& after) {
             DriverEdges hook(*this, before, after);
+            answered_into_ = nullptr;   // the model's inputs are set from inputs_ first
             static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, std::numeric_limits<uint64_t>::max());
             if (hook.error) std::rethrow_exception(hook.error);
         }
@@ -203,6 +204,7 @@ public:
         uint64_t run_fast(trace::GpuUtilisation& counted, uint64_t max_cycles, RunProgress& progress) {
             FastEdges hook(*this, counted, progress);
             observed_ = false;   // snapshot_ stays as it was before the run
+            answered_into_ = nullptr;   // the model's inputs are set from inputs_ first
             static_cast<gpu::GpuModel&>(device_).run_with_hook(inputs_, hook, max_cycles);
             return hook.cycle;
         }
@@ -220,8 +222,9 @@ public:
 
     private:
         // The memories answer the requests of the cycle before the edge of `cycle` into `in`,
-        // combinationally: snapshot_'s, or on a fast run the model's (whose errors edge()
-        // reports again, with the requesters).
+        // combinationally, and then clock that cycle's end (answered writes land, waiting
+        // requests age), which nothing the device does at its edge reads: snapshot_'s requests,
+        // or on a fast run the model's (whose errors edge() reports again, with the requesters).
         void answer(gpu::GpuInputs& in, uint64_t cycle) {
             try {
                 answer(in, cycle, snapshot_.data_requests, snapshot_.program_requests);
@@ -231,14 +234,21 @@ public:
         }
         void answer(gpu::GpuInputs& in, uint64_t cycle, const std::vector<MemRequest>& data,
                     const std::vector<MemRequest>& program) {
-            copy_into(in.data, data_.respond(data, cycle));
-            copy_into(in.program, program_.respond(program, cycle));
+            // Answers the same as the last ones are in `in` already when it took those (only
+            // this writes the answers into inputs).
+            const bool same_inputs = &in == answered_into_;
+            answered_into_ = nullptr;   // until both copies are made
+            const std::vector<MemResponse>& data_answers = data_.respond(data, cycle);
+            if (!same_inputs || !data_.same_answers()) copy_into(in.data, data_answers);
+            const std::vector<MemResponse>& program_answers = program_.respond(program, cycle);
+            if (!same_inputs || !program_.same_answers()) copy_into(in.program, program_answers);
+            answered_into_ = &in;
+            data_.clock(data);
+            program_.clock(program);
         }
 
-        // After the edge: the memories' writes land, and snapshot_ shows the device.
+        // After the edge: snapshot_ shows the device.
         void settle() {
-            data_.clock(snapshot_.data_requests);
-            program_.clock(snapshot_.program_requests);
             if (observed_) {
                 device_.observe_next(snapshot_);
             } else {
@@ -295,10 +305,7 @@ public:
                 return true;
             }
             bool after_edge(gpu::Gpu&) override {
-                Bench& b = bench_;
                 ++cycle;
-                b.data_.clock(edge_.data_requests());
-                b.program_.clock(edge_.program_requests());
                 edge_.refresh();
                 counted_.record(cycle, edge_);
                 progress_.tick(cycle);
@@ -319,6 +326,7 @@ public:
         std::vector<uint32_t> initial_;
         Snapshot snapshot_;
         bool observed_ = false;   // snapshot_ holds the device's observation after the last edge
+        const gpu::GpuInputs* answered_into_ = nullptr;   // the inputs the memories answered into last
         gpu::GpuInputs inputs_;
     };
 

@@ -4,7 +4,7 @@ namespace lockstep::gpu {
 
 Controller::Controller(const sc_core::sc_module_name& name, unsigned consumers, unsigned channels,
                        bool write_enable)
-    : Unit(name), consumers_(consumers), channels_(channels), write_enable_(write_enable) {
+    : Unit(name), consumers_(consumers), channels_(channels), write_enable_(write_enable), asking_(consumers) {
     q = d_ = reset_state();
 }
 
@@ -18,9 +18,24 @@ ControllerState Controller::reset_state() const {
     return s;
 }
 
+// The consumers that ask, found once an edge (there are many, few ask) and without branches
+// (which one asks is anyone's guess).
+unsigned Controller::find_asking(const std::vector<MemRequest>& requests) {
+    if (asking_known_) return asking_count_;
+    unsigned n = 0;
+    for (unsigned j = 0; j < consumers_; ++j) {
+        asking_[n] = j;
+        n += static_cast<unsigned>(requests[j].read_valid | (write_enable_ & requests[j].write_valid));
+    }
+    asking_count_ = n;
+    asking_known_ = true;
+    return n;
+}
+
 // An idle channel takes the lowest-numbered consumer that asks and has no channel yet.
 bool Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
-    for (unsigned j : asking_) {
+    for (unsigned i = 0; i < asking_count_; ++i) {
+        const unsigned j = asking_[i];
         const MemRequest& req = requests[j];
         if (d_.serving[j]) continue;
         touch(j);
@@ -55,18 +70,15 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
         all_touched_ = true;
         return;
     }
+    // Most edges every channel is idle and no consumer asks: nothing changes.
+    bool all_idle = true;
+    for (unsigned ch = 0; ch < channels_; ++ch) all_idle = all_idle && q.channel_state[ch] == CtrlState::Idle;
+    if (all_idle && find_asking(requests) == 0) return;
     for (unsigned ch = 0; ch < channels_; ++ch) {
         const unsigned consumer = q.channel_consumer[ch];
         switch (q.channel_state[ch]) {
         case CtrlState::Idle:
-            if (!asking_known_) {   // the consumers that ask, found once an edge (there are many, few ask)
-                asking_.clear();
-                for (unsigned j = 0; j < consumers_; ++j) {
-                    if (requests[j].read_valid || (write_enable_ && requests[j].write_valid)) asking_.push_back(j);
-                }
-                asking_known_ = true;
-            }
-            if (!asking_.empty() && idle(ch, requests)) moved_.push_back(ch);
+            if (find_asking(requests) != 0 && idle(ch, requests)) moved_.push_back(ch);
             break;
         case CtrlState::ReadWaiting:
             if (memory[ch].read_ready) {

@@ -29,12 +29,14 @@ public:
 
 private:
     ControllerState reset_state() const;
+    unsigned find_asking(const std::vector<MemRequest>& requests);   // fills asking_ once an edge
     bool idle(unsigned channel, const std::vector<MemRequest>& requests);   // true: it took a consumer
     void touch(unsigned consumer) { touched_.push_back(consumer); }
     unsigned consumers_;
     unsigned channels_;
     bool write_enable_;
-    std::vector<unsigned> asking_;    // scratch: consumers with a request, lowest first
+    std::vector<unsigned> asking_;    // scratch: consumers with a request, lowest first (the first asking_count_)
+    unsigned asking_count_ = 0;
     bool asking_known_ = false;       // asking_ is this edge's
     std::vector<unsigned> touched_;   // consumers whose registers evaluate() changed
     std::vector<unsigned> moved_;     // channels whose registers evaluate() changed

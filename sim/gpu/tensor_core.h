@@ -40,7 +40,16 @@ public:
     void commit();                     // the edge: registers, and the PE grid when it runs
 
     // The tile port's request, as the data memory sees it.
-    MemRequest request() const { return MemRequest{q.read_valid, q.address, q.write_valid, q.address, q.write_data, 1}; }
+    MemRequest request() const {
+        MemRequest r;
+        r.read_valid = q.read_valid;
+        r.read_address = q.address;
+        r.write_valid = q.write_valid;
+        r.write_address = q.address;
+        r.write_data = q.write_data;
+        r.write_mask = 1;
+        return r;
+    }
     // The scheduler waits in StWait while this holds.
     bool busy() const { return q.state != TcState::Idle && q.state != TcState::Done; }
     void observe(TensorCoreView& out) const;

@@ -29,7 +29,7 @@ nlohmann::json stall_reasons_pct(const std::vector<uint64_t>& cycles) {
 GpuUtilisation::GpuUtilisation(const GpuConfig& config) : config_(config) {
     counters_.data_channel_busy.assign(config.data_memory_channels(), 0);
     counters_.program_channel_busy.assign(config.program_channels, 0);
-    data_before_.assign(config.data_memory_channels(), MemRequest{});
+    data_valid_.assign(config.data_memory_channels(), 0);
     tensor_before_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
 }
@@ -63,17 +63,19 @@ ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
         warp_index_.push_back(x / cores_);
         warp_of_.push_back(&core.warps[warp_index_.back()]);
     }
-    data_.assign(config.data_memory_channels(), MemRequest{});
-    program_.assign(config.program_channels, MemRequest{});
+    // Without a cache or tensor cores the data requests are the data controller's registers.
+    const bool gathered = config.cache() || config.tensor_core.present();
+    gathered_.assign(gathered ? config.data_memory_channels() : 0, MemRequest{});
+    data_ = gathered ? &gathered_ : &gpu.data_controller.q.mem;
     tensor_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
     refresh();
 }
 
+const std::vector<MemRequest>& ModelEdge::program_requests() const { return gpu_.program_controller.q.mem; }
+
 void ModelEdge::refresh() {
-    gpu_.data_requests(data_.data());
-    const std::vector<MemRequest>& program = gpu_.program_controller.q.mem;
-    std::copy(program.begin(), program.end(), program_.begin());
+    if (!gathered_.empty()) gpu_.data_requests(gathered_.data());
     for (unsigned c = 0; c < tensor_.size(); ++c) gpu_.cores[c]->tensor->observe_counted(tensor_[c]);
     if (!cache_.empty()) gpu_.dcache->observe_counters(cache_[0]);
 }
@@ -115,9 +117,12 @@ bool ModelEdge::needs_check() const {
 
 template <typename Edge>
 void GpuUtilisation::record_edge(uint64_t cycle, const Edge& e) {
-    if (cycle > 0) count(e);
-    const std::vector<MemRequest>& data = e.data_requests();
-    std::copy(data.begin(), data.end(), data_before_.begin());
+    if (cycle > 0) {
+        count(e);   // (which keeps data_valid_ too)
+    } else {
+        const std::vector<MemRequest>& data = e.data_requests();
+        for (size_t ch = 0; ch < data.size(); ++ch) data_valid_[ch] = valid_bits(data[ch]);
+    }
     const std::vector<TensorCoreView>& tensor = e.tensor();
     for (size_t c = 0; c < tensor.size(); ++c) {   // what the next count compares with, not the grids
         const TensorCoreView& now = tensor[c];
@@ -157,17 +162,22 @@ void GpuUtilisation::count(const Edge& e) {
         }
         k.fetch_stall += c.state == CoreState::Fetch && c.owns_front_end;
     }
-    const std::vector<MemRequest>& data = e.data_requests();
-    for (size_t ch = 0; ch < data.size(); ++ch) {
-        const MemRequest& now = data[ch];
-        k.data_channel_busy[ch] += now.read_valid || now.write_valid;
+    // (Through locals: a byte store may alias any counter, and the compiler would reload them.)
+    const MemRequest* data = e.data_requests().data();
+    const size_t channels = e.data_requests().size();
+    uint64_t* busy = k.data_channel_busy.data();
+    uint8_t* valid = data_valid_.data();
+    uint64_t requests = 0;
+    for (size_t ch = 0; ch < channels; ++ch) {
+        const unsigned now = valid_bits(data[ch]);
+        busy[ch] += now != 0;
         // A channel drops its request for at least a cycle after each answer, so a request
-        // starts where valid rises.
-        const MemRequest& before = data_before_[ch];
-        if (ch < config_.data_channels) {
-            k.data_requests += (now.read_valid && !before.read_valid) + (now.write_valid && !before.write_valid);
-        }
+        // starts where valid rises (the tile ports' words are counted apart).
+        const unsigned rising = now & ~static_cast<unsigned>(valid[ch]);
+        requests += ch < config_.data_channels ? (rising & 1) + (rising >> 1) : 0;
+        valid[ch] = static_cast<uint8_t>(now);
     }
+    k.data_requests += requests;
     const std::vector<MemRequest>& program = e.program_requests();
     for (size_t ch = 0; ch < program.size(); ++ch) k.program_channel_busy[ch] += program[ch].read_valid;
     const std::vector<TensorCoreView>& tensor = e.tensor();

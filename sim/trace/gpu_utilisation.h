@@ -25,14 +25,14 @@ namespace lockstep::trace {
 class ModelEdge {
 public:
     ModelEdge(const gpu::Gpu& gpu, const GpuConfig& config);
-    // After each edge (and after the memories have clocked on the requests before it): the
-    // requests, and the tensor cores' and the cache's counted fields. The rest is read live.
+    // After each edge: the data requests of a GPU with a cache or tensor cores (gathered from
+    // their units), and the tensor cores' and the cache's counted fields. The rest is read live.
     void refresh();
 
     unsigned contexts() const { return static_cast<unsigned>(warp_of_.size()); }
     ContextEdge context(unsigned x) const;
-    const std::vector<MemRequest>& data_requests() const { return data_; }   // per data channel, then tile port
-    const std::vector<MemRequest>& program_requests() const { return program_; }
+    const std::vector<MemRequest>& data_requests() const { return *data_; }   // per data channel, then tile port
+    const std::vector<MemRequest>& program_requests() const;
     const std::vector<gpu::TensorCoreView>& tensor() const { return tensor_; }   // state, op, row, col, mac
     const std::vector<gpu::CacheView>& cache() const { return cache_; }          // counters
     bool done() const;
@@ -45,7 +45,8 @@ private:
     std::vector<const gpu::Core*> core_of_;   // per context x = w * cores + c: core c,
     std::vector<unsigned> warp_index_;        // w,
     std::vector<const gpu::Warp*> warp_of_;   // and the warp
-    std::vector<MemRequest> data_, program_;
+    std::vector<MemRequest> gathered_;            // the data requests, with a cache or tensor cores
+    const std::vector<MemRequest>* data_;         // gathered_, or the data controller's registers
     std::vector<gpu::TensorCoreView> tensor_;
     std::vector<gpu::CacheView> cache_;
 };
@@ -89,7 +90,9 @@ private:
 
     GpuConfig config_;
     GpuCounters counters_;
-    std::vector<MemRequest> data_before_;             // the last record's data requests
+    // The last record's data requests: read_valid in bit 0, write_valid in bit 1.
+    static unsigned valid_bits(const MemRequest& r) { return r.read_valid | static_cast<unsigned>(r.write_valid) << 1; }
+    std::vector<uint8_t> data_valid_;
     std::vector<gpu::TensorCoreView> tensor_before_;  // its tensor cores (state, op, row, col)
     std::vector<gpu::CacheView> cache_;               // its cache counters (one, with a cache)
 };
