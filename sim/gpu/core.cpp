@@ -173,8 +173,10 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
     for (unsigned w = 0; w < warps.size(); ++w) {
         Warp& warp = warps[w];
         const bool warp_reset = reset || dispatch.core_reset[context(w)];
-        warp.instruction->evaluate(warp_reset, fetched && warp_scheduler.owns(w), program.read_data);
-        warp.decoder->evaluate(warp_reset, warp.scheduler->q.state, warp.instruction->q.instruction);
+        const bool load = fetched && warp_scheduler.owns(w);
+        if (!InstructionRegister::holds(warp_reset, load)) warp.instruction->evaluate(warp_reset, load, program.read_data);
+        const CoreState state = warp.scheduler->q.state;
+        if (!Decoder::holds(warp_reset, state)) warp.decoder->evaluate(warp_reset, state, warp.instruction->q.instruction);
     }
 }
 

@@ -37,6 +37,8 @@ struct InstructionRegs {
 class InstructionRegister : public Unit<InstructionRegs> {
 public:
     explicit InstructionRegister(const sc_core::sc_module_name& name) : Unit(name) {}
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    static bool holds(bool reset, bool load) { return !reset && !load; }
     void evaluate(bool reset, bool load, uint32_t word) {
         d_ = reset ? InstructionRegs{} : q;
         if (!reset && load) d_ = {static_cast<uint16_t>(word), word >> 16};

@@ -28,6 +28,8 @@ class Decoder : public Unit<DecodedInstruction> {
 public:
     explicit Decoder(const sc_core::sc_module_name& name) : Unit(name) {}
     void evaluate(bool reset, CoreState core_state, uint16_t instruction);
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    static bool holds(bool reset, CoreState core_state) { return !reset && core_state != CoreState::Decode; }
 };
 
 }  // namespace lockstep::gpu
