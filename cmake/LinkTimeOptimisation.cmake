@@ -2,7 +2,7 @@
 # build with GCC the simulator's libraries (sim/) are compiled to fat LTO objects, which hold
 # both GCC's intermediate code and ordinary machine code. The lockstep binary is linked with
 # -flto, so the GPU model's edge is optimised across its units, the harness's memories and the
-# counters (about 5% fewer instructions an edge); the test binaries link the ordinary code as
+# counters (about 7% fewer instructions on bench_loop); the test binaries link the ordinary code as
 # before, so their links stay quick. LOCKSTEP_LTO=OFF turns it off.
 option(LOCKSTEP_LTO "Link the lockstep binary with link-time optimisation (Release builds with GCC)" ON)
 set(LOCKSTEP_LTO_COMPILE_FLAGS "")

@@ -50,10 +50,11 @@ void Memory::reset() {
 }
 
 bool Memory::asked(const std::vector<MemRequest>& requests) const {
-    for (const MemRequest& req : requests) {
-        if (req.read_valid || (writable_ && req.write_valid)) return true;
-    }
-    return false;
+    // Without branches: asked four times an edge, and which channel asks is anyone's guess.
+    const bool writes = writable_;
+    unsigned any = 0;
+    for (const MemRequest& req : requests) any |= static_cast<unsigned>(req.read_valid | (writes & req.write_valid));
+    return any != 0;
 }
 
 void Memory::check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const {

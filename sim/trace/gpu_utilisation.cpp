@@ -167,6 +167,7 @@ void GpuUtilisation::count(const Edge& e) {
     const size_t channels = e.data_requests().size();
     uint64_t* busy = k.data_channel_busy.data();
     uint8_t* valid = data_valid_.data();
+    const unsigned data_channels = config_.data_channels;
     uint64_t requests = 0;
     for (size_t ch = 0; ch < channels; ++ch) {
         const unsigned now = valid_bits(data[ch]);
@@ -174,7 +175,7 @@ void GpuUtilisation::count(const Edge& e) {
         // A channel drops its request for at least a cycle after each answer, so a request
         // starts where valid rises (the tile ports' words are counted apart).
         const unsigned rising = now & ~static_cast<unsigned>(valid[ch]);
-        requests += ch < config_.data_channels ? (rising & 1) + (rising >> 1) : 0;
+        requests += ch < data_channels ? (rising & 1) + (rising >> 1) : 0;
         valid[ch] = static_cast<uint8_t>(now);
     }
     k.data_requests += requests;
