@@ -135,6 +135,7 @@ void Controller::commit() {
             q.serving[j] = d_.serving[j];
         }
     }
+    consumers_changed_ = all_touched_ || !touched_.empty();
     touched_.clear();
     moved_.clear();
     all_touched_ = false;

@@ -26,6 +26,9 @@ public:
     // for memory most of the time): only those evaluate() changed are copied (between edges d_
     // equals q).
     void commit();
+    // A consumer's register changed at the last commit (all of them at a reset, and before the
+    // first): a register stage that copies them may skip the edges on which none did.
+    bool consumers_changed() const { return consumers_changed_; }
 
 private:
     ControllerState reset_state() const;
@@ -41,6 +44,7 @@ private:
     std::vector<unsigned> touched_;   // consumers whose registers evaluate() changed
     std::vector<unsigned> moved_;     // channels whose registers evaluate() changed
     bool all_touched_ = false;        // a reset changed them all
+    bool consumers_changed_ = true;
 };
 
 }  // namespace lockstep::gpu

@@ -93,7 +93,7 @@ void Gpu::edge() {
         for (unsigned i = 0; i < lsu_response_q.size(); ++i) {
             lsu_response_q[i] = coalescer->response(i, lsu_request_q, data_controller.q.consumer);
         }
-    } else {
+    } else if (data_controller.consumers_changed()) {   // else they hold what they would copy
         std::copy(data_controller.q.consumer.begin(), data_controller.q.consumer.end(), lsu_response_q.begin());
     }
     if (reset) {
