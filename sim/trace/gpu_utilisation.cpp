@@ -3,8 +3,6 @@
 #include "common/bits.h"
 #include "gpu/gpu.h"
 
-#include <algorithm>
-
 namespace lockstep::trace {
 
 namespace {
@@ -55,12 +53,11 @@ private:
 }  // namespace
 
 ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
-    : gpu_(gpu), cores_(config.cores), threads_per_block_(config.threads_per_block),
-      divergence_(config.divergence()), warps_(config.warps()) {
+    : gpu_(gpu), divergence_(config.divergence()), warps_(config.warps()) {
     for (unsigned x = 0; x < config.contexts(); ++x) {   // context x = w * cores + c
-        const Core& core = *gpu.cores[x % cores_];
+        const Core& core = *gpu.cores[x % config.cores];
         core_of_.push_back(&core);
-        warp_index_.push_back(x / cores_);
+        warp_index_.push_back(x / config.cores);
         warp_of_.push_back(&core.warps[warp_index_.back()]);
     }
     // Without a cache or tensor cores the data requests are the data controller's registers.

@@ -40,7 +40,6 @@ public:
 
 private:
     const gpu::Gpu& gpu_;
-    unsigned cores_, threads_per_block_;
     bool divergence_, warps_;
     std::vector<const gpu::Core*> core_of_;   // per context x = w * cores + c: core c,
     std::vector<unsigned> warp_index_;        // w,
