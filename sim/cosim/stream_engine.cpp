@@ -148,7 +148,7 @@ public:
     bool after_edge(Systolic& top) override {
         const StreamJob& job = top.sequencer.q.job;
         counters.count(during_, top.controller.q.state, job.dataflow, top.left_valid, top.top_valid, top.out_valid,
-                       top.array.macs_now, top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
+                       top.array.macs_now(), top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
         dram_.accept(edge_, top.a_loader.q.mover, top.b_loader.q.mover, top.storer.q.mover);
         ++edge_;
         dram_.respond(edge_, top.inputs.a_rsp, top.inputs.b_rsp);
@@ -264,7 +264,7 @@ public:
         if (model.top().sequencer.q.state != SqState::Done) throw Error(runaway(options_.max_cycles, b));
         counters_ = hook.counters;
         // Each multiply of the layer's GEMM happens once, on one PE: a count that differs means
-        // the fast path's counters (top.array.macs_now) missed or invented some.
+        // the fast path's counters (top.array.macs_now()) missed or invented some.
         const StreamJob& job = request_.job;
         const uint64_t expected = static_cast<uint64_t>(job.m) * job.k * job.n;
         if (counters_.macs != expected) {

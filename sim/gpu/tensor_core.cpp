@@ -211,7 +211,7 @@ void TensorCore::observe_counted(TensorCoreView& out) const {
     out.fault = q.fault;
     out.row = q.row;
     out.col = q.col;
-    out.mac = pes_.mac;
+    pes_.copy_mac(out.mac);
 }
 
 }  // namespace lockstep::gpu

@@ -25,7 +25,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void multiply_accum
     }
 }
 
-// The mac flags, row by row as the sweep: mac[i * cols + j] = a[i * a_stride + j] & b[i * cols + j].
+// The mac flags, row by row: mac[i * cols + j] = a[i * a_stride + j] & b[i * cols + j].
 __attribute__((target_clones("avx512f", "avx2", "default"))) void both_valid(uint8_t* __restrict mac,
                                                                       const uint8_t* __restrict a,
                                                                       size_t a_stride,
@@ -38,7 +38,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void both_valid(uin
 
 // How many flags are set. They are 0 or 1, so they are summed in byte lanes, a vector
 // register's worth side by side, for up to 255 rows of lanes before the lanes are added up: a
-// widening sum per flag cost as much as the multiply-accumulate sweep.
+// widening sum per flag cost as much as the multiply-accumulate sweep. (Counting them as they
+// are made, without storing them, was slower on 32 columns: a row is half a vector.)
 __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t count_flags(const uint8_t* flags, size_t n) {
     constexpr size_t kLanes = 64;
     uint32_t count = 0;
@@ -88,13 +89,15 @@ PeArray::PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape)
 void PeArray::clear() {
     const size_t pes = static_cast<size_t>(rows_) * cols_;
     for (auto* grid : {&acc, &w}) grid->assign(pes, 0);
-    for (auto* grid : {&wv, &mac}) grid->assign(pes, 0);
+    wv.assign(pes, 0);
     h_ring_.assign(rows_ * h_span_, 0);
     hv_ring_.assign(rows_ * h_span_, 0);
     v_ring_.assign((v_slack_ + rows_) * cols_, 0);
     vv_ring_.assign((v_slack_ + rows_) * cols_, 0);
     h_at_ = h_slack_;
     v_at_ = v_slack_;
+    flags_ = Flags::None;
+    stepped_ = false;
 }
 
 template <typename T>
@@ -162,8 +165,8 @@ void PeArray::step_os(const Feeder& feed) {
     // Invalid operands are 0, so multiplying everything adds exactly the real products.
     multiply_accumulate(acc.data(), &h_ring_[h_at_], h_span_, v0, rows_, cols_);
     wrap(acc.data(), acc.size());
-    both_valid(mac.data(), &hv_ring_[h_at_], h_span_, &vv_ring_[v_at_ * cols_], rows_, cols_);
-    macs_now = count_flags(mac.data(), mac.size());
+    flags_ = Flags::HV;
+    stepped_ = true;
 }
 
 void PeArray::step_preload(const Feeder& feed) {
@@ -179,7 +182,8 @@ void PeArray::step_preload(const Feeder& feed) {
     }
     std::fill_n(&v_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
     std::fill_n(&vv_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
-    std::fill(mac.begin(), mac.end(), 0);
+    flags_ = Flags::None;
+    stepped_ = false;
 }
 
 void PeArray::step_stationary(const Feeder& feed) {
@@ -191,8 +195,34 @@ void PeArray::step_stationary(const Feeder& feed) {
     std::copy_n(&hv_ring_[h_at_], cols_, vv0);
     multiply_accumulate(v0, &h_ring_[h_at_], h_span_, w.data(), rows_, cols_);
     wrap(v0, static_cast<size_t>(rows_) * cols_);
-    both_valid(mac.data(), &hv_ring_[h_at_], h_span_, wv.data(), rows_, cols_);
-    macs_now = count_flags(mac.data(), mac.size());
+    flags_ = Flags::HW;
+    stepped_ = true;
+}
+
+const uint8_t* PeArray::flag_operand() const {
+    switch (flags_) {
+    case Flags::HV: return &vv_ring_[v_at_ * cols_];
+    case Flags::HW: return wv.data();
+    case Flags::None: break;
+    }
+    return nullptr;
+}
+
+void PeArray::copy_mac(std::vector<uint8_t>& out) const {
+    out.resize(static_cast<size_t>(rows_) * cols_);
+    if (const uint8_t* other = flag_operand()) {
+        both_valid(out.data(), &hv_ring_[h_at_], h_span_, other, rows_, cols_);
+    } else {
+        std::fill(out.begin(), out.end(), 0);
+    }
+}
+
+std::vector<uint8_t> PeArray::mac() const { return grid(&PeArray::copy_mac); }
+
+uint32_t PeArray::macs_now() const {
+    if (!stepped_ || flags_ == Flags::None) return 0;
+    copy_mac(flags_scratch_);
+    return count_flags(flags_scratch_.data(), flags_scratch_.size());
 }
 
 void PeArray::overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value) {

@@ -22,8 +22,6 @@ public:
     std::vector<int32_t> acc;         // os accumulator
     std::vector<int32_t> w;           // stationary operand (ws/is)
     std::vector<uint8_t> wv;          // valid bits of w
-    std::vector<uint8_t> mac;         // did a real MAC in the cycle that ended
-    uint32_t macs_now = 0;            // MACs of the cycle that ended (0 unless it stepped in StRun)
 
     PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape);
 
@@ -37,6 +35,17 @@ public:
     void copy_hv(std::vector<uint8_t>& out) const;
     void copy_vv(std::vector<uint8_t>& out) const;
     const int32_t* v_row(unsigned row) const { return &v_ring_[(v_at_ + row) * cols_]; }   // cols words
+
+    // The mac flags (did PE (i, j) make a real MAC in the cycle that ended) are not kept: a
+    // step sets h and its valid bits to what arrived, so a flag is always h's valid bit AND
+    // v's (after step_os) or w's (after step_stationary), and 0 after step_preload or clear
+    // (which zero h's valid bits as well). They are worked out only when read.
+    std::vector<uint8_t> mac() const;
+    void copy_mac(std::vector<uint8_t>& out) const;
+    // The MACs of the cycle that ended: the flags set, if the last call was a step in StRun
+    // (step_os or step_stationary), else 0. hold() says that this edge does not step.
+    uint32_t macs_now() const;
+    void hold() { stepped_ = false; }
 
     void clear();
     void step_os(const Feeder& feed);             // operands flow right and down, acc += h * v
@@ -60,7 +69,13 @@ private:
     template <typename T>
     std::vector<T> grid(void (PeArray::*copy)(std::vector<T>&) const) const;
 
+    enum class Flags : uint8_t { None, HV, HW };   // mac flags: none, h & v valid, h & w valid
+    const uint8_t* flag_operand() const;   // v's or w's valid bits, rows of cols_, or null for None
+
     unsigned rows_, cols_, acc_bits_;
+    Flags flags_ = Flags::None;
+    bool stepped_ = false;
+    mutable std::vector<uint8_t> flags_scratch_;   // macs_now()'s flags, counted once made
     // h(i, j) = h_ring_[i * h_span_ + h_at_ + j]: each row's window moves one word back a
     // cycle, and the left feed is written just before it. When a window reaches the front it
     // is copied to the back (every h_slack_ cycles).

@@ -60,7 +60,7 @@ void Systolic::edge() {
         writer.clear();
     }
     feeder.evaluate(reset ? ControllerRegs{} : ctrl, map, a, b, seq.window);
-    array.macs_now = 0;
+    array.hold();   // unless it steps below
     if (!reset && ctrl.state == SaState::Run) {
         if (ctrl.dataflow == Dataflow::Os) {
             array.step_os(feeder);
@@ -114,7 +114,7 @@ void Systolic::observe(SystolicSnapshot& s) const {
     array.copy_hv(s.hv);
     array.copy_vv(s.vv);
     s.wv = array.wv;
-    s.mac = array.mac;
+    array.copy_mac(s.mac);
     // The ports' accesses of the cycle that ended: the feeder's and the writer's outputs hold
     // until the next edge (the feeds' data are not part of the observed state).
     const auto record = [](std::vector<PortAccess>& to, const std::vector<EdgePort>& from, bool with_data) {
