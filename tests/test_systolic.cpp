@@ -70,6 +70,52 @@ TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
     }
 }
 
+// One GEMM split into runs of whole column tiles (os, ws: N; is: M), as `gemm --jobs` runs it
+// on several processes: each part run on its own, their C's put together and their results
+// merged give the whole GEMM's report and C, field for field, on shapes whose last tile is
+// partial and with more parts asked for than there are tiles.
+TEST(SystolicModel, ColumnPartsAddUpToTheWholeGemm) {
+    const std::vector<std::array<uint32_t, 3>> gemms = {{13, 20, 6}, {17, 3, 11}, {9, 7, 32}, {30, 5, 23}};
+    for (const auto& [rows, cols] : std::vector<std::pair<unsigned, unsigned>>{{4, 4}, {3, 5}, {1, 1}}) {
+        Config config;
+        config.systolic.rows = rows;
+        config.systolic.cols = cols;
+        const auto shape = systolic::ArrayShape::from(config.systolic);
+        cosim::GemmOptions options;
+        options.engine = cosim::Engine::Model;
+        for (const char* df : {"os", "ws", "is"}) {
+            for (const auto& [m, k, n] : gemms) {
+                const auto request = random_request(*systolic::dataflow_from_name(df), m, k, n, m * 7 + k * 3 + n);
+                const cosim::GemmResult whole = cosim::run_gemm(config, request, options);
+                const systolic::Mapping map(request.dataflow, request.size, rows, cols);
+                for (unsigned asked : {2u, 3u, 50u}) {
+                    const std::string what = fmt::format("{} on {}x{}, M={} K={} N={}, {} parts", df, rows, cols, m, k, n, asked);
+                    const std::vector<cosim::GemmPart> parts = cosim::split_gemm(request, shape, asked);
+                    ASSERT_EQ(parts.size(), std::min(asked, map.col_tiles)) << what;
+                    std::vector<int32_t> c(static_cast<size_t>(m) * n, -1);
+                    std::vector<cosim::GemmResult> results;
+                    uint32_t next = 0;   // the parts cover the columns in order, whole tiles each
+                    for (const cosim::GemmPart& part : parts) {
+                        EXPECT_EQ(part.first, next) << what;
+                        EXPECT_EQ(part.first % cols, 0u) << what;
+                        const systolic::Mapping part_map(part.request.dataflow, part.request.size, rows, cols);
+                        EXPECT_EQ(part_map.fold_length, map.fold_length) << what;
+                        next += part_map.cols_dim;
+                        results.push_back(cosim::run_gemm(config, part.request, options));
+                        cosim::place_part(request, part, results.back().c, c.data());
+                    }
+                    EXPECT_EQ(next, map.cols_dim) << what;
+                    const cosim::GemmResult merged = cosim::merge_parts(request, shape, results, c);
+                    EXPECT_EQ(cosim::to_json(merged, config.systolic, request), cosim::to_json(whole, config.systolic, request))
+                        << what;
+                    EXPECT_EQ(merged.c, whole.c) << what;
+                    EXPECT_EQ(merged.launch_cycles, whole.launch_cycles) << what;
+                }
+            }
+        }
+    }
+}
+
 // The blocked, vectorised check against the plain definition, on shapes that end inside a
 // block (4 rows, 512 columns) and odd K (the 16-bit path's last pair is half empty), with sums
 // that wrap at 32 and at 16 bits. Operands of up to 16 bits take the paired multiply-add path,
@@ -426,6 +472,42 @@ TEST(SystolicCli, TopologyJobsGiveTheSameOutputAsOne) {
     EXPECT_EQ(limited.status, 2);
     EXPECT_NE(limited.err.find("GEMM did not finish within 50 cycles"), std::string::npos) << limited.err;
     EXPECT_EQ(run_cli(gemm + " --jobs 0").status, 2);
+}
+
+// --jobs with one GEMM runs its column tiles in worker processes: the same lines, the same
+// JSON and the same C as one process, in every dataflow; a cycle limit stops it as it stops
+// one process; it is refused where the run follows one array through every fold.
+TEST(SystolicCli, OneGemmJobsGiveTheSameOutputAsOne) {
+    for (const char* dataflow : {"os", "ws", "is"}) {
+        const std::string gemm = std::string("gemm --rows 4 --cols 3 --m 14 --k 9 --n 11 --seed 5 --engine model --dataflow ") +
+                                 dataflow + " --config " + source_path("configs/systolic.yaml");
+        const std::string c_one = temp_path(std::string("jobs_c1_") + dataflow + ".csv");
+        const CliRun one = run_cli(gemm + " --out " + c_one), one_json = run_cli(gemm + " --json");
+        ASSERT_EQ(one.status, 0) << one.err;
+        for (const char* jobs : {"2", "3", "9"}) {
+            const std::string c_many = temp_path(std::string("jobs_c") + jobs + "_" + dataflow + ".csv");
+            const CliRun many = run_cli(gemm + " --jobs " + jobs + " --out " + c_many);
+            const CliRun many_json = run_cli(gemm + " --json --jobs " + jobs);
+            EXPECT_EQ(many.status, 0) << dataflow << " " << jobs << "\n" << many.err;
+            EXPECT_EQ(many.out, one.out) << dataflow << " " << jobs;
+            EXPECT_EQ(many_json.out, one_json.out) << dataflow << " " << jobs;
+            EXPECT_EQ(read_text(c_many), read_text(c_one)) << dataflow << " " << jobs;
+        }
+        const CliRun limited_one = run_cli(gemm + " --max-cycles 40"), limited = run_cli(gemm + " --jobs 2 --max-cycles 40");
+        EXPECT_EQ(limited.status, 2);
+        EXPECT_EQ(limited.err, limited_one.err);
+        EXPECT_NE(limited.err.find("GEMM did not finish within 40 cycles"), std::string::npos) << limited.err;
+    }
+    const std::string gemm = "gemm --m 8 --k 8 --n 8 --jobs 2 --config " + source_path("configs/systolic.yaml");
+    for (const char* refused : {"--engine cosim", "--engine rtl", "--engine model --trace x",
+                                "--engine model --launches 2", "--engine model --reset-at 5",
+                                "--engine model --inject-fault 3:0.0:h=1"}) {
+        const CliRun run = run_cli(gemm + " " + refused);
+        EXPECT_EQ(run.status, 2) << refused;
+        EXPECT_EQ(run.err, "lockstep: error: --jobs with one GEMM runs its column tiles in separate processes: it needs "
+                           "--engine model, without --trace, --inject-fault, --reset-at or --launches\n")
+            << refused;
+    }
 }
 
 void expect_gemm_error(const std::string& args, const std::string& message) {

@@ -38,6 +38,21 @@ void check_gemm(const SystolicConfig& config, const GemmSize& g) {
 
 namespace {
 
+// What a GEMM's sizes and the cycles it ran (r.cycles, r.stopped) give: its folds, their
+// mapping, the host port's cycles and the utilisation.
+void add_figures(GemmResult& r, const GemmRequest& request, const ArrayShape& shape) {
+    const Mapping map(request.dataflow, request.size, shape.rows, shape.cols);
+    r.folds = map.folds();
+    r.cycles_per_fold = map.fold_length;
+    r.mapping_efficiency = map.mapping_efficiency(shape.rows, shape.cols);
+    r.load_cycles = request.a.size() + request.b.size();
+    r.unload_cycles = static_cast<uint64_t>(request.size.m) * request.size.n;
+    const double pe_cycles = static_cast<double>(r.cycles) * shape.rows * shape.cols;
+    const GemmSize& g = request.size;
+    // A stopped run did part of the MACs in part of the cycles: no utilisation to report.
+    if (!r.stopped) r.utilisation = pe_cycles > 0 ? static_cast<double>(g.m) * g.n * g.k / pe_cycles : 0;
+}
+
 // The check of every GEMM, so it must be quicker than the simulation it checks: C is built
 // in blocks of 4 rows by 512 columns whose sums stay in L1, and each row of B read serves
 // the four rows of A; the innermost loop runs along rows of B and C, which the compiler
@@ -353,11 +368,6 @@ public:
     GemmResult finish(const Outcome& outcome, Bench& main, Trace& trace) const {
         GemmResult result;
         result.engine = outcome.engine;
-        result.folds = map_.folds();
-        result.cycles_per_fold = map_.fold_length;
-        result.mapping_efficiency = map_.mapping_efficiency(shape_.rows, shape_.cols);
-        result.load_cycles = request_.a.size() + request_.b.size();
-        result.unload_cycles = static_cast<uint64_t>(request_.size.m) * request_.size.n;
         result.cycles = run_cycles_;
         result.launch_cycles = launch_cycles_;
         result.launch_cycles.push_back(run_cycles_);
@@ -369,10 +379,7 @@ public:
         result.c.resize(options_.read_back ? words() : 0);
         for (uint32_t i = 0; i < result.c.size(); ++i) result.c[i] = main.device().host_read(HostSel::C, i);
         result.result_ok = options_.check_result && result.c == reference_gemm(request_, shape_.acc_bits);
-        const double pe_cycles = static_cast<double>(result.cycles) * shape_.rows * shape_.cols;
-        const GemmSize& g = request_.size;
-        // A stopped run did part of the MACs in part of the cycles: no utilisation to report.
-        if (!result.stopped) result.utilisation = pe_cycles > 0 ? static_cast<double>(g.m) * g.n * g.k / pe_cycles : 0;
+        add_figures(result, request_, shape_);
         if (!outcome.fast) {
             nlohmann::json summary = to_json(result, config_.systolic, request_);
             if (result.first_mismatch) summary["first_mismatch"]["record"] = outcome.mismatch_record;
@@ -401,6 +408,65 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     if (!run.max_cycles) run.max_cycles = config.sim.max_cycles;
     SystolicDesign design(config, request, run);
     return Driver<SystolicDesign>::run(design, run);
+}
+
+std::vector<GemmPart> split_gemm(const GemmRequest& whole, const ArrayShape& shape, unsigned parts) {
+    const Mapping map(whole.dataflow, whole.size, shape.rows, shape.cols);
+    const uint32_t tiles = map.col_tiles;
+    parts = std::clamp<unsigned>(parts, 1, tiles);
+    const bool rows_of_a = whole.dataflow == Dataflow::Is;   // is: the columns hold M, so a part has rows of A
+    const GemmSize& g = whole.size;
+    std::vector<GemmPart> out(parts);
+    for (unsigned p = 0; p < parts; ++p) {
+        const uint32_t first = static_cast<uint32_t>(uint64_t{tiles} * p / parts) * shape.cols;
+        const uint32_t end = std::min(map.cols_dim, static_cast<uint32_t>(uint64_t{tiles} * (p + 1) / parts) * shape.cols);
+        GemmPart& part = out[p];
+        part.first = first;
+        part.request.dataflow = whole.dataflow;
+        if (rows_of_a) {
+            part.request.size = {end - first, g.k, g.n};
+            part.request.a.assign(whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{first} * g.k),
+                                  whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{end} * g.k));
+            part.request.b = whole.b;
+        } else {
+            part.request.size = {g.m, g.k, end - first};
+            part.request.a = whole.a;
+            part.request.b.reserve(uint64_t{g.k} * (end - first));
+            for (uint32_t k = 0; k < g.k; ++k) {
+                const auto row = whole.b.begin() + static_cast<ptrdiff_t>(uint64_t{k} * g.n);
+                part.request.b.insert(part.request.b.end(), row + first, row + end);
+            }
+        }
+    }
+    return out;
+}
+
+void place_part(const GemmRequest& whole, const GemmPart& part, const std::vector<int32_t>& part_c, int32_t* whole_c) {
+    const GemmSize& p = part.request.size;
+    if (whole.dataflow == Dataflow::Is) {   // rows first .. first + M of the whole C
+        std::copy(part_c.begin(), part_c.end(), whole_c + uint64_t{part.first} * whole.size.n);
+        return;
+    }
+    for (uint32_t m = 0; m < p.m; ++m) {   // columns first .. first + N of each row
+        std::copy_n(part_c.begin() + static_cast<ptrdiff_t>(uint64_t{m} * p.n), p.n,
+                    whole_c + uint64_t{m} * whole.size.n + part.first);
+    }
+}
+
+GemmResult merge_parts(const GemmRequest& whole, const ArrayShape& shape, const std::vector<GemmResult>& parts,
+                       std::vector<int32_t> c) {
+    GemmResult r;
+    r.engine = Engine::Model;
+    r.result_ok = !parts.empty();
+    for (const GemmResult& part : parts) {
+        r.cycles += part.cycles;
+        r.result_ok = r.result_ok && part.result_ok;
+    }
+    r.launch_cycles = {r.cycles};
+    r.drain_cycles = parts.empty() ? 0 : parts.back().drain_cycles;   // after the last fold, which is the last part's
+    r.c = std::move(c);
+    add_figures(r, whole, shape);
+    return r;
 }
 
 nlohmann::json to_json(const GemmResult& r, const SystolicConfig& array, const GemmRequest& request) {

@@ -66,6 +66,24 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
 
 nlohmann::json to_json(const GemmResult& result, const SystolicConfig& array, const GemmRequest& request);
 
+// One GEMM as GEMMs of whole column tiles, for several processes (`lockstep gemm --jobs`):
+// the array's columns hold N (os, ws) or M (is), and a part takes a run of column tiles, so
+// its own GEMM has the whole one's fold length and its folds are the whole one's folds of
+// those tiles. The parts' cycles add up to the whole GEMM's, and their C's are its C's
+// columns (os, ws) or rows (is).
+struct GemmPart {
+    GemmRequest request;
+    uint32_t first = 0;               // the whole GEMM's first column (os, ws) or row (is) it has
+};
+// At most `parts` parts, as even as whole tiles allow, in the columns' order.
+std::vector<GemmPart> split_gemm(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts);
+// Writes a part's C (its own M x N) where it belongs in the whole GEMM's C (M x N).
+void place_part(const GemmRequest& whole, const GemmPart& part, const std::vector<int32_t>& part_c, int32_t* whole_c);
+// The whole GEMM's result, as its untraced model run gives it, from its parts' results (in
+// split_gemm's order; their C's are not read) and its C.
+GemmResult merge_parts(const GemmRequest& whole, const systolic::ArrayShape& shape,
+                       const std::vector<GemmResult>& parts, std::vector<int32_t> c);
+
 // The array's RTL at this shape, for the RTL cache.
 RtlDesign systolic_design(const systolic::ArrayShape& shape);
 

@@ -17,15 +17,19 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
+
+#include <sys/mman.h>
 
 namespace lockstep {
 
@@ -89,6 +93,54 @@ nlohmann::json to_json(const LayerOutcome& o) {
 LayerOutcome outcome_from_json(const nlohmann::json& j) {
     return LayerOutcome{j.at("report"), j.at("out").get<std::string>(), j.at("err").get<std::string>(),
                         j.at("ok").get<bool>()};
+}
+
+// Words in memory that forked worker processes share with this one.
+class SharedWords {
+public:
+    explicit SharedWords(size_t n) : bytes_(std::max<size_t>(n, 1) * sizeof(int32_t)) {
+        void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw Error(fmt::format("cannot share memory with the workers: {}", std::strerror(errno)));
+        words_ = static_cast<int32_t*>(p);
+    }
+    SharedWords(const SharedWords&) = delete;
+    SharedWords& operator=(const SharedWords&) = delete;
+    ~SharedWords() { munmap(words_, bytes_); }
+    int32_t* data() { return words_; }
+
+private:
+    size_t bytes_;
+    int32_t* words_;
+};
+
+// One GEMM's column tiles in `jobs` worker processes (cosim::split_gemm), each an untraced
+// model run of its own GEMM that writes its C into the whole C, shared with this process.
+// A GEMM whose run may meet the cycle limit runs whole, so that it stops as it would alone.
+cosim::GemmResult run_in_parts(const Config& config, const cosim::GemmRequest& request,
+                               const cosim::GemmOptions& options, unsigned jobs) {
+    const systolic::ArrayShape shape = systolic::ArrayShape::from(config.systolic);
+    const systolic::Mapping map(request.dataflow, request.size, shape.rows, shape.cols);
+    const uint64_t limit = options.max_cycles ? options.max_cycles : config.sim.max_cycles;
+    const uint64_t edges = map.folds() * map.fold_length + shape.rows + 2;   // start, the folds, the drain, done
+    if (map.col_tiles < 2 || edges > limit) return cosim::run_gemm(config, request, options);
+    const std::vector<cosim::GemmPart> parts = cosim::split_gemm(request, shape, jobs);
+    const size_t words = static_cast<size_t>(request.size.m) * request.size.n;
+    SharedWords c(words);
+    auto prepare = [&] { systolic::SystolicModel::instance(shape); };   // SystemC's model, before the fork
+    auto run = [&](size_t i) {
+        const cosim::GemmResult r = cosim::run_gemm(config, parts[i].request, options);
+        cosim::place_part(request, parts[i], r.c, c.data());
+        return nlohmann::json{{"cycles", r.cycles}, {"drain_cycles", r.drain_cycles}, {"result_ok", r.result_ok}};
+    };
+    std::vector<cosim::GemmResult> results;
+    for (const nlohmann::json& j : run_in_workers(parts.size(), static_cast<unsigned>(parts.size()), prepare, run, false,
+                                                  "gemm", "column part")) {
+        cosim::GemmResult& r = results.emplace_back();
+        r.cycles = j.at("cycles").get<uint64_t>();
+        r.drain_cycles = j.at("drain_cycles").get<uint64_t>();
+        r.result_ok = j.at("result_ok").get<bool>();
+    }
+    return cosim::merge_parts(request, shape, results, std::vector<int32_t>(c.data(), c.data() + words));
 }
 
 }  // namespace
@@ -164,14 +216,23 @@ int gemm_command(const GemmArgs& args) {
             request.b = random_matrix(rng, static_cast<size_t>(request.size.k) * request.size.n, sa.in_bits);
         }
     }
+    // One GEMM with --jobs: its column tiles in that many processes, which only its untraced
+    // model run can do (the RTL and the traces follow the one array through every fold).
+    const bool in_parts = layers.size() == 1 && args.jobs > 1;
+    if (in_parts && (options.engine != cosim::Engine::Model || !args.trace.empty() || !args.fault.empty() ||
+                     args.reset_at || args.launches != 1)) {
+        throw Error("--jobs with one GEMM runs its column tiles in separate processes: it needs --engine model, "
+                    "without --trace, --inject-fault, --reset-at or --launches");
+    }
     const unsigned jobs = static_cast<unsigned>(std::min<size_t>(args.jobs, layers.size()));
-    if (jobs > 1) options.progress = false;   // the workers share one terminal: the parent shows layers done
+    if (args.jobs > 1) options.progress = false;   // the workers share one terminal: the parent shows layers done
     auto run_layer = [&](size_t index) {
         const Layer& layer = layers[index];
         const cosim::GemmRequest& request = requests[index];
         cosim::GemmOptions layer_options = options;
         if (!options.trace_dir.empty() && layers.size() > 1) layer_options.trace_dir += "/" + layer.name;
-        const cosim::GemmResult result = cosim::run_gemm(config, request, layer_options);
+        const cosim::GemmResult result = in_parts ? run_in_parts(config, request, layer_options, args.jobs)
+                                                  : cosim::run_gemm(config, request, layer_options);
         LayerOutcome o;
         o.ok = result.result_ok && result.mismatches == 0;
         o.report = cosim::to_json(result, sa, request);
@@ -246,7 +307,8 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--trace", args->trace, "Write per-cycle traces here");
     cli->add_option("--topology", args->topology, "SCALE-Sim GEMM topology CSV: run every layer");
     cli->add_option("--jobs", args->jobs,
-                    "Run the layers of --topology in this many processes at once (output as with 1)")
+                    "Run the layers of --topology, or one GEMM's column tiles (--engine model), in this many "
+                    "processes at once (output as with 1)")
         ->capture_default_str()->check(whole_number(1, 256));
     cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles")
         ->check(whole_number(1, 1000000000));

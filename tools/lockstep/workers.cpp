@@ -24,7 +24,7 @@ namespace lockstep {
 
 std::vector<nlohmann::json> run_in_workers(size_t count, unsigned jobs, const std::function<void()>& prepare,
                                            const std::function<nlohmann::json(size_t)>& run, bool progress,
-                                           const std::string& what) {
+                                           const std::string& what, const std::string& item) {
     prepare();
     std::string dir = (std::filesystem::temp_directory_path() / "lockstep-workers-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr) throw Error(fmt::format("cannot make a folder for the workers' results ({})", dir));
@@ -70,8 +70,8 @@ std::vector<nlohmann::json> run_in_workers(size_t count, unsigned jobs, const st
             }
             size_t done = 0;
             for (size_t i = 0; i < count; ++i) done += std::filesystem::exists(result_path(i));
-            status.show(fmt::format("{}: {} of {} done, {} at once", what, done, plural(count, "layer"), jobs));
-            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            status.show(fmt::format("{}: {} of {} done, {} at once", what, done, plural(count, item), jobs));
+            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
     std::vector<nlohmann::json> outcomes;
@@ -79,7 +79,7 @@ std::vector<nlohmann::json> run_in_workers(size_t count, unsigned jobs, const st
     for (size_t i = 0; i < count && error.empty(); ++i) {
         std::ifstream in(result_path(i));
         const nlohmann::json result = nlohmann::json::parse(in, nullptr, false);
-        if (result.is_discarded()) error = fmt::format("layer {}: its worker process ended without a result", i + 1);
+        if (result.is_discarded()) error = fmt::format("{} {}: its worker process ended without a result", item, i + 1);
         else if (result.contains("error")) error = result["error"].get<std::string>();
         else outcomes.push_back(result);
     }
