@@ -98,6 +98,7 @@ void PeArray::clear() {
     v_at_ = v_slack_;
     flags_ = Flags::None;
     stepped_ = false;
+    flowing_zero_ = true;
 }
 
 template <typename T>
@@ -165,6 +166,7 @@ void PeArray::step_os(const Feeder& feed) {
     // Invalid operands are 0, so multiplying everything adds exactly the real products.
     multiply_accumulate(acc.data(), &h_ring_[h_at_], h_span_, v0, rows_, cols_);
     wrap(acc.data(), acc.size());
+    flowing_zero_ = false;
     flags_ = Flags::HV;
     stepped_ = true;
 }
@@ -176,12 +178,15 @@ void PeArray::step_preload(const Feeder& feed) {
         w[j] = feed.top[j].data;
         wv[j] = feed.top[j].valid;
     }
-    for (size_t i = 0; i < rows_; ++i) {   // h, v and their valid bits to zero: the windows
-        std::fill_n(&h_ring_[i * h_span_ + h_at_], cols_, 0);
-        std::fill_n(&hv_ring_[i * h_span_ + h_at_], cols_, 0);
+    if (!flowing_zero_) {   // h, v and their valid bits to zero (the windows), unless they are
+        for (size_t i = 0; i < rows_; ++i) {
+            std::fill_n(&h_ring_[i * h_span_ + h_at_], cols_, 0);
+            std::fill_n(&hv_ring_[i * h_span_ + h_at_], cols_, 0);
+        }
+        std::fill_n(&v_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
+        std::fill_n(&vv_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
+        flowing_zero_ = true;
     }
-    std::fill_n(&v_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
-    std::fill_n(&vv_ring_[v_at_ * cols_], static_cast<size_t>(rows_) * cols_, 0);
     flags_ = Flags::None;
     stepped_ = false;
 }
@@ -195,6 +200,7 @@ void PeArray::step_stationary(const Feeder& feed) {
     std::copy_n(&hv_ring_[h_at_], cols_, vv0);
     multiply_accumulate(v0, &h_ring_[h_at_], h_span_, w.data(), rows_, cols_);
     wrap(v0, static_cast<size_t>(rows_) * cols_);
+    flowing_zero_ = false;
     flags_ = Flags::HW;
     stepped_ = true;
 }
@@ -231,8 +237,10 @@ void PeArray::overwrite(unsigned row, unsigned col, const std::string& reg, int3
     }
     if (reg == "h") {
         h_ring_[row * h_span_ + h_at_ + col] = value;
+        flowing_zero_ = false;
     } else if (reg == "v") {
         v_ring_[(v_at_ + row) * cols_ + col] = value;
+        flowing_zero_ = false;
     } else {
         (reg == "w" ? w : acc)[static_cast<size_t>(row) * cols_ + col] = value;
     }

@@ -75,6 +75,9 @@ private:
     unsigned rows_, cols_, acc_bits_;
     Flags flags_ = Flags::None;
     bool stepped_ = false;
+    // h, v and their valid bits are all zero (a preload leaves them so; the next preload
+    // cycles need not write them again).
+    bool flowing_zero_ = true;
     mutable std::vector<uint8_t> flags_scratch_;   // macs_now()'s flags, counted once made
     // h(i, j) = h_ring_[i * h_span_ + h_at_ + j]: each row's window moves one word back a
     // cycle, and the left feed is written just before it. When a window reaches the front it
