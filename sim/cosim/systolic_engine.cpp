@@ -410,34 +410,40 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     return Driver<SystolicDesign>::run(design, run);
 }
 
-std::vector<GemmPart> split_gemm(const GemmRequest& whole, const ArrayShape& shape, unsigned parts) {
+unsigned gemm_parts(const GemmRequest& whole, const ArrayShape& shape, unsigned parts) {
+    return std::clamp<unsigned>(parts, 1, Mapping(whole.dataflow, whole.size, shape.rows, shape.cols).col_tiles);
+}
+
+GemmPart gemm_part(const GemmRequest& whole, const ArrayShape& shape, unsigned parts, unsigned index) {
     const Mapping map(whole.dataflow, whole.size, shape.rows, shape.cols);
     const uint32_t tiles = map.col_tiles;
-    parts = std::clamp<unsigned>(parts, 1, tiles);
-    const bool rows_of_a = whole.dataflow == Dataflow::Is;   // is: the columns hold M, so a part has rows of A
+    parts = gemm_parts(whole, shape, parts);
+    const uint32_t first = static_cast<uint32_t>(uint64_t{tiles} * index / parts) * shape.cols;
+    const uint32_t end = std::min(map.cols_dim, static_cast<uint32_t>(uint64_t{tiles} * (index + 1) / parts) * shape.cols);
     const GemmSize& g = whole.size;
-    std::vector<GemmPart> out(parts);
-    for (unsigned p = 0; p < parts; ++p) {
-        const uint32_t first = static_cast<uint32_t>(uint64_t{tiles} * p / parts) * shape.cols;
-        const uint32_t end = std::min(map.cols_dim, static_cast<uint32_t>(uint64_t{tiles} * (p + 1) / parts) * shape.cols);
-        GemmPart& part = out[p];
-        part.first = first;
-        part.request.dataflow = whole.dataflow;
-        if (rows_of_a) {
-            part.request.size = {end - first, g.k, g.n};
-            part.request.a.assign(whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{first} * g.k),
-                                  whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{end} * g.k));
-            part.request.b = whole.b;
-        } else {
-            part.request.size = {g.m, g.k, end - first};
-            part.request.a = whole.a;
-            part.request.b.reserve(uint64_t{g.k} * (end - first));
-            for (uint32_t k = 0; k < g.k; ++k) {
-                const auto row = whole.b.begin() + static_cast<ptrdiff_t>(uint64_t{k} * g.n);
-                part.request.b.insert(part.request.b.end(), row + first, row + end);
-            }
+    GemmPart part;
+    part.first = first;
+    part.request.dataflow = whole.dataflow;
+    if (whole.dataflow == Dataflow::Is) {   // the columns hold M: rows of A
+        part.request.size = {end - first, g.k, g.n};
+        part.request.a.assign(whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{first} * g.k),
+                              whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{end} * g.k));
+        part.request.b = whole.b;
+    } else {   // the columns hold N: columns of B
+        part.request.size = {g.m, g.k, end - first};
+        part.request.a = whole.a;
+        part.request.b.reserve(uint64_t{g.k} * (end - first));
+        for (uint32_t k = 0; k < g.k; ++k) {
+            const auto row = whole.b.begin() + static_cast<ptrdiff_t>(uint64_t{k} * g.n);
+            part.request.b.insert(part.request.b.end(), row + first, row + end);
         }
     }
+    return part;
+}
+
+std::vector<GemmPart> split_gemm(const GemmRequest& whole, const ArrayShape& shape, unsigned parts) {
+    std::vector<GemmPart> out;
+    for (unsigned p = 0, n = gemm_parts(whole, shape, parts); p < n; ++p) out.push_back(gemm_part(whole, shape, n, p));
     return out;
 }
 

@@ -75,7 +75,10 @@ struct GemmPart {
     GemmRequest request;
     uint32_t first = 0;               // the whole GEMM's first column (os, ws) or row (is) it has
 };
-// At most `parts` parts, as even as whole tiles allow, in the columns' order.
+// At most `parts` parts (no more than the column tiles), as even as whole tiles allow, in the
+// columns' order: how many, part `index` of them, and all of them.
+unsigned gemm_parts(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts);
+GemmPart gemm_part(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts, unsigned index);
 std::vector<GemmPart> split_gemm(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts);
 // Writes a part's C (its own M x N) where it belongs in the whole GEMM's C (M x N).
 void place_part(const GemmRequest& whole, const GemmPart& part, const std::vector<int32_t>& part_c, int32_t* whole_c);

@@ -123,18 +123,18 @@ cosim::GemmResult run_in_parts(const Config& config, const cosim::GemmRequest& r
     const uint64_t limit = options.max_cycles ? options.max_cycles : config.sim.max_cycles;
     const uint64_t edges = map.folds() * map.fold_length + shape.rows + 2;   // start, the folds, the drain, done
     if (map.col_tiles < 2 || edges > limit) return cosim::run_gemm(config, request, options);
-    const std::vector<cosim::GemmPart> parts = cosim::split_gemm(request, shape, jobs);
+    const unsigned parts = cosim::gemm_parts(request, shape, jobs);
     const size_t words = static_cast<size_t>(request.size.m) * request.size.n;
     SharedWords c(words);
     auto prepare = [&] { systolic::SystolicModel::instance(shape); };   // SystemC's model, before the fork
-    auto run = [&](size_t i) {
-        const cosim::GemmResult r = cosim::run_gemm(config, parts[i].request, options);
-        cosim::place_part(request, parts[i], r.c, c.data());
+    auto run = [&](size_t i) {   // each worker copies its own part's operands
+        const cosim::GemmPart part = cosim::gemm_part(request, shape, parts, static_cast<unsigned>(i));
+        const cosim::GemmResult r = cosim::run_gemm(config, part.request, options);
+        cosim::place_part(request, part, r.c, c.data());
         return nlohmann::json{{"cycles", r.cycles}, {"drain_cycles", r.drain_cycles}, {"result_ok", r.result_ok}};
     };
     std::vector<cosim::GemmResult> results;
-    for (const nlohmann::json& j : run_in_workers(parts.size(), static_cast<unsigned>(parts.size()), prepare, run, false,
-                                                  "gemm", "column part")) {
+    for (const nlohmann::json& j : run_in_workers(parts, parts, prepare, run, false, "gemm", "column part")) {
         cosim::GemmResult& r = results.emplace_back();
         r.cycles = j.at("cycles").get<uint64_t>();
         r.drain_cycles = j.at("drain_cycles").get<uint64_t>();

@@ -59,7 +59,9 @@ std::vector<nlohmann::json> run_in_workers(size_t count, unsigned jobs, const st
         }
         workers.push_back(pid);
     }
-    {
+    if (!progress) {   // nothing to show: wait for each in turn
+        for (pid_t pid : workers) waitpid(pid, nullptr, 0);
+    } else {
         StatusLine status(progress);
         for (size_t running = workers.size(); running > 0;) {
             for (pid_t& pid : workers) {
@@ -71,7 +73,7 @@ std::vector<nlohmann::json> run_in_workers(size_t count, unsigned jobs, const st
             size_t done = 0;
             for (size_t i = 0; i < count; ++i) done += std::filesystem::exists(result_path(i));
             status.show(fmt::format("{}: {} of {} done, {} at once", what, done, plural(count, item), jobs));
-            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
     std::vector<nlohmann::json> outcomes;
