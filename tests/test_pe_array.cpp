@@ -222,8 +222,8 @@ TEST(PeArray, CountsTheMacFlagsOfALargeGridOnEveryStep) {
 // The flowing registers live in rings whose windows slide a word (h) or a row (v) a cycle and
 // are copied back when they reach the front (every 64 cycles or more). Against a plain model
 // of the grid, which shifts every register every cycle: several hundred steps of random
-// feeds, os then preload then ws, with faults written in on the way (one in the preload),
-// agree on every register after every step.
+// feeds, os, a long preload, ws, a short preload, ws again, with faults written in on the way
+// (some in the preloads), agree on every register after every step.
 TEST(PeArray, FlowingRegistersMatchAPlainShiftingGridOverManyCycles) {
     const ArrayShape shape{3, 5, 8, 12, 4};   // 12-bit sums wrap often
     const size_t R = shape.rows, C = shape.cols, n = R * C;
@@ -237,7 +237,7 @@ TEST(PeArray, FlowingRegistersMatchAPlainShiftingGridOverManyCycles) {
     for (unsigned step = 0; step < 700; ++step) {
         for (EdgePort& p : feed.left) p = (next() >> 16) % 4 ? EdgePort{true, 0, static_cast<int8_t>(next() >> 8)} : EdgePort{};
         for (EdgePort& p : feed.top) p = (next() >> 16) % 4 ? EdgePort{true, 0, static_cast<int8_t>(next() >> 8)} : EdgePort{};
-        const unsigned phase = step < 300 ? 0 : step < 303 ? 1 : 2;   // os, preload, ws
+        const unsigned phase = step < 200 ? 0 : step < 340 ? 1 : step < 500 ? 2 : step < 505 ? 1 : 2;   // os, preload, ws
         // The plain model: registers move one place; the edges take the feeds.
         for (size_t i = R; i-- > 0;) {
             for (size_t j = C; j-- > 0;) {
@@ -272,18 +272,24 @@ TEST(PeArray, FlowingRegistersMatchAPlainShiftingGridOverManyCycles) {
         ASSERT_EQ(array.vv(), vv) << "step " << step;
         ASSERT_EQ(array.acc, acc) << "step " << step;
         ASSERT_EQ(array.w, w) << "step " << step;
+        ASSERT_EQ(array.wv, wv) << "step " << step;
         ASSERT_EQ(array.mac(), mac) << "step " << step;
         ASSERT_EQ(array.macs_now(), phase == 1 ? 0u : static_cast<uint32_t>(std::count(mac.begin(), mac.end(), 1)));
         // A fault in each flowing register moves on with it, or is zeroed by the next preload
-        // cycle (h after step 300, v after 301), though the preload before had zeroed them.
+        // cycle (h after step 501, v after 502), though the preload before had zeroed them; w
+        // moves down in a preload and holds in ws.
         const unsigned row = step % R, col = step % C;
-        if (step % 97 == 50 || step == 300) {
+        if (step % 97 == 50 || step == 501) {
             array.overwrite(row, col, "h", 1000 + static_cast<int32_t>(step));
             h[row * C + col] = 1000 + static_cast<int32_t>(step);
         }
-        if (step % 97 == 50 || step == 301) {
+        if (step % 97 == 50 || step == 502) {
             array.overwrite(row, col, "v", 2000 + static_cast<int32_t>(step));
             v[row * C + col] = 2000 + static_cast<int32_t>(step);
+        }
+        if (step % 97 == 50 || step == 260) {
+            array.overwrite(row, col, "w", 3000 + static_cast<int32_t>(step));
+            w[row * C + col] = 3000 + static_cast<int32_t>(step);
         }
     }
 }
