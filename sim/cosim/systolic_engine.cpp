@@ -108,17 +108,22 @@ std::vector<int32_t> gemm_words(const GemmRequest& r, unsigned acc_bits) {
 // multiply-add of 16-bit pairs (vpmaddwd: a[k] * b[k][j] + a[k+1] * b[k+1][j] into 32 bits,
 // sixteen products an instruction against eight for a 32-bit multiply). It is exact in
 // wrapping arithmetic: a pair's sum overflows only when all four are -32768, and then it is
-// 2^31, which is the wrapped sum. B is packed first as k-pairs per column, A read as pairs.
+// 2^31, which is the wrapped sum. B is packed first as k-pairs per column, in strips of 16
+// columns each contiguous over all of k (walking a strip down k then reads one stream, where
+// rows of B a whole row apart had landed in the same few cache sets), A read as pairs.
 struct Pairs {
     GemmSize g;
     uint32_t k2;                 // pairs along k
-    std::vector<int16_t> b;      // b[(kk * N + j) * 2 + e] = B[2kk + e][j]
+    std::vector<int16_t> b;      // b[at(kk, j) + e] = B[2kk + e][j], 0 past the last column
     std::vector<uint32_t> a;     // A[i][2kk] in the low half, A[i][2kk+1] high
+    static constexpr uint32_t kStrip = 16;   // columns a strip
+    size_t at(uint32_t kk, uint32_t j) const {
+        return ((static_cast<size_t>(j / kStrip) * k2 + kk) * kStrip + j % kStrip) * 2;
+    }
 };
 
 __attribute__((target("avx2")))
 void pairs_block(const Pairs& p, uint32_t m0, uint32_t n0, uint32_t rows, uint32_t cols, uint32_t* sums) {
-    const GemmSize& g = p.g;
     const uint32_t k2 = p.k2;
     const std::vector<int16_t>& b = p.b;
     const std::vector<uint32_t>& a = p.a;
@@ -128,7 +133,7 @@ void pairs_block(const Pairs& p, uint32_t m0, uint32_t n0, uint32_t rows, uint32
     for (uint32_t j0 = 0; j0 < tiled; j0 += 16) {
         __m256i acc[kBlockRows][2] = {};
         for (uint32_t kk = 0; kk < k2; ++kk) {
-            const auto* pairs = reinterpret_cast<const __m256i*>(&b[(static_cast<size_t>(kk) * g.n + n0 + j0) * 2]);
+            const auto* pairs = reinterpret_cast<const __m256i*>(&b[p.at(kk, n0 + j0)]);
             const __m256i b0 = _mm256_loadu_si256(pairs), b1 = _mm256_loadu_si256(pairs + 1);
             for (uint32_t i = 0; i < kBlockRows; ++i) {
                 const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(a[static_cast<size_t>(m0 + i) * k2 + kk]));
@@ -144,20 +149,20 @@ void pairs_block(const Pairs& p, uint32_t m0, uint32_t n0, uint32_t rows, uint32
     }
     const uint32_t whole = tiled + ((cols - tiled) & ~7u);
     for (uint32_t kk = 0; kk < k2 && tiled < cols; ++kk) {
-        const int16_t* pairs = &b[(static_cast<size_t>(kk) * g.n + n0) * 2];
         for (uint32_t i = 0; i < rows; ++i) {
             const uint32_t ai = a[static_cast<size_t>(m0 + i) * k2 + kk];
             const __m256i av = _mm256_set1_epi32(static_cast<int32_t>(ai));
             uint32_t* sum = &sums[static_cast<size_t>(i) * kBlockCols];
-            for (uint32_t j = tiled; j < whole; j += 8) {
-                const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + 2 * j));
+            for (uint32_t j = tiled; j < whole; j += 8) {   // (8 columns stay inside a strip)
+                const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&b[p.at(kk, n0 + j)]));
                 __m256i* to = reinterpret_cast<__m256i*>(sum + j);
                 _mm256_storeu_si256(to, _mm256_add_epi32(_mm256_loadu_si256(to), _mm256_madd_epi16(bv, av)));
             }
             const auto a0 = static_cast<uint32_t>(static_cast<int16_t>(ai & 0xffff));
             const auto a1 = static_cast<uint32_t>(static_cast<int16_t>(ai >> 16));
             for (uint32_t j = whole; j < cols; ++j) {
-                sum[j] += a0 * static_cast<uint32_t>(pairs[2 * j]) + a1 * static_cast<uint32_t>(pairs[2 * j + 1]);
+                const int16_t* pair = &b[p.at(kk, n0 + j)];
+                sum[j] += a0 * static_cast<uint32_t>(pair[0]) + a1 * static_cast<uint32_t>(pair[1]);
             }
         }
     }
@@ -166,11 +171,10 @@ void pairs_block(const Pairs& p, uint32_t m0, uint32_t n0, uint32_t rows, uint32
 std::vector<int32_t> gemm_pairs_avx2(const GemmRequest& r, unsigned acc_bits) {
     const GemmSize& g = r.size;
     Pairs p{g, (g.k + 1) / 2, {}, {}};
-    p.b.assign(static_cast<size_t>(p.k2) * g.n * 2, 0);
+    p.b.assign(p.at(0, (g.n + Pairs::kStrip - 1) / Pairs::kStrip * Pairs::kStrip), 0);
     for (uint32_t k = 0; k < g.k; ++k) {
         const int32_t* row = &r.b[static_cast<size_t>(k) * g.n];
-        int16_t* to = &p.b[(static_cast<size_t>(k / 2) * g.n) * 2 + (k & 1)];
-        for (uint32_t j = 0; j < g.n; ++j) to[2 * j] = static_cast<int16_t>(row[j]);
+        for (uint32_t j = 0; j < g.n; ++j) p.b[p.at(k / 2, j) + (k & 1)] = static_cast<int16_t>(row[j]);
     }
     p.a.assign(static_cast<size_t>(g.m) * p.k2, 0);
     for (uint32_t i = 0; i < g.m; ++i) {
