@@ -414,26 +414,46 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
     return Driver<SystolicDesign>::run(design, run);
 }
 
+namespace {
+
+// Where a GEMM splits into runs of whole tiles that do not depend on each other: the array's
+// columns hold N (os, ws) or M (is), and each fold works on one tile of them; os's rows hold
+// M, and each os fold makes its own tile of C, so os takes whichever has more tiles.
+struct SplitAxis {
+    bool rows;                        // rows of A and C (M), else columns of B and C (N)
+    uint32_t tile, tiles, extent;     // the tile's length, how many, and M or N
+};
+
+SplitAxis split_axis(const GemmRequest& whole, const ArrayShape& shape) {
+    const Mapping map(whole.dataflow, whole.size, shape.rows, shape.cols);
+    if (whole.dataflow == Dataflow::Os && map.row_tiles > map.col_tiles) {
+        return {true, shape.rows, map.row_tiles, whole.size.m};
+    }
+    return {whole.dataflow == Dataflow::Is, shape.cols, map.col_tiles, map.cols_dim};
+}
+
+}  // namespace
+
 unsigned gemm_parts(const GemmRequest& whole, const ArrayShape& shape, unsigned parts) {
-    return std::clamp<unsigned>(parts, 1, Mapping(whole.dataflow, whole.size, shape.rows, shape.cols).col_tiles);
+    return std::clamp<unsigned>(parts, 1, split_axis(whole, shape).tiles);
 }
 
 GemmPart gemm_part(const GemmRequest& whole, const ArrayShape& shape, unsigned parts, unsigned index) {
-    const Mapping map(whole.dataflow, whole.size, shape.rows, shape.cols);
-    const uint32_t tiles = map.col_tiles;
+    const SplitAxis axis = split_axis(whole, shape);
     parts = gemm_parts(whole, shape, parts);
-    const uint32_t first = static_cast<uint32_t>(uint64_t{tiles} * index / parts) * shape.cols;
-    const uint32_t end = std::min(map.cols_dim, static_cast<uint32_t>(uint64_t{tiles} * (index + 1) / parts) * shape.cols);
+    const uint32_t first = static_cast<uint32_t>(uint64_t{axis.tiles} * index / parts) * axis.tile;
+    const uint32_t end = std::min(axis.extent, static_cast<uint32_t>(uint64_t{axis.tiles} * (index + 1) / parts) * axis.tile);
     const GemmSize& g = whole.size;
     GemmPart part;
     part.first = first;
+    part.rows = axis.rows;
     part.request.dataflow = whole.dataflow;
-    if (whole.dataflow == Dataflow::Is) {   // the columns hold M: rows of A
+    if (axis.rows) {   // rows of A
         part.request.size = {end - first, g.k, g.n};
         part.request.a.assign(whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{first} * g.k),
                               whole.a.begin() + static_cast<ptrdiff_t>(uint64_t{end} * g.k));
         part.request.b = whole.b;
-    } else {   // the columns hold N: columns of B
+    } else {   // columns of B
         part.request.size = {g.m, g.k, end - first};
         part.request.a = whole.a;
         part.request.b.reserve(uint64_t{g.k} * (end - first));
@@ -453,7 +473,7 @@ std::vector<GemmPart> split_gemm(const GemmRequest& whole, const ArrayShape& sha
 
 void place_part(const GemmRequest& whole, const GemmPart& part, const std::vector<int32_t>& part_c, int32_t* whole_c) {
     const GemmSize& p = part.request.size;
-    if (whole.dataflow == Dataflow::Is) {   // rows first .. first + M of the whole C
+    if (part.rows) {   // rows first .. first + M of the whole C
         std::copy(part_c.begin(), part_c.end(), whole_c + uint64_t{part.first} * whole.size.n);
         return;
     }

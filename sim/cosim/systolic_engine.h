@@ -66,17 +66,19 @@ GemmResult run_gemm(const Config& config, const GemmRequest& request, const Gemm
 
 nlohmann::json to_json(const GemmResult& result, const SystolicConfig& array, const GemmRequest& request);
 
-// One GEMM as GEMMs of whole column tiles, for several processes (`lockstep gemm --jobs`):
-// the array's columns hold N (os, ws) or M (is), and a part takes a run of column tiles, so
-// its own GEMM has the whole one's fold length and its folds are the whole one's folds of
-// those tiles. The parts' cycles add up to the whole GEMM's, and their C's are its C's
-// columns (os, ws) or rows (is).
+// One GEMM as GEMMs of whole tiles, for several processes (`lockstep gemm --jobs`): the
+// array's columns hold N (os, ws) or M (is), and a part takes a run of column tiles, so its
+// own GEMM has the whole one's fold length and its folds are the whole one's folds of those
+// tiles; os, whose folds each make a tile of C of their own, splits its row tiles (M) instead
+// when it has more of them. The parts' cycles add up to the whole GEMM's, and their C's are
+// its C's columns or rows.
 struct GemmPart {
     GemmRequest request;
-    uint32_t first = 0;               // the whole GEMM's first column (os, ws) or row (is) it has
+    bool rows = false;                // it has rows of A and C, else columns of B and C
+    uint32_t first = 0;               // the whole GEMM's first row or column it has
 };
-// At most `parts` parts (no more than the column tiles), as even as whole tiles allow, in the
-// columns' order: how many, part `index` of them, and all of them.
+// At most `parts` parts (no more than the tiles), as even as whole tiles allow, in order: how
+// many, part `index` of them, and all of them.
 unsigned gemm_parts(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts);
 GemmPart gemm_part(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts, unsigned index);
 std::vector<GemmPart> split_gemm(const GemmRequest& whole, const systolic::ArrayShape& shape, unsigned parts);

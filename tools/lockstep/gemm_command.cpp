@@ -113,7 +113,7 @@ private:
     int32_t* words_;
 };
 
-// One GEMM's column tiles in `jobs` worker processes (cosim::split_gemm), each an untraced
+// One GEMM's tiles in `jobs` worker processes (cosim::split_gemm), each an untraced
 // model run of its own GEMM that writes its C into the whole C, shared with this process.
 // A GEMM whose run may meet the cycle limit runs whole, so that it stops as it would alone.
 cosim::GemmResult run_in_parts(const Config& config, const cosim::GemmRequest& request,
@@ -122,8 +122,8 @@ cosim::GemmResult run_in_parts(const Config& config, const cosim::GemmRequest& r
     const systolic::Mapping map(request.dataflow, request.size, shape.rows, shape.cols);
     const uint64_t limit = options.max_cycles ? options.max_cycles : config.sim.max_cycles;
     const uint64_t edges = map.folds() * map.fold_length + shape.rows + 2;   // start, the folds, the drain, done
-    if (map.col_tiles < 2 || edges > limit) return cosim::run_gemm(config, request, options);
     const unsigned parts = cosim::gemm_parts(request, shape, jobs);
+    if (parts < 2 || edges > limit) return cosim::run_gemm(config, request, options);
     const size_t words = static_cast<size_t>(request.size.m) * request.size.n;
     SharedWords c(words);
     auto prepare = [&] { systolic::SystolicModel::instance(shape); };   // SystemC's model, before the fork
@@ -134,7 +134,7 @@ cosim::GemmResult run_in_parts(const Config& config, const cosim::GemmRequest& r
         return nlohmann::json{{"cycles", r.cycles}, {"drain_cycles", r.drain_cycles}, {"result_ok", r.result_ok}};
     };
     std::vector<cosim::GemmResult> results;
-    for (const nlohmann::json& j : run_in_workers(parts, parts, prepare, run, false, "gemm", "column part")) {
+    for (const nlohmann::json& j : run_in_workers(parts, parts, prepare, run, false, "gemm", "part")) {
         cosim::GemmResult& r = results.emplace_back();
         r.cycles = j.at("cycles").get<uint64_t>();
         r.drain_cycles = j.at("drain_cycles").get<uint64_t>();
@@ -216,12 +216,12 @@ int gemm_command(const GemmArgs& args) {
             request.b = random_matrix(rng, static_cast<size_t>(request.size.k) * request.size.n, sa.in_bits);
         }
     }
-    // One GEMM with --jobs: its column tiles in that many processes, which only its untraced
+    // One GEMM with --jobs: its tiles in that many processes, which only its untraced
     // model run can do (the RTL and the traces follow the one array through every fold).
     const bool in_parts = layers.size() == 1 && args.jobs > 1;
     if (in_parts && (options.engine != cosim::Engine::Model || !args.trace.empty() || !args.fault.empty() ||
                      args.reset_at || args.launches != 1)) {
-        throw Error("--jobs with one GEMM runs its column tiles in separate processes: it needs --engine model, "
+        throw Error("--jobs with one GEMM runs its tiles in separate processes: it needs --engine model, "
                     "without --trace, --inject-fault, --reset-at or --launches");
     }
     const unsigned jobs = static_cast<unsigned>(std::min<size_t>(args.jobs, layers.size()));
@@ -307,7 +307,7 @@ void add_gemm_command(CLI::App& app, CommandTable& table) {
     cli->add_option("--trace", args->trace, "Write per-cycle traces here");
     cli->add_option("--topology", args->topology, "SCALE-Sim GEMM topology CSV: run every layer");
     cli->add_option("--jobs", args->jobs,
-                    "Run the layers of --topology, or one GEMM's column tiles (--engine model), in this many "
+                    "Run the layers of --topology, or one GEMM's tiles (--engine model), in this many "
                     "processes at once (output as with 1)")
         ->capture_default_str()->check(whole_number(1, 256));
     cli->add_option("--max-cycles", args->max_cycles, "Stop with an error after this many cycles")
