@@ -507,6 +507,11 @@ TEST(SystolicCli, OneGemmJobsGiveTheSameOutputAsOne) {
         EXPECT_EQ(limited.err, limited_one.err);
         EXPECT_NE(limited.err.find("GEMM did not finish within 40 cycles"), std::string::npos) << limited.err;
     }
+    // With --topology, --jobs is the layers at once, in any engine, also for one layer.
+    const std::string one_layer = write_temp("jobs_one_layer.csv", "Layer name, M, N, K,\nonly, 8, 8, 8,\n");
+    const CliRun layers = run_cli("gemm --engine cosim --jobs 2 --topology " + one_layer + " --config " +
+                                  source_path("configs/systolic.yaml"));
+    EXPECT_EQ(layers.status, 0) << layers.err;
     const std::string gemm = "gemm --m 8 --k 8 --n 8 --jobs 2 --config " + source_path("configs/systolic.yaml");
     for (const char* refused : {"--engine cosim", "--engine rtl", "--engine model --trace x",
                                 "--engine model --launches 2", "--engine model --reset-at 5",

@@ -217,8 +217,9 @@ int gemm_command(const GemmArgs& args) {
         }
     }
     // One GEMM with --jobs: its tiles in that many processes, which only its untraced
-    // model run can do (the RTL and the traces follow the one array through every fold).
-    const bool in_parts = layers.size() == 1 && args.jobs > 1;
+    // model run can do (the RTL and the traces follow the one array through every fold). With
+    // --topology, --jobs is the layers at once, also for a topology of one layer.
+    const bool in_parts = args.topology.empty() && args.jobs > 1;
     if (in_parts && (options.engine != cosim::Engine::Model || !args.trace.empty() || !args.fault.empty() ||
                      args.reset_at || args.launches != 1)) {
         throw Error("--jobs with one GEMM runs its tiles in separate processes: it needs --engine model, "
