@@ -483,9 +483,8 @@ TEST(SystolicCli, TopologyJobsGiveTheSameOutputAsOne) {
 
 // --jobs with one GEMM runs its tiles in worker processes: the same lines, the same JSON and
 // the same C as one process, in every dataflow (os splits its 4 row tiles, not its 3 column
-// tiles, here); a cycle limit
-// stops it as it stops one process; it is refused where the run follows one array through
-// every fold.
+// tiles, here); a cycle limit stops it as it stops one process; it is refused where the run
+// follows one array through every fold.
 TEST(SystolicCli, OneGemmJobsGiveTheSameOutputAsOne) {
     for (const char* dataflow : {"os", "ws", "is"}) {
         const std::string gemm = std::string("gemm --rows 4 --cols 3 --m 14 --k 9 --n 8 --seed 5 --engine model --dataflow ") +

@@ -226,7 +226,7 @@ int gemm_command(const GemmArgs& args) {
                     "without --trace, --inject-fault, --reset-at or --launches");
     }
     const unsigned jobs = static_cast<unsigned>(std::min<size_t>(args.jobs, layers.size()));
-    if (args.jobs > 1) options.progress = false;   // the workers share one terminal: the parent shows layers done
+    if (jobs > 1 || in_parts) options.progress = false;   // the workers share one terminal: the parent shows layers done
     auto run_layer = [&](size_t index) {
         const Layer& layer = layers[index];
         const cosim::GemmRequest& request = requests[index];
