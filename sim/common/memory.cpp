@@ -50,10 +50,10 @@ void Memory::reset() {
 }
 
 bool Memory::asked(const std::vector<MemRequest>& requests) const {
-    // Without branches: asked four times an edge, and which channel asks is anyone's guess.
+    // Without branches: asked four times an edge.
     const bool writes = writable_;
     unsigned any = 0;
-    for (const MemRequest& req : requests) any |= static_cast<unsigned>(req.read_valid | (writes & req.write_valid));
+    for (const MemRequest& req : requests) any |= static_cast<unsigned>(req.asks(writes));
     return any != 0;
 }
 
@@ -79,6 +79,7 @@ const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& r
         MemResponse& out = responses_[ch];
         out = MemResponse{};
         if (waited_[ch] < latency_) continue;
+        // (req.asks(writable_), spelled with branches: here that takes fewer instructions.)
         const bool due = req.read_valid || (writable_ && req.write_valid);
         if (due && bandwidth_ != 0 && answered == bandwidth_) continue;   // waits for a later cycle
         answered += due;

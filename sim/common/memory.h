@@ -19,6 +19,10 @@ struct MemRequest {
     uint32_t write_mask = 0;
     bool read_valid = false;
     bool write_valid = false;
+    // It asks for the memory's answer: a read, or a write where writes are taken (`writable`;
+    // a program memory ignores write_valid). Without branches: which channel asks is anyone's
+    // guess.
+    bool asks(bool writable) const { return read_valid | (writable & write_valid); }
     // Inline: the comparator checks every channel's request every edge.
     bool operator==(const MemRequest& other) const {
         return read_valid == other.read_valid && write_valid == other.write_valid &&

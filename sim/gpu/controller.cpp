@@ -25,7 +25,7 @@ unsigned Controller::find_asking(const std::vector<MemRequest>& requests) {
     unsigned n = 0;
     for (unsigned j = 0; j < consumers_; ++j) {
         asking_[n] = j;
-        n += static_cast<unsigned>(requests[j].read_valid | (write_enable_ & requests[j].write_valid));
+        n += static_cast<unsigned>(requests[j].asks(write_enable_));
     }
     asking_count_ = n;
     asking_known_ = true;

@@ -60,6 +60,11 @@ public:
     // The requests towards data memory (GpuSnapshot::data_requests: per data channel, then per
     // tile port) into out[0 .. data_memory_channels).
     void data_requests(MemRequest* out) const;
+    // The same requests where they are kept, when they are all in one vector (the data
+    // controller's channel registers: no cache, no tensor cores), else null.
+    const std::vector<MemRequest>* data_requests_in_place() const {
+        return dcache || config_.tensor_core.present() ? nullptr : &data_controller.q.mem;
+    }
 
 private:
     void on_clock();

@@ -60,10 +60,12 @@ ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
         warp_index_.push_back(x / config.cores);
         warp_of_.push_back(&core.warps[warp_index_.back()]);
     }
-    // Without a cache or tensor cores the data requests are the data controller's registers.
-    const bool gathered = config.cache() || config.tensor_core.present();
-    gathered_.assign(gathered ? config.data_memory_channels() : 0, MemRequest{});
-    data_ = gathered ? &gathered_ : &gpu.data_controller.q.mem;
+    // Read in place where the GPU keeps them in one vector, else gathered after each edge.
+    data_ = gpu.data_requests_in_place();
+    if (data_ == nullptr) {
+        gathered_.assign(config.data_memory_channels(), MemRequest{});
+        data_ = &gathered_;
+    }
     tensor_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
     refresh();

@@ -44,8 +44,8 @@ private:
     std::vector<const gpu::Core*> core_of_;   // per context x = w * cores + c: core c,
     std::vector<unsigned> warp_index_;        // w,
     std::vector<const gpu::Warp*> warp_of_;   // and the warp
-    std::vector<MemRequest> gathered_;            // the data requests, with a cache or tensor cores
-    const std::vector<MemRequest>* data_;         // gathered_, or the data controller's registers
+    std::vector<MemRequest> gathered_;            // the data requests, where not read in place
+    const std::vector<MemRequest>* data_;         // Gpu::data_requests_in_place(), or gathered_
     std::vector<gpu::TensorCoreView> tensor_;
     std::vector<gpu::CacheView> cache_;
 };
