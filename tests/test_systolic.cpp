@@ -21,6 +21,17 @@ using systolic::Dataflow;
 
 const std::vector<std::pair<unsigned, unsigned>> kModelShapes = {{1, 1}, {4, 4}, {8, 4}, {4, 8}, {3, 5}, {16, 16}};
 
+// Shapes for the bursts' test: strips of 16 columns and a partial one, 12-bit accumulators, and
+// more rows than a burst's longest, 64 cycles.
+SystolicConfig burst_shape(unsigned rows, unsigned cols, unsigned acc_bits) {
+    SystolicConfig c;
+    c.rows = rows;
+    c.cols = cols;
+    c.acc_bits = acc_bits;
+    return c;
+}
+const std::vector<SystolicConfig> kBurstShapes = {burst_shape(2, 37, 12), burst_shape(70, 3, 32)};
+
 // SystemC builds every model before the first run in this process.
 class BuildModels : public ::testing::Environment {
 public:
@@ -31,6 +42,7 @@ public:
             c.cols = cols;
             systolic::SystolicModel::instance(systolic::ArrayShape::from(c));
         }
+        for (const SystolicConfig& c : kBurstShapes) systolic::SystolicModel::instance(systolic::ArrayShape::from(c));
     }
 };
 const auto* const kBuild = ::testing::AddGlobalTestEnvironment(new BuildModels);
@@ -67,6 +79,85 @@ TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
                 EXPECT_EQ(r.drain_cycles, std::string(df) == "os" ? rows : 0u) << what;
             }
         }
+    }
+}
+
+// A fast run clocks the preload and streaming cycles of ws and is folds in bursts
+// (Systolic::burst: all of a burst's feeds, its steps at once, then its C writes). Stopped after any number of edges, as
+// the cycle limit stops it, it leaves what clocking edge by edge leaves: the whole snapshot
+// (state, fold, t, every PE register and valid bit, the mac flags, the ports of the last
+// cycle), C and the cycles counted in StRun. The cases have a partial strip of columns alone
+// (3x5) and after whole ones (2x37, whose 12-bit sums wrap), several bursts a fold and rings
+// that move back between them (16x16, M = 150), and more rows than a burst's 64 cycles (70x3).
+TEST(SystolicModel, BurstsLeaveWhatEdgeByEdgeClockingLeaves) {
+    struct Case {
+        SystolicConfig shape;
+        Dataflow dataflow;
+        uint32_t m, k, n;
+    };
+    const Case cases[] = {{burst_shape(3, 5, 32), Dataflow::Ws, 11, 7, 13},
+                          {burst_shape(3, 5, 32), Dataflow::Is, 13, 7, 90},
+                          {burst_shape(2, 37, 12), Dataflow::Ws, 40, 5, 40},
+                          {burst_shape(2, 37, 12), Dataflow::Is, 45, 3, 30},
+                          {burst_shape(16, 16, 32), Dataflow::Ws, 150, 20, 20},
+                          {burst_shape(70, 3, 32), Dataflow::Is, 7, 80, 100}};
+    for (const Case& c : cases) {
+        const auto shape = systolic::ArrayShape::from(c.shape);
+        auto& model = systolic::SystolicModel::instance(shape);
+        systolic::Systolic& top = model.top();
+        const auto request = random_request(c.dataflow, c.m, c.k, c.n, c.m + c.k + c.n);
+        const size_t c_words = static_cast<size_t>(c.m) * c.n;
+        // A reset edge, A and B into their buffers, C cleared; then the inputs that start the GEMM.
+        const auto start = [&] {
+            systolic::SystolicInputs in;
+            in.rst_n = false;
+            model.tick(in);
+            std::copy(request.a.begin(), request.a.end(), top.a.begin());
+            std::copy(request.b.begin(), request.b.end(), top.b.begin());
+            std::fill_n(top.c.begin(), c_words, 0);
+            top.run_cycles = 0;
+            in = systolic::SystolicInputs{};
+            in.start = true;
+            in.dataflow = c.dataflow;
+            in.size = request.size;
+            return in;
+        };
+        struct After {
+            systolic::SystolicSnapshot snapshot;
+            std::vector<int32_t> c;
+            uint64_t run_cycles;
+        };
+        std::vector<After> edges;   // edge by edge, after each edge
+        const systolic::SystolicInputs in = start();
+        do {
+            model.tick(in);
+            After after;
+            model.observe(after.snapshot);
+            after.c.assign(top.c.begin(), top.c.begin() + static_cast<std::ptrdiff_t>(c_words));
+            after.run_cycles = top.run_cycles;
+            edges.push_back(std::move(after));
+        } while (edges.back().snapshot.state != systolic::SaState::Done && edges.size() < 100000);
+        const std::string what = fmt::format("{} on {}x{} ({}-bit sums), M={} K={} N={}", systolic::name(c.dataflow),
+                                             shape.rows, shape.cols, shape.acc_bits, c.m, c.k, c.n);
+        ASSERT_EQ(edges.back().snapshot.state, systolic::SaState::Done) << what;
+        ASSERT_EQ(edges.back().c, cosim::reference_gemm(request, shape.acc_bits)) << what;
+        // Every stopping point on the shorter runs, every 13th (and the last) on the longer.
+        const size_t total = edges.size(), step = total > 600 ? 13 : 1;
+        uint64_t most_in_bursts = 0;
+        for (size_t stop = 1; stop <= total; stop = stop == total ? total + 1 : std::min(total, stop + step)) {
+            const uint64_t ran = model.run_until_done(start(), stop);
+            ASSERT_EQ(ran, stop) << what;
+            most_in_bursts = std::max(most_in_bursts, top.burst_edges);
+            const After& want = edges[stop - 1];
+            systolic::SystolicSnapshot got;
+            model.observe(got);
+            ASSERT_EQ(got, want.snapshot) << what << ", stopped after " << stop << " edges (t " << got.t << " of fold "
+                                          << got.fold << ", expected t " << want.snapshot.t << ")";
+            ASSERT_TRUE(std::equal(want.c.begin(), want.c.end(), top.c.begin())) << what << ", C after " << stop << " edges";
+            ASSERT_EQ(top.run_cycles, want.run_cycles) << what << ", after " << stop << " edges";
+        }
+        // Most edges went in bursts (which this test is about).
+        EXPECT_GT(most_in_bursts, total * 3 / 4) << what;
     }
 }
 

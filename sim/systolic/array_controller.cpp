@@ -1,5 +1,7 @@
 #include "systolic/array_controller.h"
 
+#include <stdexcept>
+
 namespace lockstep::systolic {
 
 void ArrayController::evaluate(bool reset, bool start, Dataflow dataflow, const GemmSize& size, bool drain_finishing) {
@@ -44,6 +46,14 @@ void ArrayController::commit_with_mapping() {
     const bool started = q.state == SaState::Idle && d_.state == SaState::Run;
     commit();
     if (started) mapping_ = Mapping(q.dataflow, q.size, rows_, cols_);
+}
+
+void ArrayController::skip(uint32_t cycles) {
+    if (q.state != SaState::Run || q.t + cycles >= mapping_.fold_length) {
+        throw std::logic_error("ArrayController::skip: a burst must end inside the running fold");
+    }
+    q.t += cycles;
+    d_ = q;
 }
 
 }  // namespace lockstep::systolic

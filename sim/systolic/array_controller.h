@@ -27,6 +27,9 @@ public:
     // `start`, `dataflow`, `size`: the host's, or the stream sequencer's compute tile.
     void evaluate(bool reset, bool start, Dataflow dataflow, const GemmSize& size, bool drain_finishing);
     void commit_with_mapping();       // commit(), and recompute the mapping when a GEMM starts
+    // A burst of `cycles` edges inside the running fold, none of them its last: t moves on as
+    // that many evaluate()s and commits would move it.
+    void skip(uint32_t cycles);
 
 private:
     unsigned rows_, cols_;

@@ -80,4 +80,46 @@ void Feeder::evaluate_words(const ControllerRegs& c, const Mapping& map, const i
     }
 }
 
+// Row i reads vector v = s - i in cycle s of the streaming (s = t - P), for v < S and row r0 + i
+// inside the GEMM, as in evaluate_words(); vector v of row i is word base + i * across + v * along
+// of the buffer. A burst's cycles read a band of those words. They are read a group of 16 rows
+// at a time along v: for ws (A[v][row], rows of A a whole K apart) the 16 words of each vector
+// are one line of A, where a cycle at a time read one word of each of 16 lines.
+void Feeder::left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                              unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
+                              const ArrayWindow& window) const {
+    const uint32_t K = c.size.k, N = c.size.n;
+    uint32_t base = 0, across = 0, along = 0;
+    const int32_t* words = a;
+    switch (c.dataflow) {
+    case Dataflow::Os: base = window.a_base + c.r0 * K, across = K, along = 1; break;   // A[r0 + i][v]
+    case Dataflow::Ws: base = window.a_base + c.r0, across = 1, along = K; break;       // A[v][r0 + i]
+    case Dataflow::Is: base = window.b_base + c.r0 * N, across = N, along = 1, words = b; break;   // B[r0 + i][v]
+    }
+    const auto s0 = static_cast<int64_t>(c.t - map.preload), S = static_cast<int64_t>(map.stream);
+    const int64_t T = cycles;
+    const int64_t live = std::min<int64_t>(rows_, map.rows_dim > c.r0 ? map.rows_dim - c.r0 : 0);   // rows inside the GEMM
+    for (size_t i = 0; i < rows_; ++i) {   // idle unless fed below
+        std::fill_n(values + i * stride - (T - 1), T, 0);
+        std::fill_n(valid + i * stride - (T - 1), T, 0);
+    }
+    const uint32_t mask = addr_mask_;
+    constexpr int64_t kGroup = 16;
+    for (int64_t i0 = 0; i0 < live; i0 += kGroup) {
+        const int64_t i1 = std::min(live, i0 + kGroup);
+        // Vectors that reach a row of the group in the burst: v = s0 + k - i.
+        const int64_t v_first = std::max<int64_t>(0, s0 - (i1 - 1)), v_end = std::min(S, s0 + T - i0);
+        for (int64_t v = v_first; v < v_end; ++v) {
+            // Rows whose cycle k = v + i - s0 is in the burst.
+            const int64_t lo = std::max(i0, s0 - v), hi = std::min(i1, s0 + T - v);
+            uint32_t at = base + static_cast<uint32_t>(v) * along + static_cast<uint32_t>(lo) * across;
+            for (int64_t i = lo; i < hi; ++i, at += across) {
+                const auto to = static_cast<int64_t>(i * static_cast<int64_t>(stride)) - (v + i - s0);
+                values[to] = words[at & mask];
+                valid[to] = 1;
+            }
+        }
+    }
+}
+
 }  // namespace lockstep::systolic

@@ -29,7 +29,20 @@ public:
         evaluate_words(c, map, a.data(), b.data(), window);
     }
 
+    // A burst's left feeds (Systolic::burst), the streaming cycles c.t .. c.t + cycles - 1 of a
+    // fold: the data and valid bit that evaluate() gives row i in cycle c.t + k go to
+    // values[i * stride - k] and valid[i * stride - k] (the PE array's h rings). The ports are
+    // left as they were.
+    template <typename Words>
+    void left_burst(const ControllerRegs& c, const Mapping& map, const Words& a, const Words& b, unsigned cycles,
+                    int32_t* values, uint8_t* valid, size_t stride, const ArrayWindow& window = {}) const {
+        left_burst_words(c, map, a.data(), b.data(), cycles, values, valid, stride, window);
+    }
+
 private:
+    void left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                          unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
+                          const ArrayWindow& window) const;
     void evaluate_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                         const ArrayWindow& window);
     uint32_t feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,

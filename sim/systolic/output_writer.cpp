@@ -25,7 +25,7 @@ int32_t OutputWriter::add(int32_t x, int32_t y, unsigned acc_bits) {
 }
 
 void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                            ZeroedWords& c, const ArrayWindow& window) {
+                            ZeroedWords& c, const ArrayWindow& window, unsigned ago) {
     for (EdgePort& p : out) p = EdgePort{};
     int32_t* words = c.data();   // each port writes its own word, as it forms it
     uint32_t valid = 0;          // (locals: the stores into C may alias a member)
@@ -53,7 +53,7 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         const bool ws = ctrl.dataflow == Dataflow::Ws;
         const uint32_t stride = ws ? 1 - N : N - 1;
         uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
-        const int32_t* bottom = array.v_row(rows_ - 1);
+        const int32_t* bottom = array.bottom_row(ago);
         const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
         const uint32_t base = window.c_base, mask = addr_mask_;   // (locals, as `words` above)
         const unsigned bits = acc_bits_;
@@ -86,6 +86,48 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         q.drain_row = 0;
         q.drain_r0 = ctrl.r0;
         q.drain_c0 = ctrl.c0;
+    }
+}
+
+void OutputWriter::write_burst(const ControllerRegs& ctrl, const Mapping& map, const PeArray& array, ZeroedWords& c,
+                               unsigned cycles) {
+    // Cycle t's bottom sums are vectors u = d - j of columns j (d = t - first), as in evaluate():
+    // so the words written are C[u][c0 + j] (ws) or C[c0 + j][u] (is) for u < S, a mapped column
+    // j, and d = u + j in [d0, d1), the burst's cycles but its last.
+    const uint32_t first = map.preload + rows_ - 1;
+    const uint32_t t_end = ctrl.t + cycles - 1;
+    if (ctrl.dataflow == Dataflow::Os || cycles < 2 || t_end <= first) return;
+    const auto d0 = static_cast<int64_t>(std::max(ctrl.t, first) - first), d1 = static_cast<int64_t>(t_end - first);
+    const auto cols = static_cast<int64_t>(std::min(cols_, map.cols_dim > ctrl.c0 ? map.cols_dim - ctrl.c0 : 0u));
+    const auto S = static_cast<int64_t>(map.stream);
+    const uint32_t N = ctrl.size.n, c0 = ctrl.c0, mask = addr_mask_;
+    const bool later_k = ctrl.r0 > 0;
+    const unsigned bits = acc_bits_;
+    int32_t* words = c.data();
+    // Cycle d's sums are bottom_row(ago) with ago = d_last - d: rows of `cols_` words, one row
+    // further on a cycle earlier.
+    const int32_t* bottom = array.bottom_row(0);
+    const auto d_last = static_cast<int64_t>(ctrl.t + cycles - 1 - first);
+    const auto sum = [&](int64_t d, int64_t j) { return bottom[(d_last - d) * cols_ + j]; };
+    const auto put = [&](uint32_t at, int32_t value) { words[at] = later_k ? add(value, words[at], bits) : value; };
+    if (ctrl.dataflow == Dataflow::Ws) {   // a run of each row of C
+        for (int64_t u = std::max<int64_t>(0, d0 - cols + 1); u < std::min(S, d1); ++u) {
+            const int64_t j_end = std::min(cols, d1 - u);
+            // (A later K tile adds to C's words, which have left the caches since the last one:
+            // ask for the row 8 on, a line at a time. A hint only, as in evaluate().)
+            const uint32_t ahead = (static_cast<uint32_t>(u) + 8) * N + c0;
+            for (int64_t j = 0; later_k && j < cols; j += 16) __builtin_prefetch(&words[(ahead + static_cast<uint32_t>(j)) & mask], 1);
+            for (int64_t j = std::max<int64_t>(0, d0 - u); j < j_end; ++j) {
+                put((static_cast<uint32_t>(u) * N + c0 + static_cast<uint32_t>(j)) & mask, sum(u + j, j));
+            }
+        }
+    } else {   // a run of each column of the array, a row of C
+        for (int64_t j = 0; j < cols; ++j) {
+            const int64_t u_end = std::min(S, d1 - j);
+            for (int64_t u = std::max<int64_t>(0, d0 - j); u < u_end; ++u) {
+                put(((c0 + static_cast<uint32_t>(j)) * N + static_cast<uint32_t>(u)) & mask, sum(u + j, j));
+            }
+        }
     }
 }
 

@@ -56,6 +56,101 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t count_flag
     return count;
 }
 
+// A burst's partial sums over one strip of `lanes` columns (at most kStrip). Ring row b of `v`
+// (b from 1 - cycles to rows - 1; row 0 is the ring row just before the window's first at the
+// burst's start) is array row i = b + k at the burst's cycle k, where it adds h * w of that row
+// and cycle: its rows are [max(b, 0), min(b + cycles, rows)). A ring row b <= 0 enters as row 0
+// at cycle -b, from zero; the others carry the sums they hold. `h` is row 0 of the h rings at the
+// burst's cycle 0, and row i's window at cycle k is i * h_span - k words on: so ring row b finds
+// its h at row i at h + i * (h_span - 1) + b. `w` is the strip's stationary operands, kStrip words
+// a row (PeArray::w_strips_). `v`, `h` and `w` point at the strip's first column. Wrapping
+// arithmetic, as the RTL's adders.
+constexpr size_t kStrip = 16;
+using StripLanes = uint32_t __attribute__((vector_size(kStrip * sizeof(uint32_t))));
+
+// sum += h * w over rows [from, to) of one ring row: h at `hp` for row `from`, `step` words a row on.
+__attribute__((always_inline)) inline void sum_rows(StripLanes& sum, const int32_t* hp, ptrdiff_t step,
+                                                    const int32_t* wp, ptrdiff_t from, ptrdiff_t to) {
+    StripLanes hk, wk;
+    for (ptrdiff_t i = from; i < to; ++i, hp += step, wp += kStrip) {
+        std::memcpy(&hk, hp, sizeof hk);
+        std::memcpy(&wk, wp, sizeof wk);
+        sum += hk * wk;
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip(
+    int32_t* __restrict v, const int32_t* __restrict h, size_t h_span, const int32_t* __restrict w, size_t rows,
+    size_t cols, size_t cycles, size_t lanes) {
+    const auto R = static_cast<ptrdiff_t>(rows), T = static_cast<ptrdiff_t>(cycles), c = static_cast<ptrdiff_t>(cols);
+    const ptrdiff_t step = static_cast<ptrdiff_t>(h_span) - 1;
+    const auto first_row = [](ptrdiff_t b) { return std::max<ptrdiff_t>(b, 0); };
+    const auto end_row = [&](ptrdiff_t b) { return std::min(b + T, R); };
+    const auto h_of = [&](ptrdiff_t b, ptrdiff_t i) { return h + i * step + b; };
+    ptrdiff_t b = 1 - T;
+    if (lanes == kStrip) {
+        // Four ring rows at a time: on each array row they read the same row of w, and h at four
+        // neighbouring words, so the loads and the loop's own work are shared four ways and the
+        // multiplies run back to back. Each ring row's rows before the four share one, or
+        // after, go one ring row at a time.
+        for (; b + 3 < R; b += 4) {
+            StripLanes sum[4];
+            for (ptrdiff_t q = 0; q < 4; ++q) {
+                if (b + q > 0) {
+                    std::memcpy(&sum[q], v + (b + q) * c, sizeof sum[q]);
+                } else {
+                    sum[q] = StripLanes{};
+                }
+            }
+            const ptrdiff_t lo = first_row(b + 3), hi = std::max(lo, end_row(b));
+            for (ptrdiff_t q = 0; q < 4; ++q) {
+                const ptrdiff_t from = first_row(b + q);
+                sum_rows(sum[q], h_of(b + q, from), step, w + from * kStrip, from, std::min(lo, end_row(b + q)));
+                sum_rows(sum[q], h_of(b + q, hi), step, w + hi * kStrip, hi, end_row(b + q));
+            }
+            StripLanes s0 = sum[0], s1 = sum[1], s2 = sum[2], s3 = sum[3], h0, h1, h2, h3, wk;
+            const int32_t* hp = h_of(b, lo);
+            const int32_t* wp = w + lo * kStrip;
+            for (ptrdiff_t i = lo; i < hi; ++i, hp += step, wp += kStrip) {
+                std::memcpy(&wk, wp, sizeof wk);
+                std::memcpy(&h0, hp, sizeof h0);
+                std::memcpy(&h1, hp + 1, sizeof h1);
+                std::memcpy(&h2, hp + 2, sizeof h2);
+                std::memcpy(&h3, hp + 3, sizeof h3);
+                s0 += h0 * wk;
+                s1 += h1 * wk;
+                s2 += h2 * wk;
+                s3 += h3 * wk;
+            }
+            std::memcpy(v + b * c, &s0, sizeof s0);
+            std::memcpy(v + (b + 1) * c, &s1, sizeof s1);
+            std::memcpy(v + (b + 2) * c, &s2, sizeof s2);
+            std::memcpy(v + (b + 3) * c, &s3, sizeof s3);
+        }
+        for (; b < R; ++b) {
+            StripLanes sum{};
+            if (b > 0) std::memcpy(&sum, v + b * c, sizeof sum);
+            const ptrdiff_t from = first_row(b);
+            sum_rows(sum, h_of(b, from), step, w + from * kStrip, from, end_row(b));
+            std::memcpy(v + b * c, &sum, sizeof sum);
+        }
+        return;
+    }
+    // The last strip of a grid whose columns are not a multiple of kStrip, one ring row at a time.
+    for (; b < R; ++b) {
+        std::array<uint32_t, kStrip> sum{};
+        int32_t* out = v + b * c;
+        for (size_t l = 0; l < lanes && b > 0; ++l) sum[l] = static_cast<uint32_t>(out[l]);
+        const ptrdiff_t from = first_row(b);
+        const int32_t* hp = h_of(b, from);
+        const int32_t* wp = w + from * kStrip;
+        for (ptrdiff_t i = from; i < end_row(b); ++i, hp += step, wp += kStrip) {
+            for (size_t l = 0; l < lanes; ++l) sum[l] += static_cast<uint32_t>(hp[l]) * static_cast<uint32_t>(wp[l]);
+        }
+        for (size_t l = 0; l < lanes; ++l) out[l] = static_cast<int32_t>(sum[l]);
+    }
+}
+
 // A row of feeds into registers: data into `values`, valid bits into `valid`, every `stride`
 // elements. (Through plain pointers: a store through the uint8_t valid bits may alias
 // anything, so indexing the vectors made the compiler load their data pointers again for
@@ -70,8 +165,18 @@ void take_feeds(const std::vector<EdgePort>& feeds, int32_t* values, uint8_t* va
 }
 
 // Cycles a ring's window moves before it is copied back: at least the window's length, so the
-// copy never overlaps, and enough that the copies cost little on small arrays.
-size_t slack(unsigned length) { return std::max<size_t>(length, 64); }
+// copy never overlaps, and enough that the copies cost little on small arrays. Twice the length:
+// a burst takes up to half of it (burst_limit()), so the rings move back at most every other
+// burst.
+size_t slack(unsigned length) { return std::max<size_t>(2 * length, 128); }
+
+// Words from one row of the h rings to the next: whole cache lines of 16 words, an odd number
+// of them, so that a column of the rings spreads over every set of the cache. (With 256 words
+// a row at 128x128, a burst's sweep down the rows of a column met only four sets of L1.)
+size_t ring_span(size_t words) {
+    const size_t lines = (words + 15) / 16;
+    return 16 * (lines % 2 ? lines : lines + 1);
+}
 
 }  // namespace
 
@@ -81,7 +186,7 @@ PeArray::PeArray(const sc_core::sc_module_name& name, const ArrayShape& shape)
       cols_(shape.cols),
       acc_bits_(shape.acc_bits),
       h_slack_(slack(shape.cols)),
-      h_span_(h_slack_ + shape.cols),
+      h_span_(ring_span(h_slack_ + shape.cols)),
       v_slack_(slack(shape.rows)) {
     clear();
 }
@@ -172,12 +277,29 @@ void PeArray::step_os(const Feeder& feed) {
 }
 
 void PeArray::step_preload(const Feeder& feed) {
-    std::memmove(w.data() + cols_, w.data(), (w.size() - cols_) * sizeof(int32_t));
-    std::memmove(wv.data() + cols_, wv.data(), wv.size() - cols_);
+    shift_stationary(1);
+    put_top(0, feed);
+    end_preload();
+}
+
+void PeArray::shift_stationary(unsigned by) {
+    if (by >= rows_) return;
+    const size_t keep = (rows_ - by) * static_cast<size_t>(cols_), from = static_cast<size_t>(by) * cols_;
+    std::memmove(w.data() + from, w.data(), keep * sizeof(int32_t));
+    std::memmove(wv.data() + from, wv.data(), keep);
+}
+
+void PeArray::put_top(unsigned row, const Feeder& feed) {
+    if (row >= rows_) return;
+    int32_t* values = &w[static_cast<size_t>(row) * cols_];
+    uint8_t* valid = &wv[static_cast<size_t>(row) * cols_];
     for (size_t j = 0; j < cols_; ++j) {
-        w[j] = feed.top[j].data;
-        wv[j] = feed.top[j].valid;
+        values[j] = feed.top[j].data;
+        valid[j] = feed.top[j].valid;
     }
+}
+
+void PeArray::end_preload() {
     if (!flowing_zero_) {   // h, v and their valid bits to zero (the windows), unless they are
         for (size_t i = 0; i < rows_; ++i) {
             std::fill_n(&h_ring_[i * h_span_ + h_at_], cols_, 0);
@@ -200,6 +322,54 @@ void PeArray::step_stationary(const Feeder& feed) {
     std::copy_n(&hv_ring_[h_at_], cols_, vv0);
     multiply_accumulate(v0, &h_ring_[h_at_], h_span_, w.data(), rows_, cols_);
     wrap(v0, static_cast<size_t>(rows_) * cols_);
+    flowing_zero_ = false;
+    flags_ = Flags::HW;
+    stepped_ = true;
+}
+
+// Both rings' windows to the backs of their rings unless `cycles` more steps fit in front of
+// them (each step moves them one word or row on). As in flow_h() and flow_v(), the last column
+// and the last row are not needed: the first step moves them out.
+void PeArray::make_room(unsigned cycles) {
+    if (h_at_ < cycles) {
+        for (size_t i = 0; i < rows_; ++i) {
+            std::memmove(&h_ring_[i * h_span_ + h_slack_], &h_ring_[i * h_span_ + h_at_], (cols_ - 1) * sizeof(int32_t));
+            std::memmove(&hv_ring_[i * h_span_ + h_slack_], &hv_ring_[i * h_span_ + h_at_], cols_ - 1);
+        }
+        h_at_ = h_slack_;
+    }
+    if (v_at_ < cycles) {
+        const size_t c = cols_;
+        std::memmove(&v_ring_[v_slack_ * c], &v_ring_[v_at_ * c], (rows_ - 1) * c * sizeof(int32_t));
+        std::memmove(&vv_ring_[v_slack_ * c], &vv_ring_[v_at_ * c], (rows_ - 1) * c);
+        v_at_ = v_slack_;
+    }
+}
+
+void PeArray::sweep_stationary(unsigned cycles) {
+    const size_t c = cols_;
+    // Cycle k's new row 0 of v is the ring row just before the window's first then: valid where
+    // row 0 of h is, and summed from zero.
+    for (size_t k = 0; k < cycles; ++k) std::memcpy(&vv_ring_[(v_at_ - 1 - k) * c], &hv_ring_[h_at_ - 1 - k], c);
+    // w in strips of kStrip columns, each strip's rows one after the other: the sweep reads a
+    // strip's rows in turn (rows of the grid are 512 bytes apart at 128 columns, and met few
+    // cache sets).
+    const size_t strips = (c + kStrip - 1) / kStrip;
+    w_strips_.resize(strips * rows_ * kStrip);
+    for (size_t s = 0; s < strips; ++s) {
+        const size_t lanes = std::min(kStrip, c - s * kStrip);
+        for (size_t i = 0; i < rows_; ++i) std::copy_n(&w[i * c + s * kStrip], lanes, &w_strips_[(s * rows_ + i) * kStrip]);
+    }
+    int32_t* v = &v_ring_[(v_at_ - 1) * c];
+    const int32_t* h = &h_ring_[h_at_ - 1];
+    for (size_t s = 0; s < strips; ++s) {
+        const size_t j = s * kStrip;
+        sum_down_strip(v + j, h + j, h_span_, &w_strips_[s * rows_ * kStrip], rows_, c, cycles, std::min(kStrip, c - j));
+    }
+    // Every ring row written: the sums that left at the bottom and those still inside.
+    wrap(&v_ring_[(v_at_ - cycles) * c], (rows_ - 1 + cycles) * c);
+    h_at_ -= cycles;
+    v_at_ -= cycles;
     flowing_zero_ = false;
     flags_ = Flags::HW;
     stepped_ = true;

@@ -11,6 +11,7 @@
 
 #include <systemc>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,33 @@ public:
     void step_os(const Feeder& feed);             // operands flow right and down, acc += h * v
     void step_preload(const Feeder& feed);        // ws/is: stationary operands shift down
     void step_stationary(const Feeder& feed);     // ws/is: h flows right, partial sums down
+    // A run of `cycles` step_stationary()s at once, for a fast run that observes none of the
+    // cycles in between (Systolic's bursts). `stage(values, valid, stride)` writes the left feed
+    // that row i takes in the run's cycle k to values[i * stride - k] and valid[i * stride - k]
+    // (Feeder::left_burst): those are the h rings, which keep every cycle's window, since each
+    // cycle writes only in front of the last. Then each partial sum is summed down its columns
+    // in vector registers, a strip of columns at a time, instead of the whole grid being read and
+    // written once a cycle (docs/performance.md). The registers after it are those the steps
+    // leave, and bottom_row() holds each cycle's sums. At most burst_limit() cycles.
+    template <typename Stage>
+    void step_stationary_burst(unsigned cycles, Stage&& stage) {
+        make_room(cycles);
+        stage(&h_ring_[h_at_ - 1], &hv_ring_[h_at_ - 1], h_span_);
+        sweep_stationary(cycles);
+    }
+    // A run of `cycles` step_preload()s at once, cycle k's top feeds given by `top(k)`: the
+    // stationary operands move down once by `cycles` rows rather than a row a cycle, and each
+    // cycle's feed goes straight to the row it reaches.
+    template <typename TopFeeds>
+    void step_preload_burst(unsigned cycles, TopFeeds&& top) {
+        shift_stationary(cycles);
+        for (unsigned k = 0; k < cycles; ++k) put_top(cycles - 1 - k, top(k));
+        end_preload();
+    }
+    unsigned burst_limit() const { return static_cast<unsigned>(std::min(h_slack_, v_slack_) / 2); }   // >= 64
+    // The bottom row's partial sums as they were `ago` cycles before the last step (0: as they
+    // are), ago below the cycles of the last step_stationary_burst().
+    const int32_t* bottom_row(unsigned ago) const { return v_row(rows_ - 1 + ago); }
     // Sets register `reg` ("h", "v", "w" or "acc") of PE (row, col): how tests show the
     // comparator at work (--inject-fault).
     void overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value);
@@ -63,6 +91,11 @@ public:
 private:
     void flow_h(const Feeder& feed);   // h one PE right, the left feed into column 0
     void flow_v();                     // v one row down; row 0 is left for the caller to fill
+    void shift_stationary(unsigned by);               // w and wv `by` rows down; rows 0 .. by-1 keep theirs
+    void put_top(unsigned row, const Feeder& feed);   // the top feeds into w and wv's row `row`
+    void end_preload();                               // h, v and their valid bits zero; no mac flags
+    void make_room(unsigned cycles);   // the windows moved to their rings' backs if fewer than `cycles` fit
+    void sweep_stationary(unsigned cycles);   // the burst's partial sums, from the staged feeds
     void wrap(int32_t* values, size_t n) const;   // to acc_bits, when narrower than 32
     template <typename T>
     void copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const;
@@ -90,6 +123,7 @@ private:
     size_t v_slack_, v_at_ = 0;
     std::vector<int32_t> v_ring_;
     std::vector<uint8_t> vv_ring_;
+    std::vector<int32_t> w_strips_;   // a burst's copy of w, in strips of columns (sweep_stationary)
 };
 
 }  // namespace lockstep::systolic

@@ -1,5 +1,7 @@
 #include "systolic/systolic.h"
 
+#include <algorithm>
+
 namespace lockstep::systolic {
 
 Systolic::Systolic(const sc_core::sc_module_name& name, const ArrayShape& shape)
@@ -33,6 +35,13 @@ void Systolic::on_clock() {
     }
     // A fast run: a quantum of edges an activation, then the next delta cycle (common/clocked_model.h).
     for (unsigned i = 0; i < kQuantum && edges_left > 0; ++i) {
+        if (const unsigned cycles = burst_length()) {   // (it ends inside a fold: no pause)
+            burst(cycles);
+            edges_left -= cycles;
+            edges_run += cycles;
+            burst_edges += cycles;
+            continue;
+        }
         edge();
         --edges_left;
         ++edges_run;
@@ -101,6 +110,50 @@ void Systolic::edge() {
     a_loader.commit();
     b_loader.commit();
     storer.commit();
+}
+
+unsigned Systolic::burst_length() const {
+    const ControllerRegs& ctrl = controller.q;
+    if (edge_hook || ctrl.state != SaState::Run || ctrl.dataflow == Dataflow::Os) return 0;
+    // Only the array, the feeder, the writer and the controller's t may act on the edges.
+    if (!inputs.rst_n || inputs.host_we || inputs.job_start || sequencer.q.state != SqState::Idle ||
+        sequencer.q.cp_valid || !a_loader.resting() || !b_loader.resting() || !storer.resting() ||
+        writer.q.drain_active) {
+        return 0;
+    }
+    // A burst stays inside the preload or inside the streaming cycles, before the fold's last.
+    const Mapping& map = controller.mapping();
+    const uint64_t phase = ctrl.t < map.preload ? map.preload - ctrl.t
+                                                : std::min<uint64_t>(array.burst_limit(), map.fold_length - 1 - ctrl.t);
+    const uint64_t cycles = std::min(phase, edges_left);
+    return cycles >= 2 ? static_cast<unsigned>(cycles) : 0;
+}
+
+void Systolic::burst(unsigned cycles) {
+    const Mapping& map = controller.mapping();
+    ControllerRegs ctrl = controller.q;
+    const uint32_t t0 = ctrl.t;
+    const auto feeds_of = [&](unsigned k) -> const Feeder& {
+        ctrl.t = t0 + k;
+        feeder.evaluate(ctrl, map, a, b);
+        return feeder;
+    };
+    if (t0 < map.preload) {
+        array.step_preload_burst(cycles, feeds_of);   // (the writer writes nothing in a preload)
+    } else {
+        array.step_stationary_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride) {
+            feeder.left_burst(ctrl, map, a, b, cycles, values, valid, stride);
+        });
+        writer.write_burst(ctrl, map, array, c, cycles);
+        feeds_of(cycles - 1);   // the ports of the burst's last cycle
+    }
+    ctrl.t = t0 + cycles - 1;
+    writer.evaluate(ctrl, map, false, array, c);
+    run_cycles += cycles;
+    left_valid = feeder.left_valid;
+    top_valid = feeder.top_valid;
+    out_valid = writer.out_valid;
+    controller.skip(cycles);
 }
 
 void Systolic::observe(SystolicSnapshot& s) const {

@@ -32,6 +32,7 @@ public:
     SystolicInputs inputs;                        // driven by the harness before each edge
     uint64_t edges_left = 0;                      // a fast run's edges still to clock (0: one edge, a tick)
     uint64_t edges_run = 0;                       // and those it clocked
+    uint64_t burst_edges = 0;                     // of those, the ones clocked in bursts (below)
     bool pause_when_done = false;                 // fast runs: end on reaching StDone
     EdgeHook* edge_hook = nullptr;                // fast runs of streamed layers
 
@@ -54,6 +55,13 @@ public:
 private:
     void on_clock();
     void edge();
+    // A fast run clocks the preload and the streaming cycles of a ws or is fold in bursts when
+    // nothing observes the edges in between (no hook): all of a burst's feeds, then its steps
+    // at once (PeArray::step_preload_burst, step_stationary_burst), then its C writes, leaving
+    // everything as that many edges would. burst_length() is how many edges the next burst may
+    // take (0: an edge).
+    unsigned burst_length() const;
+    void burst(unsigned cycles);
 
     ArrayShape shape_;
 };

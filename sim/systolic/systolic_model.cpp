@@ -26,7 +26,7 @@ uint64_t SystolicModel::run_with_hook(const SystolicInputs& inputs, EdgeHook& ho
 
 uint64_t SystolicModel::run_until_paused(uint64_t max_cycles) {
     if (max_cycles == 0) return 0;
-    top_.edges_run = 0;
+    top_.edges_run = top_.burst_edges = 0;
     activate(max_cycles);   // the edge that ends the run counts
     return top_.edges_run;
 }

@@ -31,6 +31,8 @@ public:
         Unit::overwrite(state);
         quiet_ = false;
     }
+    // An edge without a start or a reset leaves it as it is (so a burst of them may skip it).
+    bool resting() const { return quiet_ && !q.mover.busy; }
 
 protected:
     using Unit::Unit;
