@@ -82,13 +82,14 @@ TEST(SystolicModel, CyclesAndValuesOnEveryShapeAndDataflow) {
     }
 }
 
-// A fast run clocks the preload and streaming cycles of ws and is folds in bursts
-// (Systolic::burst: all of a burst's feeds, its steps at once, then its C writes). Stopped after any number of edges, as
-// the cycle limit stops it, it leaves what clocking edge by edge leaves: the whole snapshot
-// (state, fold, t, every PE register and valid bit, the mac flags, the ports of the last
-// cycle), C and the cycles counted in StRun. The cases have a partial strip of columns alone
-// (3x5) and after whole ones (2x37, whose 12-bit sums wrap), several bursts a fold and rings
-// that move back between them (16x16, M = 150), and more rows than a burst's 64 cycles (70x3).
+// A fast run clocks the cycles of each fold but its last in bursts (Systolic::burst: all of a
+// burst's feeds, its steps at once, then its C writes; ws and is: within the preload or the
+// streaming). Stopped after any number of edges, as the cycle limit stops it, it leaves what
+// clocking edge by edge leaves: the whole snapshot (state, fold, t, every PE register and valid
+// bit, the mac flags, the ports of the last cycle), C and the cycles counted in StRun. The cases
+// have a partial strip of columns alone (3x5) and after whole ones (2x37, whose 12-bit sums
+// wrap), several bursts a fold and rings that move back between them (16x16, 150 vectors a
+// fold), more rows than a burst's 64 cycles (70x3), and os drains during bursts.
 TEST(SystolicModel, BurstsLeaveWhatEdgeByEdgeClockingLeaves) {
     struct Case {
         SystolicConfig shape;
@@ -100,7 +101,11 @@ TEST(SystolicModel, BurstsLeaveWhatEdgeByEdgeClockingLeaves) {
                           {burst_shape(2, 37, 12), Dataflow::Ws, 40, 5, 40},
                           {burst_shape(2, 37, 12), Dataflow::Is, 45, 3, 30},
                           {burst_shape(16, 16, 32), Dataflow::Ws, 150, 20, 20},
-                          {burst_shape(70, 3, 32), Dataflow::Is, 7, 80, 100}};
+                          {burst_shape(70, 3, 32), Dataflow::Is, 7, 80, 100},
+                          {burst_shape(3, 5, 32), Dataflow::Os, 11, 7, 13},
+                          {burst_shape(2, 37, 12), Dataflow::Os, 9, 30, 40},
+                          {burst_shape(16, 16, 32), Dataflow::Os, 20, 150, 20},
+                          {burst_shape(70, 3, 32), Dataflow::Os, 75, 100, 4}};
     for (const Case& c : cases) {
         const auto shape = systolic::ArrayShape::from(c.shape);
         auto& model = systolic::SystolicModel::instance(shape);

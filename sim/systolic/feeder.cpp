@@ -80,46 +80,82 @@ void Feeder::evaluate_words(const ControllerRegs& c, const Mapping& map, const i
     }
 }
 
-// Row i reads vector v = s - i in cycle s of the streaming (s = t - P), for v < S and row r0 + i
-// inside the GEMM, as in evaluate_words(); vector v of row i is word base + i * across + v * along
-// of the buffer. A burst's cycles read a band of those words. They are read a group of 16 rows
-// at a time along v: for ws (A[v][row], rows of A a whole K apart) the 16 words of each vector
-// are one line of A, where a cycle at a time read one word of each of 16 lines.
-void Feeder::left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
-                              unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
-                              const ArrayWindow& window) const {
-    const uint32_t K = c.size.k, N = c.size.n;
-    uint32_t base = 0, across = 0, along = 0;
-    const int32_t* words = a;
-    switch (c.dataflow) {
-    case Dataflow::Os: base = window.a_base + c.r0 * K, across = K, along = 1; break;   // A[r0 + i][v]
-    case Dataflow::Ws: base = window.a_base + c.r0, across = 1, along = K; break;       // A[v][r0 + i]
-    case Dataflow::Is: base = window.b_base + c.r0 * N, across = N, along = 1, words = b; break;   // B[r0 + i][v]
-    }
-    const auto s0 = static_cast<int64_t>(c.t - map.preload), S = static_cast<int64_t>(map.stream);
-    const int64_t T = cycles;
-    const int64_t live = std::min<int64_t>(rows_, map.rows_dim > c.r0 ? map.rows_dim - c.r0 : 0);   // rows inside the GEMM
-    for (size_t i = 0; i < rows_; ++i) {   // idle unless fed below
-        std::fill_n(values + i * stride - (T - 1), T, 0);
-        std::fill_n(valid + i * stride - (T - 1), T, 0);
+// The ports along an edge read a band of a buffer over a burst: port p (a row from the left, a
+// column from the top) reads vector v = s + k - p in the burst's cycle k, for v < `vectors` and p
+// below `live` (inside the GEMM), as in evaluate_words(); vector v of port p is word
+// base + p * across + v * along. Its data and valid bit go to values[p * port_stride - k *
+// cycle_stride] and valid[...]; the other ports and cycles are idle. The words are read in the
+// buffer's order: a port at a time where its vectors are a run of words (os and is from the
+// left), else a group of 16 ports at a time along v (ws from the left, os from the top, whose
+// vectors are a whole row of the buffer apart: the group's words of each vector are one line of
+// it, where a cycle at a time read one word of each of 16 lines).
+void Feeder::band(const Band& g, unsigned ports, unsigned cycles, int32_t* values, uint8_t* valid,
+                  ptrdiff_t port_stride, ptrdiff_t cycle_stride) const {
+    const int64_t T = cycles, s = g.first;
+    // Every port idle in every cycle first (runs of words: a port's cycles, or a cycle's ports).
+    if (cycle_stride == 1) {
+        for (ptrdiff_t p = 0; p < static_cast<ptrdiff_t>(ports); ++p) {
+            std::fill_n(values + p * port_stride - (T - 1), T, 0);
+            std::fill_n(valid + p * port_stride - (T - 1), T, 0);
+        }
+    } else {
+        for (ptrdiff_t k = 0; k < T; ++k) {
+            for (ptrdiff_t p = 0; p < static_cast<ptrdiff_t>(ports); ++p) {
+                values[p * port_stride - k * cycle_stride] = 0;
+                valid[p * port_stride - k * cycle_stride] = 0;
+            }
+        }
     }
     const uint32_t mask = addr_mask_;
+    if (g.along == 1) {   // each port's vectors are a run of the buffer: one port at a time
+        for (int64_t p = 0; p < g.live; ++p) {
+            const int64_t v_first = std::max<int64_t>(0, s - p), v_end = std::min(g.vectors, s + T - p);
+            uint32_t at = g.base + static_cast<uint32_t>(p) * g.across + static_cast<uint32_t>(v_first);
+            for (int64_t v = v_first; v < v_end; ++v, ++at) {
+                const ptrdiff_t to = p * port_stride - (v + p - s) * cycle_stride;
+                values[to] = g.words[at & mask];
+                valid[to] = 1;
+            }
+        }
+        return;
+    }
     constexpr int64_t kGroup = 16;
-    for (int64_t i0 = 0; i0 < live; i0 += kGroup) {
-        const int64_t i1 = std::min(live, i0 + kGroup);
-        // Vectors that reach a row of the group in the burst: v = s0 + k - i.
-        const int64_t v_first = std::max<int64_t>(0, s0 - (i1 - 1)), v_end = std::min(S, s0 + T - i0);
+    for (int64_t p0 = 0; p0 < g.live; p0 += kGroup) {
+        const int64_t p1 = std::min(g.live, p0 + kGroup);
+        // Vectors that reach a port of the group in the burst, and the ports whose cycle
+        // k = v + p - s is in it.
+        const int64_t v_first = std::max<int64_t>(0, s - (p1 - 1)), v_end = std::min(g.vectors, s + T - p0);
         for (int64_t v = v_first; v < v_end; ++v) {
-            // Rows whose cycle k = v + i - s0 is in the burst.
-            const int64_t lo = std::max(i0, s0 - v), hi = std::min(i1, s0 + T - v);
-            uint32_t at = base + static_cast<uint32_t>(v) * along + static_cast<uint32_t>(lo) * across;
-            for (int64_t i = lo; i < hi; ++i, at += across) {
-                const auto to = static_cast<int64_t>(i * static_cast<int64_t>(stride)) - (v + i - s0);
-                values[to] = words[at & mask];
+            const int64_t lo = std::max(p0, s - v), hi = std::min(p1, s + T - v);
+            uint32_t at = g.base + static_cast<uint32_t>(v) * g.along + static_cast<uint32_t>(lo) * g.across;
+            for (int64_t p = lo; p < hi; ++p, at += g.across) {
+                const ptrdiff_t to = p * port_stride - (v + p - s) * cycle_stride;
+                values[to] = g.words[at & mask];
                 valid[to] = 1;
             }
         }
     }
+}
+
+void Feeder::left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                              unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
+                              const ArrayWindow& window) const {
+    const uint32_t K = c.size.k, N = c.size.n;
+    Band g{a, 0, 0, 0, c.t - map.preload, map.stream, std::min<int64_t>(rows_, map.rows_dim > c.r0 ? map.rows_dim - c.r0 : 0)};
+    switch (c.dataflow) {
+    case Dataflow::Os: g.base = window.a_base + c.r0 * K, g.across = K, g.along = 1; break;   // A[r0 + i][v]
+    case Dataflow::Ws: g.base = window.a_base + c.r0, g.across = 1, g.along = K; break;       // A[v][r0 + i]
+    case Dataflow::Is: g.words = b, g.base = window.b_base + c.r0 * N, g.across = N, g.along = 1; break;   // B[r0 + i][v]
+    }
+    band(g, rows_, cycles, values, valid, static_cast<ptrdiff_t>(stride), 1);
+}
+
+void Feeder::top_burst_words(const ControllerRegs& c, const int32_t* b, unsigned cycles, int32_t* values,
+                             uint8_t* valid, size_t stride, const ArrayWindow& window) const {
+    // os: B[v][c0 + j] enters column j in cycle t = v + j.
+    const uint32_t N = c.size.n;
+    const Band g{b, window.b_base + c.c0, 1, N, c.t, c.size.k, std::min<int64_t>(cols_, N > c.c0 ? N - c.c0 : 0)};
+    band(g, cols_, cycles, values, valid, 1, static_cast<ptrdiff_t>(stride));
 }
 
 }  // namespace lockstep::systolic

@@ -4,6 +4,7 @@
 
 #include "systolic/array_controller.h"
 
+#include <cstddef>
 #include <vector>
 
 namespace lockstep::systolic {
@@ -39,7 +40,26 @@ public:
         left_burst_words(c, map, a.data(), b.data(), cycles, values, valid, stride, window);
     }
 
+    // os: the top feeds of a burst, which go to values[j - k * stride] and valid[j - k * stride]
+    // (the v ring's rows). Not for ws and is, whose top feeds are their preloads.
+    template <typename Words>
+    void top_burst(const ControllerRegs& c, const Words& b, unsigned cycles, int32_t* values, uint8_t* valid,
+                   size_t stride, const ArrayWindow& window = {}) const {
+        top_burst_words(c, b.data(), cycles, values, valid, stride, window);
+    }
+
 private:
+    struct Band {                     // what the ports along one edge read over a burst (band())
+        const int32_t* words;
+        uint32_t base, across, along;
+        int64_t first;                // the vector port 0 reads in the burst's first cycle
+        int64_t vectors;              // vectors a port reads in all
+        int64_t live;                 // ports inside the GEMM
+    };
+    void band(const Band& g, unsigned ports, unsigned cycles, int32_t* values, uint8_t* valid, ptrdiff_t port_stride,
+              ptrdiff_t cycle_stride) const;
+    void top_burst_words(const ControllerRegs& c, const int32_t* b, unsigned cycles, int32_t* values, uint8_t* valid,
+                         size_t stride, const ArrayWindow& window) const;
     void left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                           unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
                           const ArrayWindow& window) const;

@@ -115,8 +115,7 @@ void OutputWriter::write_burst(const ControllerRegs& ctrl, const Mapping& map, c
             const int64_t j_end = std::min(cols, d1 - u);
             // (A later K tile adds to C's words, which have left the caches since the last one:
             // ask for the row 8 on, a line at a time. A hint only, as in evaluate().)
-            const uint32_t ahead = (static_cast<uint32_t>(u) + 8) * N + c0;
-            for (int64_t j = 0; later_k && j < cols; j += 16) __builtin_prefetch(&words[(ahead + static_cast<uint32_t>(j)) & mask], 1);
+            for (int64_t j = 0; later_k && j < cols; j += 16) __builtin_prefetch(&words[((static_cast<uint32_t>(u) + 8) * N + c0 + static_cast<uint32_t>(j)) & mask], 1);
             for (int64_t j = std::max<int64_t>(0, d0 - u); j < j_end; ++j) {
                 put((static_cast<uint32_t>(u) * N + c0 + static_cast<uint32_t>(j)) & mask, sum(u + j, j));
             }

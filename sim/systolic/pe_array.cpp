@@ -151,6 +151,33 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
     }
 }
 
+// os: a burst's products into the accumulators of one row of the grid, a strip of kStrip
+// columns at a time (and a last, partial one): acc[j] += h[j - k] * v[j - k * v_step] over the
+// burst's cycles k. `h` is the row's window of h at cycle 0 (each cycle's is a word before the
+// last), `v` the ring row that is its row of v at cycle 0 (each cycle's is a ring row before).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_row(
+    int32_t* __restrict acc, const int32_t* __restrict h, const int32_t* __restrict v, size_t v_step, size_t cols,
+    size_t cycles) {
+    size_t j = 0;
+    for (; j + kStrip <= cols; j += kStrip) {
+        StripLanes sum, hk, vk;
+        std::memcpy(&sum, acc + j, sizeof sum);
+        const int32_t* hp = h + j;
+        const int32_t* vp = v + j;
+        for (size_t k = 0; k < cycles; ++k, --hp, vp -= v_step) {
+            std::memcpy(&hk, hp, sizeof hk);
+            std::memcpy(&vk, vp, sizeof vk);
+            sum += hk * vk;
+        }
+        std::memcpy(acc + j, &sum, sizeof sum);
+    }
+    for (; j < cols; ++j) {
+        auto sum = static_cast<uint32_t>(acc[j]);
+        for (size_t k = 0; k < cycles; ++k) sum += static_cast<uint32_t>(h[j - k]) * static_cast<uint32_t>(v[j - k * v_step]);
+        acc[j] = static_cast<int32_t>(sum);
+    }
+}
+
 // A row of feeds into registers: data into `values`, valid bits into `valid`, every `stride`
 // elements. (Through plain pointers: a store through the uint8_t valid bits may alias
 // anything, so indexing the vectors made the compiler load their data pointers again for
@@ -372,6 +399,20 @@ void PeArray::sweep_stationary(unsigned cycles) {
     v_at_ -= cycles;
     flowing_zero_ = false;
     flags_ = Flags::HW;
+    stepped_ = true;
+}
+
+void PeArray::sweep_os(unsigned cycles) {
+    const size_t c = cols_;
+    // Row i at cycle k: h's window at h_at_ - 1 - k, v's row at ring row v_at_ - 1 - k + i.
+    for (size_t i = 0; i < rows_; ++i) {
+        accumulate_row(&acc[i * c], &h_ring_[i * h_span_ + h_at_ - 1], &v_ring_[(v_at_ - 1 + i) * c], c, c, cycles);
+    }
+    wrap(acc.data(), acc.size());
+    h_at_ -= cycles;
+    v_at_ -= cycles;
+    flowing_zero_ = false;
+    flags_ = Flags::HV;
     stepped_ = true;
 }
 

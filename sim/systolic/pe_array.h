@@ -66,6 +66,18 @@ public:
         stage(&h_ring_[h_at_ - 1], &hv_ring_[h_at_ - 1], h_span_);
         sweep_stationary(cycles);
     }
+    // A run of `cycles` step_os()s at once, in the same way: `stage(values, valid, stride,
+    // top_values, top_valid, top_stride)` writes row i's left feed of the run's cycle k to
+    // values[i * stride - k] and column j's top feed to top_values[j - k * top_stride] (the v
+    // ring's rows, which keep every cycle's row 0 as h's rings keep its column 0); then each
+    // accumulator adds the run's products in a vector register. At most burst_limit() cycles.
+    template <typename Stage>
+    void step_os_burst(unsigned cycles, Stage&& stage) {
+        make_room(cycles);
+        stage(&h_ring_[h_at_ - 1], &hv_ring_[h_at_ - 1], h_span_, &v_ring_[(v_at_ - 1) * cols_],
+              &vv_ring_[(v_at_ - 1) * cols_], cols_);
+        sweep_os(cycles);
+    }
     // A run of `cycles` step_preload()s at once, cycle k's top feeds given by `top(k)`: the
     // stationary operands move down once by `cycles` rows rather than a row a cycle, and each
     // cycle's feed goes straight to the row it reaches.
@@ -96,6 +108,7 @@ private:
     void end_preload();                               // h, v and their valid bits zero; no mac flags
     void make_room(unsigned cycles);   // the windows moved to their rings' backs if fewer than `cycles` fit
     void sweep_stationary(unsigned cycles);   // the burst's partial sums, from the staged feeds
+    void sweep_os(unsigned cycles);           // the burst's products into the accumulators
     void wrap(int32_t* values, size_t n) const;   // to acc_bits, when narrower than 32
     template <typename T>
     void copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const;

@@ -114,11 +114,12 @@ void Systolic::edge() {
 
 unsigned Systolic::burst_length() const {
     const ControllerRegs& ctrl = controller.q;
-    if (edge_hook || ctrl.state != SaState::Run || ctrl.dataflow == Dataflow::Os) return 0;
-    // Only the array, the feeder, the writer and the controller's t may act on the edges.
+    if (edge_hook || ctrl.state != SaState::Run) return 0;
+    // Only the array, the feeder, the writer (ws, is: no os drain) and the controller's t may
+    // act on the edges.
     if (!inputs.rst_n || inputs.host_we || inputs.job_start || sequencer.q.state != SqState::Idle ||
         sequencer.q.cp_valid || !a_loader.resting() || !b_loader.resting() || !storer.resting() ||
-        writer.q.drain_active) {
+        (writer.q.drain_active && ctrl.dataflow != Dataflow::Os)) {
         return 0;
     }
     // A burst stays inside the preload or inside the streaming cycles, before the fold's last.
@@ -138,7 +139,20 @@ void Systolic::burst(unsigned cycles) {
         feeder.evaluate(ctrl, map, a, b);
         return feeder;
     };
-    if (t0 < map.preload) {
+    if (ctrl.dataflow == Dataflow::Os) {
+        array.step_os_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride, int32_t* top_values,
+                                        uint8_t* top_valid, size_t top_stride) {
+            feeder.left_burst(ctrl, map, a, b, cycles, values, valid, stride);
+            feeder.top_burst(ctrl, b, cycles, top_values, top_valid, top_stride);
+        });
+        // The drain of the last fold's results, a row a cycle (it reads only the writer's own
+        // registers: a fold's last cycle, which hands them over, is never in a burst).
+        for (unsigned k = 0; k + 1 < cycles; ++k) {
+            ctrl.t = t0 + k;
+            writer.evaluate(ctrl, map, false, array, c);
+        }
+        feeds_of(cycles - 1);
+    } else if (t0 < map.preload) {
         array.step_preload_burst(cycles, feeds_of);   // (the writer writes nothing in a preload)
     } else {
         array.step_stationary_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride) {

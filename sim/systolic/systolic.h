@@ -55,11 +55,11 @@ public:
 private:
     void on_clock();
     void edge();
-    // A fast run clocks the preload and the streaming cycles of a ws or is fold in bursts when
-    // nothing observes the edges in between (no hook): all of a burst's feeds, then its steps
-    // at once (PeArray::step_preload_burst, step_stationary_burst), then its C writes, leaving
-    // everything as that many edges would. burst_length() is how many edges the next burst may
-    // take (0: an edge).
+    // A fast run clocks the cycles of a fold but its last in bursts when nothing observes the
+    // edges in between (no hook): all of a burst's feeds, then its steps at once
+    // (PeArray::step_os_burst, step_preload_burst, step_stationary_burst), then its C writes,
+    // leaving everything as that many edges would. A ws or is burst stays inside the preload
+    // or the streaming. burst_length() is how many edges the next burst may take (0: an edge).
     unsigned burst_length() const;
     void burst(unsigned cycles);
 
