@@ -106,63 +106,70 @@ TEST(SystolicModel, BurstsLeaveWhatEdgeByEdgeClockingLeaves) {
                           {burst_shape(2, 37, 12), Dataflow::Os, 9, 30, 40},
                           {burst_shape(16, 16, 32), Dataflow::Os, 20, 150, 20},
                           {burst_shape(70, 3, 32), Dataflow::Os, 75, 100, 4}};
-    for (const Case& c : cases) {
-        const auto shape = systolic::ArrayShape::from(c.shape);
-        auto& model = systolic::SystolicModel::instance(shape);
-        systolic::Systolic& top = model.top();
-        const auto request = random_request(c.dataflow, c.m, c.k, c.n, c.m + c.k + c.n);
-        const size_t c_words = static_cast<size_t>(c.m) * c.n;
-        // A reset edge, A and B into their buffers, C cleared; then the inputs that start the GEMM.
-        const auto start = [&] {
-            systolic::SystolicInputs in;
-            in.rst_n = false;
-            model.tick(in);
-            std::copy(request.a.begin(), request.a.end(), top.a.begin());
-            std::copy(request.b.begin(), request.b.end(), top.b.begin());
-            std::fill_n(top.c.begin(), c_words, 0);
-            top.run_cycles = 0;
-            in = systolic::SystolicInputs{};
-            in.start = true;
-            in.dataflow = c.dataflow;
-            in.size = request.size;
-            return in;
-        };
-        struct After {
-            systolic::SystolicSnapshot snapshot;
-            std::vector<int32_t> c;
-            uint64_t run_cycles;
-        };
-        std::vector<After> edges;   // edge by edge, after each edge
-        const systolic::SystolicInputs in = start();
-        do {
-            model.tick(in);
-            After after;
-            model.observe(after.snapshot);
-            after.c.assign(top.c.begin(), top.c.begin() + static_cast<std::ptrdiff_t>(c_words));
-            after.run_cycles = top.run_cycles;
-            edges.push_back(std::move(after));
-        } while (edges.back().snapshot.state != systolic::SaState::Done && edges.size() < 100000);
-        const std::string what = fmt::format("{} on {}x{} ({}-bit sums), M={} K={} N={}", systolic::name(c.dataflow),
-                                             shape.rows, shape.cols, shape.acc_bits, c.m, c.k, c.n);
-        ASSERT_EQ(edges.back().snapshot.state, systolic::SaState::Done) << what;
-        ASSERT_EQ(edges.back().c, cosim::reference_gemm(request, shape.acc_bits)) << what;
-        // Every stopping point on the shorter runs, every 13th (and the last) on the longer.
-        const size_t total = edges.size(), step = total > 600 ? 13 : 1;
-        uint64_t most_in_bursts = 0;
-        for (size_t stop = 1; stop <= total; stop = stop == total ? total + 1 : std::min(total, stop + step)) {
-            const uint64_t ran = model.run_until_done(start(), stop);
-            ASSERT_EQ(ran, stop) << what;
-            most_in_bursts = std::max(most_in_bursts, top.burst_edges);
-            const After& want = edges[stop - 1];
-            systolic::SystolicSnapshot got;
-            model.observe(got);
-            ASSERT_EQ(got, want.snapshot) << what << ", stopped after " << stop << " edges (t " << got.t << " of fold "
-                                          << got.fold << ", expected t " << want.snapshot.t << ")";
-            ASSERT_TRUE(std::equal(want.c.begin(), want.c.end(), top.c.begin())) << what << ", C after " << stop << " edges";
-            ASSERT_EQ(top.run_cycles, want.run_cycles) << what << ", after " << stop << " edges";
+    struct RestorePairSweep {
+        ~RestorePairSweep() { systolic::PeArray::pair_sweep = true; }
+    } restore;   // (also when an assertion below ends the test)
+    for (const bool pairs : {true, false}) {   // the 16-bit pair sweep where the machine has it, and the 32-bit one
+        systolic::PeArray::pair_sweep = pairs;
+        for (const Case& c : cases) {
+            const auto shape = systolic::ArrayShape::from(c.shape);
+            auto& model = systolic::SystolicModel::instance(shape);
+            systolic::Systolic& top = model.top();
+            const auto request = random_request(c.dataflow, c.m, c.k, c.n, c.m + c.k + c.n);
+            const size_t c_words = static_cast<size_t>(c.m) * c.n;
+            // A reset edge, A and B into their buffers, C cleared; then the inputs that start the GEMM.
+            const auto start = [&] {
+                systolic::SystolicInputs in;
+                in.rst_n = false;
+                model.tick(in);
+                std::copy(request.a.begin(), request.a.end(), top.a.begin());
+                std::copy(request.b.begin(), request.b.end(), top.b.begin());
+                std::fill_n(top.c.begin(), c_words, 0);
+                top.run_cycles = 0;
+                in = systolic::SystolicInputs{};
+                in.start = true;
+                in.dataflow = c.dataflow;
+                in.size = request.size;
+                return in;
+            };
+            struct After {
+                systolic::SystolicSnapshot snapshot;
+                std::vector<int32_t> c;
+                uint64_t run_cycles;
+            };
+            std::vector<After> edges;   // edge by edge, after each edge
+            const systolic::SystolicInputs in = start();
+            do {
+                model.tick(in);
+                After after;
+                model.observe(after.snapshot);
+                after.c.assign(top.c.begin(), top.c.begin() + static_cast<std::ptrdiff_t>(c_words));
+                after.run_cycles = top.run_cycles;
+                edges.push_back(std::move(after));
+            } while (edges.back().snapshot.state != systolic::SaState::Done && edges.size() < 100000);
+            const std::string what = fmt::format("{} on {}x{} ({}-bit sums), M={} K={} N={}, pair sweep {}",
+                                                 systolic::name(c.dataflow), shape.rows, shape.cols, shape.acc_bits, c.m,
+                                                 c.k, c.n, pairs);
+            ASSERT_EQ(edges.back().snapshot.state, systolic::SaState::Done) << what;
+            ASSERT_EQ(edges.back().c, cosim::reference_gemm(request, shape.acc_bits)) << what;
+            // Every stopping point on the shorter runs, every 13th (and the last) on the longer.
+            const size_t total = edges.size(), step = total > 600 ? 13 : 1;
+            uint64_t most_in_bursts = 0;
+            for (size_t stop = 1; stop <= total; stop = stop == total ? total + 1 : std::min(total, stop + step)) {
+                const uint64_t ran = model.run_until_done(start(), stop);
+                ASSERT_EQ(ran, stop) << what;
+                most_in_bursts = std::max(most_in_bursts, top.burst_edges);
+                const After& want = edges[stop - 1];
+                systolic::SystolicSnapshot got;
+                model.observe(got);
+                ASSERT_EQ(got, want.snapshot) << what << ", stopped after " << stop << " edges (t " << got.t << " of fold "
+                                              << got.fold << ", expected t " << want.snapshot.t << ")";
+                ASSERT_TRUE(std::equal(want.c.begin(), want.c.end(), top.c.begin())) << what << ", C after " << stop << " edges";
+                ASSERT_EQ(top.run_cycles, want.run_cycles) << what << ", after " << stop << " edges";
+            }
+            // Most edges went in bursts (which this test is about).
+            EXPECT_GT(most_in_bursts, total * 3 / 4) << what;
         }
-        // Most edges went in bursts (which this test is about).
-        EXPECT_GT(most_in_bursts, total * 3 / 4) << what;
     }
 }
 

@@ -25,7 +25,7 @@ int32_t OutputWriter::add(int32_t x, int32_t y, unsigned acc_bits) {
 }
 
 void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                            ZeroedWords& c, const ArrayWindow& window, unsigned ago) {
+                            ZeroedWords& c, const ArrayWindow& window) {
     for (EdgePort& p : out) p = EdgePort{};
     int32_t* words = c.data();   // each port writes its own word, as it forms it
     uint32_t valid = 0;          // (locals: the stores into C may alias a member)
@@ -53,7 +53,7 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         const bool ws = ctrl.dataflow == Dataflow::Ws;
         const uint32_t stride = ws ? 1 - N : N - 1;
         uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
-        const int32_t* bottom = array.bottom_row(ago);
+        const int32_t* bottom = array.bottom_row(0);
         const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
         const uint32_t base = window.c_base, mask = addr_mask_;   // (locals, as `words` above)
         const unsigned bits = acc_bits_;
@@ -96,7 +96,7 @@ void OutputWriter::write_burst(const ControllerRegs& ctrl, const Mapping& map, c
     // j, and d = u + j in [d0, d1), the burst's cycles but its last.
     const uint32_t first = map.preload + rows_ - 1;
     const uint32_t t_end = ctrl.t + cycles - 1;
-    if (ctrl.dataflow == Dataflow::Os || cycles < 2 || t_end <= first) return;
+    if (t_end <= first) return;   // (no sums have reached the bottom yet)
     const auto d0 = static_cast<int64_t>(std::max(ctrl.t, first) - first), d1 = static_cast<int64_t>(t_end - first);
     const auto cols = static_cast<int64_t>(std::min(cols_, map.cols_dim > ctrl.c0 ? map.cols_dim - ctrl.c0 : 0u));
     const auto S = static_cast<int64_t>(map.stream);

@@ -30,16 +30,15 @@ public:
     // Called after the PE array has stepped (its bottom row holds this cycle's new sums).
     // Computes `out` and applies the writes to `c`; updates the drain registers.
     // `window`: the C half's base, and whether the writes add to the words they overwrite.
-    // `ago`: the cycles the array has stepped since the one this is (a burst's cycles, whose
-    // sums the writer takes afterwards, PeArray::bottom_row()); 0 on every other edge.
     void evaluate(const ControllerRegs& ctrl, const Mapping& map, bool last_cycle, PeArray& array,
-                  ZeroedWords& c, const ArrayWindow& window = {}, unsigned ago = 0);
+                  ZeroedWords& c, const ArrayWindow& window = {});
 
     // A burst's writes (Systolic::burst) of the partial sums leaving the bottom row in its
     // cycles ctrl.t .. ctrl.t + cycles - 2, after the array has stepped through all `cycles`:
     // what evaluate() writes into C in those cycles, in the order of C's words (each word is
     // written once a fold), instead of one diagonal of C a cycle. The burst's last cycle goes
-    // through evaluate() (ago 0), which also leaves the ports of that cycle. ws and is only.
+    // through evaluate(), which also leaves the ports of that cycle. ws and is only (os writes
+    // only its drain, which evaluate() does a cycle at a time).
     void write_burst(const ControllerRegs& ctrl, const Mapping& map, const PeArray& array, ZeroedWords& c,
                      unsigned cycles);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <immintrin.h>
 #include <stdexcept>
 
 namespace lockstep::systolic {
@@ -148,6 +149,74 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
             for (size_t l = 0; l < lanes; ++l) sum[l] += static_cast<uint32_t>(hp[l]) * static_cast<uint32_t>(wp[l]);
         }
         for (size_t l = 0; l < lanes; ++l) out[l] = static_cast<int32_t>(sum[l]);
+    }
+}
+
+// sum_down_strip for a whole strip of 16 columns where h and w fit 16 bits, on AVX-512BW: two
+// array rows a step, each product pair from one multiply-add of 16-bit pairs (vpmaddwd: 32
+// products an instruction against 16 for a 32-bit multiply; exact in wrapping arithmetic, as in
+// the result check: a pair's sum overflows only when all four are -32768, and is then the
+// wrapped 2^31). Rows 2p and 2p + 1 come as pairs: `w2` holds the strip's w of both, a pair a
+// column, 32 int16 a row pair; `h2` row pair p holds (h of row 2p at x, h of row 2p + 1 at
+// x - 1) for ring positions x from the burst's first window on, `h2_len` of them, so ring row b
+// finds its pair at column j of the strip at T - 1 - 2p + b + j. A row without its pair (a
+// ring row's range can start or end on an odd row) goes through the 32-bit operands.
+__attribute__((target("avx512f,avx512bw"))) void sum_down_strip_pairs(
+    int32_t* __restrict v, const int32_t* __restrict h, size_t h_span, const int32_t* __restrict w,
+    const uint32_t* __restrict h2, size_t h2_len, const int16_t* __restrict w2, size_t rows, size_t cols,
+    size_t cycles) {
+    const auto R = static_cast<ptrdiff_t>(rows), T = static_cast<ptrdiff_t>(cycles), c = static_cast<ptrdiff_t>(cols);
+    const ptrdiff_t step = static_cast<ptrdiff_t>(h_span) - 1, len = static_cast<ptrdiff_t>(h2_len);
+    const auto first_row = [](ptrdiff_t b) { return std::max<ptrdiff_t>(b, 0); };
+    const auto end_row = [&](ptrdiff_t b) { return std::min(b + T, R); };
+    const auto h_of = [&](ptrdiff_t b, ptrdiff_t i) { return h + i * step + b; };
+    ptrdiff_t b = 1 - T;
+    for (; b + 3 < R; b += 4) {
+        StripLanes sum[4];
+        for (ptrdiff_t q = 0; q < 4; ++q) {
+            if (b + q > 0) {
+                std::memcpy(&sum[q], v + (b + q) * c, sizeof sum[q]);
+            } else {
+                sum[q] = StripLanes{};
+            }
+        }
+        ptrdiff_t lo = first_row(b + 3);
+        const ptrdiff_t hi = std::max(lo, end_row(b));
+        for (ptrdiff_t q = 0; q < 4; ++q) {
+            const ptrdiff_t from = first_row(b + q);
+            sum_rows(sum[q], h_of(b + q, from), step, w + from * kStrip, from, std::min(lo, end_row(b + q)));
+            sum_rows(sum[q], h_of(b + q, hi), step, w + hi * kStrip, hi, end_row(b + q));
+        }
+        if (lo % 2 != 0 && lo < hi) {   // an odd first row alone
+            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
+            ++lo;
+        }
+        __m512i s0 = reinterpret_cast<__m512i>(sum[0]), s1 = reinterpret_cast<__m512i>(sum[1]);
+        __m512i s2 = reinterpret_cast<__m512i>(sum[2]), s3 = reinterpret_cast<__m512i>(sum[3]);
+        const uint32_t* hp = h2 + (lo / 2) * len + (T - 1 - lo + b);
+        const int16_t* wp = w2 + (lo / 2) * 2 * kStrip;
+        for (; lo + 1 < hi; lo += 2, hp += len - 2, wp += 2 * kStrip) {
+            const __m512i wk = _mm512_loadu_si512(wp);
+            s0 = _mm512_add_epi32(s0, _mm512_madd_epi16(_mm512_loadu_si512(hp), wk));
+            s1 = _mm512_add_epi32(s1, _mm512_madd_epi16(_mm512_loadu_si512(hp + 1), wk));
+            s2 = _mm512_add_epi32(s2, _mm512_madd_epi16(_mm512_loadu_si512(hp + 2), wk));
+            s3 = _mm512_add_epi32(s3, _mm512_madd_epi16(_mm512_loadu_si512(hp + 3), wk));
+        }
+        sum[0] = reinterpret_cast<StripLanes>(s0);
+        sum[1] = reinterpret_cast<StripLanes>(s1);
+        sum[2] = reinterpret_cast<StripLanes>(s2);
+        sum[3] = reinterpret_cast<StripLanes>(s3);
+        if (lo < hi) {   // an odd last row alone
+            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
+        }
+        for (ptrdiff_t q = 0; q < 4; ++q) std::memcpy(v + (b + q) * c, &sum[q], sizeof sum[q]);
+    }
+    for (; b < R; ++b) {
+        StripLanes sum{};
+        if (b > 0) std::memcpy(&sum, v + b * c, sizeof sum);
+        const ptrdiff_t from = first_row(b);
+        sum_rows(sum, h_of(b, from), step, w + from * kStrip, from, end_row(b));
+        std::memcpy(v + b * c, &sum, sizeof sum);
     }
 }
 
@@ -389,9 +458,17 @@ void PeArray::sweep_stationary(unsigned cycles) {
     }
     int32_t* v = &v_ring_[(v_at_ - 1) * c];
     const int32_t* h = &h_ring_[h_at_ - 1];
+    const size_t h2_len = cycles + c;
+    const bool pairs = pack_pairs(cycles, h2_len);
     for (size_t s = 0; s < strips; ++s) {
         const size_t j = s * kStrip;
-        sum_down_strip(v + j, h + j, h_span_, &w_strips_[s * rows_ * kStrip], rows_, c, cycles, std::min(kStrip, c - j));
+        const int32_t* ws = &w_strips_[s * rows_ * kStrip];
+        if (pairs && c - j >= kStrip) {
+            sum_down_strip_pairs(v + j, h + j, h_span_, ws, h2_.data() + j, h2_len, &w2_[s * ((rows_ + 1) / 2) * 2 * kStrip],
+                                 rows_, c, cycles);
+        } else {
+            sum_down_strip(v + j, h + j, h_span_, ws, rows_, c, cycles, std::min(kStrip, c - j));
+        }
     }
     // Every ring row written: the sums that left at the bottom and those still inside.
     wrap(&v_ring_[(v_at_ - cycles) * c], (rows_ - 1 + cycles) * c);
@@ -400,6 +477,44 @@ void PeArray::sweep_stationary(unsigned cycles) {
     flowing_zero_ = false;
     flags_ = Flags::HW;
     stepped_ = true;
+}
+
+// The 16-bit pairs of sum_down_strip_pairs, if this machine has AVX-512BW and every operand the
+// burst reads fits 16 bits (in_bits is at most 16, so in a fast run they always do, but a
+// fault written into h or w may not): h2 row pair p at ring positions x = x0 + n (x0 the first
+// window's, n < h2_len), w2 per strip of columns. Rows past the last (an odd row count) are 0.
+bool PeArray::pack_pairs(unsigned cycles, size_t h2_len) {
+    static const bool avx512bw = __builtin_cpu_supports("avx512bw");
+    if (!avx512bw || !pair_sweep) return false;
+    const size_t c = cols_, pairs = (rows_ + 1) / 2, strips = (c + kStrip - 1) / kStrip;
+    uint32_t wide = 0;   // any bit above the low 16 of (value + 32768): a value outside int16
+    const auto half = [&wide](int32_t value) {
+        wide |= (static_cast<uint32_t>(value) + 0x8000u) >> 16;
+        return static_cast<uint16_t>(value);
+    };
+    h2_.resize(pairs * h2_len);
+    const size_t x0 = h_at_ - cycles;
+    for (size_t p = 0; p < pairs; ++p) {
+        const int32_t* even = &h_ring_[2 * p * h_span_ + x0];
+        const int32_t* odd = 2 * p + 1 < rows_ ? &h_ring_[(2 * p + 1) * h_span_ + x0 - 1] : nullptr;
+        uint32_t* out = &h2_[p * h2_len];
+        for (size_t n = 0; n < h2_len; ++n) {
+            out[n] = half(even[n]) | static_cast<uint32_t>(odd ? half(odd[n]) : 0) << 16;
+        }
+    }
+    w2_.resize(strips * pairs * 2 * kStrip);
+    for (size_t s = 0; s < strips; ++s) {
+        for (size_t p = 0; p < pairs; ++p) {
+            int16_t* out = &w2_[(s * pairs + p) * 2 * kStrip];
+            for (size_t l = 0; l < kStrip; ++l) {
+                const size_t j = s * kStrip + l;
+                const bool in = j < c;
+                out[2 * l] = static_cast<int16_t>(in ? half(w[2 * p * c + j]) : 0);
+                out[2 * l + 1] = static_cast<int16_t>(in && 2 * p + 1 < rows_ ? half(w[(2 * p + 1) * c + j]) : 0);
+            }
+        }
+    }
+    return wide == 0;
 }
 
 void PeArray::sweep_os(unsigned cycles) {

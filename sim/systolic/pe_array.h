@@ -87,6 +87,9 @@ public:
         for (unsigned k = 0; k < cycles; ++k) put_top(cycles - 1 - k, top(k));
         end_preload();
     }
+    // Whether a burst's ws/is sweep may multiply 16-bit pairs (AVX-512BW, operands that fit):
+    // on by default; tests turn it off to run the 32-bit sweep on such a machine too.
+    static inline bool pair_sweep = true;
     unsigned burst_limit() const { return static_cast<unsigned>(std::min(h_slack_, v_slack_) / 2); }   // >= 64
     // The bottom row's partial sums as they were `ago` cycles before the last step (0: as they
     // are), ago below the cycles of the last step_stationary_burst().
@@ -109,6 +112,7 @@ private:
     void make_room(unsigned cycles);   // the windows moved to their rings' backs if fewer than `cycles` fit
     void sweep_stationary(unsigned cycles);   // the burst's partial sums, from the staged feeds
     void sweep_os(unsigned cycles);           // the burst's products into the accumulators
+    bool pack_pairs(unsigned cycles, size_t h2_len);   // h2_ and w2_, if the 16-bit sweep may run
     void wrap(int32_t* values, size_t n) const;   // to acc_bits, when narrower than 32
     template <typename T>
     void copy_rows(const std::vector<T>& ring, size_t first, size_t stride, std::vector<T>& out) const;
@@ -137,6 +141,8 @@ private:
     std::vector<int32_t> v_ring_;
     std::vector<uint8_t> vv_ring_;
     std::vector<int32_t> w_strips_;   // a burst's copy of w, in strips of columns (sweep_stationary)
+    std::vector<uint32_t> h2_;        // and of h and w as 16-bit pairs of rows (pack_pairs)
+    std::vector<int16_t> w2_;
 };
 
 }  // namespace lockstep::systolic
