@@ -229,7 +229,8 @@ TEST(SystolicModel, PartsAddUpToTheWholeGemm) {
 // The blocked, vectorised check against the plain definition, on shapes that end inside a
 // block (4 rows, 512 columns) and odd K (the 16-bit path's last pair is half empty), with sums
 // that wrap at 32 and at 16 bits. Operands of up to 16 bits take the paired multiply-add path,
-// wider ones the 32-bit one; all -32768 is where a pair's sum overflows 32 bits.
+// wider ones the 32-bit one; all -32768 is where a pair's sum overflows 32 bits. The paired path
+// runs on AVX-512BW where the machine has it, and on AVX2 as well.
 TEST(ReferenceGemm, EqualsTheDefinition) {
     std::mt19937_64 rng(7);
     const auto check = [](const cosim::GemmRequest& request, const std::string& what) {
@@ -245,7 +246,12 @@ TEST(ReferenceGemm, EqualsTheDefinition) {
                     expected.push_back(static_cast<int32_t>(wrapped));
                 }
             }
-            EXPECT_EQ(cosim::reference_gemm(request, bits), expected) << what << " " << m << "x" << k << "x" << n << " at " << bits << " bits";
+            for (const bool avx512 : {true, false}) {   // AVX-512BW where the machine has it, and AVX2
+                cosim::reference_gemm_avx512 = avx512;
+                EXPECT_EQ(cosim::reference_gemm(request, bits), expected)
+                    << what << " " << m << "x" << k << "x" << n << " at " << bits << " bits, AVX-512 " << avx512;
+            }
+            cosim::reference_gemm_avx512 = true;
         }
     };
     for (const auto& [m, k, n] : {std::tuple{1u, 1u, 1u}, std::tuple{5u, 3u, 513u}, std::tuple{9u, 70u, 1030u},

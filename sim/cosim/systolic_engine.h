@@ -61,6 +61,9 @@ void check_gemm(const SystolicConfig& config, const systolic::GemmSize& size);
 
 // A plain int32 (acc_bits, wrapping) GEMM.
 std::vector<int32_t> reference_gemm(const GemmRequest& request, unsigned acc_bits);
+// Whether reference_gemm may use AVX-512BW where the machine has it: on by default; tests turn
+// it off to check its AVX2 path on such a machine too.
+inline bool reference_gemm_avx512 = true;
 
 GemmResult run_gemm(const Config& config, const GemmRequest& request, const GemmOptions& options);
 

@@ -152,6 +152,23 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
     }
 }
 
+// Two rows of 32-bit words as 16-bit pairs, `even` in the low half and `odd` (0 without one) in
+// the high: word i goes to out[(i / kStrip) * stride + i % kStrip] (stride kStrip: one run).
+// Returns the OR of every value + 32768: a bit above the low 16 marks a value outside int16.
+__attribute__((target_clones("avx512f", "avx2", "default"))) uint32_t pair_rows(
+    uint32_t* __restrict out, size_t stride, const int32_t* __restrict even, const int32_t* __restrict odd, size_t n) {
+    uint32_t wide = 0;
+    for (size_t i0 = 0; i0 < n; i0 += kStrip, out += stride) {
+        const size_t lanes = std::min(kStrip, n - i0);
+        for (size_t l = 0; l < lanes; ++l) {
+            const auto e = static_cast<uint32_t>(even[i0 + l]), o = odd ? static_cast<uint32_t>(odd[i0 + l]) : 0u;
+            wide |= (e + 0x8000u) | (o + 0x8000u);
+            out[l] = (e & 0xFFFFu) | o << 16;
+        }
+    }
+    return wide;
+}
+
 // sum_down_strip for a whole strip of 16 columns where h and w fit 16 bits, on AVX-512BW: two
 // array rows a step, each product pair from one multiply-add of 16-bit pairs (vpmaddwd: 32
 // products an instruction against 16 for a 32-bit multiply; exact in wrapping arithmetic, as in
@@ -163,7 +180,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
 // ring row's range can start or end on an odd row) goes through the 32-bit operands.
 __attribute__((target("avx512f,avx512bw"))) void sum_down_strip_pairs(
     int32_t* __restrict v, const int32_t* __restrict h, size_t h_span, const int32_t* __restrict w,
-    const uint32_t* __restrict h2, size_t h2_len, const int16_t* __restrict w2, size_t rows, size_t cols,
+    const uint32_t* __restrict h2, size_t h2_len, const uint32_t* __restrict w2, size_t rows, size_t cols,
     size_t cycles) {
     const auto R = static_cast<ptrdiff_t>(rows), T = static_cast<ptrdiff_t>(cycles), c = static_cast<ptrdiff_t>(cols);
     const ptrdiff_t step = static_cast<ptrdiff_t>(h_span) - 1, len = static_cast<ptrdiff_t>(h2_len);
@@ -194,8 +211,8 @@ __attribute__((target("avx512f,avx512bw"))) void sum_down_strip_pairs(
         __m512i s0 = reinterpret_cast<__m512i>(sum[0]), s1 = reinterpret_cast<__m512i>(sum[1]);
         __m512i s2 = reinterpret_cast<__m512i>(sum[2]), s3 = reinterpret_cast<__m512i>(sum[3]);
         const uint32_t* hp = h2 + (lo / 2) * len + (T - 1 - lo + b);
-        const int16_t* wp = w2 + (lo / 2) * 2 * kStrip;
-        for (; lo + 1 < hi; lo += 2, hp += len - 2, wp += 2 * kStrip) {
+        const uint32_t* wp = w2 + (lo / 2) * kStrip;
+        for (; lo + 1 < hi; lo += 2, hp += len - 2, wp += kStrip) {
             const __m512i wk = _mm512_loadu_si512(wp);
             s0 = _mm512_add_epi32(s0, _mm512_madd_epi16(_mm512_loadu_si512(hp), wk));
             s1 = _mm512_add_epi32(s1, _mm512_madd_epi16(_mm512_loadu_si512(hp + 1), wk));
@@ -464,7 +481,7 @@ void PeArray::sweep_stationary(unsigned cycles) {
         const size_t j = s * kStrip;
         const int32_t* ws = &w_strips_[s * rows_ * kStrip];
         if (pairs && c - j >= kStrip) {
-            sum_down_strip_pairs(v + j, h + j, h_span_, ws, h2_.data() + j, h2_len, &w2_[s * ((rows_ + 1) / 2) * 2 * kStrip],
+            sum_down_strip_pairs(v + j, h + j, h_span_, ws, h2_.data() + j, h2_len, &w2_[s * ((rows_ + 1) / 2) * kStrip],
                                  rows_, c, cycles);
         } else {
             sum_down_strip(v + j, h + j, h_span_, ws, rows_, c, cycles, std::min(kStrip, c - j));
@@ -486,35 +503,19 @@ void PeArray::sweep_stationary(unsigned cycles) {
 bool PeArray::pack_pairs(unsigned cycles, size_t h2_len) {
     static const bool avx512bw = __builtin_cpu_supports("avx512bw");
     if (!avx512bw || !pair_sweep) return false;
-    const size_t c = cols_, pairs = (rows_ + 1) / 2, strips = (c + kStrip - 1) / kStrip;
-    uint32_t wide = 0;   // any bit above the low 16 of (value + 32768): a value outside int16
-    const auto half = [&wide](int32_t value) {
-        wide |= (static_cast<uint32_t>(value) + 0x8000u) >> 16;
-        return static_cast<uint16_t>(value);
-    };
+    const size_t c = cols_, pairs = (rows_ + 1) / 2, strips = c / kStrip;   // (whole strips: the last one, if
+    uint32_t wide = 0;                                                      // partial, takes the 32-bit sweep)
     h2_.resize(pairs * h2_len);
+    w2_.resize(strips * pairs * kStrip);
     const size_t x0 = h_at_ - cycles;
     for (size_t p = 0; p < pairs; ++p) {
-        const int32_t* even = &h_ring_[2 * p * h_span_ + x0];
-        const int32_t* odd = 2 * p + 1 < rows_ ? &h_ring_[(2 * p + 1) * h_span_ + x0 - 1] : nullptr;
-        uint32_t* out = &h2_[p * h2_len];
-        for (size_t n = 0; n < h2_len; ++n) {
-            out[n] = half(even[n]) | static_cast<uint32_t>(odd ? half(odd[n]) : 0) << 16;
-        }
+        const bool odd = 2 * p + 1 < rows_;
+        wide |= pair_rows(&h2_[p * h2_len], kStrip, &h_ring_[2 * p * h_span_ + x0],
+                          odd ? &h_ring_[(2 * p + 1) * h_span_ + x0 - 1] : nullptr, h2_len);
+        wide |= pair_rows(&w2_[p * kStrip], pairs * kStrip, &w[2 * p * c], odd ? &w[(2 * p + 1) * c] : nullptr,
+                          strips * kStrip);
     }
-    w2_.resize(strips * pairs * 2 * kStrip);
-    for (size_t s = 0; s < strips; ++s) {
-        for (size_t p = 0; p < pairs; ++p) {
-            int16_t* out = &w2_[(s * pairs + p) * 2 * kStrip];
-            for (size_t l = 0; l < kStrip; ++l) {
-                const size_t j = s * kStrip + l;
-                const bool in = j < c;
-                out[2 * l] = static_cast<int16_t>(in ? half(w[2 * p * c + j]) : 0);
-                out[2 * l + 1] = static_cast<int16_t>(in && 2 * p + 1 < rows_ ? half(w[(2 * p + 1) * c + j]) : 0);
-            }
-        }
-    }
-    return wide == 0;
+    return wide >> 16 == 0;
 }
 
 void PeArray::sweep_os(unsigned cycles) {

@@ -142,7 +142,7 @@ private:
     std::vector<uint8_t> vv_ring_;
     std::vector<int32_t> w_strips_;   // a burst's copy of w, in strips of columns (sweep_stationary)
     std::vector<uint32_t> h2_;        // and of h and w as 16-bit pairs of rows (pack_pairs)
-    std::vector<int16_t> w2_;
+    std::vector<uint32_t> w2_;
 };
 
 }  // namespace lockstep::systolic
