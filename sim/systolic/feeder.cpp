@@ -150,12 +150,31 @@ void Feeder::left_burst_words(const ControllerRegs& c, const Mapping& map, const
     band(g, rows_, cycles, values, valid, static_cast<ptrdiff_t>(stride), 1);
 }
 
-void Feeder::top_burst_words(const ControllerRegs& c, const int32_t* b, unsigned cycles, int32_t* values,
-                             uint8_t* valid, size_t stride, const ArrayWindow& window) const {
-    // os: B[v][c0 + j] enters column j in cycle t = v + j.
-    const uint32_t N = c.size.n;
-    const Band g{b, window.b_base + c.c0, 1, N, c.t, c.size.k, std::min<int64_t>(cols_, N > c.c0 ? N - c.c0 : 0)};
-    band(g, cols_, cycles, values, valid, 1, static_cast<ptrdiff_t>(stride));
+void Feeder::top_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                             unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
+                             const ArrayWindow& window) const {
+    const uint32_t K = c.size.k, N = c.size.n;
+    if (c.dataflow == Dataflow::Os) {   // B[v][c0 + j] enters column j in cycle t = v + j
+        const Band g{b, window.b_base + c.c0, 1, N, c.t, K, std::min<int64_t>(cols_, N > c.c0 ? N - c.c0 : 0)};
+        band(g, cols_, cycles, values, valid, 1, static_cast<ptrdiff_t>(stride));
+        return;
+    }
+    // Preload, as in evaluate_words(): stationary row kk = r0 + (R-1-t) enters at the top of each
+    // mapped column, while kk < K: ws B[kk][c0 + j], is A[c0 + j][kk].
+    const uint32_t mapped = std::min(cols_, map.cols_dim > c.c0 ? map.cols_dim - c.c0 : 0u), mask = addr_mask_;
+    const bool ws = c.dataflow == Dataflow::Ws;
+    const int32_t* words = ws ? b : a;
+    for (unsigned k = 0; k < cycles; ++k) {
+        int32_t* row = values - static_cast<ptrdiff_t>(k) * static_cast<ptrdiff_t>(stride);
+        uint8_t* row_valid = valid - static_cast<ptrdiff_t>(k) * static_cast<ptrdiff_t>(stride);
+        const uint32_t t = c.t + k, kk = c.r0 + (rows_ - 1 - t);
+        const uint32_t fed = t < map.preload && kk < K ? mapped : 0;
+        const uint32_t at = ws ? window.b_base + kk * N + c.c0 : window.a_base + c.c0 * K + kk, step = ws ? 1 : K;
+        for (uint32_t j = 0; j < fed; ++j) row[j] = words[(at + j * step) & mask];
+        std::fill_n(row + fed, cols_ - fed, 0);
+        std::fill_n(row_valid, fed, 1);
+        std::fill_n(row_valid + fed, cols_ - fed, 0);
+    }
 }
 
 }  // namespace lockstep::systolic

@@ -40,12 +40,13 @@ public:
         left_burst_words(c, map, a.data(), b.data(), cycles, values, valid, stride, window);
     }
 
-    // os: the top feeds of a burst, which go to values[j - k * stride] and valid[j - k * stride]
-    // (the v ring's rows). Not for ws and is, whose top feeds are their preloads.
+    // The top feeds of a burst, column j's in the burst's cycle k to values[j - k * stride] and
+    // valid[j - k * stride]: os streams B into the v ring's rows; ws and is preload their
+    // stationary operand (a burst inside the preload), a row of it a cycle.
     template <typename Words>
-    void top_burst(const ControllerRegs& c, const Words& b, unsigned cycles, int32_t* values, uint8_t* valid,
-                   size_t stride, const ArrayWindow& window = {}) const {
-        top_burst_words(c, b.data(), cycles, values, valid, stride, window);
+    void top_burst(const ControllerRegs& c, const Mapping& map, const Words& a, const Words& b, unsigned cycles,
+                   int32_t* values, uint8_t* valid, size_t stride, const ArrayWindow& window = {}) const {
+        top_burst_words(c, map, a.data(), b.data(), cycles, values, valid, stride, window);
     }
 
 private:
@@ -58,8 +59,9 @@ private:
     };
     void band(const Band& g, unsigned ports, unsigned cycles, int32_t* values, uint8_t* valid, ptrdiff_t port_stride,
               ptrdiff_t cycle_stride) const;
-    void top_burst_words(const ControllerRegs& c, const int32_t* b, unsigned cycles, int32_t* values, uint8_t* valid,
-                         size_t stride, const ArrayWindow& window) const;
+    void top_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                         unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
+                         const ArrayWindow& window) const;
     void left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                           unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
                           const ArrayWindow& window) const;

@@ -391,7 +391,10 @@ void PeArray::step_os(const Feeder& feed) {
 
 void PeArray::step_preload(const Feeder& feed) {
     shift_stationary(1);
-    put_top(0, feed);
+    for (size_t j = 0; j < cols_; ++j) {   // the top feeds into row 0
+        w[j] = feed.top[j].data;
+        wv[j] = feed.top[j].valid;
+    }
     end_preload();
 }
 
@@ -400,16 +403,6 @@ void PeArray::shift_stationary(unsigned by) {
     const size_t keep = (rows_ - by) * static_cast<size_t>(cols_), from = static_cast<size_t>(by) * cols_;
     std::memmove(w.data() + from, w.data(), keep * sizeof(int32_t));
     std::memmove(wv.data() + from, wv.data(), keep);
-}
-
-void PeArray::put_top(unsigned row, const Feeder& feed) {
-    if (row >= rows_) return;
-    int32_t* values = &w[static_cast<size_t>(row) * cols_];
-    uint8_t* valid = &wv[static_cast<size_t>(row) * cols_];
-    for (size_t j = 0; j < cols_; ++j) {
-        values[j] = feed.top[j].data;
-        valid[j] = feed.top[j].valid;
-    }
 }
 
 void PeArray::end_preload() {

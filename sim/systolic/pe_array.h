@@ -78,13 +78,15 @@ public:
               &vv_ring_[(v_at_ - 1) * cols_], cols_);
         sweep_os(cycles);
     }
-    // A run of `cycles` step_preload()s at once, cycle k's top feeds given by `top(k)`: the
-    // stationary operands move down once by `cycles` rows rather than a row a cycle, and each
-    // cycle's feed goes straight to the row it reaches.
-    template <typename TopFeeds>
-    void step_preload_burst(unsigned cycles, TopFeeds&& top) {
+    // A run of `cycles` step_preload()s at once (at most rows()): the stationary operands move
+    // down once by `cycles` rows rather than a row a cycle, and `stage(values, valid, stride)`
+    // writes the top feed of column j in the run's cycle k to values[j - k * stride] and
+    // valid[j - k * stride], the row of w and wv that feed reaches (Feeder::top_burst).
+    template <typename Stage>
+    void step_preload_burst(unsigned cycles, Stage&& stage) {
         shift_stationary(cycles);
-        for (unsigned k = 0; k < cycles; ++k) put_top(cycles - 1 - k, top(k));
+        const size_t last = static_cast<size_t>(cycles - 1) * cols_;
+        stage(&w[last], &wv[last], cols_);
         end_preload();
     }
     // Whether a burst's ws/is sweep may multiply 16-bit pairs (AVX-512BW, operands that fit):
@@ -107,7 +109,6 @@ private:
     void flow_h(const Feeder& feed);   // h one PE right, the left feed into column 0
     void flow_v();                     // v one row down; row 0 is left for the caller to fill
     void shift_stationary(unsigned by);               // w and wv `by` rows down; rows 0 .. by-1 keep theirs
-    void put_top(unsigned row, const Feeder& feed);   // the top feeds into w and wv's row `row`
     void end_preload();                               // h, v and their valid bits zero; no mac flags
     void make_room(unsigned cycles);   // the windows moved to their rings' backs if fewer than `cycles` fit
     void sweep_stationary(unsigned cycles);   // the burst's partial sums, from the staged feeds

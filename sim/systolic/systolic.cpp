@@ -143,7 +143,7 @@ void Systolic::burst(unsigned cycles) {
         array.step_os_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride, int32_t* top_values,
                                         uint8_t* top_valid, size_t top_stride) {
             feeder.left_burst(ctrl, map, a, b, cycles, values, valid, stride);
-            feeder.top_burst(ctrl, b, cycles, top_values, top_valid, top_stride);
+            feeder.top_burst(ctrl, map, a, b, cycles, top_values, top_valid, top_stride);
         });
         // The drain of the last fold's results, a row a cycle (it reads only the writer's own
         // registers: a fold's last cycle, which hands them over, is never in a burst).
@@ -152,8 +152,11 @@ void Systolic::burst(unsigned cycles) {
             writer.evaluate(ctrl, map, false, array, c);
         }
         feeds_of(cycles - 1);
-    } else if (t0 < map.preload) {
-        array.step_preload_burst(cycles, feeds_of);   // (the writer writes nothing in a preload)
+    } else if (t0 < map.preload) {   // (the writer writes nothing in a preload)
+        array.step_preload_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride) {
+            feeder.top_burst(ctrl, map, a, b, cycles, values, valid, stride);
+        });
+        feeds_of(cycles - 1);
     } else {
         array.step_stationary_burst(cycles, [&](int32_t* values, uint8_t* valid, size_t stride) {
             feeder.left_burst(ctrl, map, a, b, cycles, values, valid, stride);
