@@ -80,14 +80,53 @@ __attribute__((always_inline)) inline void sum_rows(StripLanes& sum, const int32
     }
 }
 
+// One strip of a burst's sweep (sum_down_strip): where ring row b's sum and h are, and its rows.
+struct StripSweep {
+    int32_t* v;
+    const int32_t* h;
+    const int32_t* w;
+    ptrdiff_t step, rows, cycles, cols;
+
+    ptrdiff_t first_row(ptrdiff_t b) const { return std::max<ptrdiff_t>(b, 0); }
+    ptrdiff_t end_row(ptrdiff_t b) const { return std::min(b + cycles, rows); }
+    const int32_t* h_of(ptrdiff_t b, ptrdiff_t i) const { return h + i * step + b; }
+    // Ring rows b .. b+3, which share rows [lo, hi): their sums (0 for those that enter in the
+    // burst) with the rows each takes alone, before the four share one or after, added.
+    __attribute__((always_inline)) void open_group(StripLanes (&sum)[4], ptrdiff_t b, ptrdiff_t& lo, ptrdiff_t& hi) const {
+        lo = first_row(b + 3);
+        hi = std::max(lo, end_row(b));
+        for (ptrdiff_t q = 0; q < 4; ++q) {
+            if (b + q > 0) {
+                std::memcpy(&sum[q], v + (b + q) * cols, sizeof sum[q]);
+            } else {
+                sum[q] = StripLanes{};
+            }
+            const ptrdiff_t from = first_row(b + q);
+            sum_rows(sum[q], h_of(b + q, from), step, w + from * kStrip, from, std::min(lo, end_row(b + q)));
+            sum_rows(sum[q], h_of(b + q, hi), step, w + hi * kStrip, hi, end_row(b + q));
+        }
+    }
+    __attribute__((always_inline)) void close_group(const StripLanes (&sum)[4], ptrdiff_t b) const {
+        for (ptrdiff_t q = 0; q < 4; ++q) std::memcpy(v + (b + q) * cols, &sum[q], sizeof sum[q]);
+    }
+    // Ring rows b .. rows-1, one at a time (fewer than four left).
+    __attribute__((always_inline)) void sum_rest(ptrdiff_t b) const {
+        for (; b < rows; ++b) {
+            StripLanes sum{};
+            if (b > 0) std::memcpy(&sum, v + b * cols, sizeof sum);
+            const ptrdiff_t from = first_row(b);
+            sum_rows(sum, h_of(b, from), step, w + from * kStrip, from, end_row(b));
+            std::memcpy(v + b * cols, &sum, sizeof sum);
+        }
+    }
+};
+
 __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip(
     int32_t* __restrict v, const int32_t* __restrict h, size_t h_span, const int32_t* __restrict w, size_t rows,
     size_t cols, size_t cycles, size_t lanes) {
     const auto R = static_cast<ptrdiff_t>(rows), T = static_cast<ptrdiff_t>(cycles), c = static_cast<ptrdiff_t>(cols);
     const ptrdiff_t step = static_cast<ptrdiff_t>(h_span) - 1;
-    const auto first_row = [](ptrdiff_t b) { return std::max<ptrdiff_t>(b, 0); };
-    const auto end_row = [&](ptrdiff_t b) { return std::min(b + T, R); };
-    const auto h_of = [&](ptrdiff_t b, ptrdiff_t i) { return h + i * step + b; };
+    const StripSweep g{v, h, w, step, R, T, c};
     ptrdiff_t b = 1 - T;
     if (lanes == kStrip) {
         // Four ring rows at a time: on each array row they read the same row of w, and h at four
@@ -96,21 +135,10 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
         // after, go one ring row at a time.
         for (; b + 3 < R; b += 4) {
             StripLanes sum[4];
-            for (ptrdiff_t q = 0; q < 4; ++q) {
-                if (b + q > 0) {
-                    std::memcpy(&sum[q], v + (b + q) * c, sizeof sum[q]);
-                } else {
-                    sum[q] = StripLanes{};
-                }
-            }
-            const ptrdiff_t lo = first_row(b + 3), hi = std::max(lo, end_row(b));
-            for (ptrdiff_t q = 0; q < 4; ++q) {
-                const ptrdiff_t from = first_row(b + q);
-                sum_rows(sum[q], h_of(b + q, from), step, w + from * kStrip, from, std::min(lo, end_row(b + q)));
-                sum_rows(sum[q], h_of(b + q, hi), step, w + hi * kStrip, hi, end_row(b + q));
-            }
+            ptrdiff_t lo, hi;
+            g.open_group(sum, b, lo, hi);
             StripLanes s0 = sum[0], s1 = sum[1], s2 = sum[2], s3 = sum[3], h0, h1, h2, h3, wk;
-            const int32_t* hp = h_of(b, lo);
+            const int32_t* hp = g.h_of(b, lo);
             const int32_t* wp = w + lo * kStrip;
             for (ptrdiff_t i = lo; i < hi; ++i, hp += step, wp += kStrip) {
                 std::memcpy(&wk, wp, sizeof wk);
@@ -123,18 +151,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
                 s2 += h2 * wk;
                 s3 += h3 * wk;
             }
-            std::memcpy(v + b * c, &s0, sizeof s0);
-            std::memcpy(v + (b + 1) * c, &s1, sizeof s1);
-            std::memcpy(v + (b + 2) * c, &s2, sizeof s2);
-            std::memcpy(v + (b + 3) * c, &s3, sizeof s3);
+            g.close_group({s0, s1, s2, s3}, b);
         }
-        for (; b < R; ++b) {
-            StripLanes sum{};
-            if (b > 0) std::memcpy(&sum, v + b * c, sizeof sum);
-            const ptrdiff_t from = first_row(b);
-            sum_rows(sum, h_of(b, from), step, w + from * kStrip, from, end_row(b));
-            std::memcpy(v + b * c, &sum, sizeof sum);
-        }
+        g.sum_rest(b);
         return;
     }
     // The last strip of a grid whose columns are not a multiple of kStrip, one ring row at a time.
@@ -142,10 +161,10 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void sum_down_strip
         std::array<uint32_t, kStrip> sum{};
         int32_t* out = v + b * c;
         for (size_t l = 0; l < lanes && b > 0; ++l) sum[l] = static_cast<uint32_t>(out[l]);
-        const ptrdiff_t from = first_row(b);
-        const int32_t* hp = h_of(b, from);
+        const ptrdiff_t from = g.first_row(b);
+        const int32_t* hp = g.h_of(b, from);
         const int32_t* wp = w + from * kStrip;
-        for (ptrdiff_t i = from; i < end_row(b); ++i, hp += step, wp += kStrip) {
+        for (ptrdiff_t i = from; i < g.end_row(b); ++i, hp += step, wp += kStrip) {
             for (size_t l = 0; l < lanes; ++l) sum[l] += static_cast<uint32_t>(hp[l]) * static_cast<uint32_t>(wp[l]);
         }
         for (size_t l = 0; l < lanes; ++l) out[l] = static_cast<int32_t>(sum[l]);
@@ -184,28 +203,14 @@ __attribute__((target("avx512f,avx512bw"))) void sum_down_strip_pairs(
     size_t cycles) {
     const auto R = static_cast<ptrdiff_t>(rows), T = static_cast<ptrdiff_t>(cycles), c = static_cast<ptrdiff_t>(cols);
     const ptrdiff_t step = static_cast<ptrdiff_t>(h_span) - 1, len = static_cast<ptrdiff_t>(h2_len);
-    const auto first_row = [](ptrdiff_t b) { return std::max<ptrdiff_t>(b, 0); };
-    const auto end_row = [&](ptrdiff_t b) { return std::min(b + T, R); };
-    const auto h_of = [&](ptrdiff_t b, ptrdiff_t i) { return h + i * step + b; };
+    const StripSweep g{v, h, w, step, R, T, c};
     ptrdiff_t b = 1 - T;
     for (; b + 3 < R; b += 4) {
         StripLanes sum[4];
-        for (ptrdiff_t q = 0; q < 4; ++q) {
-            if (b + q > 0) {
-                std::memcpy(&sum[q], v + (b + q) * c, sizeof sum[q]);
-            } else {
-                sum[q] = StripLanes{};
-            }
-        }
-        ptrdiff_t lo = first_row(b + 3);
-        const ptrdiff_t hi = std::max(lo, end_row(b));
-        for (ptrdiff_t q = 0; q < 4; ++q) {
-            const ptrdiff_t from = first_row(b + q);
-            sum_rows(sum[q], h_of(b + q, from), step, w + from * kStrip, from, std::min(lo, end_row(b + q)));
-            sum_rows(sum[q], h_of(b + q, hi), step, w + hi * kStrip, hi, end_row(b + q));
-        }
+        ptrdiff_t lo, hi;
+        g.open_group(sum, b, lo, hi);
         if (lo % 2 != 0 && lo < hi) {   // an odd first row alone
-            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
+            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], g.h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
             ++lo;
         }
         __m512i s0 = reinterpret_cast<__m512i>(sum[0]), s1 = reinterpret_cast<__m512i>(sum[1]);
@@ -224,17 +229,11 @@ __attribute__((target("avx512f,avx512bw"))) void sum_down_strip_pairs(
         sum[2] = reinterpret_cast<StripLanes>(s2);
         sum[3] = reinterpret_cast<StripLanes>(s3);
         if (lo < hi) {   // an odd last row alone
-            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
+            for (ptrdiff_t q = 0; q < 4; ++q) sum_rows(sum[q], g.h_of(b + q, lo), step, w + lo * kStrip, lo, lo + 1);
         }
-        for (ptrdiff_t q = 0; q < 4; ++q) std::memcpy(v + (b + q) * c, &sum[q], sizeof sum[q]);
+        g.close_group(sum, b);
     }
-    for (; b < R; ++b) {
-        StripLanes sum{};
-        if (b > 0) std::memcpy(&sum, v + b * c, sizeof sum);
-        const ptrdiff_t from = first_row(b);
-        sum_rows(sum, h_of(b, from), step, w + from * kStrip, from, end_row(b));
-        std::memcpy(v + b * c, &sum, sizeof sum);
-    }
+    g.sum_rest(b);
 }
 
 // os: a burst's products into the accumulators of one row of the grid, a strip of kStrip
