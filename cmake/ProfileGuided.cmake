@@ -12,7 +12,6 @@ set(LOCKSTEP_PGO "" CACHE STRING "Profile-guided optimisation: generate, use, or
 set_property(CACHE LOCKSTEP_PGO PROPERTY STRINGS "" generate use)
 set(LOCKSTEP_PGO_DIR "${CMAKE_BINARY_DIR}/pgo-profile" CACHE PATH "Where LOCKSTEP_PGO=generate's runs write the profile and =use reads it")
 set(LOCKSTEP_PGO_COMPILE_FLAGS "")   # for sim/ (sim/CMakeLists.txt)
-set(LOCKSTEP_PGO_LINK_FLAGS "")      # for the lockstep binary (tools/CMakeLists.txt)
 
 if(LOCKSTEP_PGO)
   if(NOT LOCKSTEP_PGO MATCHES "^(generate|use)$")
@@ -27,7 +26,7 @@ if(LOCKSTEP_PGO)
   # compiled with these; tools/ (the command line) is compiled once, as in an ordinary build.
   if(LOCKSTEP_PGO STREQUAL "generate")
     set(LOCKSTEP_PGO_COMPILE_FLAGS -fprofile-generate=${LOCKSTEP_PGO_DIR})
-    set(LOCKSTEP_PGO_LINK_FLAGS -fprofile-generate=${LOCKSTEP_PGO_DIR})
+    add_link_options(-fprofile-generate=${LOCKSTEP_PGO_DIR})   # every program linking sim/ needs libgcov
   else()
     if(NOT EXISTS ${LOCKSTEP_PGO_DIR})
       message(FATAL_ERROR "LOCKSTEP_PGO=use: no profile in ${LOCKSTEP_PGO_DIR}; build with LOCKSTEP_PGO=generate "
@@ -37,6 +36,5 @@ if(LOCKSTEP_PGO)
     # GCC's warning about a missing one (-Wmissing-profile) means the pipeline broke
     # (tests/pgo_build.sh fails on it).
     set(LOCKSTEP_PGO_COMPILE_FLAGS -fprofile-use=${LOCKSTEP_PGO_DIR} -fprofile-partial-training)
-    set(LOCKSTEP_PGO_LINK_FLAGS "")
   endif()
 endif()
