@@ -27,7 +27,7 @@ help:
 	@echo "make build         configure and build into $(BUILD)/"
 	@echo "make lint          verilator --lint-only -Wall on rtl/"
 	@echo "make bench         simulated cycles per second (model vs RTL vs cosim), and the stepper"
-	@echo "make pgo           build $(PGO_BUILD)/lockstep with profile-guided optimisation (about 10 minutes)"
+	@echo "make pgo           build $(PGO_BUILD)/lockstep with profile-guided optimisation (about 5 minutes)"
 	@echo "make bench PGO=1   the benches on that binary"
 	@echo "make docs-images   remake the README's pictures (docs/images) from real runs"
 	@echo "make deps          install the Debian packages Lockstep needs"
