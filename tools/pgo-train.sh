@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-run() {   # a failed training run is a broken build, not a weaker profile: stop
+train() {   # a failed training run is a broken build, not a weaker profile: stop
   if ! "$lockstep" "$@" > "$work/out" 2>&1; then
     echo "pgo-train: failed: lockstep $*" >&2
     cat "$work/out" >&2
@@ -29,24 +29,24 @@ runs=0
 for program in programs/*.asm; do
   case "$(basename "$program")" in bench_loop.asm | long_loop.asm) continue ;; esac
   for shape in $(sed -n 's/^; cycles://p' "$program" | head -n 1); do
-    run run "$program" --config "configs/${shape%%=*}.yaml" --engine model --json
+    train run "$program" --config "configs/${shape%%=*}.yaml" --engine model --json
     runs=$((runs + 1))
   done
 done
 for n in 4 8 16; do
-  run run "programs/matmul_tc_$n.asm" --config configs/gpu-tc.yaml --engine model --signed --json
-  run run "programs/matmul_tc_$n.asm" --config configs/gpu-tc-ws.yaml --engine model --signed --json
-  run run "programs/matmul_simt_$n.asm" --config configs/gpu-tc.yaml --engine model --signed --json
+  train run "programs/matmul_tc_$n.asm" --config configs/gpu-tc.yaml --engine model --signed --json
+  train run "programs/matmul_tc_$n.asm" --config configs/gpu-tc-ws.yaml --engine model --signed --json
+  train run "programs/matmul_simt_$n.asm" --config configs/gpu-tc.yaml --engine model --signed --json
   runs=$((runs + 3))
 done
-run run programs/bench_wide.asm --config configs/gpu-16x32.yaml --engine model --json
+train run programs/bench_wide.asm --config configs/gpu-16x32.yaml --engine model --json
 runs=$((runs + 1))
 
 # GEMMs on the array model, each dataflow, square and ragged, small and wide arrays.
 for dataflow in os ws is; do
   for shape in "4 4 16 12 10" "8 8 64 48 40" "16 16 96 80 72" "32 32 100 120 90" "3 5 33 17 29"; do
     read -r rows cols m k n <<< "$shape"
-    run gemm --rows "$rows" --cols "$cols" --dataflow "$dataflow" --m "$m" --k "$k" --n "$n" --engine model --json
+    train gemm --rows "$rows" --cols "$cols" --dataflow "$dataflow" --m "$m" --k "$k" --n "$n" --engine model --json
     runs=$((runs + 1))
   done
 done
