@@ -53,7 +53,7 @@ void OutputWriter::evaluate(const ControllerRegs& ctrl, const Mapping& map, bool
         const bool ws = ctrl.dataflow == Dataflow::Ws;
         const uint32_t stride = ws ? 1 - N : N - 1;
         uint32_t addr = (ws ? d * N + ctrl.c0 : ctrl.c0 * N + d) + lo * stride;
-        const int32_t* bottom = array.bottom_row(0);
+        const int32_t* bottom = array.bottom_row();
         const bool later_k = ctrl.r0 > 0 || window.accumulate;   // adds to what earlier K tiles wrote
         const uint32_t base = window.c_base, mask = addr_mask_;   // (locals, as `words` above)
         const unsigned bits = acc_bits_;
@@ -104,9 +104,9 @@ void OutputWriter::write_burst(const ControllerRegs& ctrl, const Mapping& map, c
     const bool later_k = ctrl.r0 > 0;
     const unsigned bits = acc_bits_;
     int32_t* words = c.data();
-    // Cycle d's sums are bottom_row(ago) with ago = d_last - d: rows of `cols_` words, one row
-    // further on a cycle earlier.
-    const int32_t* bottom = array.bottom_row(0);
+    // Cycle d's sums are d_last - d rows of `cols_` words on from bottom_row(), one row further
+    // on a cycle earlier.
+    const int32_t* bottom = array.bottom_row();
     const auto d_last = static_cast<int64_t>(ctrl.t + cycles - 1 - first);
     const auto sum = [&](int64_t d, int64_t j) { return bottom[(d_last - d) * cols_ + j]; };
     const auto put = [&](uint32_t at, int32_t value) { words[at] = later_k ? add(value, words[at], bits) : value; };

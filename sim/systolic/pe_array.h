@@ -93,9 +93,9 @@ public:
     // on by default; tests turn it off to run the 32-bit sweep on such a machine too.
     static inline bool pair_sweep = true;
     unsigned burst_limit() const { return static_cast<unsigned>(std::min(h_slack_, v_slack_) / 2); }   // >= 64
-    // The bottom row's partial sums as they were `ago` cycles before the last step (0: as they
-    // are), ago below the cycles of the last step_stationary_burst().
-    const int32_t* bottom_row(unsigned ago) const { return v_row(rows_ - 1 + ago); }
+    // The bottom row's partial sums as they are. Those of a cycle earlier in the last
+    // step_stationary_burst() follow a row of `cols` words on for each cycle back.
+    const int32_t* bottom_row() const { return v_row(rows_ - 1); }
     // Sets register `reg` ("h", "v", "w" or "acc") of PE (row, col): how tests show the
     // comparator at work (--inject-fault).
     void overwrite(unsigned row, unsigned col, const std::string& reg, int32_t value);
