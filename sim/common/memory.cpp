@@ -46,15 +46,7 @@ void Memory::reset() {
     std::fill(waited_.begin(), waited_.end(), 0);
     next_ = 0;
     quiet_ = true;
-    same_answers_ = answered_since_reset_ = false;
-}
-
-bool Memory::asked(const std::vector<MemRequest>& requests) const {
-    // Without branches: asked four times an edge.
-    const bool writes = writable_;
-    unsigned any = 0;
-    for (const MemRequest& req : requests) any |= static_cast<unsigned>(req.asks(writes));
-    return any != 0;
+    same_answers_ = answered_since_reset_ = responded_ = false;
 }
 
 void Memory::check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const {
@@ -64,12 +56,7 @@ void Memory::check_address(uint32_t address, unsigned channel, const char* what,
     }
 }
 
-const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& requests, uint64_t cycle) {
-    // Already all clear (as the last call returned them), and none is due.
-    const bool nothing_due = quiet_ && !asked(requests);
-    same_answers_ = nothing_due && answered_since_reset_;
-    answered_since_reset_ = true;
-    if (nothing_due) return responses_;
+const std::vector<MemResponse>& Memory::answer(const std::vector<MemRequest>& requests, uint64_t cycle) {
     quiet_ = false;   // until clock() finds it so again
     const unsigned channels = static_cast<unsigned>(responses_.size());
     unsigned answered = 0;
@@ -99,8 +86,7 @@ const std::vector<MemResponse>& Memory::respond(const std::vector<MemRequest>& r
     return responses_;
 }
 
-void Memory::clock(const std::vector<MemRequest>& requests) {
-    if (quiet_ && !asked(requests)) return;   // no write lands, every count stays 0
+void Memory::land(const std::vector<MemRequest>& requests) {
     const unsigned channels = static_cast<unsigned>(responses_.size());
     for (unsigned i = 0; i < channels; ++i) {
         const unsigned ch = bandwidth_ == 0 ? i : (next_ + i) % channels;

@@ -64,19 +64,41 @@ public:
 
     // The responses to the requests driven during the current cycle. Throws lockstep::Error
     // when an answered request names an address outside the memory.
-    const std::vector<MemResponse>& respond(const std::vector<MemRequest>& requests, uint64_t cycle);
+    // (Inline, as clock(): in most cycles nothing is due and they return at once.)
+    const std::vector<MemResponse>& respond(const std::vector<MemRequest>& requests, uint64_t cycle) {
+        const bool nothing_due = quiet_ && !asked(requests);   // all clear already, as last returned
+        same_answers_ = nothing_due && answered_since_reset_;
+        answered_since_reset_ = true;
+        responded_ = true;
+        nothing_was_due_ = nothing_due;
+        return nothing_due ? responses_ : answer(requests, cycle);
+    }
     // The last respond() returned what the one before it returned (no answer, in a quiet
     // cycle after one without answers), so a copy of that is still current. False after a
     // reset() and before the first respond().
     bool same_answers() const { return same_answers_; }
-    // The clock edge that ends the cycle: answered writes land, waiting requests age.
-    void clock(const std::vector<MemRequest>& requests);
+    // The clock edge that ends the cycle: answered writes land, waiting requests age. After
+    // respond() of the same requests it reuses what that found (a cycle in which nothing was
+    // due changes nothing); called alone it looks for itself.
+    void clock(const std::vector<MemRequest>& requests) {
+        const bool nothing_due = responded_ ? nothing_was_due_ : quiet_ && !asked(requests);
+        responded_ = false;
+        if (!nothing_due) land(requests);   // else no write lands, and every count stays 0
+    }
 
     void reset();                                          // drop pending responses
 
 private:
     void check_address(uint32_t address, unsigned channel, const char* what, uint64_t cycle) const;
-    bool asked(const std::vector<MemRequest>& requests) const;   // some channel's request is due
+    // Some channel's request is due (without branches: which channel asks is anyone's guess).
+    bool asked(const std::vector<MemRequest>& requests) const {
+        const bool writes = writable_;
+        unsigned any = 0;
+        for (const MemRequest& req : requests) any |= static_cast<unsigned>(req.asks(writes));
+        return any != 0;
+    }
+    const std::vector<MemResponse>& answer(const std::vector<MemRequest>& requests, uint64_t cycle);   // respond()'s work
+    void land(const std::vector<MemRequest>& requests);   // clock()'s work
 
     std::string name_;
     unsigned data_bits_;
@@ -95,6 +117,8 @@ private:
     bool quiet_ = true;
     bool same_answers_ = false;
     bool answered_since_reset_ = false;   // respond() was called since construction or reset()
+    bool responded_ = false;              // respond() was called since the last clock()
+    bool nothing_was_due_ = false;        // and found the memory quiet with nothing due
 };
 
 }  // namespace lockstep
