@@ -136,6 +136,7 @@ void Controller::commit() {
         }
     }
     consumers_changed_ = all_touched_ || !touched_.empty();
+    channels_changed_ = all_touched_ || !moved_.empty();
     touched_.clear();
     moved_.clear();
     all_touched_ = false;

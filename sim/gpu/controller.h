@@ -29,6 +29,9 @@ public:
     // A consumer's register changed at the last commit (all of them at a reset, and before the
     // first): a register stage that copies them may skip the edges on which none did.
     bool consumers_changed() const { return consumers_changed_; }
+    // A channel's register (its request to memory among them) changed at the last commit (all
+    // of them at a reset, and before the first): the counters skip the edges on which none did.
+    bool channels_changed() const { return channels_changed_; }
 
 private:
     ControllerState reset_state() const;
@@ -45,6 +48,7 @@ private:
     std::vector<unsigned> moved_;     // channels whose registers evaluate() changed
     bool all_touched_ = false;        // a reset changed them all
     bool consumers_changed_ = true;
+    bool channels_changed_ = true;
 };
 
 }  // namespace lockstep::gpu

@@ -1,5 +1,6 @@
 #include "gpu/core.h"
 
+#include "common/bits.h"
 #include "common/isa.h"
 
 #include <string>
@@ -47,6 +48,8 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     // The slots start in their reset state: no LSU in flight, %blockIdx 0 as block_at_.
     lsu_busy_.assign(warps.size(), 0);
     lsu_requesting_.assign(warps.size(), 0);
+    lsu_busy_count_.assign(warps.size(), 0);
+    lsu_requesting_count_.assign(warps.size(), 0);
     block_stale_.assign(warps.size(), 0);
     block_at_.assign(warps.size(), 0);
 }
@@ -61,12 +64,18 @@ void Core::note_slot(unsigned w, unsigned t) {
     block_stale_[w] = stale ? block_stale_[w] | bit : block_stale_[w] & ~bit;
 }
 
+void Core::count_lsus(unsigned w) {
+    lsu_busy_count_[w] = count_bits(lsu_busy_[w]);
+    lsu_requesting_count_[w] = count_bits(lsu_requesting_[w]);
+}
+
 void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value) {
     Registers& unit = *warps.at(warp).threads.at(thread).registers;
     RegisterFile regs = unit.q;
     regs.regs.at(reg) = value;
     unit.overwrite(regs);
     note_slot(warp, thread);
+    count_lsus(warp);
     settled_[warp] = 0;   // a reset edge resets it again
 }
 
@@ -87,6 +96,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         if (block_id != block_at_[w]) {   // a new block: compare the slots' %blockIdx with it
             block_at_[w] = block_id;
             for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
+            count_lsus(w);
         }
         const bool lsu_busy = (lsu_busy_[w] & active) != 0;   // an active LSU in flight
         // A warp held in reset since an edge that reset its slots keeps them as they are.
@@ -200,6 +210,7 @@ void Core::commit() {
             slot.pc->commit();
             note_slot(w, t);
         }
+        if (evaluated_[w] != 0) count_lsus(w);
     }
 }
 

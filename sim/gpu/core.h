@@ -78,9 +78,12 @@ public:
     // others hold what they held before it (clock gating), so a register stage that copies
     // their outputs at every edge may skip them (Gpu::edge, the LSU port registers).
     uint32_t slots_changed(unsigned w) const { return committed_[w]; }
-    // Warp w's thread slots whose LSU is requesting or waiting, and those requesting.
+    // Warp w's thread slots whose LSU is requesting or waiting (bit t = slot t), how many
+    // they are, and how many are requesting (kept at each commit: the counters read them
+    // every edge).
     uint32_t lsu_busy(unsigned w) const { return lsu_busy_[w]; }
-    uint32_t lsu_requesting(unsigned w) const { return lsu_requesting_[w]; }
+    uint32_t lsu_busy_count(unsigned w) const { return lsu_busy_count_[w]; }
+    uint32_t lsu_requesting_count(unsigned w) const { return lsu_requesting_count_[w]; }
 
 private:
     unsigned index_, cores_, tpb_;
@@ -96,11 +99,13 @@ private:
     // and those whose %blockIdx register differs from block_at_ (the block id they were last
     // compared with, the dispatcher's).
     std::vector<uint32_t> lsu_busy_;
-    std::vector<uint32_t> lsu_requesting_;   // the slots whose LSU is requesting (the counters read it)
+    std::vector<uint32_t> lsu_requesting_;   // the slots whose LSU is requesting
+    std::vector<uint32_t> lsu_busy_count_, lsu_requesting_count_;   // their set bits
     std::vector<uint32_t> block_stale_;
     std::vector<uint32_t> block_at_;
 
     void note_slot(unsigned w, unsigned t);    // lsu_busy_, lsu_requesting_, block_stale_ of slot t
+    void count_lsus(unsigned w);               // the counts of lsu_busy_ and lsu_requesting_, after note_slot()
 };
 
 }  // namespace lockstep::gpu

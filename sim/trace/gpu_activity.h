@@ -56,7 +56,8 @@ struct ContextEdge {
     bool owns_front_end = true;    // owns_front_end()
     bool front_end_free = false;   // its core's warp scheduler has no owner (with several warps a core)
     uint32_t lsu_busy = 0;         // slots whose LSU is requesting or waiting, bit t = slot t
-    uint32_t lsu_requesting = 0;   // slots whose LSU is requesting
+    uint32_t lsu_busy_count = 0;   // how many they are
+    uint32_t lsu_requesting_count = 0;   // slots whose LSU is requesting
     bool tensor_busy = false;      // its tensor core is busy (tc_busy)
 };
 // The context's stall reason (inline: the counters ask for every warp every edge).
@@ -109,14 +110,16 @@ inline ContextEdge context_edge(const gpu::GpuSnapshot& s, const GpuConfig& conf
     e.front_end_free = !s.warp_schedulers.empty() && !s.warp_schedulers[x % config.cores].owner_valid;
     const unsigned tpb = config.threads_per_block;
     const gpu::ThreadView* threads = &s.threads[x * tpb];
-    uint32_t busy = 0, requesting = 0;   // in registers (stores into `e` may alias the snapshot)
+    uint32_t busy = 0, busy_count = 0, requesting = 0;   // in registers (stores into `e` may alias the snapshot)
     for (unsigned t = 0; t < tpb; ++t) {
         const gpu::LsuState l = threads[t].lsu;
         busy |= static_cast<uint32_t>(gpu::lsu_busy(l)) << t;
-        requesting |= static_cast<uint32_t>(l == gpu::LsuState::Requesting) << t;
+        busy_count += gpu::lsu_busy(l);
+        requesting += l == gpu::LsuState::Requesting;
     }
     e.lsu_busy = busy;
-    e.lsu_requesting = requesting;
+    e.lsu_busy_count = busy_count;
+    e.lsu_requesting_count = requesting;
     e.tensor_busy = x < s.tensor.size() && tc_busy(s.tensor[x].state);
     return e;
 }

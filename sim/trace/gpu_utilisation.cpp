@@ -24,10 +24,8 @@ nlohmann::json stall_reasons_pct(const std::vector<uint64_t>& cycles) {
 
 }  // namespace
 
-GpuUtilisation::GpuUtilisation(const GpuConfig& config) : config_(config) {
-    counters_.data_channel_busy.assign(config.data_memory_channels(), 0);
-    counters_.program_channel_busy.assign(config.program_channels, 0);
-    data_valid_.assign(config.data_memory_channels(), 0);
+GpuUtilisation::GpuUtilisation(const GpuConfig& config)
+    : config_(config), data_runs_(config.data_memory_channels()), program_runs_(config.program_channels) {
     tensor_before_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
 }
@@ -42,6 +40,8 @@ public:
     ContextEdge context(unsigned x) const { return context_edge(s_, config_, x); }
     const std::vector<MemRequest>& data_requests() const { return s_.data_requests; }
     const std::vector<MemRequest>& program_requests() const { return s_.program_requests; }
+    bool data_requests_changed() const { return true; }
+    bool program_requests_changed() const { return true; }
     const std::vector<TensorCoreView>& tensor() const { return s_.tensor; }
     const std::vector<CacheView>& cache() const { return s_.cache; }
 
@@ -73,6 +73,10 @@ ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
 
 const std::vector<MemRequest>& ModelEdge::program_requests() const { return gpu_.program_controller.q.mem; }
 
+bool ModelEdge::data_requests_changed() const { return data_ == &gathered_ || gpu_.data_controller.channels_changed(); }
+
+bool ModelEdge::program_requests_changed() const { return gpu_.program_controller.channels_changed(); }
+
 void ModelEdge::refresh() {
     if (!gathered_.empty()) gpu_.data_requests(gathered_.data());
     for (unsigned c = 0; c < tensor_.size(); ++c) gpu_.cores[c]->tensor->observe_counted(tensor_[c]);
@@ -97,7 +101,8 @@ ContextEdge ModelEdge::context(unsigned x) const {
         e.front_end_free = !ws.owner_valid;
     }
     e.lsu_busy = core_of_[x]->lsu_busy(warp_index_[x]);
-    e.lsu_requesting = core_of_[x]->lsu_requesting(warp_index_[x]);
+    e.lsu_busy_count = core_of_[x]->lsu_busy_count(warp_index_[x]);
+    e.lsu_requesting_count = core_of_[x]->lsu_requesting_count(warp_index_[x]);
     e.tensor_busy = x < tensor_.size() && tc_busy(tensor_[x].state);
     return e;
 }
@@ -117,10 +122,12 @@ bool ModelEdge::needs_check() const {
 template <typename Edge>
 void GpuUtilisation::record_edge(uint64_t cycle, const Edge& e) {
     if (cycle > 0) {
-        count(e);   // (which keeps data_valid_ too)
+        count(e);   // (which follows the channels' runs too)
     } else {
         const std::vector<MemRequest>& data = e.data_requests();
-        for (size_t ch = 0; ch < data.size(); ++ch) data_valid_[ch] = valid_bits(data[ch]);
+        for (size_t ch = 0; ch < data.size(); ++ch) data_runs_.restart(ch, valid_bits(data[ch]), counters_.cycles);
+        const std::vector<MemRequest>& program = e.program_requests();
+        for (size_t ch = 0; ch < program.size(); ++ch) program_runs_.restart(ch, program[ch].read_valid, counters_.cycles);
     }
     const std::vector<TensorCoreView>& tensor = e.tensor();
     for (size_t c = 0; c < tensor.size(); ++c) {   // what the next count compares with, not the grids
@@ -149,8 +156,8 @@ void GpuUtilisation::count(const Edge& e) {
         const ContextEdge c = e.context(x);
         ++k.stall_cycles[static_cast<unsigned>(stall_reason(c, config_.threads_per_block))];
         ++k.state_cycles[static_cast<unsigned>(c.state)];
-        k.lsu_busy += count_bits(c.lsu_busy);
-        k.lane_accesses += count_bits(c.lsu_requesting);
+        k.lsu_busy += c.lsu_busy_count;
+        k.lane_accesses += c.lsu_requesting_count;
         if (!c.running) continue;
         ++k.active_core_cycles;
         if (c.state == CoreState::Execute) {
@@ -161,25 +168,24 @@ void GpuUtilisation::count(const Edge& e) {
         }
         k.fetch_stall += c.state == CoreState::Fetch && c.owns_front_end;
     }
-    // (Through locals: a byte store may alias any counter, and the compiler would reload them.)
-    const MemRequest* data = e.data_requests().data();
-    const size_t channels = e.data_requests().size();
-    uint64_t* busy = k.data_channel_busy.data();
-    uint8_t* valid = data_valid_.data();
-    const unsigned data_channels = config_.data_channels;
-    uint64_t requests = 0;
-    for (size_t ch = 0; ch < channels; ++ch) {
-        const unsigned now = valid_bits(data[ch]);
-        busy[ch] += now != 0;
-        // A channel drops its request for at least a cycle after each answer, so a request
-        // starts where valid rises (the tile ports' words are counted apart).
-        const unsigned rising = now & ~static_cast<unsigned>(valid[ch]);
-        requests += ch < data_channels ? (rising & 1) + (rising >> 1) : 0;
-        valid[ch] = static_cast<uint8_t>(now);
+    // Where no channel's request changed at the edge, none starts and no run ends.
+    const uint64_t n = k.cycles;
+    if (e.data_requests_changed()) {
+        const std::vector<MemRequest>& data = e.data_requests();
+        const unsigned data_channels = config_.data_channels;
+        uint64_t requests = 0;
+        for (size_t ch = 0; ch < data.size(); ++ch) {
+            // A channel drops its request for at least a cycle after each answer, so a request
+            // starts where valid rises (the tile ports' words are counted apart).
+            const unsigned rising = data_runs_.update(ch, valid_bits(data[ch]), n);
+            requests += ch < data_channels ? (rising & 1) + (rising >> 1) : 0;
+        }
+        k.data_requests += requests;
     }
-    k.data_requests += requests;
-    const std::vector<MemRequest>& program = e.program_requests();
-    for (size_t ch = 0; ch < program.size(); ++ch) k.program_channel_busy[ch] += program[ch].read_valid;
+    if (e.program_requests_changed()) {
+        const std::vector<MemRequest>& program = e.program_requests();
+        for (size_t ch = 0; ch < program.size(); ++ch) program_runs_.update(ch, program[ch].read_valid, n);
+    }
     const std::vector<TensorCoreView>& tensor = e.tensor();
     for (size_t c = 0; c < tensor.size(); ++c) {
         const TensorCoreView& now = tensor[c];
@@ -192,10 +198,19 @@ void GpuUtilisation::count(const Edge& e) {
 
 void GpuUtilisation::record(uint64_t cycle, const GpuSnapshot& s) { record_edge(cycle, SnapshotEdge(s, config_)); }
 
+GpuCounters GpuUtilisation::counters() const {
+    GpuCounters k = counters_;
+    k.data_channel_busy.resize(data_runs_.size());
+    for (size_t ch = 0; ch < data_runs_.size(); ++ch) k.data_channel_busy[ch] = data_runs_.busy(ch, k.cycles);
+    k.program_channel_busy.resize(program_runs_.size());
+    for (size_t ch = 0; ch < program_runs_.size(); ++ch) k.program_channel_busy[ch] = program_runs_.busy(ch, k.cycles);
+    return k;
+}
+
 void GpuUtilisation::record(uint64_t cycle, const ModelEdge& e) { record_edge(cycle, e); }
 
 nlohmann::json GpuUtilisation::summary() const {
-    const GpuCounters& k = counters_;
+    const GpuCounters k = counters();
     const uint64_t slots = static_cast<uint64_t>(config_.contexts()) * config_.threads_per_block;
     nlohmann::json states = nlohmann::json::object();
     for (unsigned i = 0; i < 8; ++i) states[name(static_cast<CoreState>(i))] = k.state_cycles[i];

@@ -33,6 +33,10 @@ public:
     ContextEdge context(unsigned x) const;
     const std::vector<MemRequest>& data_requests() const { return *data_; }   // per data channel, then tile port
     const std::vector<MemRequest>& program_requests() const;
+    // The requests may differ from the last edge's: a controller's in place says whether one
+    // of its channels changed at the edge; gathered ones always may.
+    bool data_requests_changed() const;
+    bool program_requests_changed() const;
     const std::vector<gpu::TensorCoreView>& tensor() const { return tensor_; }   // state, op, row, col, mac
     const std::vector<gpu::CacheView>& cache() const { return cache_; }          // counters
     bool done() const;
@@ -62,7 +66,7 @@ struct GpuCounters {
     uint64_t lane_accesses = 0;               // lanes' loads and stores (a cycle each in LSU Requesting)
     uint64_t data_requests = 0;               // requests the data controller made of memory (coalesced: fewer)
     uint64_t fetch_stall = 0;                 // core-cycles in FETCH
-    std::vector<uint64_t> data_channel_busy, program_channel_busy;   // data: the controller's, then tile ports
+    std::vector<uint64_t> data_channel_busy, program_channel_busy;   // cycles; data: the controller's, then tile ports
     uint64_t tc_macs = 0;                     // PE multiplies, all tensor cores
     std::vector<uint64_t> tc_state_cycles = std::vector<uint64_t>(7, 0);   // core-cycles per TcState
     uint64_t tc_words_loaded = 0, tc_words_stored = 0;   // tile words over the tile ports
@@ -78,7 +82,7 @@ public:
     void record(uint64_t cycle, const gpu::GpuSnapshot& s);
     void record(uint64_t cycle, const ModelEdge& e);
 
-    const GpuCounters& counters() const { return counters_; }
+    GpuCounters counters() const;             // so far
     nlohmann::json summary() const;           // summary.json's `utilisation`, also part of --json
 
 private:
@@ -87,11 +91,41 @@ private:
     template <typename Edge>
     void count(const Edge& e);
 
+    // Each channel's busy cycles, counted in runs that end where its valid bits change, so
+    // that an edge on which no request changed costs nothing. Records are numbered by the
+    // counted cycles (`n`, this record's number).
+    class ChannelRuns {
+    public:
+        explicit ChannelRuns(size_t channels) : valid_(channels, 0), from_(channels, 0), ended_(channels, 0) {}
+        // Record n's valid bits `now`: a run that ends adds its cycles, one that starts notes
+        // where. Returns the bits that rose.
+        unsigned update(size_t ch, unsigned now, uint64_t n) {
+            const unsigned before = valid_[ch];
+            ended_[ch] += before != 0 && now == 0 ? n - from_[ch] : 0;
+            from_[ch] = before == 0 && now != 0 ? n : from_[ch];
+            valid_[ch] = static_cast<uint8_t>(now);
+            return now & ~before;
+        }
+        // An uncounted record after record n (a launch's first): a busy run ends after n and
+        // the next starts at n + 1 with the valid bits `now`.
+        void restart(size_t ch, unsigned now, uint64_t n) {
+            ended_[ch] = busy(ch, n);
+            valid_[ch] = static_cast<uint8_t>(now);
+            from_[ch] = n + 1;
+        }
+        uint64_t busy(size_t ch, uint64_t n) const { return ended_[ch] + (valid_[ch] != 0 ? n + 1 - from_[ch] : 0); }
+        size_t size() const { return valid_.size(); }
+
+    private:
+        std::vector<uint8_t> valid_;     // the last record's: read_valid in bit 0, write_valid in bit 1
+        std::vector<uint64_t> from_;     // where valid: the record its run began at
+        std::vector<uint64_t> ended_;    // the cycles of its runs that ended
+    };
+
     GpuConfig config_;
-    GpuCounters counters_;
-    // The last record's data requests: read_valid in bit 0, write_valid in bit 1.
+    GpuCounters counters_;   // all but the channels' busy cycles (data_runs_, program_runs_)
     static unsigned valid_bits(const MemRequest& r) { return r.read_valid | static_cast<unsigned>(r.write_valid) << 1; }
-    std::vector<uint8_t> data_valid_;
+    ChannelRuns data_runs_, program_runs_;
     std::vector<gpu::TensorCoreView> tensor_before_;  // its tensor cores (state, op, row, col)
     std::vector<gpu::CacheView> cache_;               // its cache counters (one, with a cache)
 };
