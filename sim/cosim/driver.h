@@ -70,17 +70,19 @@ using AfterEdge = std::function<void()>;
 class RunProgress {
 public:
     RunProgress(bool enabled, uint64_t limit) : line_(enabled), limit_(limit) {}
-    void tick(uint64_t cycles) {
-        if (!line_.active() || cycles % 4096 != 0) return;
+    void tick(uint64_t cycles) {   // (small, to be inlined: fast runs tick every edge)
+        if (cycles % 4096 == 0 && line_.active()) show(cycles);
+    }
+    void clear() { line_.clear(); }
+
+private:
+    void show(uint64_t cycles) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
         if (seconds < 1.5) return;
         line_.show(fmt::format("  cycle {} of at most {} ({:.0f} k cycles/s, {})", thousands(cycles),
                                thousands(limit_), cycles / seconds / 1000, duration_text(seconds)));
     }
-    void clear() { line_.clear(); }
-
-private:
     StatusLine line_;
     uint64_t limit_;
     std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();

@@ -68,6 +68,7 @@ ModelEdge::ModelEdge(const Gpu& gpu, const GpuConfig& config)
     }
     tensor_.assign(config.tensor_core.present() ? config.cores : 0, TensorCoreView{});
     cache_.assign(config.cache() ? 1 : 0, CacheView{});
+    gathers_ = !gathered_.empty() || !tensor_.empty() || !cache_.empty();
     refresh();
 }
 
@@ -77,7 +78,7 @@ bool ModelEdge::data_requests_changed() const { return data_ == &gathered_ || gp
 
 bool ModelEdge::program_requests_changed() const { return gpu_.program_controller.channels_changed(); }
 
-void ModelEdge::refresh() {
+void ModelEdge::gather() {
     if (!gathered_.empty()) gpu_.data_requests(gathered_.data());
     for (unsigned c = 0; c < tensor_.size(); ++c) gpu_.cores[c]->tensor->observe_counted(tensor_[c]);
     if (!cache_.empty()) gpu_.dcache->observe_counters(cache_[0]);

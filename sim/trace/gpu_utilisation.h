@@ -27,7 +27,9 @@ public:
     ModelEdge(const gpu::Gpu& gpu, const GpuConfig& config);
     // After each edge: the data requests of a GPU with a cache or tensor cores (gathered from
     // their units), and the tensor cores' and the cache's counted fields. The rest is read live.
-    void refresh();
+    void refresh() {
+        if (gathers_) gather();
+    }
 
     unsigned contexts() const { return static_cast<unsigned>(warp_of_.size()); }
     ContextEdge context(unsigned x) const;
@@ -52,6 +54,8 @@ private:
     const std::vector<MemRequest>* data_;         // Gpu::data_requests_in_place(), or gathered_
     std::vector<gpu::TensorCoreView> tensor_;
     std::vector<gpu::CacheView> cache_;
+    bool gathers_ = false;   // refresh() has anything to gather
+    void gather();
 };
 
 // Counters behind the utilisation summary.
