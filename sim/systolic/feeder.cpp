@@ -44,40 +44,53 @@ void Feeder::evaluate_words(const ControllerRegs& c, const Mapping& map, const i
         top_valid = idle(top);
         return;
     }
-    const uint32_t K = c.size.k, N = c.size.n;
-    // The first index past `limit - first` (none when first >= limit): the ports whose row or
-    // column first + k is inside a dimension of `limit`.
-    const auto below = [](uint32_t first, uint32_t limit) { return limit > first ? limit - first : 0u; };
-    if (c.t >= map.preload) {
-        // Streaming: vector v = s - i enters row i, for v < S and row r0 + i inside the GEMM.
-        const uint32_t s = c.t - map.preload;
-        const uint32_t lo = s >= map.stream ? s - map.stream + 1 : 0;
-        const uint32_t hi = std::min({rows_, s + 1, below(c.r0, map.rows_dim)});
-        switch (c.dataflow) {
-        case Dataflow::Os: left_valid = feed(left, lo, hi, c.r0 * K + s, K - 1, window.a_base, a); break;   // A[row][v]
-        case Dataflow::Ws: left_valid = feed(left, lo, hi, s * K + c.r0, 1 - K, window.a_base, a); break;   // A[v][row]
-        case Dataflow::Is: left_valid = feed(left, lo, hi, c.r0 * N + s, N - 1, window.b_base, b); break;   // B[row][v]
-        }
-    } else {
-        left_valid = idle(left);
-    }
+    left_valid = c.t >= map.preload ? feed(left, left_band(c, map, a, b, window)) : idle(left);
     if (c.dataflow == Dataflow::Os) {
-        // B enters column j from the top, skewed by j: vector v = t - j < K of column c0 + j.
-        const uint32_t lo = c.t >= K ? c.t - K + 1 : 0;
-        const uint32_t hi = std::min({cols_, c.t + 1, below(c.c0, N)});
-        top_valid = feed(top, lo, hi, c.t * N + c.c0, 1 - N, window.b_base, b);   // B[v][col]
-    } else if (c.t < map.preload && c.r0 + (rows_ - 1 - c.t) < K) {
+        top_valid = feed(top, top_band_os(c, b, window));
+    } else if (c.t < map.preload && c.r0 + (rows_ - 1 - c.t) < c.size.k) {
         // Preload: stationary row kk = r0 + (R-1-t) enters at the top of each mapped column.
-        const uint32_t kk = c.r0 + (rows_ - 1 - c.t);
-        const uint32_t hi = below(c.c0, map.cols_dim);
-        if (c.dataflow == Dataflow::Ws) {
-            top_valid = feed(top, 0, hi, kk * N + c.c0, 1, window.b_base, b);   // B[kk][col]
-        } else {
-            top_valid = feed(top, 0, hi, c.c0 * K + kk, K, window.a_base, a);   // A[col][kk]
-        }
+        const Row row = preload_row(c, c.r0 + (rows_ - 1 - c.t), a, b, window);
+        top_valid = feed(top, 0, map.cols_dim > c.c0 ? map.cols_dim - c.c0 : 0, row.at, row.step, 0, row.words);
     } else {
         top_valid = idle(top);
     }
+}
+
+// Streaming: vector v = s - i (s = t - preload) enters row i, for v < S and row r0 + i inside
+// the GEMM.
+Feeder::Band Feeder::left_band(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                               const ArrayWindow& window) const {
+    const uint32_t K = c.size.k, N = c.size.n;
+    Band g{a, 0, 0, 0, c.t - map.preload, map.stream, std::min<int64_t>(rows_, map.rows_dim > c.r0 ? map.rows_dim - c.r0 : 0)};
+    switch (c.dataflow) {
+    case Dataflow::Os: g.base = window.a_base + c.r0 * K, g.across = K, g.along = 1; break;   // A[r0 + i][v]
+    case Dataflow::Ws: g.base = window.a_base + c.r0, g.across = 1, g.along = K; break;       // A[v][r0 + i]
+    case Dataflow::Is: g.words = b, g.base = window.b_base + c.r0 * N, g.across = N, g.along = 1; break;   // B[r0 + i][v]
+    }
+    return g;
+}
+
+// os: B enters column j from the top, skewed by j: vector v = t - j < K of column c0 + j, B[v][c0 + j].
+Feeder::Band Feeder::top_band_os(const ControllerRegs& c, const int32_t* b, const ArrayWindow& window) const {
+    const uint32_t K = c.size.k, N = c.size.n;
+    return Band{b, window.b_base + c.c0, 1, N, c.t, K, std::min<int64_t>(cols_, N > c.c0 ? N - c.c0 : 0)};
+}
+
+// ws: B[kk][c0 + j]; is: A[c0 + j][kk].
+Feeder::Row Feeder::preload_row(const ControllerRegs& c, uint32_t kk, const int32_t* a, const int32_t* b,
+                                const ArrayWindow& window) {
+    const uint32_t K = c.size.k, N = c.size.n;
+    if (c.dataflow == Dataflow::Ws) return Row{b, window.b_base + kk * N + c.c0, 1};
+    return Row{a, window.a_base + c.c0 * K + kk, K};
+}
+
+// Port p reads vector first - p (address base + p * across + (first - p) * along), where that
+// is below `vectors` and p below `live`: a run of ports, as a burst's first cycle.
+uint32_t Feeder::feed(std::vector<EdgePort>& ports, const Band& g) const {
+    const int64_t lo = std::max<int64_t>(0, g.first - g.vectors + 1);
+    const int64_t hi = std::min({static_cast<int64_t>(ports.size()), g.first + 1, g.live});
+    return feed(ports, static_cast<uint32_t>(lo), static_cast<uint32_t>(std::max(hi, lo)),
+                g.base + static_cast<uint32_t>(g.first) * g.along, g.across - g.along, 0, g.words);
 }
 
 // The ports along an edge read a band of a buffer over a burst: port p (a row from the left, a
@@ -140,37 +153,26 @@ void Feeder::band(const Band& g, unsigned ports, unsigned cycles, int32_t* value
 void Feeder::left_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                               unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
                               const ArrayWindow& window) const {
-    const uint32_t K = c.size.k, N = c.size.n;
-    Band g{a, 0, 0, 0, c.t - map.preload, map.stream, std::min<int64_t>(rows_, map.rows_dim > c.r0 ? map.rows_dim - c.r0 : 0)};
-    switch (c.dataflow) {
-    case Dataflow::Os: g.base = window.a_base + c.r0 * K, g.across = K, g.along = 1; break;   // A[r0 + i][v]
-    case Dataflow::Ws: g.base = window.a_base + c.r0, g.across = 1, g.along = K; break;       // A[v][r0 + i]
-    case Dataflow::Is: g.words = b, g.base = window.b_base + c.r0 * N, g.across = N, g.along = 1; break;   // B[r0 + i][v]
-    }
-    band(g, rows_, cycles, values, valid, static_cast<ptrdiff_t>(stride), 1);
+    band(left_band(c, map, a, b, window), rows_, cycles, values, valid, static_cast<ptrdiff_t>(stride), 1);
 }
 
 void Feeder::top_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                              unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
                              const ArrayWindow& window) const {
-    const uint32_t K = c.size.k, N = c.size.n;
-    if (c.dataflow == Dataflow::Os) {   // B[v][c0 + j] enters column j in cycle t = v + j
-        const Band g{b, window.b_base + c.c0, 1, N, c.t, K, std::min<int64_t>(cols_, N > c.c0 ? N - c.c0 : 0)};
-        band(g, cols_, cycles, values, valid, 1, static_cast<ptrdiff_t>(stride));
+    if (c.dataflow == Dataflow::Os) {
+        band(top_band_os(c, b, window), cols_, cycles, values, valid, 1, static_cast<ptrdiff_t>(stride));
         return;
     }
     // Preload, as in evaluate_words(): stationary row kk = r0 + (R-1-t) enters at the top of each
-    // mapped column, while kk < K: ws B[kk][c0 + j], is A[c0 + j][kk].
+    // mapped column, while kk < K.
     const uint32_t mapped = std::min(cols_, map.cols_dim > c.c0 ? map.cols_dim - c.c0 : 0u), mask = addr_mask_;
-    const bool ws = c.dataflow == Dataflow::Ws;
-    const int32_t* words = ws ? b : a;
     for (unsigned k = 0; k < cycles; ++k) {
         int32_t* row = values - static_cast<ptrdiff_t>(k) * static_cast<ptrdiff_t>(stride);
         uint8_t* row_valid = valid - static_cast<ptrdiff_t>(k) * static_cast<ptrdiff_t>(stride);
         const uint32_t t = c.t + k, kk = c.r0 + (rows_ - 1 - t);
-        const uint32_t fed = t < map.preload && kk < K ? mapped : 0;
-        const uint32_t at = ws ? window.b_base + kk * N + c.c0 : window.a_base + c.c0 * K + kk, step = ws ? 1 : K;
-        for (uint32_t j = 0; j < fed; ++j) row[j] = words[(at + j * step) & mask];
+        const uint32_t fed = t < map.preload && kk < c.size.k ? mapped : 0;
+        const Row from = preload_row(c, kk, a, b, window);
+        for (uint32_t j = 0; j < fed; ++j) row[j] = from.words[(from.at + j * from.step) & mask];
         std::fill_n(row + fed, cols_ - fed, 0);
         std::fill_n(row_valid, fed, 1);
         std::fill_n(row_valid + fed, cols_ - fed, 0);

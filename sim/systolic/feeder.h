@@ -59,6 +59,19 @@ private:
     };
     void band(const Band& g, unsigned ports, unsigned cycles, int32_t* values, uint8_t* valid, ptrdiff_t port_stride,
               ptrdiff_t cycle_stride) const;
+    // Where each dataflow's operands sit, once for a cycle and a burst: the band the left edge
+    // reads from cycle c.t on while streaming, and the top edge in os.
+    Band left_band(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
+                   const ArrayWindow& window) const;
+    Band top_band_os(const ControllerRegs& c, const int32_t* b, const ArrayWindow& window) const;
+    uint32_t feed(std::vector<EdgePort>& ports, const Band& g) const;   // one cycle: the band's first
+    struct Row {                      // column j of the top edge reads words[at + j * step]
+        const int32_t* words;
+        uint32_t at, step;
+    };
+    // The preload (ws, is): stationary row kk enters at the top of each mapped column.
+    static Row preload_row(const ControllerRegs& c, uint32_t kk, const int32_t* a, const int32_t* b,
+                           const ArrayWindow& window);
     void top_burst_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                          unsigned cycles, int32_t* values, uint8_t* valid, size_t stride,
                          const ArrayWindow& window) const;
