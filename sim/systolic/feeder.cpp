@@ -14,9 +14,9 @@ Feeder::Feeder(const sc_core::sc_module_name& name, const ArrayShape& shape)
 
 // Along an edge the words that enter are evenly spaced in the buffer (the skew adds one step
 // a port), so each feed is a run of ports [lo, hi) reading address start + k * stride at port
-// k (modulo 2^32, as the products it replaces), from `base`; the ports around it are idle.
+// k (modulo 2^32, as the products it replaces); the ports around it are idle.
 uint32_t Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
-                      uint32_t base, const int32_t* words) const {
+                      const int32_t* words) const {
     EdgePort* port = ports.data();
     const auto n = static_cast<uint32_t>(ports.size());
     hi = std::min(hi, n);
@@ -25,7 +25,7 @@ uint32_t Feeder::feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, ui
     const uint32_t mask = addr_mask_;
     uint32_t addr = start + lo * stride;
     for (uint32_t k = lo; k < hi; ++k, addr += stride) {
-        const uint32_t at = (base + addr) & mask;
+        const uint32_t at = addr & mask;
         port[k] = EdgePort{true, at, words[at]};
     }
     std::fill(port + hi, port + n, EdgePort{});
@@ -50,7 +50,7 @@ void Feeder::evaluate_words(const ControllerRegs& c, const Mapping& map, const i
     } else if (c.t < map.preload && c.r0 + (rows_ - 1 - c.t) < c.size.k) {
         // Preload: stationary row kk = r0 + (R-1-t) enters at the top of each mapped column.
         const Row row = preload_row(c, c.r0 + (rows_ - 1 - c.t), a, b, window);
-        top_valid = feed(top, 0, map.cols_dim > c.c0 ? map.cols_dim - c.c0 : 0, row.at, row.step, 0, row.words);
+        top_valid = feed(top, 0, map.cols_dim > c.c0 ? map.cols_dim - c.c0 : 0, row.at, row.step, row.words);
     } else {
         top_valid = idle(top);
     }
@@ -90,7 +90,7 @@ uint32_t Feeder::feed(std::vector<EdgePort>& ports, const Band& g) const {
     const int64_t lo = std::max<int64_t>(0, g.first - g.vectors + 1);
     const int64_t hi = std::min({static_cast<int64_t>(ports.size()), g.first + 1, g.live});
     return feed(ports, static_cast<uint32_t>(lo), static_cast<uint32_t>(std::max(hi, lo)),
-                g.base + static_cast<uint32_t>(g.first) * g.along, g.across - g.along, 0, g.words);
+                g.base + static_cast<uint32_t>(g.first) * g.along, g.across - g.along, g.words);
 }
 
 // The ports along an edge read a band of a buffer over a burst: port p (a row from the left, a

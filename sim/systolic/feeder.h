@@ -81,7 +81,7 @@ private:
     void evaluate_words(const ControllerRegs& c, const Mapping& map, const int32_t* a, const int32_t* b,
                         const ArrayWindow& window);
     uint32_t feed(std::vector<EdgePort>& ports, uint32_t lo, uint32_t hi, uint32_t start, uint32_t stride,
-                  uint32_t base, const int32_t* words) const;   // returns the valid ports
+                  const int32_t* words) const;   // returns the valid ports
     static uint32_t idle(std::vector<EdgePort>& ports);   // every port idle; returns 0
 
     unsigned rows_, cols_;

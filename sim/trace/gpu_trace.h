@@ -39,7 +39,6 @@ public:
     uint64_t records() const { return recent_.count(); }   // so far; the stepper numbers cycles by record
     nlohmann::json utilisation() const { return utilisation_.summary(); }   // also part of --json
     std::vector<std::string> recent_lines() const;
-    GpuCounters counters() const { return utilisation_.counters(); }
 
     // One line per cycle: each core's state, PC and instruction, each tensor core's state,
     // each channel's request.
