@@ -18,8 +18,8 @@ ControllerState Controller::reset_state() const {
     return s;
 }
 
-// The consumers that ask, found once an edge (there are many, few ask) and without branches
-// (which one asks is anyone's guess).
+// The consumers that ask, found once for the same requests (there are many, few ask) and
+// without branches (which one asks is anyone's guess).
 unsigned Controller::find_asking(const std::vector<MemRequest>& requests) {
     if (asking_known_) return asking_count_;
     unsigned n = 0;
@@ -62,18 +62,16 @@ bool Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
 }
 
 void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
-                          const std::vector<MemResponse>& memory) {
+                          const std::vector<MemResponse>& memory, bool requests_changed) {
     // Every register of d_ already equals q's (commit()); what changes below is marked.
-    asking_known_ = false;
+    asking_known_ = asking_known_ && !requests_changed;
     if (reset) {
         d_ = reset_state();
         all_touched_ = true;
         return;
     }
     // Most edges every channel is idle and no consumer asks: nothing changes.
-    bool all_idle = true;
-    for (unsigned ch = 0; ch < channels_; ++ch) all_idle = all_idle && q.channel_state[ch] == CtrlState::Idle;
-    if (all_idle && find_asking(requests) == 0) return;
+    if (busy_ == 0 && find_asking(requests) == 0) return;
     for (unsigned ch = 0; ch < channels_; ++ch) {
         const unsigned consumer = q.channel_consumer[ch];
         switch (q.channel_state[ch]) {
@@ -124,8 +122,12 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
 void Controller::commit() {
     if (all_touched_) {
         q = d_;
+        busy_ = 0;
+        for (CtrlState s : q.channel_state) busy_ += s != CtrlState::Idle;
     } else {
         for (unsigned ch : moved_) {
+            busy_ += static_cast<unsigned>(d_.channel_state[ch] != CtrlState::Idle) -
+                     static_cast<unsigned>(q.channel_state[ch] != CtrlState::Idle);
             q.channel_state[ch] = d_.channel_state[ch];
             q.channel_consumer[ch] = d_.channel_consumer[ch];
             q.mem[ch] = d_.mem[ch];

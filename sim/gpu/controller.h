@@ -20,8 +20,10 @@ struct ControllerState {
 class Controller : public Unit<ControllerState> {
 public:
     Controller(const sc_core::sc_module_name& name, unsigned consumers, unsigned channels, bool write_enable);
+    // `requests_changed` false: the consumers' requests are those of the last evaluate() (the
+    // consumers that ask are then not looked for again).
     void evaluate(bool reset, const std::vector<MemRequest>& consumer_requests,
-                  const std::vector<MemResponse>& memory_responses);
+                  const std::vector<MemResponse>& memory_responses, bool requests_changed = true);
     // The edge. Few registers change at an edge (there are many consumers, and channels wait
     // for memory most of the time): only those evaluate() changed are copied (between edges d_
     // equals q).
@@ -35,7 +37,7 @@ public:
 
 private:
     ControllerState reset_state() const;
-    unsigned find_asking(const std::vector<MemRequest>& requests);   // fills asking_ once an edge
+    unsigned find_asking(const std::vector<MemRequest>& requests);   // fills asking_ once for the same requests
     bool idle(unsigned channel, const std::vector<MemRequest>& requests);   // true: it took a consumer
     void touch(unsigned consumer) { touched_.push_back(consumer); }
     unsigned consumers_;
@@ -43,10 +45,11 @@ private:
     bool write_enable_;
     std::vector<unsigned> asking_;    // scratch: consumers with a request, lowest first (the first asking_count_)
     unsigned asking_count_ = 0;
-    bool asking_known_ = false;       // asking_ is this edge's
+    bool asking_known_ = false;       // asking_ holds this edge's requests' askers
     std::vector<unsigned> touched_;   // consumers whose registers evaluate() changed
     std::vector<unsigned> moved_;     // channels whose registers evaluate() changed
     bool all_touched_ = false;        // a reset changed them all
+    unsigned busy_ = 0;               // channels not idle in q (kept at each commit)
     bool consumers_changed_ = true;
     bool channels_changed_ = true;
 };

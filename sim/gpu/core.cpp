@@ -43,30 +43,23 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     requests_.assign(warps.size(), WarpRequest{});
     lanes_busy_.assign(warps.size(), 0);
     settled_.assign(warps.size(), 0);
-    evaluated_.assign(warps.size(), 0);
-    committed_.assign(warps.size(), 0);
-    // The slots start in their reset state: no LSU in flight, %blockIdx 0 as block_at_.
-    lsu_busy_.assign(warps.size(), 0);
-    lsu_requesting_.assign(warps.size(), 0);
-    lsu_busy_count_.assign(warps.size(), 0);
-    lsu_requesting_count_.assign(warps.size(), 0);
-    block_stale_.assign(warps.size(), 0);
-    block_at_.assign(warps.size(), 0);
+    evaluated_.assign(warps.size(), Clocked{});
+    committed_.assign(warps.size(), Clocked{});
+    slots_.assign(warps.size(), SlotSummary{});
 }
 
-void Core::note_slot(unsigned w, unsigned t) {
-    const ThreadSlot& slot = warps[w].threads[t];
+void Core::SlotSummary::note(const ThreadSlot& slot, unsigned t) {
     const LsuState lsu = slot.lsu->q.state;
-    const uint32_t bit = 1u << t;
-    const bool stale = slot.registers->q.regs[isa::kBlockIdx] != block_at_[w];
-    lsu_busy_[w] = gpu::lsu_busy(lsu) ? lsu_busy_[w] | bit : lsu_busy_[w] & ~bit;
-    lsu_requesting_[w] = lsu == LsuState::Requesting ? lsu_requesting_[w] | bit : lsu_requesting_[w] & ~bit;
-    block_stale_[w] = stale ? block_stale_[w] | bit : block_stale_[w] & ~bit;
+    const uint32_t keep = ~(1u << t);
+    lsu_busy = (lsu_busy & keep) | static_cast<uint32_t>(gpu::lsu_busy(lsu)) << t;
+    lsu_done = (lsu_done & keep) | static_cast<uint32_t>(lsu == LsuState::Done) << t;
+    lsu_requesting = (lsu_requesting & keep) | static_cast<uint32_t>(lsu == LsuState::Requesting) << t;
+    block_stale = (block_stale & keep) | static_cast<uint32_t>(slot.registers->q.regs[isa::kBlockIdx] != block_at) << t;
 }
 
-void Core::count_lsus(unsigned w) {
-    lsu_busy_count_[w] = count_bits(lsu_busy_[w]);
-    lsu_requesting_count_[w] = count_bits(lsu_requesting_[w]);
+void Core::SlotSummary::count_lsus() {
+    lsu_busy_count = count_bits(lsu_busy);
+    lsu_requesting_count = count_bits(lsu_requesting);
 }
 
 void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value) {
@@ -74,8 +67,8 @@ void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint
     RegisterFile regs = unit.q;
     regs.regs.at(reg) = value;
     unit.overwrite(regs);
-    note_slot(warp, thread);
-    count_lsus(warp);
+    slots_[warp].note(warps[warp].threads[thread], thread);
+    slots_[warp].count_lsus();
     settled_[warp] = 0;   // a reset edge resets it again
 }
 
@@ -93,48 +86,42 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const uint32_t enabled = lane_mask(dispatch.core_thread_count[x]);
         const uint32_t active = warp.scheduler->active(enabled);
         const uint32_t block_id = dispatch.core_block_id[x];
-        if (block_id != block_at_[w]) {   // a new block: compare the slots' %blockIdx with it
-            block_at_[w] = block_id;
-            for (unsigned t = 0; t < tpb_; ++t) note_slot(w, t);
-            count_lsus(w);
+        SlotSummary& summary = slots_[w];
+        if (block_id != summary.block_at) {   // a new block: compare the slots' %blockIdx with it
+            summary.block_at = block_id;
+            for (unsigned t = 0; t < tpb_; ++t) summary.note(warp.threads[t], t);
+            summary.count_lsus();
         }
-        const bool lsu_busy = (lsu_busy_[w] & active) != 0;   // an active LSU in flight
-        // A warp held in reset since an edge that reset its slots keeps them as they are.
-        const bool settled = warp_reset && settled_[w];
+        const bool lsu_busy = (summary.lsu_busy & active) != 0;   // an active LSU in flight
+        // The units that change at this edge (the others hold: clock gating). A reset reaches
+        // every slot, but a warp held in reset since an edge that reset its slots keeps them.
+        Clocked& clocked = evaluated_[w];
+        if (warp_reset) {
+            const uint32_t all = settled_[w] ? 0 : lane_mask(tpb_);
+            clocked = {all, all, all, all};
+        } else {
+            clocked.alu = Alu::clocked(active, state);
+            clocked.lsu = Lsu::clocked(active, state, decoded, summary.lsu_busy, summary.lsu_done);
+            clocked.registers = Registers::clocked(active, state, summary.block_stale);
+            clocked.pc = Pc::clocked(active, state, decoded);
+        }
         settled_[w] = warp_reset;
-        // Every slot holds (the units' holds(), for the whole warp): out of reset, in a state
-        // in which no ALU, PC or register file changes, with no active LSU in flight on a
-        // load or store, and every active %blockIdx current.
-        const bool quiet = !warp_reset &&
-                           (state == CoreState::Idle || state == CoreState::Fetch || state == CoreState::Decode ||
-                            state == CoreState::Wait || state == CoreState::Done) &&
-                           (!lsu_busy || !(decoded.mem_read || decoded.mem_write)) && (block_stale_[w] & active) == 0;
-        uint32_t evaluated = 0;   // slots with a unit that does not hold
-        for (unsigned t = 0; t < tpb_ && !settled && !quiet; ++t) {
+        for (uint32_t rest = clocked.any(); rest != 0; rest &= rest - 1) {
+            const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
+            const uint32_t bit = 1u << t;
             const ThreadSlot& slot = warp.threads[t];
-            const bool enable = (active >> t & 1) != 0;
+            const bool enable = (active & bit) != 0;
             const RegisterFile& regs = slot.registers->q;
-            bool clocked = false;
-            if (!Alu::holds(warp_reset, enable, state)) {
-                slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
-                clocked = true;
-            }
-            if (!slot.lsu->holds(warp_reset, enable, state, decoded)) {
+            if (clocked.alu & bit) slot.alu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt);
+            if (clocked.lsu & bit) {
                 slot.lsu->evaluate(warp_reset, enable, state, decoded, regs.rs, regs.rt, data[x * tpb_ + t]);
-                clocked = true;
             }
-            if (!slot.registers->holds(warp_reset, enable, block_id, state)) {
+            if (clocked.registers & bit) {
                 slot.registers->evaluate(warp_reset, enable, block_id, state, decoded, slot.alu->q.out, slot.lsu->q.out);
-                clocked = true;
             }
-            if (!Pc::holds(warp_reset, enable, state, decoded)) {
-                slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
-                clocked = true;
-            }
-            evaluated |= static_cast<uint32_t>(clocked) << t;
+            if (clocked.pc & bit) slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
         }
         lanes_busy_[w] = lsu_busy;
-        evaluated_[w] = evaluated;
         if (tensor && w == 0) {   // a GPU with a tensor core has one warp a core
             for (unsigned t = 0; t < tpb_; ++t) {
                 rs_[t] = warp.threads[t].registers->q.rs;
@@ -148,13 +135,16 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
     const auto run_scheduler = [&](unsigned w, bool granted) {
         Warp& warp = warps[w];
         const unsigned x = context(w);
+        const bool own = warp_scheduler.owns(w);
+        const bool warp_reset = reset || dispatch.core_reset[x];
+        const FetcherState seen = own ? fetcher.q.state : FetcherState::Idle;
+        const bool busy = lanes_busy_[w] != 0 || (w == 0 && tensor_busy);
+        // (The granted warp's second evaluation follows a first one of this edge.)
+        if (!granted && warp.scheduler->holds(warp_reset, dispatch.core_start[x], seen, busy, own)) return;
         if (warp.scheduler->q.state == CoreState::Update) {   // the only state that reads them
             for (unsigned t = 0; t < tpb_; ++t) next_pcs_[t] = warp.threads[t].pc->q.next_pc;
         }
-        const bool own = warp_scheduler.owns(w);
-        warp.scheduler->evaluate(reset || dispatch.core_reset[x], dispatch.core_start[x],
-                                 own ? fetcher.q.state : FetcherState::Idle, warp.decoder->q.ret,
-                                 lanes_busy_[w] != 0 || (w == 0 && tensor_busy), own || granted,
+        warp.scheduler->evaluate(warp_reset, dispatch.core_start[x], seen, warp.decoder->q.ret, busy, own || granted,
                                  lane_mask(dispatch.core_thread_count[x]), next_pcs_, warp.instruction->q.reconv);
     };
     for (unsigned w = 0; w < warps.size(); ++w) {
@@ -199,18 +189,20 @@ void Core::commit() {
         warp.instruction->commit();
         warp.decoder->commit();
         warp.scheduler->commit();
-        // A slot none of whose units evaluated holds: its next state is its current one.
-        committed_[w] = evaluated_[w];
-        for (uint32_t rest = evaluated_[w]; rest != 0; rest &= rest - 1) {
+        // A unit that did not evaluate holds: its next state is its current one.
+        const Clocked& clocked = committed_[w] = evaluated_[w];
+        SlotSummary& summary = slots_[w];
+        for (uint32_t rest = clocked.any(); rest != 0; rest &= rest - 1) {
             const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
+            const uint32_t bit = 1u << t;
             ThreadSlot& slot = warp.threads[t];
-            slot.alu->commit();
-            slot.lsu->commit();
-            slot.registers->commit();
-            slot.pc->commit();
-            note_slot(w, t);
+            if (clocked.alu & bit) slot.alu->commit();
+            if (clocked.lsu & bit) slot.lsu->commit();
+            if (clocked.registers & bit) slot.registers->commit();
+            if (clocked.pc & bit) slot.pc->commit();
+            if ((clocked.lsu | clocked.registers) & bit) summary.note(slot, t);   // the LSU state, %blockIdx
         }
-        if (evaluated_[w] != 0) count_lsus(w);
+        if (clocked.lsu != 0) summary.count_lsus();
     }
 }
 

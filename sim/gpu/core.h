@@ -76,36 +76,46 @@ public:
     unsigned context(unsigned w) const { return w * cores_ + index_; }
     // Warp w's thread slots (bit t = slot t) whose units changed at the last commit: the
     // others hold what they held before it (clock gating), so a register stage that copies
-    // their outputs at every edge may skip them (Gpu::edge, the LSU port registers).
-    uint32_t slots_changed(unsigned w) const { return committed_[w]; }
+    // their outputs at every edge may skip them (Gpu::observe_next()); and those whose LSU
+    // changed (Gpu::edge, the LSU port registers).
+    uint32_t slots_changed(unsigned w) const { return committed_[w].any(); }
+    uint32_t lsus_changed(unsigned w) const { return committed_[w].lsu; }
     // Warp w's thread slots whose LSU is requesting or waiting (bit t = slot t), how many
     // they are, and how many are requesting (kept at each commit: the counters read them
     // every edge).
-    uint32_t lsu_busy(unsigned w) const { return lsu_busy_[w]; }
-    uint32_t lsu_busy_count(unsigned w) const { return lsu_busy_count_[w]; }
-    uint32_t lsu_requesting_count(unsigned w) const { return lsu_requesting_count_[w]; }
+    uint32_t lsu_busy(unsigned w) const { return slots_[w].lsu_busy; }
+    uint32_t lsu_busy_count(unsigned w) const { return slots_[w].lsu_busy_count; }
+    uint32_t lsu_requesting_count(unsigned w) const { return slots_[w].lsu_requesting_count; }
 
 private:
+    // A warp's slots whose units evaluate at an edge, per unit (bit t = slot t); the others hold.
+    struct Clocked {
+        uint32_t alu = 0, lsu = 0, registers = 0, pc = 0;
+        uint32_t any() const { return alu | lsu | registers | pc; }
+    };
+    // What a warp's slots' registers hold, kept at each commit (bit t = slot t), so that the
+    // units that change at an edge are known without visiting the slots. The slots start in
+    // their reset state: LSUs idle, %blockIdx 0 as block_at.
+    struct SlotSummary {
+        uint32_t lsu_busy = 0;         // the LSU is requesting or waiting
+        uint32_t lsu_done = 0;         // the LSU is in DONE
+        uint32_t lsu_requesting = 0;   // the LSU is requesting
+        uint32_t lsu_busy_count = 0, lsu_requesting_count = 0;   // their set bits (count_lsus())
+        uint32_t block_stale = 0;      // %blockIdx differs from block_at
+        uint32_t block_at = 0;         // the block id they were last compared with, the dispatcher's
+        void note(const ThreadSlot& slot, unsigned t);   // slot t's bits
+        void count_lsus();
+    };
+
     unsigned index_, cores_, tpb_;
     std::vector<uint32_t> next_pcs_;        // scratch: a warp's slots' next PCs
     std::vector<uint32_t> rs_, rt_;         // scratch: every slot's operands, for the tensor core
     std::vector<WarpRequest> requests_;     // scratch: what the warp scheduler reads
     std::vector<uint8_t> lanes_busy_;       // scratch: per warp, an active LSU in flight
     std::vector<uint8_t> settled_;          // per warp: held in reset at the last edge, slots reset
-    std::vector<uint32_t> evaluated_;       // per warp: slots with a unit evaluated at this edge
-    std::vector<uint32_t> committed_;       // per warp: slots with a unit committed at the last edge
-    // Per warp, kept at each commit from the slots' registers, so that an edge on which every
-    // slot holds is known without visiting them: the slots whose LSU is requesting or waiting,
-    // and those whose %blockIdx register differs from block_at_ (the block id they were last
-    // compared with, the dispatcher's).
-    std::vector<uint32_t> lsu_busy_;
-    std::vector<uint32_t> lsu_requesting_;   // the slots whose LSU is requesting
-    std::vector<uint32_t> lsu_busy_count_, lsu_requesting_count_;   // their set bits
-    std::vector<uint32_t> block_stale_;
-    std::vector<uint32_t> block_at_;
-
-    void note_slot(unsigned w, unsigned t);    // lsu_busy_, lsu_requesting_, block_stale_ of slot t
-    void count_lsus(unsigned w);               // the counts of lsu_busy_ and lsu_requesting_, after note_slot()
+    std::vector<Clocked> evaluated_;        // per warp: the units evaluated at this edge
+    std::vector<Clocked> committed_;        // per warp: the units committed at the last edge
+    std::vector<SlotSummary> slots_;        // per warp
 };
 
 }  // namespace lockstep::gpu

@@ -81,7 +81,7 @@ void Gpu::edge() {
                            cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
     }
     data_controller.evaluate(reset, coalescer ? coalescer->requests(lsu_request_q) : lsu_request_q,
-                             dcache ? dcache->q.channel : inputs.data);
+                             dcache ? dcache->q.channel : inputs.data, ports_changed_);
     if (dcache) dcache->evaluate(reset, data_controller.q.mem, dispatcher.q.done, inputs.data[0]);
     program_controller.evaluate(reset, fetch_requests_, inputs.program);
     // ... and then all of it changes at once, as flops do on the edge (the answers first: the
@@ -98,14 +98,18 @@ void Gpu::edge() {
     }
     if (reset) {
         std::fill(lsu_request_q.begin(), lsu_request_q.end(), MemRequest{});
+        ports_changed_ = true;
     } else {
         // A port register already holds the request of an LSU that did not change at the last
-        // edge (it copied it then): only the slots that changed are copied.
+        // edge (it copied it then): only the LSUs that changed are copied.
+        ports_changed_ = false;
         for (const auto& core : cores) {
             for (unsigned w = 0; w < core->warps.size(); ++w) {
                 MemRequest* port = &lsu_request_q[core->context(w) * tpb];
                 const std::vector<ThreadSlot>& slots = core->warps[w].threads;
-                for (uint32_t rest = core->slots_changed(w); rest != 0; rest &= rest - 1) {
+                const uint32_t changed = core->lsus_changed(w);
+                ports_changed_ = ports_changed_ || changed != 0;
+                for (uint32_t rest = changed; rest != 0; rest &= rest - 1) {
                     const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
                     port[t] = slots[t].lsu->q.request;
                 }

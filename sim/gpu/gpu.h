@@ -75,6 +75,7 @@ private:
     GpuConfig config_;
     Flags core_done_;                              // scratch for the dispatcher
     std::vector<MemRequest> fetch_requests_;       // scratch for the program controller
+    bool ports_changed_ = true;                    // the last edge wrote an LSU port register
 };
 
 }  // namespace lockstep::gpu

@@ -18,11 +18,16 @@ public:
     explicit Lsu(const sc_core::sc_module_name& name) : Unit(name) {}
     void evaluate(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded,
                   uint32_t rs, uint32_t rt, const MemResponse& memory);
-    // evaluate() would keep the state as it is (the core then skips it: clock gating).
-    bool holds(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded) const {
-        return !reset && (!enable || !(decoded.mem_read || decoded.mem_write) ||
-                          (q.state == LsuState::Idle && core_state != CoreState::Request) ||
-                          (q.state == LsuState::Done && core_state != CoreState::Update));
+    // Out of reset, the slots of a warp whose LSU changes at this edge, of its active ones (as
+    // Alu::clocked()); `busy`: the slots whose LSU is requesting or waiting, `done`: those in DONE
+    // (the others are idle).
+    static uint32_t clocked(uint32_t active, CoreState core_state, const DecodedInstruction& decoded, uint32_t busy,
+                            uint32_t done) {
+        if (!(decoded.mem_read || decoded.mem_write)) return 0;
+        uint32_t moving = busy;   // an idle LSU moves in REQUEST, a done one in UPDATE
+        if (core_state == CoreState::Request) moving |= ~(busy | done);
+        if (core_state == CoreState::Update) moving |= done;
+        return active & moving;
     }
 };
 

@@ -18,10 +18,10 @@ public:
         : Unit(name), mask_(mask_bits(program_addr_bits)) {}
     void evaluate(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded,
                   uint32_t alu_out, uint32_t current_pc);
-    // evaluate() would keep the state as it is (the core then skips it: clock gating).
-    static bool holds(bool reset, bool enable, CoreState core_state, const DecodedInstruction& decoded) {
-        return !reset && (!enable || (core_state != CoreState::Execute &&
-                                      !(core_state == CoreState::Update && decoded.nzp_write)));
+    // Out of reset, the slots of a warp whose PC unit changes at this edge, of its active ones
+    // (as Alu::clocked()).
+    static uint32_t clocked(uint32_t active, CoreState core_state, const DecodedInstruction& decoded) {
+        return core_state == CoreState::Execute || (core_state == CoreState::Update && decoded.nzp_write) ? active : 0;
     }
 
 private:

@@ -20,10 +20,10 @@ public:
     Registers(const sc_core::sc_module_name& name, unsigned threads_per_block, unsigned slot);
     void evaluate(bool reset, bool enable, uint32_t block_id, CoreState core_state,
                   const DecodedInstruction& decoded, uint32_t alu_out, uint32_t lsu_out);
-    // evaluate() would keep the state as it is (the core then skips it: clock gating).
-    bool holds(bool reset, bool enable, uint32_t block_id, CoreState core_state) const {
-        return !reset && (!enable || (q.regs[isa::kBlockIdx] == block_id && core_state != CoreState::Request &&
-                                      core_state != CoreState::Update));
+    // Out of reset, the slots of a warp whose register file changes at this edge, of its active
+    // ones (as Alu::clocked()); `stale`: the slots whose %blockIdx is not the block id they are given.
+    static uint32_t clocked(uint32_t active, CoreState core_state, uint32_t stale) {
+        return core_state == CoreState::Request || core_state == CoreState::Update ? active : active & stale;
     }
 
 private:

@@ -41,6 +41,18 @@ public:
     // `next_pcs`: every slot's next PC; `reconv`: its instruction's reconvergence field.
     void evaluate(bool reset, bool start, FetcherState fetcher, bool ret, bool lsu_busy, bool may_issue,
                   uint32_t enabled, const std::vector<uint32_t>& next_pcs, uint32_t reconv);
+    // evaluate() with these inputs would keep the state as it is (the core then skips it: clock
+    // gating). Only after a commit, when the next state still equals the current one.
+    bool holds(bool reset, bool start, FetcherState fetcher, bool lsu_busy, bool may_issue) const {
+        if (reset) return false;
+        switch (q.state) {
+        case CoreState::Idle: return !start;
+        case CoreState::Fetch: return fetcher != FetcherState::Fetched;
+        case CoreState::Wait: return lsu_busy || !may_issue;
+        case CoreState::Done: return true;
+        default: return false;
+        }
+    }
     // After evaluate(): the state it moves to at the edge.
     CoreState next_state() const { return d_.state; }
     // The edge: the stack is copied only when evaluate() changed it (between edges d_ equals q).
