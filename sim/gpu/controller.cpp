@@ -61,8 +61,8 @@ bool Controller::idle(unsigned ch, const std::vector<MemRequest>& requests) {
     return false;
 }
 
-void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
-                          const std::vector<MemResponse>& memory, bool requests_changed) {
+void Controller::evaluate_changes(bool reset, const std::vector<MemRequest>& requests,
+                                  const std::vector<MemResponse>& memory, bool requests_changed) {
     // Every register of d_ already equals q's (commit()); what changes below is marked.
     asking_known_ = asking_known_ && !requests_changed;
     if (reset) {
@@ -119,7 +119,7 @@ void Controller::evaluate(bool reset, const std::vector<MemRequest>& requests,
     }
 }
 
-void Controller::commit() {
+void Controller::commit_changes() {
     if (all_touched_) {
         q = d_;
         busy_ = 0;

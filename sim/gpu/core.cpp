@@ -46,6 +46,7 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     evaluated_.assign(warps.size(), Clocked{});
     committed_.assign(warps.size(), Clocked{});
     slots_.assign(warps.size(), SlotSummary{});
+    front_clocked_.assign(warps.size(), 0);
 }
 
 void Core::SlotSummary::note(const ThreadSlot& slot, unsigned t) {
@@ -146,50 +147,71 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         }
         warp.scheduler->evaluate(warp_reset, dispatch.core_start[x], seen, warp.decoder->q.ret, busy, own || granted,
                                  lane_mask(dispatch.core_thread_count[x]), next_pcs_, warp.instruction->q.reconv);
+        front_clocked_[w] |= kScheduler;
     };
-    for (unsigned w = 0; w < warps.size(); ++w) {
-        run_scheduler(w, false);
-        const Warp& warp = warps[w];
-        const unsigned x = context(w);
-        WarpRequest& r = requests_[w];
-        r.in_reset = reset || dispatch.core_reset[x];
-        r.state = warp.scheduler->q.state;
-        r.start = dispatch.core_start[x];
-        r.memory_op = warp.decoder->q.mem_read || warp.decoder->q.mem_write;
-        r.lanes_busy = lanes_busy_[w] != 0;
-        r.to_fetch = r.state == CoreState::Update && warp.scheduler->next_state() == CoreState::Fetch;
-        r.block_id = dispatch.core_block_id[x];
-    }
+    for (unsigned w = 0; w < warps.size(); ++w) run_scheduler(w, false);
     const bool shared_reset = reset || all_in_reset;
-    const int granted = warp_scheduler.evaluate(shared_reset, requests_);
+    const auto memory_op = [](const Warp& warp) { return warp.decoder->q.mem_read || warp.decoder->q.mem_write; };
+    int granted = -1;   // as the warp scheduler's evaluate() returns it when the owner keeps the front end
+    const WarpSchedulerState& held = warp_scheduler.q;
+    if (shared_reset || !held.owner_valid ||
+        !warp_scheduler.keeps(warps[held.owner].scheduler->q.state, memory_op(warps[held.owner]))) {
+        for (unsigned w = 0; w < warps.size(); ++w) {
+            const Warp& warp = warps[w];
+            const unsigned x = context(w);
+            WarpRequest& r = requests_[w];
+            r.in_reset = reset || dispatch.core_reset[x];
+            r.state = warp.scheduler->q.state;
+            r.start = dispatch.core_start[x];
+            r.memory_op = memory_op(warp);
+            r.lanes_busy = lanes_busy_[w] != 0;
+            r.to_fetch = r.state == CoreState::Update && warp.scheduler->next_state() == CoreState::Fetch;
+            r.block_id = dispatch.core_block_id[x];
+        }
+        granted = warp_scheduler.evaluate(shared_reset, requests_);
+        warp_scheduler_clocked_ = true;
+    }
     if (granted >= 0 && warps[static_cast<unsigned>(granted)].scheduler->q.state == CoreState::Wait) {
         run_scheduler(static_cast<unsigned>(granted), true);
     }
     // The fetcher serves the warp that owns the front end and writes its instruction registers.
     const WarpSchedulerState& ws = warp_scheduler.q;
     const Scheduler* owner = ws.owner_valid ? warps[ws.owner].scheduler.get() : nullptr;
-    fetcher.evaluate(shared_reset, owner ? owner->q.state : CoreState::Idle, owner ? owner->q.pc : 0, program);
+    const CoreState owner_state = owner ? owner->q.state : CoreState::Idle;
+    if (!fetcher.holds(shared_reset, owner_state, program)) {
+        fetcher.evaluate(shared_reset, owner_state, owner ? owner->q.pc : 0, program);
+        fetcher_clocked_ = true;
+    }
     const bool fetched = fetcher.q.state == FetcherState::Fetching && program.read_ready;
     for (unsigned w = 0; w < warps.size(); ++w) {
         Warp& warp = warps[w];
         const bool warp_reset = reset || dispatch.core_reset[context(w)];
         const bool load = fetched && warp_scheduler.owns(w);
-        if (!InstructionRegister::holds(warp_reset, load)) warp.instruction->evaluate(warp_reset, load, program.read_data);
+        if (!InstructionRegister::holds(warp_reset, load)) {
+            warp.instruction->evaluate(warp_reset, load, program.read_data);
+            front_clocked_[w] |= kInstruction;
+        }
         const CoreState state = warp.scheduler->q.state;
-        if (!Decoder::holds(warp_reset, state)) warp.decoder->evaluate(warp_reset, state, warp.instruction->q.instruction);
+        if (!Decoder::holds(warp_reset, state)) {
+            warp.decoder->evaluate(warp_reset, state, warp.instruction->q.instruction);
+            front_clocked_[w] |= kDecoder;
+        }
     }
 }
 
 void Core::commit() {
-    fetcher.commit();
-    warp_scheduler.commit();
+    // A unit that did not evaluate holds: its next state is its current one.
+    if (fetcher_clocked_) fetcher.commit();
+    if (warp_scheduler_clocked_) warp_scheduler.commit();
+    fetcher_clocked_ = warp_scheduler_clocked_ = false;
     if (tensor) tensor->commit();
     for (unsigned w = 0; w < warps.size(); ++w) {
         Warp& warp = warps[w];
-        warp.instruction->commit();
-        warp.decoder->commit();
-        warp.scheduler->commit();
-        // A unit that did not evaluate holds: its next state is its current one.
+        const uint8_t front = front_clocked_[w];
+        front_clocked_[w] = 0;
+        if (front & kInstruction) warp.instruction->commit();
+        if (front & kDecoder) warp.decoder->commit();
+        if (front & kScheduler) warp.scheduler->commit();
         const Clocked& clocked = committed_[w] = evaluated_[w];
         SlotSummary& summary = slots_[w];
         for (uint32_t rest = clocked.any(); rest != 0; rest &= rest - 1) {

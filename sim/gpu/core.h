@@ -116,6 +116,12 @@ private:
     std::vector<Clocked> evaluated_;        // per warp: the units evaluated at this edge
     std::vector<Clocked> committed_;        // per warp: the units committed at the last edge
     std::vector<SlotSummary> slots_;        // per warp
+    // The units of the front end evaluated at this edge (the others hold and are not committed):
+    // per warp, its instruction registers, decoder and scheduler (kInstruction...), and the
+    // core's fetcher and warp scheduler.
+    static constexpr uint8_t kInstruction = 1, kDecoder = 2, kScheduler = 4;
+    std::vector<uint8_t> front_clocked_;
+    bool fetcher_clocked_ = false, warp_scheduler_clocked_ = false;
 };
 
 }  // namespace lockstep::gpu

@@ -5,6 +5,15 @@ namespace lockstep::gpu {
 Dispatcher::Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block)
     : Unit(name), cores_(cores), threads_per_block_(threads_per_block) {
     q = d_ = reset_state();
+    held_ = cores;
+}
+
+uint32_t Dispatcher::blocks(uint32_t thread_count) {
+    if (thread_count != blocks_of_) {   // (the count changes once a launch at most: no division an edge)
+        blocks_of_ = thread_count;
+        blocks_ = (thread_count + threads_per_block_ - 1) / threads_per_block_;
+    }
+    return blocks_;
 }
 
 DispatcherState Dispatcher::reset_state() const {
@@ -16,7 +25,7 @@ DispatcherState Dispatcher::reset_state() const {
     return s;
 }
 
-void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done) {
+void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done, bool any_done) {
     // d_ equals q here (commit()); what changes below sets changed_.
     if (reset || !start) changed_ = true;
     if (reset) {
@@ -31,14 +40,14 @@ void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const F
         d_.core_start.assign(cores_, false);
         return;
     }
-    const uint32_t total_blocks = (thread_count + threads_per_block_ - 1) / threads_per_block_;
+    const uint32_t total_blocks = blocks(thread_count);
     uint32_t dispatched = q.blocks_dispatched;
     uint32_t finished = q.blocks_done;
     if (q.blocks_done == total_blocks && !q.done) {
         d_.done = true;
         changed_ = true;
     }
-    for (unsigned c = 0; c < cores_; ++c) {
+    for (unsigned c = 0; c < cores_ && held_ != 0; ++c) {
         if (!q.core_reset[c]) continue;
         changed_ = true;
         d_.core_reset[c] = false;
@@ -51,7 +60,7 @@ void Dispatcher::evaluate(bool reset, bool start, uint32_t thread_count, const F
             dispatched = (dispatched + 1) & 0xFF;
         }
     }
-    for (unsigned c = 0; c < cores_; ++c) {
+    for (unsigned c = 0; c < cores_ && any_done; ++c) {
         if (q.core_start[c] && core_done[c]) {
             changed_ = true;
             d_.core_reset[c] = true;

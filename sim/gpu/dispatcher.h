@@ -22,17 +22,25 @@ struct DispatcherState {
 class Dispatcher : public Unit<DispatcherState> {
 public:
     Dispatcher(const sc_core::sc_module_name& name, unsigned cores, unsigned threads_per_block);
-    void evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done);
+    // `any_done` false: no core_done flag is set (the cores are not looked at for one).
+    void evaluate(bool reset, bool start, uint32_t thread_count, const Flags& core_done, bool any_done = true);
     // The edge: copies the next state only when evaluate() changed it (most edges it does not;
     // between edges d_ equals q).
     void commit() {
-        if (changed_) q = d_;
+        if (changed_) {
+            q = d_;
+            held_ = 0;
+            for (uint8_t r : q.core_reset) held_ += r != 0;
+        }
         changed_ = false;
     }
 
 private:
     DispatcherState reset_state() const;
+    uint32_t blocks(uint32_t thread_count);   // the blocks of a launch of thread_count threads
     bool changed_ = false;
+    unsigned held_;                   // cores held in reset in q (kept at each commit)
+    uint32_t blocks_of_ = 0, blocks_ = 0;   // blocks() last computed: for blocks_of_ threads, blocks_
     unsigned cores_;
     unsigned threads_per_block_;
 };

@@ -18,6 +18,15 @@ class Fetcher : public Unit<FetcherRegs> {
 public:
     explicit Fetcher(const sc_core::sc_module_name& name) : Unit(name) {}
     void evaluate(bool reset, CoreState core_state, uint32_t pc, const MemResponse& memory);
+    // evaluate() would keep the state as it is (the core then skips it: clock gating).
+    bool holds(bool reset, CoreState core_state, const MemResponse& memory) const {
+        switch (q.state) {
+        case FetcherState::Idle: return !reset && core_state != CoreState::Fetch;
+        case FetcherState::Fetching: return !reset && !memory.read_ready;
+        case FetcherState::Fetched: return !reset && core_state != CoreState::Decode;
+        }
+        return false;
+    }
 };
 
 }  // namespace lockstep::gpu

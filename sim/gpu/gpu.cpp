@@ -67,15 +67,23 @@ void Gpu::edge() {
     const bool reset = !inputs.rst_n;
     const unsigned tpb = config_.threads_per_block;
     const DispatcherState& dispatch = dispatcher.q;
+    bool any_done = false, fetches_changed = false;
     for (unsigned c = 0; c < cores.size(); ++c) {
         const Core& core = *cores[c];
-        for (unsigned w = 0; w < core.warps.size(); ++w) core_done_[core.context(w)] = core.warps[w].scheduler->q.done;
-        fetch_requests_[c].read_valid = core.fetcher.q.read_valid;
-        fetch_requests_[c].read_address = core.fetcher.q.read_address;
+        for (unsigned w = 0; w < core.warps.size(); ++w) {
+            const bool done = core.warps[w].scheduler->q.done;
+            core_done_[core.context(w)] = done;
+            any_done = any_done || done;
+        }
+        MemRequest& fetch = fetch_requests_[c];
+        fetches_changed = fetches_changed || fetch.read_valid != core.fetcher.q.read_valid ||
+                          fetch.read_address != core.fetcher.q.read_address;
+        fetch.read_valid = core.fetcher.q.read_valid;
+        fetch.read_address = core.fetcher.q.read_address;
     }
     // Every unit computes its next state from current state only ...
     dcr.evaluate(reset, inputs.dcr_we, inputs.dcr_data);
-    dispatcher.evaluate(reset, inputs.start, dcr.q.thread_count, core_done_);
+    dispatcher.evaluate(reset, inputs.start, dcr.q.thread_count, core_done_, any_done);
     for (unsigned c = 0; c < cores.size(); ++c) {
         cores[c]->evaluate(reset, dispatch, program_controller.q.consumer[c], lsu_response_q.data(),
                            cores[c]->tensor ? inputs.data[config_.data_channels + c] : kNoResponse);
@@ -83,7 +91,7 @@ void Gpu::edge() {
     data_controller.evaluate(reset, coalescer ? coalescer->requests(lsu_request_q) : lsu_request_q,
                              dcache ? dcache->q.channel : inputs.data, ports_changed_);
     if (dcache) dcache->evaluate(reset, data_controller.q.mem, dispatcher.q.done, inputs.data[0]);
-    program_controller.evaluate(reset, fetch_requests_, inputs.program);
+    program_controller.evaluate(reset, fetch_requests_, inputs.program, fetches_changed);
     // ... and then all of it changes at once, as flops do on the edge (the answers first: the
     // coalescer picks each lane's word by the address it holds before the edge).
     // (Plain assignments: a conditional's temporary made these copies an edge's slowest part.)

@@ -23,16 +23,12 @@ int WarpScheduler::evaluate(bool reset, const std::vector<WarpRequest>& warps) {
         d_ = WarpSchedulerState{};
         return -1;
     }
-    bool release = false;
-    if (q.owner_valid) {
-        const WarpRequest& owner = warps[q.owner];
-        release = owner.state == CoreState::Update || (owner.state == CoreState::Request && owner.memory_op);
-    }
-    if (q.owner_valid && !release) return -1;
+    if (q.owner_valid && keeps(warps[q.owner].state, warps[q.owner].memory_op)) return -1;
     int pick = -1;
     if (policy_ == Policy::RoundRobin) {
+        unsigned w = q.last;
         for (unsigned i = 1; i <= warps_ && pick < 0; ++i) {
-            const unsigned w = (q.last + i) % warps_;
+            w = w + 1 == warps_ ? 0 : w + 1;   // (q.last + i) % warps_
             if (eligible(w, warps[w])) pick = static_cast<int>(w);
         }
     } else if (q.owner_valid && eligible(q.owner, warps[q.owner])) {

@@ -33,6 +33,13 @@ public:
     WarpScheduler(const sc_core::sc_module_name& name, unsigned warps, Policy policy);
 
     bool owns(unsigned w) const { return q.owner_valid && q.owner == w; }
+    // Out of reset, the owner keeps the front end at this edge, given its state and whether its
+    // instruction is an LDR or STR: evaluate() would return -1 and change nothing (the core then
+    // skips it, and builds no requests for it).
+    bool keeps(CoreState owner_state, bool owner_memory_op) const {
+        return q.owner_valid &&
+               !(owner_state == CoreState::Update || (owner_state == CoreState::Request && owner_memory_op));
+    }
     // Chooses this edge's owner; returns the granted warp, or -1.
     int evaluate(bool reset, const std::vector<WarpRequest>& warps);
 
