@@ -17,9 +17,9 @@ WarpScheduler::Policy policy_of(const GpuConfig& config) {
 Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigned index)
     : sc_core::sc_module(name), fetcher("fetcher"),
       warp_scheduler("warp_scheduler", config.warps_per_core, policy_of(config)),
-      index_(index), cores_(config.cores), tpb_(config.threads_per_block) {
+      index_(index), cores_(config.cores), tpb_(config.threads_per_block), warp_count_(config.warps_per_core) {
     warps.resize(config.warps_per_core);
-    for (unsigned w = 0; w < warps.size(); ++w) {
+    for (unsigned w = 0; w < warp_count_; ++w) {
         Warp& warp = warps[w];
         const std::string warp_prefix = w == 0 ? "" : "warp" + std::to_string(w) + "_";
         warp.instruction = std::make_unique<InstructionRegister>((warp_prefix + "instruction").c_str());
@@ -41,20 +41,19 @@ Core::Core(const sc_core::sc_module_name& name, const GpuConfig& config, unsigne
     rs_.assign(tpb_, 0);
     rt_.assign(tpb_, 0);
     requests_.assign(warps.size(), WarpRequest{});
-    lanes_busy_.assign(warps.size(), 0);
-    settled_.assign(warps.size(), 0);
-    evaluated_.assign(warps.size(), Clocked{});
-    committed_.assign(warps.size(), Clocked{});
-    slots_.assign(warps.size(), SlotSummary{});
-    front_clocked_.assign(warps.size(), 0);
+    notes_.assign(warps.size(), WarpNotes{});
 }
 
-void Core::SlotSummary::note(const ThreadSlot& slot, unsigned t) {
-    const LsuState lsu = slot.lsu->q.state;
+void Core::SlotSummary::note_lsu(LsuState lsu, unsigned t) {
     const uint32_t keep = ~(1u << t);
     lsu_busy = (lsu_busy & keep) | static_cast<uint32_t>(gpu::lsu_busy(lsu)) << t;
     lsu_done = (lsu_done & keep) | static_cast<uint32_t>(lsu == LsuState::Done) << t;
     lsu_requesting = (lsu_requesting & keep) | static_cast<uint32_t>(lsu == LsuState::Requesting) << t;
+}
+
+void Core::SlotSummary::note(const ThreadSlot& slot, unsigned t) {
+    note_lsu(slot.lsu->q.state, t);
+    const uint32_t keep = ~(1u << t);
     block_stale = (block_stale & keep) | static_cast<uint32_t>(slot.registers->q.regs[isa::kBlockIdx] != block_at) << t;
 }
 
@@ -68,16 +67,16 @@ void Core::overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint
     RegisterFile regs = unit.q;
     regs.regs.at(reg) = value;
     unit.overwrite(regs);
-    slots_[warp].note(warps[warp].threads[thread], thread);
-    slots_[warp].count_lsus();
-    settled_[warp] = 0;   // a reset edge resets it again
+    notes_[warp].slots.note(warps[warp].threads[thread], thread);
+    notes_[warp].slots.count_lsus();
+    notes_.at(warp).settled = false;   // a reset edge resets it again
 }
 
 void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemResponse& program, const MemResponse* data,
                     const MemResponse& tile) {
     bool all_in_reset = true;
     const bool tensor_busy = tensor && tensor->busy();
-    for (unsigned w = 0; w < warps.size(); ++w) {
+    for (unsigned w = 0; w < warp_count_; ++w) {
         Warp& warp = warps[w];
         const unsigned x = context(w);
         const bool warp_reset = reset || dispatch.core_reset[x];
@@ -87,7 +86,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const uint32_t enabled = lane_mask(dispatch.core_thread_count[x]);
         const uint32_t active = warp.scheduler->active(enabled);
         const uint32_t block_id = dispatch.core_block_id[x];
-        SlotSummary& summary = slots_[w];
+        SlotSummary& summary = notes_[w].slots;
         if (block_id != summary.block_at) {   // a new block: compare the slots' %blockIdx with it
             summary.block_at = block_id;
             for (unsigned t = 0; t < tpb_; ++t) summary.note(warp.threads[t], t);
@@ -96,17 +95,18 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const bool lsu_busy = (summary.lsu_busy & active) != 0;   // an active LSU in flight
         // The units that change at this edge (the others hold: clock gating). A reset reaches
         // every slot, but a warp held in reset since an edge that reset its slots keeps them.
-        Clocked& clocked = evaluated_[w];
+        Clocked& clocked = notes_[w].evaluated;
         if (warp_reset) {
-            const uint32_t all = settled_[w] ? 0 : lane_mask(tpb_);
-            clocked = {all, all, all, all};
+            const uint32_t all = notes_[w].settled ? 0 : lane_mask(tpb_);
+            clocked = {all, all, all, all, true};
         } else {
             clocked.alu = Alu::clocked(active, state);
             clocked.lsu = Lsu::clocked(active, state, decoded, summary.lsu_busy, summary.lsu_done);
             clocked.registers = Registers::clocked(active, state, summary.block_stale);
             clocked.pc = Pc::clocked(active, state, decoded);
+            clocked.reset = false;
         }
-        settled_[w] = warp_reset;
+        notes_[w].settled = warp_reset;
         for (uint32_t rest = clocked.any(); rest != 0; rest &= rest - 1) {
             const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
             const uint32_t bit = 1u << t;
@@ -122,7 +122,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
             }
             if (clocked.pc & bit) slot.pc->evaluate(warp_reset, enable, state, decoded, slot.alu->q.out, warp.scheduler->q.pc);
         }
-        lanes_busy_[w] = lsu_busy;
+        notes_[w].lanes_busy = lsu_busy;
         if (tensor && w == 0) {   // a GPU with a tensor core has one warp a core
             for (unsigned t = 0; t < tpb_; ++t) {
                 rs_[t] = warp.threads[t].registers->q.rs;
@@ -139,7 +139,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         const bool own = warp_scheduler.owns(w);
         const bool warp_reset = reset || dispatch.core_reset[x];
         const FetcherState seen = own ? fetcher.q.state : FetcherState::Idle;
-        const bool busy = lanes_busy_[w] != 0 || (w == 0 && tensor_busy);
+        const bool busy = notes_[w].lanes_busy || (w == 0 && tensor_busy);
         // (The granted warp's second evaluation follows a first one of this edge.)
         if (!granted && warp.scheduler->holds(warp_reset, dispatch.core_start[x], seen, busy, own)) return;
         if (warp.scheduler->q.state == CoreState::Update) {   // the only state that reads them
@@ -147,16 +147,16 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         }
         warp.scheduler->evaluate(warp_reset, dispatch.core_start[x], seen, warp.decoder->q.ret, busy, own || granted,
                                  lane_mask(dispatch.core_thread_count[x]), next_pcs_, warp.instruction->q.reconv);
-        front_clocked_[w] |= kScheduler;
+        notes_[w].front |= kScheduler;
     };
-    for (unsigned w = 0; w < warps.size(); ++w) run_scheduler(w, false);
+    for (unsigned w = 0; w < warp_count_; ++w) run_scheduler(w, false);
     const bool shared_reset = reset || all_in_reset;
     const auto memory_op = [](const Warp& warp) { return warp.decoder->q.mem_read || warp.decoder->q.mem_write; };
     int granted = -1;   // as the warp scheduler's evaluate() returns it when the owner keeps the front end
     const WarpSchedulerState& held = warp_scheduler.q;
     if (shared_reset || !held.owner_valid ||
         !warp_scheduler.keeps(warps[held.owner].scheduler->q.state, memory_op(warps[held.owner]))) {
-        for (unsigned w = 0; w < warps.size(); ++w) {
+        for (unsigned w = 0; w < warp_count_; ++w) {
             const Warp& warp = warps[w];
             const unsigned x = context(w);
             WarpRequest& r = requests_[w];
@@ -164,7 +164,7 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
             r.state = warp.scheduler->q.state;
             r.start = dispatch.core_start[x];
             r.memory_op = memory_op(warp);
-            r.lanes_busy = lanes_busy_[w] != 0;
+            r.lanes_busy = notes_[w].lanes_busy;
             r.to_fetch = r.state == CoreState::Update && warp.scheduler->next_state() == CoreState::Fetch;
             r.block_id = dispatch.core_block_id[x];
         }
@@ -183,18 +183,18 @@ void Core::evaluate(bool reset, const DispatcherState& dispatch, const MemRespon
         fetcher_clocked_ = true;
     }
     const bool fetched = fetcher.q.state == FetcherState::Fetching && program.read_ready;
-    for (unsigned w = 0; w < warps.size(); ++w) {
+    for (unsigned w = 0; w < warp_count_; ++w) {
         Warp& warp = warps[w];
         const bool warp_reset = reset || dispatch.core_reset[context(w)];
         const bool load = fetched && warp_scheduler.owns(w);
         if (!InstructionRegister::holds(warp_reset, load)) {
             warp.instruction->evaluate(warp_reset, load, program.read_data);
-            front_clocked_[w] |= kInstruction;
+            notes_[w].front |= kInstruction;
         }
         const CoreState state = warp.scheduler->q.state;
         if (!Decoder::holds(warp_reset, state)) {
             warp.decoder->evaluate(warp_reset, state, warp.instruction->q.instruction);
-            front_clocked_[w] |= kDecoder;
+            notes_[w].front |= kDecoder;
         }
     }
 }
@@ -205,15 +205,20 @@ void Core::commit() {
     if (warp_scheduler_clocked_) warp_scheduler.commit();
     fetcher_clocked_ = warp_scheduler_clocked_ = false;
     if (tensor) tensor->commit();
-    for (unsigned w = 0; w < warps.size(); ++w) {
+    for (unsigned w = 0; w < warp_count_; ++w) {
         Warp& warp = warps[w];
-        const uint8_t front = front_clocked_[w];
-        front_clocked_[w] = 0;
+        const uint32_t front = notes_[w].front;
+        notes_[w].front = 0;
         if (front & kInstruction) warp.instruction->commit();
         if (front & kDecoder) warp.decoder->commit();
-        if (front & kScheduler) warp.scheduler->commit();
-        const Clocked& clocked = committed_[w] = evaluated_[w];
-        SlotSummary& summary = slots_[w];
+        if (front & kScheduler) {
+            const auto stopped = [](const SchedulerState& s) { return s.diverged || s.overflow ? 1u : 0u; };
+            const unsigned was = stopped(warp.scheduler->q);
+            warp.scheduler->commit();
+            stopped_ = stopped_ - was + stopped(warp.scheduler->q);
+        }
+        const Clocked& clocked = notes_[w].committed = notes_[w].evaluated;
+        SlotSummary& summary = notes_[w].slots;
         for (uint32_t rest = clocked.any(); rest != 0; rest &= rest - 1) {
             const unsigned t = static_cast<unsigned>(__builtin_ctz(rest));
             const uint32_t bit = 1u << t;
@@ -222,8 +227,14 @@ void Core::commit() {
             if (clocked.lsu & bit) slot.lsu->commit();
             if (clocked.registers & bit) slot.registers->commit();
             if (clocked.pc & bit) slot.pc->commit();
-            if ((clocked.lsu | clocked.registers) & bit) summary.note(slot, t);   // the LSU state, %blockIdx
+            if (clocked.reset) {
+                summary.note(slot, t);
+            } else if (clocked.lsu & bit) {
+                summary.note_lsu(slot.lsu->q.state, t);
+            }
         }
+        // Out of reset a register file that evaluated is enabled, and takes the block id.
+        if (!clocked.reset) summary.block_stale &= ~clocked.registers;
         if (clocked.lsu != 0) summary.count_lsus();
     }
 }

@@ -72,25 +72,30 @@ public:
     // Sets a register of warp `warp`'s thread slot `thread` from outside (fault injection).
     void overwrite_register(unsigned warp, unsigned thread, unsigned reg, uint32_t value);
 
+    unsigned warp_count() const { return warp_count_; }   // warps.size()
     // Warp w's context index in the dispatcher and the snapshot.
     unsigned context(unsigned w) const { return w * cores_ + index_; }
     // Warp w's thread slots (bit t = slot t) whose units changed at the last commit: the
     // others hold what they held before it (clock gating), so a register stage that copies
     // their outputs at every edge may skip them (Gpu::observe_next()); and those whose LSU
     // changed (Gpu::edge, the LSU port registers).
-    uint32_t slots_changed(unsigned w) const { return committed_[w].any(); }
-    uint32_t lsus_changed(unsigned w) const { return committed_[w].lsu; }
+    uint32_t slots_changed(unsigned w) const { return notes_[w].committed.any(); }
+    uint32_t lsus_changed(unsigned w) const { return notes_[w].committed.lsu; }
     // Warp w's thread slots whose LSU is requesting or waiting (bit t = slot t), how many
     // they are, and how many are requesting (kept at each commit: the counters read them
     // every edge).
-    uint32_t lsu_busy(unsigned w) const { return slots_[w].lsu_busy; }
-    uint32_t lsu_busy_count(unsigned w) const { return slots_[w].lsu_busy_count; }
-    uint32_t lsu_requesting_count(unsigned w) const { return slots_[w].lsu_requesting_count; }
+    // Some warp's scheduler stopped its block: it diverged (without divergence support) or
+    // overflowed its reconvergence stack (kept at each commit).
+    bool stopped() const { return stopped_ != 0; }
+    uint32_t lsu_busy(unsigned w) const { return notes_[w].slots.lsu_busy; }
+    uint32_t lsu_busy_count(unsigned w) const { return notes_[w].slots.lsu_busy_count; }
+    uint32_t lsu_requesting_count(unsigned w) const { return notes_[w].slots.lsu_requesting_count; }
 
 private:
     // A warp's slots whose units evaluate at an edge, per unit (bit t = slot t); the others hold.
     struct Clocked {
         uint32_t alu = 0, lsu = 0, registers = 0, pc = 0;
+        bool reset = false;            // the warp was in reset
         uint32_t any() const { return alu | lsu | registers | pc; }
     };
     // What a warp's slots' registers hold, kept at each commit (bit t = slot t), so that the
@@ -104,24 +109,31 @@ private:
         uint32_t block_stale = 0;      // %blockIdx differs from block_at
         uint32_t block_at = 0;         // the block id they were last compared with, the dispatcher's
         void note(const ThreadSlot& slot, unsigned t);   // slot t's bits
+        void note_lsu(LsuState lsu, unsigned t);         // slot t's LSU bits
         void count_lsus();
     };
 
-    unsigned index_, cores_, tpb_;
+    // The units of a warp's front end evaluated at an edge (WarpNotes::front).
+    static constexpr uint32_t kInstruction = 1, kDecoder = 2, kScheduler = 4;
+    // What the core keeps of each warp between evaluate() and commit(), and across edges.
+    struct WarpNotes {
+        bool lanes_busy = false;       // scratch: an active LSU in flight
+        bool settled = false;          // held in reset at the last edge, slots reset
+        uint32_t front = 0;            // the front-end units evaluated at this edge (kInstruction...)
+        Clocked evaluated;             // the slots' units evaluated at this edge
+        Clocked committed;             // and those committed at the last edge
+        SlotSummary slots;
+    };
+
+    unsigned index_, cores_, tpb_, warp_count_;
     std::vector<uint32_t> next_pcs_;        // scratch: a warp's slots' next PCs
     std::vector<uint32_t> rs_, rt_;         // scratch: every slot's operands, for the tensor core
     std::vector<WarpRequest> requests_;     // scratch: what the warp scheduler reads
-    std::vector<uint8_t> lanes_busy_;       // scratch: per warp, an active LSU in flight
-    std::vector<uint8_t> settled_;          // per warp: held in reset at the last edge, slots reset
-    std::vector<Clocked> evaluated_;        // per warp: the units evaluated at this edge
-    std::vector<Clocked> committed_;        // per warp: the units committed at the last edge
-    std::vector<SlotSummary> slots_;        // per warp
-    // The units of the front end evaluated at this edge (the others hold and are not committed):
-    // per warp, its instruction registers, decoder and scheduler (kInstruction...), and the
-    // core's fetcher and warp scheduler.
-    static constexpr uint8_t kInstruction = 1, kDecoder = 2, kScheduler = 4;
-    std::vector<uint8_t> front_clocked_;
+    std::vector<WarpNotes> notes_;          // per warp
+    // The units evaluated at this edge (the others hold and are not committed), besides the
+    // warps' (WarpNotes): the fetcher and the warp scheduler.
     bool fetcher_clocked_ = false, warp_scheduler_clocked_ = false;
+    unsigned stopped_ = 0;                  // warps whose scheduler is diverged or overflowed
 };
 
 }  // namespace lockstep::gpu

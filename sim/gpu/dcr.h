@@ -15,6 +15,8 @@ class Dcr : public Unit<DcrState> {
 public:
     explicit Dcr(const sc_core::sc_module_name& name) : Unit(name) {}
     void evaluate(bool reset, bool write_enable, uint8_t data);
+    // evaluate() would keep the state as it is (the GPU then skips it: clock gating).
+    static bool holds(bool reset, bool write_enable) { return !reset && !write_enable; }
 };
 
 }  // namespace lockstep::gpu

@@ -70,7 +70,7 @@ void Gpu::edge() {
     bool any_done = false, fetches_changed = false;
     for (unsigned c = 0; c < cores.size(); ++c) {
         const Core& core = *cores[c];
-        for (unsigned w = 0; w < core.warps.size(); ++w) {
+        for (unsigned w = 0; w < core.warp_count(); ++w) {
             const bool done = core.warps[w].scheduler->q.done;
             core_done_[core.context(w)] = done;
             any_done = any_done || done;
@@ -82,7 +82,8 @@ void Gpu::edge() {
         fetch.read_address = core.fetcher.q.read_address;
     }
     // Every unit computes its next state from current state only ...
-    dcr.evaluate(reset, inputs.dcr_we, inputs.dcr_data);
+    const bool dcr_clocked = !Dcr::holds(reset, inputs.dcr_we);
+    if (dcr_clocked) dcr.evaluate(reset, inputs.dcr_we, inputs.dcr_data);
     dispatcher.evaluate(reset, inputs.start, dcr.q.thread_count, core_done_, any_done);
     for (unsigned c = 0; c < cores.size(); ++c) {
         cores[c]->evaluate(reset, dispatch, program_controller.q.consumer[c], lsu_response_q.data(),
@@ -112,7 +113,7 @@ void Gpu::edge() {
         // edge (it copied it then): only the LSUs that changed are copied.
         ports_changed_ = false;
         for (const auto& core : cores) {
-            for (unsigned w = 0; w < core->warps.size(); ++w) {
+            for (unsigned w = 0; w < core->warp_count(); ++w) {
                 MemRequest* port = &lsu_request_q[core->context(w) * tpb];
                 const std::vector<ThreadSlot>& slots = core->warps[w].threads;
                 const uint32_t changed = core->lsus_changed(w);
@@ -124,9 +125,14 @@ void Gpu::edge() {
             }
         }
     }
-    dcr.commit();
+    if (dcr_clocked) dcr.commit();
     dispatcher.commit();
-    for (auto& core : cores) core->commit();
+    bool stopped = false;
+    for (auto& core : cores) {
+        core->commit();
+        stopped = stopped || core->stopped();
+    }
+    stopped_ = stopped;
     data_controller.commit();
     program_controller.commit();
     if (dcache) dcache->commit();
@@ -158,7 +164,7 @@ void Gpu::observe_parts(GpuSnapshot& out, bool next) const {
             const WarpSchedulerState& ws = core.warp_scheduler.q;
             out.warp_schedulers[c] = {ws.owner_valid, ws.owner, ws.last};
         }
-        for (unsigned w = 0; w < core.warps.size(); ++w) observe_warp(core, w, out, next);
+        for (unsigned w = 0; w < core.warp_count(); ++w) observe_warp(core, w, out, next);
     }
     data_requests(out.data_requests.data());
     if (dcache) dcache->observe(out.cache[0]);

@@ -57,6 +57,9 @@ public:
     void observe_next(GpuSnapshot& out) const;
     // The kernel is done (GpuSnapshot::done).
     bool done() const;
+    // Some warp's scheduler stopped its block after the last edge: it diverged (without
+    // divergence support) or overflowed its reconvergence stack.
+    bool stopped() const { return stopped_; }
     // The requests towards data memory (GpuSnapshot::data_requests: per data channel, then per
     // tile port) into out[0 .. data_memory_channels).
     void data_requests(MemRequest* out) const;
@@ -76,6 +79,7 @@ private:
     Flags core_done_;                              // scratch for the dispatcher
     std::vector<MemRequest> fetch_requests_;       // scratch for the program controller
     bool ports_changed_ = true;                    // the last edge wrote an LSU port register
+    bool stopped_ = false;                         // stopped()
 };
 
 }  // namespace lockstep::gpu

@@ -111,9 +111,7 @@ ContextEdge ModelEdge::context(unsigned x) const {
 bool ModelEdge::done() const { return gpu_.done(); }
 
 bool ModelEdge::needs_check() const {
-    for (const Warp* warp : warp_of_) {
-        if (warp->scheduler->q.diverged || warp->scheduler->q.overflow) return true;
-    }
+    if (gpu_.stopped()) return true;
     for (const TensorCoreView& t : tensor_) {
         if (t.state == TcState::Fault) return true;
     }

@@ -107,21 +107,23 @@ private:
             const unsigned before = valid_[ch];
             ended_[ch] += before != 0 && now == 0 ? n - from_[ch] : 0;
             from_[ch] = before == 0 && now != 0 ? n : from_[ch];
-            valid_[ch] = static_cast<uint8_t>(now);
+            valid_[ch] = now;
             return now & ~before;
         }
         // An uncounted record after record n (a launch's first): a busy run ends after n and
         // the next starts at n + 1 with the valid bits `now`.
         void restart(size_t ch, unsigned now, uint64_t n) {
             ended_[ch] = busy(ch, n);
-            valid_[ch] = static_cast<uint8_t>(now);
+            valid_[ch] = now;
             from_[ch] = n + 1;
         }
         uint64_t busy(size_t ch, uint64_t n) const { return ended_[ch] + (valid_[ch] != 0 ? n + 1 - from_[ch] : 0); }
         size_t size() const { return valid_.size(); }
 
     private:
-        std::vector<uint8_t> valid_;     // the last record's: read_valid in bit 0, write_valid in bit 1
+        // The last record's: read_valid in bit 0, write_valid in bit 1 (not bytes: a store of a
+        // byte may alias anything, and the compiler would read the counters again after it).
+        std::vector<uint32_t> valid_;
         std::vector<uint64_t> from_;     // where valid: the record its run began at
         std::vector<uint64_t> ended_;    // the cycles of its runs that ended
     };
