@@ -3,6 +3,7 @@
 // here against the unit itself, over every state and every input that matters: wherever a unit
 // is said to hold, evaluating and committing it must leave its registers as they were. A claim
 // too wide (a unit skipped that would have changed) fails; a narrower one only costs time.
+#include "common/isa.h"
 #include "gpu/alu.h"
 #include "gpu/dcr.h"
 #include "gpu/fetcher.h"

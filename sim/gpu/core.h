@@ -81,12 +81,12 @@ public:
     // changed (Gpu::edge, the LSU port registers).
     uint32_t slots_changed(unsigned w) const { return notes_[w].committed.any(); }
     uint32_t lsus_changed(unsigned w) const { return notes_[w].committed.lsu; }
-    // Warp w's thread slots whose LSU is requesting or waiting (bit t = slot t), how many
-    // they are, and how many are requesting (kept at each commit: the counters read them
-    // every edge).
     // Some warp's scheduler stopped its block: it diverged (without divergence support) or
     // overflowed its reconvergence stack (kept at each commit).
     bool stopped() const { return stopped_ != 0; }
+    // Warp w's thread slots whose LSU is requesting or waiting (bit t = slot t), how many
+    // they are, and how many are requesting (kept at each commit: the counters read them
+    // every edge).
     uint32_t lsu_busy(unsigned w) const { return notes_[w].slots.lsu_busy; }
     uint32_t lsu_busy_count(unsigned w) const { return notes_[w].slots.lsu_busy_count; }
     uint32_t lsu_requesting_count(unsigned w) const { return notes_[w].slots.lsu_requesting_count; }

@@ -39,7 +39,7 @@ private:
     DispatcherState reset_state() const;
     uint32_t blocks(uint32_t thread_count);   // the blocks of a launch of thread_count threads
     bool changed_ = false;
-    unsigned held_;                   // cores held in reset in q (kept at each commit)
+    unsigned held_ = 0;               // cores held in reset in q (kept at each commit; all after reset)
     uint32_t blocks_of_ = 0, blocks_ = 0;   // blocks() last computed: for blocks_of_ threads, blocks_
     unsigned cores_;
     unsigned threads_per_block_;

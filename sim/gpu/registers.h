@@ -1,7 +1,6 @@
 // Register file (one per thread slot): R0..R12 free, R13..R15 = %blockIdx, %blockDim, %threadIdx.
 #pragma once
 
-#include "common/isa.h"
 #include "gpu/decoder.h"
 #include "gpu/gpu_types.h"
 #include "common/unit.h"
